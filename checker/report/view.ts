@@ -1,0 +1,48 @@
+/**
+ * Presentation hooks a spec provides for traces (used by the text, Markdown, ITF and Mermaid
+ * writers). Reporting code only; never called on the search hot path.
+ */
+export type ItfValue =
+  | { readonly '#bigint': string }
+  | { readonly '#set': readonly ItfValue[] }
+  | { readonly '#map': readonly (readonly [ItfValue, ItfValue])[] }
+  | { readonly '#tup': readonly ItfValue[] }
+  | { readonly tag: string; readonly value: ItfValue }
+  /** ITF escape hatch for values with no ITF form (non-integer numbers, undefined, functions) */
+  | { readonly '#unserializable': string }
+  | boolean
+  | string
+  | readonly ItfValue[]
+  | { readonly [field: string]: ItfValue };
+
+export interface TraceArrow {
+  /** participant names as listed in `participants` */
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+}
+
+export interface TraceView<S, A> {
+  /** Named variables of a state, for ITF (`vars`) and for the "what changed" columns. */
+  vars(s: S): Record<string, ItfValue>;
+  /** One line for an action, kernel spelling: "dev0: mmu_interval_read_retry → retry". */
+  label(a: A): string;
+  /** Who performs the action (Markdown "actor" column, Mermaid sender). */
+  actor?(a: A): string;
+  /** Mermaid sequence arrow; defaults to actor → actor with the label. */
+  arrow?(a: A, before: S, after: S): TraceArrow;
+  readonly participants?: readonly string[];
+  /** An optional remark on a step, shown as a Mermaid note over the actor (e.g. "skips mmu_interval_read_retry"). */
+  note?(a: A, before: S, after: S): string | undefined;
+  /**
+   * Coverage bucket of an action (the kernel function it models, without the thread): the
+   * report counts how often each fired, and ITF's `mbt::actionTaken` carries it. Defaults to
+   * the action's `kind` field when it has one, else `label(a)`.
+   */
+  actionKind?(a: A): string;
+  /**
+   * Every action kind the model can take, in a fixed order. The report lists kinds that never
+   * fired in a run as a modelling gap (dead code in the model, or a bound too small to reach it).
+   */
+  readonly actionKinds?: readonly string[];
+}

@@ -1,0 +1,39 @@
+/**
+ * What a spec file exports (default export or `spec`): a model factory, named configurations,
+ * properties, and the verdict each property is expected to have in each configuration.
+ * `npm run check` runs every spec under specs/; `npx hmm-check file.ts` runs one.
+ */
+import type { CheckConfig } from './config.ts';
+import type { Model } from './model.ts';
+import type { Property } from './property.ts';
+import type { TraceView } from './report/view.ts';
+
+export type ExpectedVerdict = 'holds' | 'violated';
+
+export interface SpecConfig<C> {
+  /** the model parameters handed to createModel/properties */
+  readonly params: C;
+  /** search bounds and options for this configuration (strategy, maxStates, deadlock, ...) */
+  readonly check?: CheckConfig;
+  /** expected verdict per property name (include 'deadlock-free' when deadlock is checked) */
+  readonly expect: Readonly<Record<string, ExpectedVerdict>>;
+  /** one line shown in reports */
+  readonly description?: string;
+  /** excluded from `npm run check` unless named with --config (large benchmark configurations) */
+  readonly benchOnly?: boolean;
+}
+
+export interface CheckSpec<C, S, A> {
+  /** short id used in paths: counterexamples/<id>/<config>/<property>.* */
+  readonly id: string;
+  readonly title?: string;
+  readonly configs: Readonly<Record<string, SpecConfig<C>>>;
+  createModel(params: C, configName: string): Model<S, A>;
+  properties(params: C): readonly Property<S, A>[];
+  readonly view?: TraceView<S, A>;
+}
+
+/** Identity helper that gives spec authors type inference and checking in one place. */
+export function defineSpec<C, S, A>(spec: CheckSpec<C, S, A>): CheckSpec<C, S, A> {
+  return spec;
+}

@@ -1,0 +1,175 @@
+/**
+ * The visited set: 64-bit fingerprints in an open-addressing table of typed arrays, plus the
+ * trace bookkeeping (parent id and action index per state, TLC's TLCTrace) in dense chunks.
+ *
+ * Why this shape:
+ * - States get dense ids in insertion order (BFS order under BFS). Parent pointers refer to ids,
+ *   so rehashing the fingerprint table never invalidates them.
+ * - The table is split into 256 segments by the top fingerprint byte. Each grows on its own by
+ *   1.2× when 7/8 full, so a resize touches 1/256 of the table: no pause, and never two copies of
+ *   the whole table in memory. The load stays between 0.73 and 0.875, which with 8 bytes of
+ *   fingerprint per slot and 5 bytes of parent+action per state keeps storage ≤ 16 bytes/state.
+ * - Slot position uses multiply-shift range reduction on 21 fingerprint bits, exact in doubles,
+ *   so capacities need not be powers of two.
+ * - Parent and action arrays are chunked (2^20 entries) so they never need a copying resize.
+ */
+
+const SEGMENT_BITS = 8;
+const SEGMENTS = 1 << SEGMENT_BITS;
+const INITIAL_SEGMENT_CAPACITY = 64;
+const MAX_SEGMENT_CAPACITY = 1 << 21;
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+const POS_SCALE = 1 << 21;
+
+export class VisitedStore {
+  private readonly keys: Uint32Array[] = [];
+  private readonly caps = new Int32Array(SEGMENTS);
+  private readonly counts = new Int32Array(SEGMENTS);
+  private readonly limits = new Int32Array(SEGMENTS);
+  private parents: Int32Array[] = [];
+  private actions: (Uint8Array | Uint16Array | Uint32Array)[] = [];
+  private actionBytes = 1;
+  private actionLimit = 0xff;
+  size = 0;
+
+  constructor() {
+    for (let s = 0; s < SEGMENTS; s++) {
+      this.keys.push(new Uint32Array(2 * INITIAL_SEGMENT_CAPACITY));
+      this.caps[s] = INITIAL_SEGMENT_CAPACITY;
+      this.limits[s] = (INITIAL_SEGMENT_CAPACITY * 7) >> 3;
+    }
+  }
+
+  /**
+   * Inserts the fingerprint if absent and records (parent, action) for the new id.
+   * Returns the new id (≥ 0), or -1 if the fingerprint was already present.
+   * `parent` is the parent's id, or -1 - i for initial state i.
+   */
+  insert(hi: number, lo: number, parent: number, action: number): number {
+    const seg = hi >>> (32 - SEGMENT_BITS);
+    let keys = this.keys[seg]!;
+    let cap = this.caps[seg]!;
+    let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+    for (;;) {
+      const k = i << 1;
+      const kh = keys[k]!;
+      const kl = keys[k + 1]!;
+      if (kh === 0 && kl === 0) break;
+      if (kh === hi && kl === lo) return -1;
+      if (++i === cap) i = 0;
+    }
+    if (this.counts[seg]! >= this.limits[seg]!) {
+      this.growSegment(seg);
+      keys = this.keys[seg]!;
+      cap = this.caps[seg]!;
+      i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+      while (keys[i << 1] !== 0 || keys[(i << 1) + 1] !== 0) if (++i === cap) i = 0;
+    }
+    keys[i << 1] = hi;
+    keys[(i << 1) + 1] = lo;
+    this.counts[seg]!++;
+    const id = this.size++;
+    const c = id >>> CHUNK_BITS;
+    if (c === this.parents.length) this.addChunk();
+    this.parents[c]![id & CHUNK_MASK] = parent;
+    if (action > this.actionLimit) this.widenActions(action);
+    this.actions[c]![id & CHUNK_MASK] = action;
+    return id;
+  }
+
+  has(hi: number, lo: number): boolean {
+    const seg = hi >>> (32 - SEGMENT_BITS);
+    const keys = this.keys[seg]!;
+    const cap = this.caps[seg]!;
+    let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+    for (;;) {
+      const kh = keys[i << 1]!;
+      const kl = keys[(i << 1) + 1]!;
+      if (kh === 0 && kl === 0) return false;
+      if (kh === hi && kl === lo) return true;
+      if (++i === cap) i = 0;
+    }
+  }
+
+  /** Parent id, or -1 - i for initial state i. */
+  parentOf(id: number): number {
+    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  actionOf(id: number): number {
+    return this.actions[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  /** The replay path of state `id`: initial index, then action indices. */
+  pathTo(id: number): number[] {
+    const rev: number[] = [];
+    let cur = id;
+    for (;;) {
+      const p = this.parentOf(cur);
+      if (p < 0) {
+        rev.push(-1 - p);
+        break;
+      }
+      rev.push(this.actionOf(cur));
+      cur = p;
+    }
+    return rev.reverse();
+  }
+
+  /** Bytes held by the table and the trace arrays (what "bytes per stored state" measures). */
+  bytes(): number {
+    let b = 0;
+    for (const k of this.keys) b += k.byteLength;
+    for (const p of this.parents) b += p.byteLength;
+    for (const a of this.actions) b += a.byteLength;
+    // Chunks are allocated whole; count only the used part of the last one so small runs are not dominated by it.
+    const unused = this.parents.length * CHUNK - this.size;
+    return b - unused * (4 + this.actionBytes);
+  }
+
+  private growSegment(seg: number): void {
+    const oldKeys = this.keys[seg]!;
+    const oldCap = this.caps[seg]!;
+    if (oldCap >= MAX_SEGMENT_CAPACITY) {
+      throw new RangeError(
+        `visited store full: ${this.size} states (segment capacity ${MAX_SEGMENT_CAPACITY} reached); use --max-states`,
+      );
+    }
+    const cap = Math.min(MAX_SEGMENT_CAPACITY, Math.max(oldCap + 16, Math.ceil(oldCap * 1.2)));
+    const keys = new Uint32Array(2 * cap);
+    for (let j = 0; j < oldCap; j++) {
+      const hi = oldKeys[j << 1]!;
+      const lo = oldKeys[(j << 1) + 1]!;
+      if (hi === 0 && lo === 0) continue;
+      let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+      while (keys[i << 1] !== 0 || keys[(i << 1) + 1] !== 0) if (++i === cap) i = 0;
+      keys[i << 1] = hi;
+      keys[(i << 1) + 1] = lo;
+    }
+    this.keys[seg] = keys;
+    this.caps[seg] = cap;
+    this.limits[seg] = (cap * 7) >> 3;
+  }
+
+  private addChunk(): void {
+    this.parents.push(new Int32Array(CHUNK));
+    this.actions.push(this.makeActionChunk());
+  }
+
+  private makeActionChunk(): Uint8Array | Uint16Array | Uint32Array {
+    return this.actionBytes === 1 ? new Uint8Array(CHUNK) : this.actionBytes === 2 ? new Uint16Array(CHUNK) : new Uint32Array(CHUNK);
+  }
+
+  /** Models with more than 255 (or 65535) transitions out of one state: widen once, keep going. */
+  private widenActions(action: number): void {
+    this.actionBytes = action <= 0xffff ? 2 : 4;
+    this.actionLimit = this.actionBytes === 2 ? 0xffff : 0xffffffff;
+    this.actions = this.actions.map((old) => {
+      const wide = this.makeActionChunk();
+      wide.set(old);
+      return wide;
+    });
+  }
+}
