@@ -48,6 +48,9 @@ export class VisitedStore {
    * `parent` is the parent's id, or -1 - i for initial state i.
    */
   insert(hi: number, lo: number, parent: number, action: number): number {
+    // Keys live in Uint32Arrays; accept signed lanes too so that equal bits compare equal.
+    hi >>>= 0;
+    lo >>>= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
     let keys = this.keys[seg]!;
     let cap = this.caps[seg]!;
@@ -80,6 +83,8 @@ export class VisitedStore {
   }
 
   has(hi: number, lo: number): boolean {
+    hi >>>= 0;
+    lo >>>= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
     const keys = this.keys[seg]!;
     const cap = this.caps[seg]!;

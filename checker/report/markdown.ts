@@ -1,0 +1,53 @@
+/**
+ * Markdown counterexample (`<property>.md`): a header with the replay command, the initial
+ * state, then one numbered row per step (actor, kernel function, only what changed), then the
+ * violation in one sentence. Meant to be pasted into a design review as is.
+ */
+import { violationSentence } from './explain.ts';
+import type { PresentedTrace } from './present.ts';
+import { formatChange, formatItf } from './values.ts';
+
+export interface MarkdownContext {
+  readonly spec: string;
+  readonly config: string;
+  /** path of the ITF file, as the reader should type it in the replay command */
+  readonly itfPath?: string;
+  /** heading level of the title (1 for a standalone file, deeper when embedded in the report) */
+  readonly headingLevel?: number;
+}
+
+export function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
+  const h = '#'.repeat(ctx.headingLevel ?? 1);
+  const out: string[] = [];
+  const verb = t.classification === 'example' ? 'witnessed' : 'violated';
+  out.push(`${h} \`${t.property}\` ${verb} in ${ctx.spec} / ${ctx.config}`, '');
+  const n = t.steps.length - 1;
+  out.push(
+    `**${t.propertyKind}** property${t.description ? `: ${t.description}` : ''}. ` +
+      `${t.classification === 'example' ? 'Witness' : 'Counterexample'} of ${n} step${n === 1 ? '' : 's'} on model \`${t.modelId}\`.`,
+    '',
+  );
+  const replayCmd = ctx.itfPath ? `npx hmm-check replay ${ctx.itfPath}` : undefined;
+  out.push(`Replay: ${replayCmd ? `\`${replayCmd}\` ` : ''}(action path \`${t.replay}\`)`, '');
+  const init = t.steps[0];
+  if (init) {
+    out.push('**Initial state**', '');
+    for (const [k, v] of Object.entries(init.vars)) out.push(`- ${k} = ${formatItf(v)}`);
+    out.push('');
+  }
+  out.push('| # | actor | kernel function | what changed |', '|--:|---|---|---|');
+  for (const s of t.steps.slice(1)) {
+    const changed = s.changes.length === 0 ? '(nothing)' : s.changes.map(formatChange).join('<br>');
+    const loop = t.loopIndex !== undefined && s.index === t.loopIndex ? ' ↺' : '';
+    const note = s.note ? ` — ${s.note}` : '';
+    out.push(`| ${s.index}${loop} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
+  }
+  out.push('');
+  if (t.loopIndex !== undefined) out.push(`↺ After step ${n} the run returns to the state after step ${t.loopIndex}.`, '');
+  out.push(`**${t.classification === 'example' ? 'Witness' : 'Violation'}:** ${violationSentence(t)}.`, '');
+  return out.join('\n');
+}

@@ -1,0 +1,159 @@
+/**
+ * Turns an engine Trace plus the spec's TraceView into plain, serialisable data (a
+ * PresentedTrace) that every writer consumes: text, Markdown, Mermaid, SVG and ITF. Doing the
+ * view calls once here keeps the writers pure functions of data, which is what the golden tests
+ * pin, and lets a worker thread hand the result to the main thread.
+ */
+import type { Trace } from '../trace.ts';
+import { type Change, defaultVars, diffVars, formatItf, toItf } from './values.ts';
+import type { ItfValue, TraceArrow, TraceView } from './view.ts';
+
+export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'eventually' | 'deadlock';
+
+export interface PresentedStep {
+  readonly index: number;
+  /** undefined for the initial state */
+  readonly actionIndex?: number;
+  readonly actor: string;
+  /** the view's label, or "(initial state)" */
+  readonly label: string;
+  /** coverage bucket / ITF mbt::actionTaken ("init" for the initial state) */
+  readonly kind: string;
+  readonly arrow?: TraceArrow;
+  readonly note?: string;
+  readonly vars: Readonly<Record<string, ItfValue>>;
+  /** versus the previous step's vars (empty for the initial state) */
+  readonly changes: readonly Change[];
+}
+
+export interface PresentedTrace {
+  readonly modelId: string;
+  readonly property: string;
+  readonly propertyKind: PresentedKind;
+  readonly description?: string;
+  readonly classification: 'counterexample' | 'example';
+  readonly replay: string;
+  readonly loopIndex?: number;
+  /** declared participants first (view order), then any other actor in order of appearance */
+  readonly participants: readonly string[];
+  readonly steps: readonly PresentedStep[];
+}
+
+export const INITIAL_LABEL = '(initial state)';
+
+/** A complete view with the defaults filled in; works for any plain-data model. */
+export interface ResolvedView<S, A> {
+  vars(s: S): Record<string, ItfValue>;
+  label(a: A): string;
+  actor(a: A): string;
+  kind(a: A): string;
+  arrow(a: A, before: S, after: S): TraceArrow;
+  note(a: A, before: S, after: S): string | undefined;
+  readonly participants: readonly string[];
+  readonly actionKinds?: readonly string[];
+}
+
+const ACTOR_FIELDS = ['actor', 'process', 'proc', 'thread', 'cpu', 'dev'] as const;
+
+export function defaultLabel(a: unknown): string {
+  if (typeof a === 'string') return a;
+  if (a !== null && typeof a === 'object' && 'kind' in a && typeof a.kind === 'string') {
+    const rest = Object.entries(a).filter(([k, v]) => k !== 'kind' && v !== undefined);
+    return rest.length === 0 ? a.kind : `${a.kind}(${rest.map(([k, v]) => `${k}=${formatItf(toItf(v))}`).join(', ')})`;
+  }
+  return formatItf(toItf(a));
+}
+
+function defaultActor(a: unknown): string {
+  if (a !== null && typeof a === 'object') {
+    for (const f of ACTOR_FIELDS) {
+      const v = (a as Record<string, unknown>)[f];
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number') return `${f}${v}`;
+    }
+  }
+  return 'system';
+}
+
+function defaultKind(a: unknown, label: (a: never) => string): string {
+  if (a !== null && typeof a === 'object' && 'kind' in a && typeof a.kind === 'string') return a.kind;
+  return label(a as never);
+}
+
+export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedView<S, A> {
+  const label = view ? (a: A) => view.label(a) : (a: A) => defaultLabel(a);
+  const actor = view?.actor ? (a: A) => view.actor!(a) : (a: A) => defaultActor(a);
+  return {
+    vars: view ? (s) => view.vars(s) : (s) => defaultVars(s),
+    label,
+    actor,
+    kind: view?.actionKind ? (a) => view.actionKind!(a) : (a) => defaultKind(a, label as (a: never) => string),
+    arrow: view?.arrow
+      ? (a, b, t) => view.arrow!(a, b, t)
+      : (a) => {
+          const who = actor(a);
+          return { from: who, to: who, text: label(a) };
+        },
+    note: view?.note ? (a, b, t) => view.note!(a, b, t) : () => undefined,
+    participants: view?.participants ?? [],
+    ...(view?.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
+  };
+}
+
+export function presentTrace<S, A>(
+  trace: Trace<S, A>,
+  view: ResolvedView<S, A>,
+  propertyKind: PresentedKind,
+  description?: string,
+): PresentedTrace {
+  // Lasso-shaped traces (liveness) may carry the index the loop returns to.
+  const loopIndex = (trace as { readonly loopIndex?: number }).loopIndex;
+  const steps: PresentedStep[] = [];
+  const participants = [...view.participants];
+  const seen = new Set(participants);
+  const addParticipant = (p: string): void => {
+    if (!seen.has(p)) {
+      seen.add(p);
+      participants.push(p);
+    }
+  };
+  let prev: Record<string, ItfValue> | undefined;
+  let prevState: S | undefined;
+  for (const st of trace.steps) {
+    const vars = view.vars(st.state);
+    if (st.action === undefined || prevState === undefined) {
+      steps.push({ index: st.index, actor: '—', label: INITIAL_LABEL, kind: 'init', vars, changes: [] });
+    } else {
+      const a = st.action;
+      const actor = view.actor(a);
+      const arrow = view.arrow(a, prevState, st.state);
+      addParticipant(arrow.from);
+      addParticipant(arrow.to);
+      const note = view.note(a, prevState, st.state);
+      steps.push({
+        index: st.index,
+        ...(st.actionIndex === undefined ? {} : { actionIndex: st.actionIndex }),
+        actor,
+        label: view.label(a),
+        kind: view.kind(a),
+        arrow,
+        ...(note === undefined ? {} : { note }),
+        vars,
+        changes: diffVars(prev ?? {}, vars),
+      });
+    }
+    prev = vars;
+    prevState = st.state;
+  }
+  return {
+    modelId: trace.modelId,
+    property: trace.property,
+    propertyKind,
+    ...(description === undefined ? {} : { description }),
+    classification: trace.classification,
+    replay: trace.replay,
+    ...(loopIndex === undefined ? {} : { loopIndex }),
+    participants,
+    steps,
+  };
+}

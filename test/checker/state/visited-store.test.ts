@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fingerprint, fpOut, VisitedStore } from '../../../checker/index.ts';
+
+describe('VisitedStore', () => {
+  it('inserts once, reports duplicates, and keeps ids dense in insertion order', () => {
+    const s = new VisitedStore();
+    expect(s.insert(1, 2, -1, 0)).toBe(0);
+    expect(s.insert(1, 2, 5, 3)).toBe(-1);
+    expect(s.insert(1, 3, 0, 7)).toBe(1);
+    expect(s.size).toBe(2);
+    expect(s.parentOf(1)).toBe(0);
+    expect(s.actionOf(1)).toBe(7);
+    expect(s.pathTo(1)).toEqual([0, 7]);
+  });
+
+  it('agrees with a Set of strings across many segment resizes (300k random fingerprints with repeats)', () => {
+    const s = new VisitedStore();
+    const oracle = new Set<string>();
+    let x = 12345;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let i = 0; i < 300_000; i++) {
+      // a small pool for the low word forces repeats and long probe chains
+      const hi = rnd() | 1;
+      const lo = i % 3 === 0 ? rnd() % 1000 : rnd();
+      const key = `${hi}:${lo}`;
+      const id = s.insert(hi, lo, i - 1, i & 0xff);
+      expect(id >= 0).toBe(!oracle.has(key));
+      oracle.add(key);
+      if (i % 1000 === 0) expect(s.has(hi, lo)).toBe(true);
+    }
+    expect(s.size).toBe(oracle.size);
+  });
+
+  it('widens action indices beyond 255 and 65535 without losing earlier ones', () => {
+    const s = new VisitedStore();
+    s.insert(1, 1, -1, 200);
+    s.insert(1, 2, 0, 300);
+    s.insert(1, 3, 1, 70_000);
+    expect([s.actionOf(0), s.actionOf(1), s.actionOf(2)]).toEqual([200, 300, 70_000]);
+    expect(s.pathTo(2)).toEqual([0, 300, 70_000]);
+  });
+
+  it('stays within 16 bytes per state at scale (segments grow 1.2x at 7/8 load)', () => {
+    const s = new VisitedStore();
+    let x = 99;
+    const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0);
+    const samples: number[] = [];
+    for (let i = 0; i < 2_000_000; i++) {
+      s.insert(rnd(), rnd(), i - 1, 0);
+      if (i > 200_000 && i % 100_000 === 0) samples.push(s.bytes() / s.size);
+    }
+    for (const b of samples) expect(b).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('fingerprint', () => {
+  it('is a pure function of the words (any offset), and never (0, 0)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 20 }), fc.nat(5), (ws, pad) => {
+        const a = Int32Array.from(ws);
+        const b = new Int32Array(pad + ws.length);
+        b.set(a, pad);
+        fingerprint(a, 0, a.length);
+        const [h1, l1] = [fpOut.hi, fpOut.lo];
+        fingerprint(b, pad, a.length);
+        expect([fpOut.hi, fpOut.lo]).toEqual([h1, l1]);
+        expect(h1 === 0 && l1 === 0).toBe(false);
+      }),
+    );
+  });
+  it('separates vectors that differ in one word or only in length', () => {
+    const seen = new Set<string>();
+    for (let len = 0; len < 4; len++) {
+      for (let v = -50; v < 50; v++) {
+        const w = new Int32Array(len + 1);
+        w[len] = v;
+        fingerprint(w, 0, w.length);
+        seen.add(`${fpOut.hi}:${fpOut.lo}`);
+      }
+    }
+    expect(seen.size).toBe(400);
+  });
+});
