@@ -1,0 +1,46 @@
+/** One measured run in its own process (so peak RSS belongs to it): prints a JSON line. */
+import { check } from '../checker/index.ts';
+import { countersModel } from './counters-model.ts';
+
+const [mode, dimsS, maxS] = process.argv.slice(2);
+const dims = Number(dimsS);
+const max = Number(maxS);
+const model = countersModel(dims, max);
+const t0 = performance.now();
+let states = 0;
+let transitions = 0;
+let bytesPerState = 0;
+if (mode === 'naive') {
+  // The peer: what a straightforward TS checker does — a Set of string keys and an array queue.
+  const seen = new Set<string>();
+  let level = model.initialStates().slice();
+  level.forEach((s) => seen.add(s.join(',')));
+  while (level.length) {
+    const next: Int32Array[] = [];
+    for (const s of level) {
+      model.successors(s, (_a, t) => {
+        transitions++;
+        const k = t.join(',');
+        if (!seen.has(k)) {
+          seen.add(k);
+          next.push(t);
+        }
+      });
+    }
+    level = next;
+  }
+  states = seen.size;
+} else {
+  const m = mode === 'object' ? { ...model, packed: undefined } : model;
+  const { packed, ...rest } = m;
+  const r = check(mode === 'object' ? rest : model, [], { deadlock: 'count' });
+  states = r.stats.distinct;
+  transitions = r.stats.transitions;
+  bytesPerState = r.stats.bytesPerState;
+  void packed;
+}
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({
+  mode, states, transitions, seconds, statesPerSecond: states / seconds, bytesPerState,
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+}));

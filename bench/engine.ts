@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: engine throughput and memory, each figure a ratio against a peer measured in
+ * the same run (a naive Set<string> BFS, the way a straightforward TS checker stores states).
+ * Runs alternate (ours, peer, ours, peer, ...) so machine noise hits both; best of N is reported.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expectedCounts } from './counters-model.ts';
+
+const runner = fileURLToPath(new URL('./engine-run.ts', import.meta.url));
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const cases = [
+  { dims: 8, max: 6 }, // 5,764,801 states
+  { dims: 4, max: 30 }, // 923,521 states
+];
+
+interface Run { mode: string; states: number; transitions: number; seconds: number; statesPerSecond: number; bytesPerState: number; peakRssBytes: number }
+
+function run(mode: string, dims: number, max: number): Run {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', runner, mode, String(dims), String(max)], {
+    encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Run;
+}
+
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+const rate = (r: number) => `${(r / 1e6).toFixed(2)} M/s`;
+console.log(`engine benchmark: counters models, best of ${REPS} alternating runs, single thread`);
+for (const { dims, max } of cases) {
+  const exp = expectedCounts(dims, max);
+  const best: Record<string, Run> = {};
+  for (let i = 0; i < REPS; i++) {
+    for (const mode of ['packed', 'object', 'naive']) {
+      const r = run(mode, dims, max);
+      if (r.states !== exp.states || r.transitions !== exp.transitions) {
+        throw new Error(`${mode} counters-${dims}x${max}: got ${r.states}/${r.transitions}, expected ${exp.states}/${exp.transitions}`);
+      }
+      if (!best[mode] || r.seconds < best[mode]!.seconds) best[mode] = r;
+    }
+  }
+  const p = best.packed!, o = best.object!, n = best.naive!;
+  console.log(`\ncounters-${dims}x${max}: ${exp.states.toLocaleString()} states, ${exp.transitions.toLocaleString()} transitions (hand-derived, all runs matched)`);
+  console.log(`  ${'mode'.padEnd(8)} ${'states/s'.padStart(10)} ${'vs naive'.padStart(9)} ${'peak RSS'.padStart(9)} ${'RSS vs naive'.padStart(13)} ${'store B/state'.padStart(14)}`);
+  for (const r of [p, o, n]) {
+    console.log(
+      `  ${r.mode.padEnd(8)} ${rate(r.statesPerSecond).padStart(10)} ${(r.statesPerSecond / n.statesPerSecond).toFixed(2).padStart(8)}x ` +
+        `${mb(r.peakRssBytes).padStart(9)} ${(r.peakRssBytes / n.peakRssBytes).toFixed(2).padStart(12)}x ${(r.bytesPerState ? r.bytesPerState.toFixed(1) : '-').padStart(14)}`,
+    );
+  }
+}
