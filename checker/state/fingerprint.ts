@@ -7,7 +7,7 @@
  * murmur finaliser. The result is never (0, 0): the visited store uses that as its empty marker.
  */
 
-/** Output of `fingerprint`: read `fpHi`/`fpLo` right after the call (no allocation per state). */
+/** Output of `fingerprint` as two signed int32 lanes: read right after the call (no allocation per state). */
 export const fpOut = { hi: 0, lo: 0 };
 
 export function fingerprint(words: Int32Array, off: number, len: number): void {
@@ -38,8 +38,9 @@ export function fingerprint(words: Int32Array, off: number, len: number): void {
   h2 ^= h2 >>> 15;
   h2 = Math.imul(h2, 0x846ca68b);
   h2 ^= h2 >>> 16;
-  fpOut.hi = h1 >>> 0;
-  fpOut.lo = (h1 | h2) === 0 ? 1 : h2 >>> 0;
+  // Signed int32 lanes stay Smis; unsigned values above 2^31 would be boxed on every write.
+  fpOut.hi = h1;
+  fpOut.lo = (h1 | h2) === 0 ? 1 : h2;
 }
 
 /**

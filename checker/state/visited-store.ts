@@ -24,7 +24,7 @@ const CHUNK_MASK = CHUNK - 1;
 const POS_SCALE = 1 << 21;
 
 export class VisitedStore {
-  private readonly keys: Uint32Array[] = [];
+  private readonly keys: Int32Array[] = [];
   private readonly caps = new Int32Array(SEGMENTS);
   private readonly counts = new Int32Array(SEGMENTS);
   private readonly limits = new Int32Array(SEGMENTS);
@@ -36,7 +36,7 @@ export class VisitedStore {
 
   constructor() {
     for (let s = 0; s < SEGMENTS; s++) {
-      this.keys.push(new Uint32Array(2 * INITIAL_SEGMENT_CAPACITY));
+      this.keys.push(new Int32Array(2 * INITIAL_SEGMENT_CAPACITY));
       this.caps[s] = INITIAL_SEGMENT_CAPACITY;
       this.limits[s] = (INITIAL_SEGMENT_CAPACITY * 7) >> 3;
     }
@@ -48,9 +48,9 @@ export class VisitedStore {
    * `parent` is the parent's id, or -1 - i for initial state i.
    */
   insert(hi: number, lo: number, parent: number, action: number): number {
-    // Keys live in Uint32Arrays; accept signed lanes too so that equal bits compare equal.
-    hi >>>= 0;
-    lo >>>= 0;
+    // Lanes are compared as signed int32 (what Int32Array stores); normalise unsigned callers.
+    hi |= 0;
+    lo |= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
     let keys = this.keys[seg]!;
     let cap = this.caps[seg]!;
@@ -83,8 +83,8 @@ export class VisitedStore {
   }
 
   has(hi: number, lo: number): boolean {
-    hi >>>= 0;
-    lo >>>= 0;
+    hi |= 0;
+    lo |= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
     const keys = this.keys[seg]!;
     const cap = this.caps[seg]!;
@@ -143,7 +143,7 @@ export class VisitedStore {
       );
     }
     const cap = Math.min(MAX_SEGMENT_CAPACITY, Math.max(oldCap + 16, Math.ceil(oldCap * 1.2)));
-    const keys = new Uint32Array(2 * cap);
+    const keys = new Int32Array(2 * cap);
     for (let j = 0; j < oldCap; j++) {
       const hi = oldKeys[j << 1]!;
       const lo = oldKeys[(j << 1) + 1]!;
