@@ -13,6 +13,9 @@ const cases = [
   { dims: 8, max: 6 }, // 5,764,801 states
   { dims: 4, max: 30 }, // 923,521 states
 ];
+// BENCH_SCALE=1 adds the 10^8-state check: 8^9 = 134,217,728 states. Only our packed engine runs
+// it: the naive peer cannot (a JS Set stops at 2^24 = 16.7 M entries).
+const scale = process.env.BENCH_SCALE === '1';
 
 interface Run { mode: string; states: number; transitions: number; seconds: number; statesPerSecond: number; bytesPerState: number; peakRssBytes: number }
 
@@ -26,6 +29,13 @@ function run(mode: string, dims: number, max: number): Run {
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 const rate = (r: number) => `${(r / 1e6).toFixed(2)} M/s`;
 console.log(`engine benchmark: counters models, best of ${REPS} alternating runs, single thread`);
+if (scale) {
+  const exp = expectedCounts(9, 7);
+  const r = run('packed', 9, 7);
+  if (r.states !== exp.states || r.transitions !== exp.transitions) throw new Error(`counters-9x7: got ${r.states}/${r.transitions}`);
+  console.log(`\ncounters-9x7 (scale): ${r.states.toLocaleString()} states in ${r.seconds.toFixed(0)} s (${rate(r.statesPerSecond)}), ` +
+    `peak RSS ${mb(r.peakRssBytes)} (${(r.peakRssBytes / r.states).toFixed(1)} B/state all-in), store ${r.bytesPerState.toFixed(1)} B/state`);
+}
 for (const { dims, max } of cases) {
   const exp = expectedCounts(dims, max);
   const best: Record<string, Run> = {};
