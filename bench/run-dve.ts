@@ -1,0 +1,40 @@
+/**
+ * One measured DVE run in its own process, so peak RSS belongs to this run alone (used by
+ * bench/beem.ts). Usage: `node --import tsx bench/run-dve.ts <file.dve> [--json]`.
+ * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
+ * peakRssBytes, bytesPerState, width, compileMs}.
+ */
+import { check } from '../checker/index.ts';
+import { loadDve } from '../model/dve/index.ts';
+
+const args = process.argv.slice(2);
+const groupAt = args.indexOf('--group');
+const groupSize = groupAt >= 0 ? Number(args[groupAt + 1]) : undefined;
+const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1));
+if (file === undefined) {
+  process.stderr.write('usage: node --import tsx bench/run-dve.ts <file.dve> [--json]\n');
+  process.exit(2);
+}
+const t0 = performance.now();
+const compiled = loadDve(file, groupSize === undefined ? {} : { groupSize });
+const compileMs = performance.now() - t0;
+const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' });
+const seconds = r.stats.elapsedMs / 1000;
+const out = {
+  file,
+  status: r.status,
+  distinctStates: r.stats.distinct,
+  transitions: r.stats.transitions,
+  deadlockStates: r.stats.deadlocks,
+  maxDepth: r.stats.maxDepth,
+  seconds,
+  statesPerSecond: r.stats.distinct / seconds,
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  bytesPerState: r.stats.bytesPerState,
+  width: compiled.model.packed.width,
+  compileMs,
+};
+if (args.includes('--json')) process.stdout.write(`${JSON.stringify(out)}\n`);
+else {
+  for (const [k, v] of Object.entries(out)) process.stdout.write(`${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : v}\n`);
+}
