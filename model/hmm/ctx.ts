@@ -1,0 +1,239 @@
+/**
+ * Shared context and small helpers used by every step function: the parsed configuration, the
+ * layout, the driver behaviour, page reference helpers (folio_get/folio_put with canonical frame
+ * allocation), TLB flushes, and request bookkeeping.
+ */
+import type { CpuOp, DevOp, HmmConfig } from './config.ts';
+import type { DriverBehaviour } from './variants.ts';
+import { DRIVER_VARIANTS } from './variants.ts';
+import {
+  type Layout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, FRAME_WORDS, ZERO_FRAME,
+  frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
+  R_WRITE, REG_FIXED, resOff, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, PC, NOT_RUN, R_RETRIES, R_I,
+  R_SEQOK, R_RETRYOK, frameOwner,
+} from './layout.ts';
+import type { ActionKind } from './actions.ts';
+import type { HmmAction } from './actions.ts';
+
+export type Emit = (action: HmmAction, next: Int32Array) => void;
+
+export interface Req {
+  readonly op: CpuOp | DevOp;
+  readonly page: number;
+  readonly npages: number;
+  readonly prot: number; // VM_* bits for mprotect
+}
+
+export interface Ctx {
+  readonly cfg: HmmConfig;
+  readonly L: Layout;
+  readonly beh: DriverBehaviour;
+  readonly dma: boolean;
+  readonly exclusive: boolean;
+  readonly migration: boolean;
+  readonly retries: number;
+  /** requests per actor (kswapd: none) */
+  readonly reqs: readonly (readonly Req[])[];
+  /** actor indices of the device threads of each device */
+  readonly devActors: readonly (readonly number[])[];
+  /** actor indices of CPU threads per mm */
+  readonly cpuActors: readonly (readonly number[])[];
+  readonly names: {
+    readonly invalidate: ActionKind;
+    readonly doFault: ActionKind;
+    readonly doRead: ActionKind;
+    readonly doWrite: ActionKind;
+  };
+}
+
+export function makeCtx(cfg: HmmConfig): Ctx {
+  const L = makeLayout(cfg);
+  const beh = DRIVER_VARIANTS[cfg.driver];
+  const reqs: Req[][] = [];
+  const devActors: number[][] = [];
+  for (let d = 0; d < L.devices; d++) devActors.push([]);
+  const cpuActors: number[][] = [[], []];
+  L.actors.forEach((a, t) => {
+    if (a.kind === 'cpu') {
+      cpuActors[a.mm]!.push(t);
+      reqs.push(cfg.cpu![a.index]!.ops.map((r) => ({
+        op: r.op, page: r.page ?? 0, npages: r.op === 'exit' ? cfg.pages : (r.npages ?? 1), prot: protBits(r.prot ?? 'rw'),
+      })));
+    } else if (a.kind === 'dev') {
+      devActors[a.device]!.push(t);
+      reqs.push(cfg.dev![a.index]!.ops.map((r) => ({ op: r.op, page: r.page ?? 0, npages: r.npages ?? 1, prot: 0 })));
+    } else reqs.push([]);
+  });
+  const p = beh.prefix;
+  return {
+    cfg, L, beh,
+    dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
+    exclusive: cfg.features?.exclusive ?? true,
+    migration: cfg.features?.migration ?? true,
+    retries: cfg.budgets?.retries ?? 2,
+    reqs, devActors, cpuActors,
+    names: {
+      invalidate: p === 'dmirror' ? 'dmirror_interval_invalidate' : 'driver_invalidate',
+      doFault: p === 'dmirror' ? 'dmirror_do_fault' : 'driver_update_device_pt',
+      doRead: p === 'dmirror' ? 'dmirror_do_read' : 'driver_device_read',
+      doWrite: p === 'dmirror' ? 'dmirror_do_write' : 'driver_device_write',
+    },
+  };
+}
+
+export function protBits(p: 'none' | 'read' | 'rw'): number {
+  return p === 'none' ? 0 : p === 'read' ? 1 : 3;
+}
+
+export const act = (kind: ActionKind, actor: number, page: number, info = 0): HmmAction => ({ kind, actor, page, info });
+
+// ---- frames ---------------------------------------------------------------------------------
+
+/** Lowest free system frame (canonical allocation), or 0 when RAM is exhausted. */
+export function allocSysFrame(c: Ctx, s: Int32Array): number {
+  const L = c.L;
+  for (let f = firstSysFrame; f < firstSysFrame + L.sysFrames; f++) if (s[frOff(L, f) + F_REF] === 0) return f;
+  return 0;
+}
+
+/** Lowest free device-private frame of device d (dmirror_devmem_alloc_page), or 0. */
+export function allocDevFrame(c: Ctx, s: Int32Array, d: number): number {
+  const L = c.L;
+  const b = firstDevFrame(L, d);
+  for (let f = b; f < b + L.devFrames; f++) if (s[frOff(L, f) + F_REF] === 0) return f;
+  return 0;
+}
+
+export function getFrame(c: Ctx, s: Int32Array, f: number): void {
+  if (f === ZERO_FRAME || f === 0) return;
+  s[frOff(c.L, f) + F_REF]!++;
+}
+
+/**
+ * folio_put: drop a reference; at zero the frame returns to the page allocator, or for a
+ * device-private frame to the driver free list via dev_pagemap_ops.folio_free
+ * (dmirror_devmem_free). Every field is reset so free frames are canonical.
+ */
+export function putFrame(c: Ctx, s: Int32Array, f: number): void {
+  if (f === ZERO_FRAME || f === 0) return;
+  const o = frOff(c.L, f);
+  const r = s[o + F_REF]! - 1;
+  s[o + F_REF] = r;
+  if (r <= 0) for (let k = 0; k < FRAME_WORDS; k++) s[o + k] = 0;
+}
+
+/** A freshly allocated frame: one reference, contents version `ver`. */
+export function initFrame(c: Ctx, s: Int32Array, f: number, ver: number, lru: boolean): void {
+  const o = frOff(c.L, f);
+  s[o + F_REF] = 1;
+  s[o + F_MAP] = 0;
+  s[o + F_PIN] = 0;
+  s[o + F_LOCK] = 0;
+  s[o + F_LRU] = lru && !isDevFrame(c.L, f) ? 1 : 0;
+  s[o + F_DIRTY] = 0;
+  s[o + F_VER] = ver;
+}
+
+export const frameVer = (c: Ctx, s: Int32Array, f: number): number => (f === ZERO_FRAME ? 0 : s[frOff(c.L, f) + F_VER]!);
+export const frameField = (c: Ctx, s: Int32Array, f: number, k: number): number => s[frOff(c.L, f) + k]!;
+export const setFrameField = (c: Ctx, s: Int32Array, f: number, k: number, v: number): void => {
+  if (f !== ZERO_FRAME && f !== 0) s[frOff(c.L, f) + k] = v;
+};
+export const deviceOfFrame = (c: Ctx, f: number): number => frameOwner(c.L, f);
+
+/** flush_tlb_page / flush_tlb_range on every CPU running mm m. */
+export function flushTlb(c: Ctx, s: Int32Array, m: number, a: number, n = 1): void {
+  for (const t of c.cpuActors[m] ?? []) for (let i = a; i < a + n; i++) s[tlbOff(c.L, t, i)] = 0;
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+export function startPc(c: Ctx, t: number, req: number): number {
+  const r = c.reqs[t]![req];
+  if (r === undefined) return PC.DONE;
+  const kind = c.L.actors[t]!.kind;
+  if (kind === 'cpu') {
+    switch (r.op) {
+      case 'read':
+      case 'write':
+        return PC.C_ACCESS;
+      case 'munmap':
+      case 'exit':
+        return PC.C_MUNMAP_LOCK;
+      case 'mprotect':
+        return PC.C_MPROT_LOCK;
+      case 'fork':
+        return PC.C_FORK_LOCK;
+      case 'pin':
+        return PC.C_PIN_LOCK;
+      case 'unpin':
+        return PC.C_UNPIN;
+      default:
+        return PC.DONE;
+    }
+  }
+  switch (r.op) {
+    case 'read':
+    case 'write':
+      return PC.D_RW;
+    case 'migrateToDev':
+    case 'migrateToSys':
+      return PC.D_MIG_LOCK;
+    case 'exclusive':
+      return PC.D_EXCL_LOCK;
+    case 'checkExclusive':
+      return PC.D_CHECK_EXCL;
+    default:
+      return PC.DONE;
+  }
+}
+
+/** Load request `req` into the request registers and set the start pc. */
+export function loadRequest(c: Ctx, s: Int32Array, t: number, req: number): void {
+  const b = c.L.actors[t]!.base;
+  const r = c.reqs[t]![req];
+  s[b + R_REQ] = req;
+  if (r === undefined) {
+    s[b + R_PC] = PC.DONE;
+    s[b + R_A] = 0;
+    s[b + R_N] = 0;
+    s[b + R_WRITE] = 0;
+    return;
+  }
+  s[b + R_A] = r.page;
+  s[b + R_N] = r.npages;
+  s[b + R_WRITE] = r.op === 'write' || r.op === 'pin' ? 1 : 0;
+  s[b + R_PC] = startPc(c, t, req);
+}
+
+/** Record the result of the current request and move to the next one (scratch registers zeroed). */
+export function finishRequest(c: Ctx, s: Int32Array, t: number, rc: number): void {
+  const b = c.L.actors[t]!.base;
+  const req = s[b + R_REQ]!;
+  const ro = resOff(c.L, t, req);
+  s[ro + RES_RET] = rc;
+  s[ro + RES_CPAGES] = s[b + R_CPAGES]!;
+  s[ro + RES_FAULTS] = s[b + R_FAULTS]!;
+  // clear every scratch register except PC/REQ (re-set below); the pinned frame and TLB survive
+  const keepPinned = s[b + 14]!;
+  for (let k = 2; k < REG_FIXED; k++) s[b + k] = 0;
+  s[b + 14] = keepPinned;
+  for (let i = 0; i < 3 * c.L.pages; i++) s[b + REG_FIXED + i] = 0;
+  loadRequest(c, s, t, req + 1);
+}
+
+export function recordData(c: Ctx, s: Int32Array, t: number, a: number, ver: number): void {
+  const b = c.L.actors[t]!.base;
+  s[resOff(c.L, t, s[b + R_REQ]!) + RES_DATA + a] = ver;
+}
+
+export function initResults(c: Ctx, s: Int32Array, t: number): void {
+  const L = c.L;
+  for (let q = 0; q < L.actors[t]!.nreq; q++) {
+    const o = resOff(L, t, q);
+    s[o + RES_RET] = NOT_RUN;
+    for (let a = 0; a < L.pages; a++) s[o + RES_DATA + a] = -1;
+  }
+}
+
+export { R_RETRIES, R_I, R_SEQOK, R_RETRYOK, F_LOCK, F_LRU, F_DIRTY, F_MAP, F_REF, F_PIN, F_VER };

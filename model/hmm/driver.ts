@@ -1,0 +1,533 @@
+/**
+ * The device driver, parameterised by DriverBehaviour (variants.ts): the ioctl paths of
+ * lib/test_hmm.c (dmirror_read/dmirror_write → dmirror_fault → dmirror_range_fault →
+ * dmirror_do_fault, migrate to/from device, exclusive) and the interval-notifier callback.
+ * The `reference` behaviour is Documentation/mm/hmm.rst's driver_populate_range().
+ */
+import {
+  PC, R_PC, R_A, R_N, R_I, R_SEQOK, R_RETRYOK, R_RC, R_CPAGES, R_FAULTS, R_RETRIES, R_WRITE, R_MMAP,
+  R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_AFTER, R_H_RC, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_RC,
+  DV_LOCK, DV_SSEQCUR, devOff, dptOff, dmaOff, pfnOff, srcOff, dstOff, pgOff, frOff,
+  PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, PTE_PRESENT, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
+  F_LOCK, F_DIRTY, DPT_WRITE, DPT_ATOMIC, dptFrame, EV_MIGRATE, EV_EXCLUSIVE, MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE,
+  mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, OK, ENOENT, EBUSY, EFAULT, EINVAL, EPERM, VM_FAULT_OOM, ENOMEM, isDevFrame,
+} from './layout.ts';
+import {
+  type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
+  getFrame, putFrame, flushTlb,
+} from './ctx.ts';
+import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
+import { hmmWalkPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE } from './hmm.ts';
+import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte } from './mm.ts';
+
+const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;
+
+// ---- the interval-notifier callback ---------------------------------------------------------
+
+/**
+ * dmirror_interval_invalidate (lib/test_hmm.c) / the hmm.rst invalidate():
+ *   if (event == MMU_NOTIFY_MIGRATE && owner == mdevice) return true;     [dmirror only]
+ *   mutex_lock(&dmirror->mutex);                 (blocks: returns null)
+ *   mmu_interval_set_seq(mni, cur_seq);
+ *   dmirror_do_update(): xa_erase every entry in [start, end)   (+ DMA unmap if the driver maps)
+ *   mutex_unlock(); return true;
+ * The lock/unlock pair is one step: nothing else can observe the state in between except
+ * through the lock. Returns the successor state, or null when the callback would sleep.
+ */
+export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number): Int32Array | null {
+  const L = c.L;
+  const b = base(c, t);
+  const ev = s[b + R_I_EV]!;
+  if (c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1) return s.slice();
+  if (!lockFree(c, s, d)) return null; // mutex_lock sleeps (also when t itself holds it)
+  const n = s.slice();
+  n[devOff(L, d) + DV_SSEQCUR] = 1; // mmu_interval_set_seq(mni, cur_seq)
+  for (const u of c.devActors[d]!) n[base(c, u) + R_SEQOK] = 0;
+  const a0 = s[b + R_I_A]!;
+  const end = a0 + s[b + R_I_N]!;
+  for (let a = a0; a < end; a++) {
+    n[dptOff(L, d, a)] = 0;
+    if (c.beh.dmaUnmapInInvalidate) n[dmaOff(L, d, a)] = 0; // dma_unmap_page before returning
+  }
+  return n;
+}
+
+// ---- HMM_DMIRROR_READ / HMM_DMIRROR_WRITE ----------------------------------------------------
+
+// dmirror_read/dmirror_write loop body: mutex_lock; dmirror_do_read/do_write from bounce.cpages;
+// mutex_unlock; on -ENOENT call dmirror_fault(start, end, write) and retry.
+export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  if (!lockFree(c, s, d)) return;
+  const w = s[b + R_WRITE] === 1;
+  const n = s.slice();
+  const end = s[b + R_A]! + s[b + R_N]!;
+  let a = s[b + R_A]! + s[b + R_CPAGES]!;
+  for (; a < end; a++) {
+    const e = n[dptOff(L, d, a)]!;
+    if (e === 0 || (w && (e & 3) !== DPT_WRITE)) break;
+    const f = dptFrame(e);
+    if (w) storeTo(c, n, 0, a, f);
+    else recordData(c, n, t, a, frameVer(c, n, f));
+    n[b + R_CPAGES]!++;
+  }
+  const kind = w ? c.names.doWrite : c.names.doRead;
+  if (a >= end) {
+    finishRequest(c, n, t, OK);
+    emit(act(kind, t, s[b + R_A]!, OK), n);
+    return;
+  }
+  n[b + R_RETRIES] = 0;
+  n[b + R_PC] = PC.D_BEGIN; // -ENOENT → dmirror_fault(dmirror, start, end, write)
+  emit(act(kind, t, a, ENOENT), n);
+}
+
+// dmirror_range_fault: timeout check, then range->notifier_seq = mmu_interval_read_begin()
+// (sleeps while this interval is being invalidated in the current epoch).
+export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = base(c, t);
+  const d = devOf(c, t);
+  if (s[b + R_RETRIES]! > c.retries) {
+    const n = s.slice();
+    finishRequest(c, n, t, EBUSY); // time_after(jiffies, timeout) → -EBUSY
+    emit(act('mmu_interval_read_begin', t, s[b + R_A]!, EBUSY), n);
+    return;
+  }
+  if (readBeginBlocked(c, s, d)) return;
+  const n = s.slice();
+  n[b + R_SEQOK] = 1;
+  n[b + R_RETRYOK] = 0;
+  n[b + R_PC] = PC.D_MMAP;
+  emit(act('mmu_interval_read_begin', t, s[b + R_A]! + s[b + R_CPAGES]!), n);
+}
+
+// mmap_read_lock(mm) before hmm_range_fault
+export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  if (!mmapReadFree(c, s, 0)) return;
+  const b = base(c, t);
+  const n = s.slice();
+  mmapReadLock(c, n, t, 0);
+  n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
+  n[b + R_PC] = PC.D_WALK;
+  emit(act('mmap_read_lock', t, n[b + R_I]!), n);
+}
+
+function afterWalkPc(c: Ctx): number {
+  if (!c.beh.checksRetry) return PC.D_LOCK;
+  return c.beh.retryUnderLock ? PC.D_LOCK : PC.D_RETRY_EARLY;
+}
+
+// hmm_range_fault: one page of the walk. At the start of each walk the outer loop checks
+// mmu_interval_check_retry() (→ -EBUSY); needs-fault pages go to hmm_vma_fault/handle_mm_fault
+// and then re-walk; migration entries wait and re-walk; -EFAULT/-EPERM end the request.
+export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const a = s[b + R_I]!;
+  const start = s[b + R_A]! + s[b + R_CPAGES]!;
+  const end = s[b + R_A]! + s[b + R_N]!;
+  if (a === start && s[b + R_SEQOK] === 0) {
+    const n = s.slice();
+    mmapReadUnlock(c, n, t, 0); // -EBUSY: dmirror_range_fault unlocks and retries
+    n[b + R_RETRIES]!++;
+    clearPfns(c, n, t);
+    n[b + R_I] = 0;
+    n[b + R_PC] = PC.D_BEGIN;
+    emit(act('hmm_range_fault', t, a, EBUSY), n);
+    return;
+  }
+  const w = s[b + R_WRITE] === 1;
+  const res = hmmWalkPage(c, s, 0, a, w, d);
+  switch (res.kind) {
+    case WALK_PFN: {
+      const n = s.slice();
+      n[pfnOff(L, t, a)] = res.value;
+      if (a + 1 < end) n[b + R_I] = a + 1;
+      else {
+        mmapReadUnlock(c, n, t, 0);
+        n[b + R_I] = 0;
+        n[b + R_PC] = afterWalkPc(c);
+      }
+      emit(act('hmm_range_fault', t, a, 0), n);
+      return;
+    }
+    case WALK_FAULT: {
+      const n = s.slice();
+      beginHmf(c, n, t, a, res.value === 1, PC.D_WALK_FAULTED);
+      emit(act('hmm_range_fault', t, a, 1), n);
+      return;
+    }
+    case WALK_WAIT:
+      return; // migration_entry_wait: no step until the migration entry is gone
+    default: {
+      const n = s.slice();
+      mmapReadUnlock(c, n, t, 0);
+      finishRequest(c, n, t, res.value);
+      emit(act('hmm_range_fault', t, a, res.value), n);
+    }
+  }
+}
+
+function clearPfns(c: Ctx, n: Int32Array, t: number): void {
+  for (let a = 0; a < c.L.pages; a++) n[pfnOff(c.L, t, a)] = 0;
+}
+
+// hmm_vma_fault: handle_mm_fault returned; success → -EBUSY inside hmm_range_fault (re-walk),
+// VM_FAULT_ERROR → -EFAULT.
+export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = base(c, t);
+  const n = s.slice();
+  const rc = takeHmfRc(n, b);
+  if (rc === 0) {
+    n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
+    n[b + R_PC] = PC.D_WALK;
+  } else {
+    mmapReadUnlock(c, n, t, 0);
+    finishRequest(c, n, t, EFAULT);
+  }
+  emit(act('hmm_vma_fault', t, s[b + R_I]!, rc === 0 ? 0 : EFAULT), n);
+}
+
+// mutex_lock(&dmirror->mutex) / take_lock(driver->update)
+export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const d = devOf(c, t);
+  if (!lockFree(c, s, d)) return;
+  const b = base(c, t);
+  const n = s.slice();
+  n[devOff(c.L, d) + DV_LOCK] = t + 1;
+  n[b + R_PC] = c.beh.checksRetry && c.beh.retryUnderLock ? PC.D_RETRY : PC.D_PROGRAM;
+  emit(act('mutex_lock', t, s[b + R_A]!, d), n);
+}
+
+// mmu_interval_read_retry(range->notifier, range->notifier_seq) under the driver lock
+export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const n = s.slice();
+  if (s[b + R_SEQOK] === 0) {
+    n[devOff(c.L, d) + DV_LOCK] = 0; // mutex_unlock; continue
+    n[b + R_RETRIES]!++;
+    clearPfns(c, n, t);
+    n[b + R_PC] = PC.D_BEGIN;
+    emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 1), n);
+    return;
+  }
+  n[b + R_RETRYOK] = 1;
+  n[b + R_PC] = PC.D_PROGRAM;
+  emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 0), n);
+}
+
+// broken variant: mmu_interval_read_retry checked before take_lock(driver->update)
+export function stepReadRetryEarly(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = base(c, t);
+  const n = s.slice();
+  if (s[b + R_SEQOK] === 0) {
+    n[b + R_RETRIES]!++;
+    clearPfns(c, n, t);
+    n[b + R_PC] = PC.D_BEGIN;
+    emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 1), n);
+    return;
+  }
+  n[b + R_RETRYOK] = 2;
+  n[b + R_PC] = PC.D_LOCK;
+  emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 0), n);
+}
+
+// dmirror_do_fault: program the device PT from hmm_pfns[] (xa_store, WRITE tag), optionally
+// dma_map_page each page, then mutex_unlock; cmd->faults++ and back to dmirror_do_read/write.
+export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const n = s.slice();
+  const start = s[b + R_A]! + s[b + R_CPAGES]!;
+  const end = s[b + R_A]! + s[b + R_N]!;
+  const w = s[b + R_WRITE] === 1;
+  let rc = OK;
+  for (let a = start; a < end; a++) {
+    const p = s[pfnOff(L, t, a)]!;
+    const wr = (p & HMM_PFN_WRITE) !== 0;
+    if (!wr && w) {
+      rc = EFAULT; // WARN_ON(range->default_flags & HMM_PFN_WRITE) → -EFAULT
+      break;
+    }
+    const f = p >> 2;
+    n[dptOff(L, d, a)] = (f << 2) | (wr ? DPT_WRITE : 0);
+    if (c.dma) n[dmaOff(L, d, a)] = f; // dma_map_page
+  }
+  n[devOff(L, d) + DV_LOCK] = 0;
+  clearPfns(c, n, t);
+  n[b + R_SEQOK] = 0;
+  n[b + R_RETRYOK] = 0;
+  if (rc !== OK) finishRequest(c, n, t, rc);
+  else {
+    n[b + R_FAULTS]!++;
+    n[b + R_RETRIES] = 0;
+    n[b + R_PC] = PC.D_RW;
+  }
+  emit(act(c.names.doFault, t, start, rc), n);
+}
+
+// ---- HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS ----------------------------------------------------
+
+// dmirror_migrate_to_device/_to_system: mmap_read_lock, vma_lookup (!vma || !VM_READ → -EINVAL),
+// then migrate_vma_setup(args{pgmap_owner = mdevice, SELECT_SYSTEM or SELECT_DEVICE_PRIVATE}).
+export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  if (!mmapReadFree(c, s, 0)) return;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const a0 = s[b + R_A]!;
+  const n = s.slice();
+  const toDev = c.reqs[t]![s[b + 1]!]!.op === 'migrateToDev';
+  for (let a = a0; a < a0 + s[b + R_N]!; a++) {
+    const vma = s[pgOff(L, 0, a) + PG_VMA]!;
+    if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
+      finishRequest(c, n, t, EINVAL);
+      emit(act('mmap_read_lock', t, a0, EINVAL), n);
+      return;
+    }
+  }
+  if (!c.migration) {
+    finishRequest(c, n, t, EINVAL);
+    emit(act('mmap_read_lock', t, a0, EINVAL), n);
+    return;
+  }
+  mmapReadLock(c, n, t, 0);
+  n[b + R_M_KIND] = toDev ? MIG_TO_DEV : MIG_TO_SYS;
+  n[b + R_M_A] = a0;
+  n[b + R_M_N] = s[b + R_N]!;
+  n[b + R_M_DEV] = d;
+  beginInv(c, n, t, 0, EV_MIGRATE, a0, s[b + R_N]!, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+  emit(act('migrate_vma_setup', t, a0, toDev ? 1 : 2), n);
+}
+
+// dmirror_migrate_alloc_and_copy: for each collected source, allocate a device page
+// (dmirror_devmem_alloc_page, locked, ref 1) and copy (or clear, for holes).
+export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = s[b + R_M_DEV]!;
+  const n = s.slice();
+  const cnt = s[b + R_M_N]!;
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0) continue;
+    const sp = (src & MPFN_HOLE) !== 0 ? 0 : mpfnFrame(src);
+    if (sp !== 0 && isDevFrame(L, sp)) continue; // WARN: page already in device
+    const dp = allocDevFrame(c, n, d);
+    if (dp === 0) continue;
+    initFrame(c, n, dp, sp === 0 ? 0 : frameVer(c, n, sp), false);
+    n[frOff(L, dp) + F_LOCK] = t + 1;
+    n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
+  }
+  n[b + R_PC] = PC.M_PAGES;
+  emit(act('dmirror_migrate_alloc_and_copy', t, s[b + R_M_A]!), n);
+}
+
+// dmirror_devmem_fault_alloc_and_copy (migrate_to_ram and MIGRATE_TO_SYS): xa_erase the device
+// PT entry (dmirror: without dmirror->mutex), allocate a system page, copy. OOM → VM_FAULT_OOM.
+export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = s[b + R_M_DEV]!;
+  if (!c.beh.eraseWithoutLockInDevmemFault && !lockFree(c, s, d)) return;
+  const n = s.slice();
+  const cnt = s[b + R_M_N]!;
+  const a0 = s[b + R_M_A]!;
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
+    const sp = mpfnFrame(src);
+    n[dptOff(L, d, a0 + i)] = 0; // xa_erase(&dmirror->pt, addr >> PAGE_SHIFT)
+    n[dmaOff(L, d, a0 + i)] = 0;
+    const dp = allocSysFrame(c, n);
+    if (dp === 0) {
+      n[b + R_M_RC] = VM_FAULT_OOM;
+      n[b + R_PC] = PC.M_FINALIZE;
+      emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, VM_FAULT_OOM), n);
+      return;
+    }
+    initFrame(c, n, dp, frameVer(c, n, sp), false);
+    n[frOff(L, dp) + F_LOCK] = t + 1;
+    n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
+  }
+  n[b + R_PC] = PC.M_PAGES;
+  emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, 0), n);
+}
+
+// dmirror_migrate_finalize_and_map: under dmirror->mutex, map each migrated page in the device PT.
+export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = s[b + R_M_DEV]!;
+  if (!lockFree(c, s, d)) return;
+  const n = s.slice();
+  const a0 = s[b + R_M_A]!;
+  for (let i = 0; i < s[b + R_M_N]!; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    const dst = n[dstOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0 || dst === 0) continue;
+    n[dptOff(L, d, a0 + i)] = (mpfnFrame(dst) << 2) | ((dst & MPFN_WRITE) !== 0 ? DPT_WRITE : 0);
+  }
+  n[b + R_PC] = PC.M_FINALIZE;
+  emit(act('dmirror_migrate_finalize_and_map', t, a0), n);
+}
+
+// after migrate_vma_finalize + mmap_read_unlock: dmirror_do_read under the mutex (read-back),
+// -ENOENT when a page is not mapped by the device; cmd->cpages = pages read.
+export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  if (!lockFree(c, s, d)) return;
+  const n = s.slice();
+  const a0 = s[b + R_A]!;
+  const end = a0 + s[b + R_N]!;
+  let rc = s[b + R_RC]!;
+  n[b + R_CPAGES] = 0;
+  if (rc === OK) {
+    for (let a = a0; a < end; a++) {
+      const e = n[dptOff(L, d, a)]!;
+      if (e === 0) {
+        rc = ENOENT;
+        break;
+      }
+      recordData(c, n, t, a, frameVer(c, n, dptFrame(e)));
+      n[b + R_CPAGES]!++;
+    }
+  }
+  finishRequest(c, n, t, rc);
+  emit(act(c.names.doRead, t, a0, rc), n);
+}
+
+// ---- HMM_DMIRROR_EXCLUSIVE / CHECK_EXCLUSIVE -------------------------------------------------
+
+// dmirror_exclusive: mmap_read_lock, then make_device_exclusive() page by page
+export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  if (!mmapReadFree(c, s, 0)) return;
+  const b = base(c, t);
+  const n = s.slice();
+  if (!c.exclusive) {
+    finishRequest(c, n, t, EINVAL);
+    emit(act('mmap_read_lock', t, s[b + R_A]!, EINVAL), n);
+    return;
+  }
+  mmapReadLock(c, n, t, 0);
+  n[b + R_I] = s[b + R_A]!;
+  n[b + R_PC] = PC.X_FOLLOW;
+  emit(act('mmap_read_lock', t, s[b + R_A]!), n);
+}
+
+// make_device_exclusive(mm, addr, owner = NULL, &folio): GUP(FOLL_WRITE) faults the page in
+// writable, folio_lock, then an EXCLUSIVE invalidation before converting the PTE.
+export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const a = s[b + R_I]!;
+  const o = pgOff(L, 0, a);
+  const kind = s[o + PG_KIND]!;
+  const f = s[o + PG_VAL]!;
+  const fl = s[o + PG_FLAGS]!;
+  if (s[b + R_H_RC] !== 0) {
+    // handle_mm_fault failed (R_H_RC): ERR_PTR → dmirror_exclusive returns the error
+    const n = s.slice();
+    takeHmfRc(n, b);
+    mmapReadUnlock(c, n, t, 0);
+    finishRequest(c, n, t, EFAULT);
+    emit(act('make_device_exclusive', t, a, EFAULT), n);
+    return;
+  }
+  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && !isDevFrame(L, f)) {
+    if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
+    const n = s.slice();
+    takeHmfRc(n, b);
+    n[frOff(L, f) + F_LOCK] = t + 1;
+    getFrame(c, n, f); // the GUP reference returned to the caller
+    n[b + R_M_A] = f; // remember the folio (R_M_A is free outside migration)
+    beginInv(c, n, t, 0, EV_EXCLUSIVE, a, 1, 0, PC.X_CONVERT, PC.X_MAP);
+    emit(act('make_device_exclusive', t, a, 0), n);
+    return;
+  }
+  const vma = s[o + PG_VMA]!;
+  const n = s.slice();
+  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
+    mmapReadUnlock(c, n, t, 0);
+    finishRequest(c, n, t, EFAULT);
+    emit(act('make_device_exclusive', t, a, EFAULT), n);
+    return;
+  }
+  beginHmf(c, n, t, a, true, PC.X_FOLLOW); // get_user_page_vma_remote → faultin_page
+  emit(act('make_device_exclusive', t, a, 1), n);
+}
+
+// make_device_exclusive (inside the invalidation): folio_walk, pte still maps the folio
+// writable? ptep_clear_flush → device-exclusive entry (dirty moves to the folio).
+export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const a = s[b + R_I]!;
+  const f = s[b + R_M_A]!;
+  const o = pgOff(L, 0, a);
+  const n = s.slice();
+  const fl = s[o + PG_FLAGS]!;
+  if (s[o + PG_KIND] === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_W) !== 0) {
+    flushTlb(c, n, 0, a);
+    if ((fl & PF_D) !== 0) n[frOff(L, f) + F_DIRTY] = 1;
+    setPte(c, n, 0, a, PTE_DEVEXCL, f, PF_W);
+    endInv(c, n, t, 0); // then X_MAP
+  } else {
+    // raced: mmu_notifier_invalidate_range_end, folio_unlock, folio_put, retry
+    n[frOff(L, f) + F_LOCK] = 0;
+    putFrame(c, n, f);
+    n[b + R_M_A] = 0;
+    n[b + R_I_AFTER] = PC.X_FOLLOW;
+    endInv(c, n, t, 0);
+  }
+  emit(act('make_device_exclusive_convert', t, a), n);
+}
+
+// dmirror_atomic_map (mutex, xa_store with DPT_XA_TAG_ATOMIC), then folio_unlock + folio_put.
+export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  if (!lockFree(c, s, d)) return;
+  const a = s[b + R_I]!;
+  const f = s[b + R_M_A]!;
+  const n = s.slice();
+  n[dptOff(L, d, a)] = (f << 2) | DPT_ATOMIC;
+  n[frOff(L, f) + F_LOCK] = 0;
+  putFrame(c, n, f);
+  n[b + R_M_A] = 0;
+  if (a + 1 < s[b + R_A]! + s[b + R_N]!) {
+    n[b + R_I] = a + 1;
+    n[b + R_PC] = PC.X_FOLLOW;
+  } else {
+    mmapReadUnlock(c, n, t, 0);
+    n[b + R_I] = 0;
+    n[b + R_RC] = OK;
+    n[b + R_PC] = PC.D_MIG_READBACK;
+  }
+  emit(act('dmirror_atomic_map', t, a), n);
+}
+
+// dmirror_check_atomic: -EPERM if any device PT entry in the range still has the ATOMIC tag.
+export function stepCheckAtomic(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const a0 = s[b + R_A]!;
+  let rc = OK;
+  for (let a = a0; a < a0 + s[b + R_N]!; a++) if ((s[dptOff(L, d, a)]! & 3) === DPT_ATOMIC) rc = EPERM;
+  const n = s.slice();
+  finishRequest(c, n, t, rc);
+  emit(act('dmirror_check_atomic', t, a0, rc), n);
+}
+
+export { MIG_TO_SYS, ENOMEM, R_MMAP, R_H_RC, PG_FLAGS, PG_KIND };

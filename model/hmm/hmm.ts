@@ -1,0 +1,75 @@
+/**
+ * mm/hmm.c: what one step of hmm_range_fault's page walk decides for one page
+ * (hmm_vma_walk_test + hmm_vma_handle_pte + hmm_pte_need_fault), for a request with
+ * default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0) as dmirror_fault() uses.
+ */
+import {
+  pgOff, PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, VM_WRITE, PTE_NONE, PTE_PRESENT, PTE_ZERO,
+  PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_PROTNONE, ZERO_FRAME, EFAULT, EPERM,
+} from './layout.ts';
+import { type Ctx, deviceOfFrame } from './ctx.ts';
+
+/** hmm_pfns[] word: frame << 2 | HMM_PFN_VALID(1) | HMM_PFN_WRITE(2); 0 = not valid */
+export const HMM_PFN_VALID = 1;
+export const HMM_PFN_WRITE = 2;
+
+export const WALK_PFN = 0; //   output pfn, go on
+export const WALK_FAULT = 1; // hmm_vma_fault → handle_mm_fault, then -EBUSY (re-walk)
+export const WALK_WAIT = 2; //  migration entry: migration_entry_wait, then -EBUSY
+export const WALK_ERR = 3; //   -EFAULT / -EPERM
+
+export interface WalkResult {
+  readonly kind: number;
+  readonly value: number; // pfn word, errno, or write-fault flag
+}
+
+const r = (kind: number, value: number): WalkResult => ({ kind, value });
+
+export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: boolean, dev: number): WalkResult {
+  const L = c.L;
+  const o = pgOff(L, m, a);
+  const vma = s[o + PG_VMA]!;
+  const buggy = c.beh.hmmReportsProtnone;
+  // hmm_vma_walk_hole (no VMA) / hmm_vma_walk_test (!VM_READ): fault requested → -EFAULT
+  if ((vma & VM_EXISTS) === 0) return r(WALK_ERR, EFAULT);
+  if ((vma & VM_READ) === 0 && !buggy) return r(WALK_ERR, EFAULT);
+  const kind = s[o + PG_KIND]!;
+  const f = s[o + PG_VAL]!;
+  const fl = s[o + PG_FLAGS]!;
+  const needFault = (cpuValid: boolean, cpuWrite: boolean): WalkResult | null => {
+    if (!cpuValid || (write && !cpuWrite)) {
+      // hmm_vma_fault: write fault on a VMA without VM_WRITE → -EPERM
+      if (write && (vma & VM_WRITE) === 0) return r(WALK_ERR, EPERM);
+      return r(WALK_FAULT, write ? 1 : 0);
+    }
+    return null;
+  };
+  switch (kind) {
+    case PTE_NONE:
+      return needFault(false, false)!;
+    case PTE_PRESENT: {
+      // pte_protnone ⇒ cpu_flags = 0 (the broken variant reports it as valid, read-only)
+      const protnone = (fl & PF_PROTNONE) !== 0;
+      const w = (fl & PF_W) !== 0 && !protnone;
+      const nf = needFault(!protnone || buggy, w);
+      if (nf !== null) return nf;
+      return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | (w ? HMM_PFN_WRITE : 0));
+    }
+    case PTE_ZERO: {
+      const nf = needFault(true, false);
+      if (nf !== null) return nf;
+      return r(WALK_PFN, (ZERO_FRAME << 2) | HMM_PFN_VALID);
+    }
+    case PTE_DEVPRIV:
+      // device-private page of range->dev_private_owner: report it, never fault
+      if (deviceOfFrame(c, f) === dev) return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0));
+      return needFault(false, false)!;
+    case PTE_SWAP:
+    case PTE_DEVEXCL:
+      return needFault(false, false)!;
+    case PTE_MIGRATION:
+      return r(WALK_WAIT, 0);
+    default:
+      return r(WALK_ERR, EFAULT);
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The state is one flat Int32Array (copy = slice, encode = push every word). This file fixes the
+ * meaning of every word: constants for PTE kinds, flags, program counters, and the offsets of
+ * each field for a given configuration (Layout). All unused scratch words are kept at 0 so that
+ * equal states are equal word vectors (canonical encoding without sorting).
+ */
+import type { HmmConfig } from './config.ts';
+
+// ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
+export const PTE_NONE = 0; //      pte_none
+export const PTE_PRESENT = 1; //   present{pfn, write, dirty, protnone}
+export const PTE_ZERO = 2; //      present read-only mapping of the shared zero page
+export const PTE_SWAP = 3; //      swap entry; value = contents version written to the slot
+export const PTE_MIGRATION = 4; // migration entry{pfn, write, dirty}
+export const PTE_DEVPRIV = 5; //   device-private entry{pfn, write}
+export const PTE_DEVEXCL = 6; //   device-exclusive entry{pfn, write, dirty}
+export const PTE_KIND_NAMES = ['none', 'present', 'zero', 'swap', 'migration', 'devPrivate', 'devExclusive'] as const;
+
+// PTE flag bits
+export const PF_W = 1;
+export const PF_D = 2;
+export const PF_PROTNONE = 4;
+
+// VMA flags (0 = no VMA: a hole)
+export const VM_READ = 1;
+export const VM_WRITE = 2;
+export const VM_EXISTS = 8;
+
+// device PT entry = frame << 2 | bits
+export const DPT_WRITE = 1; // DPT_XA_TAG_WRITE
+export const DPT_ATOMIC = 2; // DPT_XA_TAG_ATOMIC
+export const dptFrame = (e: number): number => e >> 2;
+
+// frame ids: 0 = none, 1 = the zero page, then system frames, then device frames per device
+export const FRAME_NONE = 0;
+export const ZERO_FRAME = 1;
+
+// per-frame fields
+export const F_REF = 0; //   folio_ref_count
+export const F_MAP = 1; //   folio_mapcount
+export const F_PIN = 2; //   FOLL_PIN count (included in F_REF)
+export const F_LOCK = 3; //  PG_locked: holder actor + 1, 0 = unlocked
+export const F_LRU = 4; //   on an LRU list (not isolated)
+export const F_DIRTY = 5; // PG_dirty
+export const F_VER = 6; //   contents version
+export const FRAME_WORDS = 7;
+
+// notifier events (enum mmu_notifier_event)
+export const EV_UNMAP = 1;
+export const EV_CLEAR = 2;
+export const EV_PROTECTION_VMA = 3;
+export const EV_PROTECTION_PAGE = 4;
+export const EV_RELEASE = 5;
+export const EV_MIGRATE = 6;
+export const EV_EXCLUSIVE = 7;
+export const EVENT_NAMES = ['', 'MMU_NOTIFY_UNMAP', 'MMU_NOTIFY_CLEAR', 'MMU_NOTIFY_PROTECTION_VMA',
+  'MMU_NOTIFY_PROTECTION_PAGE', 'MMU_NOTIFY_RELEASE', 'MMU_NOTIFY_MIGRATE', 'MMU_NOTIFY_EXCLUSIVE'] as const;
+
+// return codes (negative errno) and fault results
+export const OK = 0;
+export const EPERM = -1;
+export const ENOENT = -2;
+export const EINTR = -4;
+export const ENOMEM = -12;
+export const EFAULT = -14;
+export const EBUSY = -16;
+export const EINVAL = -22;
+// VM_FAULT_* (positive, handle_mm_fault result)
+export const VM_FAULT_OOM = 1;
+export const VM_FAULT_SIGBUS = 2;
+export const VM_FAULT_SIGSEGV = 64;
+export const NOT_RUN = -1000; // result slot of a request that has not completed
+
+// migrate src/dst words: frame << 4 | flags  (MIGRATE_PFN_*)
+export const MPFN_MIGRATE = 1;
+export const MPFN_WRITE = 2;
+export const MPFN_HOLE = 4; // collected pte_none / zero page: no source page
+export const MPFN_DIRTY = 8;
+export const mpfnFrame = (w: number): number => w >> 4;
+
+// migration kinds (who called migrate_vma_*)
+export const MIG_TO_DEV = 1; //   dmirror_migrate_to_device
+export const MIG_TO_SYS = 2; //   dmirror_migrate_to_system
+export const MIG_FAULT = 3; //    dmirror_devmem_fault (migrate_to_ram)
+
+// ---- program counters ---------------------------------------------------------------------
+export const PC = {
+  DONE: 0,
+  WAIT_FORK: 1, // child thread: not started until fork created mm 1
+  // CPU thread
+  C_ACCESS: 10,
+  C_FAULT_ENTER: 11,
+  C_FAULT_DONE: 12,
+  C_MUNMAP_LOCK: 13,
+  C_ZAP: 14,
+  C_TLB_FINISH: 15,
+  C_MPROT_LOCK: 16,
+  C_CHANGE_PTE: 17,
+  C_UNLOCK_W: 18,
+  C_FORK_LOCK: 19,
+  C_COPY: 20,
+  C_PIN_LOCK: 21,
+  C_PIN_FOLLOW: 22,
+  C_UNPIN: 23,
+  // handle_mm_fault (any actor)
+  H_FAULT: 30,
+  H_WPCOPY_SET: 31,
+  H_DSP_DONE: 32,
+  H_EXCL_RESTORE: 33,
+  H_EXCL_DONE: 34,
+  // invalidation (any actor)
+  I_START: 40,
+  I_CB: 41,
+  I_END: 42,
+  // device thread (driver)
+  D_RW: 50,
+  D_BEGIN: 51,
+  D_MMAP: 52,
+  D_WALK: 53,
+  D_WALK_FAULTED: 54,
+  D_LOCK: 55,
+  D_RETRY: 56,
+  D_PROGRAM: 57,
+  D_RETRY_EARLY: 58,
+  D_MIG_LOCK: 60,
+  D_MIG_READBACK: 61,
+  D_EXCL_LOCK: 62,
+  X_FOLLOW: 63,
+  X_CONVERT: 64,
+  X_MAP: 65,
+  D_CHECK_EXCL: 66,
+  // migrate_vma_* (core, any actor)
+  M_SETUP: 70,
+  M_COLLECT: 71,
+  M_UNMAP: 72,
+  M_ALLOC_TODEV: 73,
+  M_ALLOC_TORAM: 74,
+  M_PAGES: 75,
+  M_INSERT: 76,
+  M_FINALIZE_MAP: 77,
+  M_FINALIZE: 78,
+  // core-mm background (kswapd / numa / ksm)
+  K_IDLE: 90,
+  K_UNMAP: 91,
+  K_NUMA_SET: 92,
+  K_KSM_WP: 93,
+  K_UNLOCK: 94,
+} as const;
+
+// ---- actor registers ------------------------------------------------------------------------
+export const R_PC = 0;
+export const R_REQ = 1; //        index of the current request
+export const R_A = 2; //          first page of the current request
+export const R_N = 3; //          npages of the current request
+export const R_I = 4; //          walk cursor (page index)
+export const R_SEQOK = 5; //      notifier_seq == interval sseq (mmu_interval_read_begin ... read_retry)
+export const R_RETRYOK = 6; //    1 = read_retry passed under the driver lock, 2 = passed without it
+export const R_RC = 7; //         result of the current request
+export const R_CPAGES = 8;
+export const R_FAULTS = 9;
+export const R_RETRIES = 10;
+export const R_WRITE = 11; //     current request wants write access
+export const R_MMAP = 12; //      1 = holds mmap_lock for read, 2 = for write
+export const R_GATHER = 13; //    frames gathered by zap for tlb_finish_mmu (bitmask over frames)
+export const R_PINNED = 14; //    frame pinned by this thread's last 'pin'
+// handle_mm_fault layer
+export const R_H_A = 15;
+export const R_H_W = 16;
+export const R_H_RET = 17;
+export const R_H_RC = 18;
+export const R_H_T = 19; //       new frame (wp_page_copy) / locked frame (do_swap_page, restore)
+// invalidation layer
+export const R_I_EV = 20;
+export const R_I_A = 21;
+export const R_I_N = 22;
+export const R_I_OWNER = 23; //   device + 1 for MIGRATE/EXCLUSIVE owner, 0 = none
+export const R_I_RET = 24; //     pc after the callbacks
+export const R_I_AFTER = 25; //   pc after invalidate_range_end
+export const R_I_CB = 26; //      next subscription (device) to call
+// migrate layer
+export const R_M_KIND = 27;
+export const R_M_A = 28;
+export const R_M_N = 29;
+export const R_M_DEV = 30; //     pgmap owner (device)
+export const R_M_FAULTPAGE = 31; // fault_page frame (migrate_to_ram)
+export const R_M_RC = 32;
+export const R_K_PAGE = 33; //    background actor: page it works on
+export const R_K_FRAME = 34;
+export const REG_FIXED = 35;
+// followed by PFN[pages], SRC[pages], DST[pages], TLB[pages], then results per request
+
+export const RES_RET = 0;
+export const RES_CPAGES = 1;
+export const RES_FAULTS = 2;
+export const RES_DATA = 3; // then one word per page: contents version seen, -1 = not read
+
+export type ActorKind = 'cpu' | 'dev' | 'kswapd';
+
+export interface ActorInfo {
+  readonly kind: ActorKind;
+  readonly index: number; //   index within its kind
+  readonly mm: number; //      mm it acts on
+  readonly device: number; //  dev threads: device; else -1
+  readonly base: number; //    offset of its registers
+  readonly nreq: number;
+}
+
+export interface Layout {
+  readonly pages: number;
+  readonly mms: number;
+  readonly devices: number;
+  readonly sysFrames: number;
+  readonly devFrames: number;
+  readonly frameCount: number; // including id 0 (unused) and the zero page
+  // global words
+  readonly gGseqOdd: number;
+  readonly gActive: number;
+  readonly gBudReclaim: number;
+  readonly gBudNuma: number;
+  readonly gBudKsm: number;
+  // per mm
+  readonly mmBase: number;
+  readonly mmWords: number;
+  // per device
+  readonly devBase: number;
+  readonly devWords: number;
+  // frames
+  readonly frameBase: number;
+  // actors
+  readonly actors: readonly ActorInfo[];
+  readonly resWords: number;
+  readonly width: number;
+}
+
+// per-mm fields
+export const MM_EXISTS = 0;
+export const MM_READERS = 1;
+export const MM_WRITER = 2; // actor + 1
+export const MM_PAGES = 3; //  then per page: VMA, PTE kind, PTE value, PTE flags, last write
+export const PG_VMA = 0;
+export const PG_KIND = 1;
+export const PG_VAL = 2;
+export const PG_FLAGS = 3;
+export const PG_LASTW = 4;
+export const PAGE_WORDS = 5;
+// per-device fields
+export const DV_LOCK = 0; //    driver lock (dmirror->mutex / driver->update): holder actor + 1
+export const DV_SSEQCUR = 1; // interval sseq == gseq (its callback ran in the current epoch)
+export const DV_PT = 2; //      then devPT[pages], then dma[pages]
+
+export function makeLayout(c: HmmConfig): Layout {
+  const pages = c.pages;
+  const mms = (c.features?.fork ?? false) ? 2 : 1;
+  const devices = c.devices ?? 1;
+  const devFrames = c.devFrames ?? 0;
+  const sysFrames = c.frames;
+  const frameCount = 2 + sysFrames + devices * devFrames;
+  let off = 0;
+  const gGseqOdd = off++;
+  const gActive = off++;
+  const gBudReclaim = off++;
+  const gBudNuma = off++;
+  const gBudKsm = off++;
+  const mmBase = off;
+  const mmWords = MM_PAGES + pages * PAGE_WORDS;
+  off += mms * mmWords;
+  const devBase = off;
+  const devWords = DV_PT + 2 * pages;
+  off += devices * devWords;
+  const frameBase = off;
+  off += frameCount * FRAME_WORDS;
+  const resWords = RES_DATA + pages;
+  const actors: ActorInfo[] = [];
+  const regWords = REG_FIXED + 4 * pages;
+  (c.cpu ?? []).forEach((t, i) => {
+    actors.push({ kind: 'cpu', index: i, mm: t.mm ?? 0, device: -1, base: off, nreq: t.ops.length });
+    off += regWords + t.ops.length * resWords;
+  });
+  (c.dev ?? []).forEach((t, i) => {
+    actors.push({ kind: 'dev', index: i, mm: 0, device: t.device ?? 0, base: off, nreq: t.ops.length });
+    off += regWords + t.ops.length * resWords;
+  });
+  const f = c.features ?? {};
+  if ((f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false)) {
+    actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
+    off += regWords;
+  }
+  return {
+    pages, mms, devices, sysFrames, devFrames, frameCount,
+    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm,
+    mmBase, mmWords, devBase, devWords, frameBase, actors, resWords, width: off,
+  };
+}
+
+// ---- accessors (offsets) --------------------------------------------------------------------
+export const pgOff = (L: Layout, m: number, a: number): number => L.mmBase + m * L.mmWords + MM_PAGES + a * PAGE_WORDS;
+export const mmOff = (L: Layout, m: number): number => L.mmBase + m * L.mmWords;
+export const devOff = (L: Layout, d: number): number => L.devBase + d * L.devWords;
+export const dptOff = (L: Layout, d: number, a: number): number => L.devBase + d * L.devWords + DV_PT + a;
+export const dmaOff = (L: Layout, d: number, a: number): number => L.devBase + d * L.devWords + DV_PT + L.pages + a;
+export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
+export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
+export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;
+export const dstOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + 2 * L.pages + i;
+export const tlbOff = (L: Layout, t: number, a: number): number => L.actors[t]!.base + REG_FIXED + 3 * L.pages + a;
+export const resOff = (L: Layout, t: number, req: number): number =>
+  L.actors[t]!.base + REG_FIXED + 4 * L.pages + req * L.resWords;
+
+export const firstSysFrame = 2;
+export const firstDevFrame = (L: Layout, d: number): number => 2 + L.sysFrames + d * L.devFrames;
+export const isDevFrame = (L: Layout, f: number): boolean => f >= 2 + L.sysFrames;
+export const frameOwner = (L: Layout, f: number): number =>
+  f >= 2 + L.sysFrames && L.devFrames > 0 ? Math.floor((f - 2 - L.sysFrames) / L.devFrames) : -1;

@@ -1,0 +1,261 @@
+/**
+ * mm/migrate_device.c: migrate_vma_collect (inside a MIGRATE invalidation), migrate_device_unmap
+ * (isolation + the pin check), migrate_vma_pages (+ migrate_vma_insert_page for holes, under a
+ * second MIGRATE invalidation) and migrate_vma_finalize (remove_migration_ptes). The driver's
+ * alloc/copy and finalize_and_map steps are in driver.ts. Used by dmirror_migrate_to_device,
+ * dmirror_migrate_to_system and dmirror_devmem_fault (migrate_to_ram).
+ */
+import {
+  PC, R_PC, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
+  pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
+  PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
+  MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
+  isDevFrame, OK, ENOMEM, VM_FAULT_OOM,
+} from './layout.ts';
+import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame } from './ctx.ts';
+import { beginInv, endInv } from './notifier.ts';
+import { setPte, mmapReadUnlock } from './mm.ts';
+
+const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
+
+// migrate_vma_collect → migrate_vma_collect_pmd (PTL held, TLB flushed before it is dropped):
+// holes → MIGRATE without a page; selected pages: folio_get + folio_trylock, (anon-exclusive
+// pinned pages are skipped), PTE → migration entry, dirty → folio, rmap removed.
+export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const m = mmOf(c, t);
+  const kind = s[b + R_M_KIND]!;
+  const d = s[b + R_M_DEV]!;
+  const fp = s[b + R_M_FAULTPAGE]!;
+  const a0 = s[b + R_M_A]!;
+  const cnt = s[b + R_M_N]!;
+  const selSystem = kind === MIG_TO_DEV;
+  const n = s.slice();
+  for (let i = 0; i < cnt; i++) {
+    const a = a0 + i;
+    const o = pgOff(L, m, a);
+    const pk = n[o + PG_KIND]!;
+    const f = n[o + PG_VAL]!;
+    const fl = n[o + PG_FLAGS]!;
+    let src = 0;
+    if (pk === PTE_NONE) src = MPFN_MIGRATE | MPFN_HOLE; // migrate_vma_collect_hole (anon VMA)
+    else if (pk === PTE_ZERO) src = selSystem ? MPFN_MIGRATE | MPFN_HOLE : 0;
+    else if ((pk === PTE_PRESENT && selSystem && !isDevFrame(L, f)) ||
+      (pk === PTE_DEVPRIV && !selSystem && deviceOfFrame(c, f) === d)) {
+      const fo = frOff(L, f);
+      const lockedByUs = f === fp && n[fo + F_LOCK] === t + 1;
+      if ((n[fo + F_LOCK] === 0 || lockedByUs) && n[fo + F_PIN] === 0) {
+        getFrame(c, n, f);
+        if (!lockedByUs) n[fo + F_LOCK] = t + 1;
+        if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1; // folio_mark_dirty (fd35ca3d12cc)
+        setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
+        n[fo + F_MAP]!--;
+        putFrame(c, n, f); // the mapping's reference (the collect reference is kept)
+        flushTlb(c, n, m, a); // before the PTL is dropped (60bae7370896)
+        src = (f << 4) | MPFN_MIGRATE | ((fl & PF_W) !== 0 ? MPFN_WRITE : 0) | ((fl & PF_D) !== 0 ? MPFN_DIRTY : 0);
+      }
+    }
+    n[srcOff(L, t, i)] = src;
+  }
+  endInv(c, n, t, m);
+  emit(act('migrate_vma_collect_pmd', t, a0), n);
+}
+
+/** remove_migration_ptes(src, dst): every migration entry for `sp` becomes a mapping of `nf`. */
+function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): void {
+  const L = c.L;
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (n[o + PG_KIND] !== PTE_MIGRATION || n[o + PG_VAL] !== sp) continue;
+      const fl = n[o + PG_FLAGS]!;
+      if (isDevFrame(L, nf)) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & PF_W);
+      else setPte(c, n, m, a, PTE_PRESENT, nf, fl & (PF_W | PF_D));
+      n[frOff(L, nf) + F_MAP]!++;
+      getFrame(c, n, nf);
+    }
+  }
+}
+
+// migrate_device_unmap: isolate from the LRU, try_to_migrate other mappings, and
+// migrate_vma_check_page — refcount − extra > mapcount (a pin / extra reference) ⇒ restore.
+export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const fp = s[b + R_M_FAULTPAGE]!;
+  const cnt = s[b + R_M_N]!;
+  const n = s.slice();
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
+    const f = mpfnFrame(src);
+    const fo = frOff(L, f);
+    n[fo + F_LRU] = 0; // folio_isolate_lru
+    // try_to_migrate: remaining mappings (e.g. a fork child's) become migration entries
+    for (let m = 0; m < L.mms; m++) {
+      for (let a = 0; a < L.pages; a++) {
+        const o = pgOff(L, m, a);
+        const k = n[o + PG_KIND]!;
+        if ((k === PTE_PRESENT || k === PTE_DEVPRIV) && n[o + PG_VAL] === f) {
+          const fl = n[o + PG_FLAGS]!;
+          if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1;
+          flushTlb(c, n, m, a);
+          setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
+          n[fo + F_MAP]!--;
+          putFrame(c, n, f);
+        }
+      }
+    }
+    const extra = 1 + (f === fp ? 1 : 0);
+    if (n[fo + F_REF]! - extra > n[fo + F_MAP]!) {
+      // not migratable: restore the mappings, unlock, drop the collect reference
+      removeMigrationPtes(c, n, f, f);
+      if (!isDevFrame(L, f)) n[fo + F_LRU] = 1;
+      if (f !== fp) n[fo + F_LOCK] = 0;
+      putFrame(c, n, f);
+      n[srcOff(L, t, i)] = 0;
+    }
+  }
+  n[b + R_PC] = s[b + R_M_KIND] === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
+  emit(act('migrate_device_unmap', t, s[b + R_M_A]!), n);
+}
+
+function afterPagesPc(c: Ctx, s: Int32Array, b: number): number {
+  return s[b + R_M_KIND] === MIG_TO_DEV ? PC.M_FINALIZE_MAP : PC.M_FINALIZE;
+}
+
+// migrate_vma_pages → __migrate_device_pages: no dst ⇒ clear MIGRATE; holes need
+// migrate_vma_insert_page (one MIGRATE invalidation first); pages: folio_migrate_mapping
+// (refcount must be exactly the expected count) + folio_migrate_flags.
+export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const fp = s[b + R_M_FAULTPAGE]!;
+  const cnt = s[b + R_M_N]!;
+  const n = s.slice();
+  let holes = false;
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0) continue;
+    const dst = n[dstOff(L, t, i)]!;
+    if (dst === 0) {
+      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
+      continue;
+    }
+    if ((src & MPFN_HOLE) !== 0) {
+      holes = true;
+      continue;
+    }
+    const sp = mpfnFrame(src);
+    const dp = mpfnFrame(dst);
+    if (n[frOff(L, sp) + F_REF] !== 1 + (sp === fp ? 1 : 0)) {
+      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE; // folio_migrate_mapping: -EAGAIN
+      continue;
+    }
+    if (n[frOff(L, sp) + F_DIRTY] === 1) n[frOff(L, dp) + F_DIRTY] = 1; // folio_migrate_flags
+  }
+  const after = afterPagesPc(c, s, b);
+  if (holes) {
+    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.M_INSERT, after);
+  } else n[b + R_PC] = after;
+  emit(act('migrate_vma_pages', t, s[b + R_M_A]!), n);
+}
+
+// migrate_vma_insert_page: only over pte_none / zero-page PTEs of an anon VMA; installs a
+// device-private entry (writable iff VM_WRITE); a lost race clears MIGRATE.
+export function stepInsertPage(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const m = mmOf(c, t);
+  const a0 = s[b + R_M_A]!;
+  const cnt = s[b + R_M_N]!;
+  const n = s.slice();
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    const dst = n[dstOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) === 0 || dst === 0) continue;
+    const a = a0 + i;
+    const o = pgOff(L, m, a);
+    const pk = n[o + PG_KIND]!;
+    const vma = n[o + PG_VMA]!;
+    if ((pk !== PTE_NONE && pk !== PTE_ZERO) || (vma & VM_EXISTS) === 0) {
+      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
+      continue;
+    }
+    const dp = mpfnFrame(dst);
+    if (pk === PTE_ZERO) flushTlb(c, n, m, a);
+    if (isDevFrame(L, dp)) setPte(c, n, m, a, PTE_DEVPRIV, dp, (vma & VM_WRITE) !== 0 ? PF_W : 0);
+    else setPte(c, n, m, a, PTE_PRESENT, dp, (vma & VM_WRITE) !== 0 ? PF_W | PF_D : 0);
+    n[frOff(L, dp) + F_MAP]!++;
+    getFrame(c, n, dp);
+  }
+  endInv(c, n, t, m);
+  emit(act('migrate_vma_insert_page', t, a0), n);
+}
+
+// migrate_vma_finalize → __migrate_device_finalize: remove_migration_ptes(src, dst or src),
+// unlock and put the pages (not the fault page: do_swap_page does that); then return to the caller.
+export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const fp = s[b + R_M_FAULTPAGE]!;
+  const cnt = s[b + R_M_N]!;
+  const kind = s[b + R_M_KIND]!;
+  const n = s.slice();
+  let migrated = 0;
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    const dst = n[dstOff(L, t, i)]!;
+    const dp = dst === 0 ? 0 : mpfnFrame(dst);
+    const mig = (src & MPFN_MIGRATE) !== 0 && dp !== 0;
+    if ((src & MPFN_HOLE) !== 0 || src === 0) {
+      if (dp !== 0) {
+        n[frOff(L, dp) + F_LOCK] = 0;
+        if (!isDevFrame(L, dp) && mig) n[frOff(L, dp) + F_LRU] = 1;
+        putFrame(c, n, dp); // inserted: the mapping holds it; otherwise freed
+      }
+      continue;
+    }
+    const sp = mpfnFrame(src);
+    if (mig && (src & MPFN_HOLE) === 0) migrated++;
+    const nf = mig ? dp : sp;
+    removeMigrationPtes(c, n, sp, nf);
+    if (!isDevFrame(L, nf) && n[frOff(L, nf) + F_MAP]! > 0) n[frOff(L, nf) + F_LRU] = 1;
+    if (dp !== 0) {
+      n[frOff(L, dp) + F_LOCK] = 0;
+      putFrame(c, n, dp);
+    }
+    if (sp !== fp) {
+      n[frOff(L, sp) + F_LOCK] = 0;
+      putFrame(c, n, sp);
+    }
+  }
+  for (let i = 0; i < L.pages; i++) {
+    n[srcOff(L, t, i)] = 0;
+    n[dstOff(L, t, i)] = 0;
+  }
+  const mrc = n[b + R_M_RC]!;
+  n[b + R_M_KIND] = 0;
+  n[b + R_M_A] = 0;
+  n[b + R_M_N] = 0;
+  n[b + R_M_DEV] = 0;
+  n[b + R_M_FAULTPAGE] = 0;
+  n[b + R_M_RC] = 0;
+  if (kind === MIG_FAULT) {
+    n[b + R_H_RC] = mrc === VM_FAULT_OOM ? VM_FAULT_OOM : 0;
+    n[b + R_PC] = PC.H_DSP_DONE;
+  } else if (kind === MIG_TO_DEV) {
+    mmapReadUnlock(c, n, t, 0);
+    n[b + R_RC] = OK;
+    n[b + R_PC] = PC.D_MIG_READBACK;
+  } else if (kind === MIG_TO_SYS) {
+    mmapReadUnlock(c, n, t, 0);
+    n[b + R_CPAGES] = migrated;
+    finishRequest(c, n, t, mrc === VM_FAULT_OOM ? ENOMEM : OK);
+  }
+  emit(act('migrate_vma_finalize', t, s[b + R_M_A]!, migrated), n);
+}
+
+export { MIG_TO_SYS };

@@ -1,0 +1,781 @@
+/**
+ * The CPU-side mm: CPU threads (loads/stores through a per-CPU TLB, page faults), the syscalls
+ * munmap/mprotect/fork/pin, the generic fault handler (handle_mm_fault and the paths under it)
+ * and the core-mm background actor (reclaim, NUMA hinting, KSM write-protect).
+ *
+ * This file knows nothing about any driver: every PTE change that can remove or downgrade a
+ * mapping is bracketed by beginInv()/endInv() (notifier.ts), the only coupling to the mirror.
+ * Each exported step opens with the kernel function it abstracts. PTL-protected work is one
+ * atomic step (the PTL is not a separate state variable).
+ */
+import {
+  PC, R_PC, R_A, R_N, R_WRITE, R_MMAP, R_GATHER, R_PINNED, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
+  R_K_PAGE, R_K_FRAME, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE,
+  PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
+  VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER,
+  EV_UNMAP, EV_RELEASE, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_EXCLUSIVE, EV_MIGRATE,
+  VM_FAULT_OOM, VM_FAULT_SIGSEGV, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
+  PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER,
+} from './layout.ts';
+import {
+  type Ctx, type Emit, act, allocSysFrame, initFrame, getFrame, putFrame, flushTlb, finishRequest, recordData,
+  frameVer, deviceOfFrame,
+} from './ctx.ts';
+import { beginInv, endInv } from './notifier.ts';
+
+// ---- small PTE / lock helpers ---------------------------------------------------------------
+
+export function setPte(c: Ctx, s: Int32Array, m: number, a: number, kind: number, val: number, flags: number): void {
+  const o = pgOff(c.L, m, a);
+  s[o + PG_KIND] = kind;
+  s[o + PG_VAL] = val;
+  s[o + PG_FLAGS] = flags;
+}
+
+/** map a frame: folio_add_*_rmap + the mapping's reference */
+export function mapFrame(c: Ctx, s: Int32Array, f: number): void {
+  if (f === ZERO_FRAME) return;
+  const o = frOff(c.L, f);
+  s[o + F_MAP]!++;
+  s[o + F_REF]!++;
+}
+
+/** folio_remove_rmap_pte + folio_put */
+export function unmapFrame(c: Ctx, s: Int32Array, f: number): void {
+  if (f === ZERO_FRAME) return;
+  s[frOff(c.L, f) + F_MAP]!--;
+  putFrame(c, s, f);
+}
+
+export const mmapReadFree = (c: Ctx, s: Int32Array, m: number): boolean => s[mmOff(c.L, m) + MM_WRITER] === 0;
+export const mmapWriteFree = (c: Ctx, s: Int32Array, m: number): boolean =>
+  s[mmOff(c.L, m) + MM_WRITER] === 0 && s[mmOff(c.L, m) + MM_READERS] === 0;
+
+export function mmapReadLock(c: Ctx, s: Int32Array, t: number, m: number): void {
+  s[mmOff(c.L, m) + MM_READERS]!++;
+  s[c.L.actors[t]!.base + R_MMAP] = 1;
+}
+export function mmapReadUnlock(c: Ctx, s: Int32Array, t: number, m: number): void {
+  s[mmOff(c.L, m) + MM_READERS]!--;
+  s[c.L.actors[t]!.base + R_MMAP] = 0;
+}
+
+const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
+
+/** a store by a CPU or the device to virtual page (m, a) landing in frame f */
+export function storeTo(c: Ctx, s: Int32Array, m: number, a: number, f: number): void {
+  const o = pgOff(c.L, m, a);
+  if (s[o + PG_KIND] === PTE_NONE) {
+    // racing munmap: the store lands in a page that is already unmapped (lost by design)
+    if (f !== ZERO_FRAME && f !== 0) s[frOff(c.L, f) + F_VER]!++;
+    return;
+  }
+  const v = s[o + PG_LASTW]! + 1;
+  s[o + PG_LASTW] = v;
+  if (f !== ZERO_FRAME && f !== 0) s[frOff(c.L, f) + F_VER] = v;
+}
+
+// ---- CPU thread -----------------------------------------------------------------------------
+
+// A load/store: TLB hit, else the hardware page walk (fills the TLB), else a page fault
+// (arch fault handler → lock_mm_and_find_vma → handle_mm_fault).
+export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_A]!;
+  const w = s[b + R_WRITE] === 1;
+  const tlb = s[tlbOff(L, t, a)]!;
+  if (tlb !== 0 && (!w || (tlb & 1) === 1)) {
+    const n = s.slice();
+    access(c, n, t, m, a, tlb >> 1, w);
+    emit(act('cpu_access', t, a, w ? 1 : 0), n);
+    return;
+  }
+  const o = pgOff(L, m, a);
+  const kind = s[o + PG_KIND]!;
+  const fl = s[o + PG_FLAGS]!;
+  if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) {
+    const n = s.slice();
+    const f = s[o + PG_VAL]!;
+    n[tlbOff(L, t, a)] = (f << 1) | ((fl & PF_W) !== 0 ? 1 : 0);
+    if (w) n[o + PG_FLAGS] = fl | PF_D;
+    access(c, n, t, m, a, f, w);
+    emit(act('cpu_access', t, a, w ? 1 : 0), n);
+    return;
+  }
+  if (kind === PTE_ZERO && !w) {
+    const n = s.slice();
+    n[tlbOff(L, t, a)] = ZERO_FRAME << 1;
+    access(c, n, t, m, a, ZERO_FRAME, false);
+    emit(act('cpu_access', t, a, 0), n);
+    return;
+  }
+  // page fault: lock_mm_and_find_vma (sleeps while a writer holds mmap_lock)
+  if (!mmapReadFree(c, s, m)) return;
+  const n = s.slice();
+  const vma = s[o + PG_VMA]!;
+  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
+    finishRequest(c, n, t, VM_FAULT_SIGSEGV); // access_error → SIGSEGV
+    emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
+    return;
+  }
+  mmapReadLock(c, n, t, m);
+  beginHmf(c, n, t, a, w, PC.C_FAULT_DONE);
+  emit(act('lock_mm_and_find_vma', t, a, 0), n);
+}
+
+function access(c: Ctx, n: Int32Array, t: number, m: number, a: number, f: number, w: boolean): void {
+  if (w) storeTo(c, n, m, a, f);
+  else recordData(c, n, t, a, frameVer(c, n, f));
+  finishRequest(c, n, t, OK);
+}
+
+// mmap_read_unlock after handle_mm_fault; retry the access or deliver the signal.
+export function stepCpuFaultDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  const n = s.slice();
+  const rc = takeHmfRc(n, b);
+  mmapReadUnlock(c, n, t, mmOf(c, t));
+  if (rc === 0) n[b + R_PC] = PC.C_ACCESS;
+  else finishRequest(c, n, t, rc);
+  emit(act('mmap_read_unlock', t, s[b + R_A]!, rc), n);
+}
+
+// munmap()/exit_mmap(): mmap_write_lock, then unmap_region → unmap_vmas under an UNMAP/RELEASE
+// invalidation (mn_itree_release for exit), then tlb_finish_mmu.
+export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  const m = mmOf(c, t);
+  if (!mmapWriteFree(c, s, m)) return;
+  const n = s.slice();
+  n[mmOff(c.L, m) + MM_WRITER] = t + 1;
+  n[b + R_MMAP] = 2;
+  const exit = c.reqs[t]![s[b + 1]!]!.op === 'exit';
+  beginInv(c, n, t, m, exit ? EV_RELEASE : EV_UNMAP, n[b + R_A]!, n[b + R_N]!, 0, PC.C_ZAP, PC.C_TLB_FINISH);
+  emit(act('mmap_write_lock', t, s[b + R_A]!, exit ? EV_RELEASE : EV_UNMAP), n);
+}
+
+// zap_pte_range (via unmap_vmas): clear every PTE of the range; present pages go to the
+// mmu_gather (freed only after the TLB flush); device-private/exclusive entries drop their page now.
+export function stepZap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a0 = s[b + R_A]!;
+  const n = s.slice();
+  let gather = n[b + R_GATHER]!;
+  for (let a = a0; a < a0 + s[b + R_N]!; a++) {
+    const o = pgOff(L, m, a);
+    const kind = n[o + PG_KIND]!;
+    const f = n[o + PG_VAL]!;
+    if (kind === PTE_PRESENT) {
+      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[frOff(L, f) + F_DIRTY] = 1; // folio_mark_dirty
+      n[frOff(L, f) + F_MAP]!--; // rmap removed; the reference moves to the gather
+      gather |= 1 << f;
+    } else if (kind === PTE_DEVPRIV || kind === PTE_DEVEXCL) unmapFrame(c, n, f);
+    setPte(c, n, m, a, PTE_NONE, 0, 0);
+    n[o + PG_VMA] = 0;
+    n[o + PG_LASTW] = 0;
+  }
+  n[b + R_GATHER] = gather;
+  endInv(c, n, t, m);
+  emit(act('zap_pte_range', t, a0), n);
+}
+
+// tlb_finish_mmu: flush the TLBs, then free the gathered pages; mmap_write_unlock.
+export function stepTlbFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const n = s.slice();
+  flushTlb(c, n, m, n[b + R_A]!, n[b + R_N]!);
+  const gather = n[b + R_GATHER]!;
+  for (let f = 0; f < L.frameCount; f++) if ((gather & (1 << f)) !== 0) putFrame(c, n, f);
+  n[b + R_GATHER] = 0;
+  n[mmOff(L, m) + MM_WRITER] = 0;
+  n[b + R_MMAP] = 0;
+  finishRequest(c, n, t, OK);
+  emit(act('tlb_finish_mmu', t, s[b + R_A]!), n);
+}
+
+// mprotect(): mmap_write_lock, vma flags update (mprotect_fixup), then change_protection under
+// a PROTECTION_VMA invalidation.
+export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  if (!mmapWriteFree(c, s, m)) return;
+  const n = s.slice();
+  const a0 = n[b + R_A]!;
+  const cnt = n[b + R_N]!;
+  for (let a = a0; a < a0 + cnt; a++) {
+    if ((n[pgOff(L, m, a) + PG_VMA]! & VM_EXISTS) === 0) {
+      finishRequest(c, n, t, ENOMEM); // mprotect on a hole
+      emit(act('mmap_write_lock', t, a0, ENOMEM), n);
+      return;
+    }
+  }
+  const prot = c.reqs[t]![n[b + 1]!]!.prot;
+  for (let a = a0; a < a0 + cnt; a++) n[pgOff(L, m, a) + PG_VMA] = VM_EXISTS | prot;
+  n[mmOff(L, m) + MM_WRITER] = t + 1;
+  n[b + R_MMAP] = 2;
+  beginInv(c, n, t, m, EV_PROTECTION_VMA, a0, cnt, 0, PC.C_CHANGE_PTE, PC.C_UNLOCK_W);
+  emit(act('mmap_write_lock', t, a0, EV_PROTECTION_VMA), n);
+}
+
+// change_pte_range: downgrade PTEs to the new protection (PROT_NONE → pte_protnone), then
+// flush_tlb_range before invalidate_range_end.
+export function stepChangePte(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a0 = s[b + R_A]!;
+  const cnt = s[b + R_N]!;
+  const n = s.slice();
+  for (let a = a0; a < a0 + cnt; a++) {
+    const o = pgOff(L, m, a);
+    const vma = n[o + PG_VMA]!;
+    const kind = n[o + PG_KIND]!;
+    let fl = n[o + PG_FLAGS]!;
+    if (kind === PTE_PRESENT) {
+      if ((vma & VM_READ) === 0) fl = (fl | PF_PROTNONE) & ~PF_W;
+      else {
+        fl &= ~PF_PROTNONE;
+        if ((vma & VM_WRITE) === 0) fl &= ~PF_W;
+      }
+    } else if ((kind === PTE_DEVPRIV || kind === PTE_DEVEXCL || kind === PTE_MIGRATION) && (vma & VM_WRITE) === 0) {
+      fl &= ~PF_W; // make_readable_*_entry
+    }
+    n[o + PG_FLAGS] = fl;
+  }
+  flushTlb(c, n, m, a0, cnt);
+  endInv(c, n, t, m);
+  emit(act('change_pte_range', t, a0), n);
+}
+
+// mmap_write_unlock (end of mprotect / fork; fork also releases the child's mmap_lock).
+export function stepUnlockWrite(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const m = mmOf(c, t);
+  const n = s.slice();
+  n[mmOff(L, m) + MM_WRITER] = 0;
+  if (L.mms > 1 && n[mmOff(L, 1) + MM_WRITER] === t + 1) n[mmOff(L, 1) + MM_WRITER] = 0;
+  n[L.actors[t]!.base + R_MMAP] = 0;
+  finishRequest(c, n, t, OK);
+  emit(act('mmap_write_unlock', t, s[L.actors[t]!.base + R_A]!), n);
+}
+
+// fork() → dup_mmap: mmap_write_lock(parent), create the child mm (its lock held too), then
+// copy_page_range under a PROTECTION_PAGE invalidation of the parent (is_cow_mapping).
+export function stepForkLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const m = mmOf(c, t);
+  if (m !== 0 || L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] === 1) {
+    const n = s.slice();
+    finishRequest(c, n, t, EINVALFORK);
+    emit(act('mmap_write_lock', t, 0, EINVALFORK), n);
+    return;
+  }
+  if (!mmapWriteFree(c, s, 0)) return;
+  const n = s.slice();
+  n[mmOff(L, 0) + MM_WRITER] = t + 1;
+  n[mmOff(L, 1) + MM_WRITER] = t + 1;
+  n[mmOff(L, 1) + MM_EXISTS] = 1;
+  n[L.actors[t]!.base + R_MMAP] = 2;
+  beginInv(c, n, t, 0, EV_PROTECTION_PAGE, 0, L.pages, 0, PC.C_COPY, PC.C_UNLOCK_W);
+  emit(act('mmap_write_lock', t, 0, EV_PROTECTION_PAGE), n);
+}
+const EINVALFORK = -11; // EAGAIN: model supports a single fork
+
+// copy_page_range → copy_pte_range / copy_present_pte / copy_nonpresent_pte for every page.
+export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const n = s.slice();
+  for (let a = 0; a < L.pages; a++) {
+    const po = pgOff(L, 0, a);
+    const co = pgOff(L, 1, a);
+    n[co + PG_VMA] = n[po + PG_VMA]!;
+    n[co + PG_LASTW] = n[po + PG_LASTW]!;
+    let kind = n[po + PG_KIND]!;
+    const f = n[po + PG_VAL]!;
+    let fl = n[po + PG_FLAGS]!;
+    if (kind === PTE_DEVEXCL) {
+      // try_restore_exclusive_pte: the parent gets its normal PTE back before copying
+      kind = PTE_PRESENT;
+      setPte(c, n, 0, a, PTE_PRESENT, f, fl & (PF_W | PF_D));
+      fl = fl & (PF_W | PF_D);
+    }
+    switch (kind) {
+      case PTE_PRESENT:
+        // copy_present_pte: COW — write-protect both sides, share the page
+        fl &= ~PF_W;
+        n[po + PG_FLAGS] = fl;
+        setPte(c, n, 1, a, PTE_PRESENT, f, fl);
+        mapFrame(c, n, f);
+        break;
+      case PTE_ZERO:
+        setPte(c, n, 1, a, PTE_ZERO, ZERO_FRAME, 0);
+        break;
+      case PTE_SWAP:
+        setPte(c, n, 1, a, PTE_SWAP, f, 0);
+        break;
+      case PTE_MIGRATION:
+        // copy_nonpresent_pte: writable migration entries become readable in both
+        fl &= ~PF_W;
+        n[po + PG_FLAGS] = fl;
+        setPte(c, n, 1, a, PTE_MIGRATION, f, fl);
+        break;
+      case PTE_DEVPRIV:
+        // copy_nonpresent_pte: device-private page shared read-only, rmap dup + reference
+        fl &= ~PF_W;
+        n[po + PG_FLAGS] = fl;
+        setPte(c, n, 1, a, PTE_DEVPRIV, f, fl);
+        mapFrame(c, n, f);
+        break;
+      default:
+        setPte(c, n, 1, a, PTE_NONE, 0, 0);
+    }
+  }
+  flushTlb(c, n, 0, 0, L.pages); // write-protected parent PTEs: flush before range_end
+  endInv(c, n, t, 0);
+  emit(act('copy_page_range', t, 0), n);
+}
+
+// The child's thread returns from fork once the child mm exists and dup_mmap released it.
+export function stepRetFromFork(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1 || s[mmOff(L, 1) + MM_WRITER] !== 0) return;
+  const n = s.slice();
+  const b = L.actors[t]!.base;
+  n[b + R_PC] = PC.C_ACCESS;
+  const req = n[b + 1]!;
+  // re-derive the start pc of the first request
+  finishRequestStart(c, n, t, req);
+  emit(act('ret_from_fork', t, 0), n);
+}
+
+import { startPc } from './ctx.ts';
+function finishRequestStart(c: Ctx, n: Int32Array, t: number, req: number): void {
+  n[c.L.actors[t]!.base + R_PC] = startPc(c, t, req);
+}
+
+// pin_user_pages(FOLL_WRITE|FOLL_PIN|FOLL_LONGTERM): mmap_read_lock, then follow/fault.
+export function stepPinLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const m = mmOf(c, t);
+  if (!mmapReadFree(c, s, m)) return;
+  const n = s.slice();
+  mmapReadLock(c, n, t, m);
+  n[c.L.actors[t]!.base + R_PC] = PC.C_PIN_FOLLOW;
+  emit(act('mmap_read_lock', t, s[c.L.actors[t]!.base + R_A]!), n);
+}
+
+// __get_user_pages: follow_page_pte; on a miss faultin_page → handle_mm_fault(WRITE) and retry.
+export function stepPinFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_A]!;
+  const o = pgOff(L, m, a);
+  const n = s.slice();
+  const rc = takeHmfRc(n, b);
+  const vma = s[o + PG_VMA]!;
+  if (rc !== 0 || (vma & VM_EXISTS) === 0 || (vma & VM_WRITE) === 0) {
+    mmapReadUnlock(c, n, t, m);
+    finishRequest(c, n, t, EFAULT);
+    emit(act('pin_user_pages', t, a, EFAULT), n);
+    return;
+  }
+  const kind = s[o + PG_KIND]!;
+  const fl = s[o + PG_FLAGS]!;
+  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && !isDevFrame(L, s[o + PG_VAL]!)) {
+    const f = s[o + PG_VAL]!;
+    n[frOff(L, f) + F_PIN]!++;
+    getFrame(c, n, f);
+    n[b + R_PINNED] = f | (a << 8); // frame and address of the pin
+    mmapReadUnlock(c, n, t, m);
+    finishRequest(c, n, t, OK);
+    emit(act('pin_user_pages', t, a, 0), n);
+    return;
+  }
+  beginHmf(c, n, t, a, true, PC.C_PIN_FOLLOW);
+  emit(act('pin_user_pages', t, a, 1), n);
+}
+
+// unpin_user_page
+export function stepUnpin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const f = n[b + R_PINNED]! & 0xff;
+  if (f !== 0) {
+    n[frOff(L, f) + F_PIN]!--;
+    putFrame(c, n, f);
+  }
+  n[b + R_PINNED] = 0;
+  finishRequest(c, n, t, f !== 0 ? OK : EFAULT);
+  emit(act('unpin_user_page', t, s[b + R_A]!), n);
+}
+
+// ---- handle_mm_fault ------------------------------------------------------------------------
+
+/** enter handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0); caller holds mmap_lock (read) */
+export function beginHmf(c: Ctx, n: Int32Array, t: number, a: number, w: boolean, ret: number): void {
+  const b = c.L.actors[t]!.base;
+  n[b + R_H_A] = a;
+  n[b + R_H_W] = w ? 1 : 0;
+  n[b + R_H_RET] = ret;
+  n[b + R_H_RC] = 0;
+  n[b + R_H_T] = 0;
+  n[b + R_PC] = PC.H_FAULT;
+}
+
+/** the caller reads handle_mm_fault's result; the fault registers are cleared (canonical) */
+export function takeHmfRc(n: Int32Array, b: number): number {
+  const rc = n[b + R_H_RC]!;
+  n[b + R_H_A] = 0;
+  n[b + R_H_W] = 0;
+  n[b + R_H_RET] = 0;
+  n[b + R_H_RC] = 0;
+  n[b + R_H_T] = 0;
+  return rc;
+}
+
+function hmfReturn(n: Int32Array, b: number, rc: number): void {
+  n[b + R_PC] = n[b + R_H_RET]!;
+  n[b + R_H_RC] = rc;
+  n[b + R_H_T] = 0;
+}
+
+// handle_mm_fault → __handle_mm_fault → handle_pte_fault: dispatch on the PTE.
+export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_H_A]!;
+  const w = s[b + R_H_W] === 1;
+  const o = pgOff(L, m, a);
+  const vma = s[o + PG_VMA]!;
+  const kind = s[o + PG_KIND]!;
+  const f = s[o + PG_VAL]!;
+  const fl = s[o + PG_FLAGS]!;
+  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
+    const n = s.slice();
+    hmfReturn(n, b, VM_FAULT_SIGSEGV);
+    emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
+    return;
+  }
+  switch (kind) {
+    case PTE_NONE: {
+      // do_anonymous_page: zero page on read, a fresh zeroed page on write
+      const n = s.slice();
+      if (!w) {
+        setPte(c, n, m, a, PTE_ZERO, ZERO_FRAME, 0);
+        hmfReturn(n, b, 0);
+      } else {
+        const nf = allocSysFrame(c, n);
+        if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
+        else {
+          initFrame(c, n, nf, 0, true);
+          n[frOff(L, nf) + F_MAP] = 1; // the allocation reference becomes the mapping's
+          setPte(c, n, m, a, PTE_PRESENT, nf, PF_W | PF_D);
+          hmfReturn(n, b, 0);
+        }
+      }
+      emit(act('do_anonymous_page', t, a, w ? 1 : 0), n);
+      return;
+    }
+    case PTE_PRESENT: {
+      if ((fl & PF_PROTNONE) !== 0) {
+        // do_numa_page: restore the protection (writable only if can_change_pte_writable)
+        const n = s.slice();
+        const fo = frOff(L, f);
+        const wr = (vma & VM_WRITE) !== 0 && n[fo + F_MAP] === 1 && n[fo + F_REF] === 1;
+        setPte(c, n, m, a, PTE_PRESENT, f, (fl & ~PF_PROTNONE) | (wr ? PF_W : 0));
+        hmfReturn(n, b, 0);
+        emit(act('do_numa_page', t, a), n);
+        return;
+      }
+      if (w && (fl & PF_W) === 0) {
+        const fo = frOff(L, f);
+        if (!isDevFrame(L, f) && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
+          // do_wp_page → wp_can_reuse_anon_folio → wp_page_reuse
+          const n = s.slice();
+          setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
+          hmfReturn(n, b, 0);
+          emit(act('do_wp_page', t, a), n);
+          return;
+        }
+        wpPageCopy(c, s, t, m, a, frameVer(c, s, f), emit);
+        return;
+      }
+      const n = s.slice();
+      hmfReturn(n, b, 0); // spurious fault (someone else fixed it)
+      emit(act('do_wp_page', t, a, 1), n);
+      return;
+    }
+    case PTE_ZERO: {
+      if (w) {
+        wpPageCopy(c, s, t, m, a, 0, emit);
+        return;
+      }
+      const n = s.slice();
+      hmfReturn(n, b, 0);
+      emit(act('do_anonymous_page', t, a, 2), n);
+      return;
+    }
+    case PTE_SWAP: {
+      // do_swap_page (swap entry): swap-in into a new page
+      const n = s.slice();
+      const nf = allocSysFrame(c, n);
+      if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
+      else {
+        initFrame(c, n, nf, f, true);
+        n[frOff(L, nf) + F_MAP] = 1;
+        setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : 0);
+        hmfReturn(n, b, 0);
+      }
+      emit(act('do_swap_page', t, a, 0), n);
+      return;
+    }
+    case PTE_MIGRATION:
+      // migration_entry_wait: sleeps until the migration ends (no step enabled meanwhile)
+      return;
+    case PTE_DEVPRIV: {
+      // do_swap_page (device-private branch): PTL, pte_same, trylock_page; on success take a
+      // reference and call pgmap->ops->migrate_to_ram (dmirror_devmem_fault); otherwise
+      // migration_entry_wait_on_locked (no step until the page lock is released).
+      if (s[frOff(L, f) + F_LOCK] !== 0) return;
+      const n = s.slice();
+      n[frOff(L, f) + F_LOCK] = t + 1;
+      getFrame(c, n, f);
+      n[b + R_H_T] = f;
+      const d = deviceOfFrame(c, f);
+      n[b + R_M_KIND] = MIG_FAULT;
+      n[b + R_M_A] = a;
+      n[b + R_M_N] = 1;
+      n[b + R_M_DEV] = d;
+      n[b + R_M_FAULTPAGE] = f;
+      beginInv(c, n, t, m, EV_MIGRATE, a, 1, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+      emit(act('do_swap_page', t, a, 1), n);
+      return;
+    }
+    case PTE_DEVEXCL: {
+      // remove_device_exclusive_entry: folio_lock_or_retry, then a CLEAR invalidation
+      if (s[frOff(L, f) + F_LOCK] !== 0) return;
+      const n = s.slice();
+      n[frOff(L, f) + F_LOCK] = t + 1;
+      getFrame(c, n, f);
+      n[b + R_H_T] = f;
+      beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.H_EXCL_RESTORE, PC.H_EXCL_DONE);
+      emit(act('remove_device_exclusive_entry', t, a), n);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// wp_page_copy: allocate and copy first (no lock), then the CLEAR invalidation around the PTE swap.
+function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const nf = allocSysFrame(c, n);
+  if (nf === 0) {
+    hmfReturn(n, b, VM_FAULT_OOM);
+    emit(act('wp_page_copy', t, a, VM_FAULT_OOM), n);
+    return;
+  }
+  initFrame(c, n, nf, ver, false);
+  n[b + R_H_T] = nf;
+  beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.H_WPCOPY_SET, n[b + R_H_RET]!);
+  emit(act('wp_page_copy', t, a), n);
+}
+
+// wp_page_copy (second half): pte_same check, ptep_clear_flush, set_pte_at(new), put old page.
+export function stepWpCopySet(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_H_A]!;
+  const o = pgOff(L, m, a);
+  const kind = s[o + PG_KIND]!;
+  const n = s.slice();
+  const nf = n[b + R_H_T]!;
+  if ((kind === PTE_PRESENT && (s[o + PG_FLAGS]! & (PF_W | PF_PROTNONE)) === 0) || kind === PTE_ZERO) {
+    const old = s[o + PG_VAL]!;
+    flushTlb(c, n, m, a);
+    setPte(c, n, m, a, PTE_PRESENT, nf, PF_W | PF_D);
+    n[frOff(L, nf) + F_MAP] = 1;
+    n[frOff(L, nf) + F_LRU] = 1;
+    if (kind === PTE_PRESENT) unmapFrame(c, n, old);
+  } else putFrame(c, n, nf); // lost the race: someone changed the PTE
+  n[b + R_H_T] = 0;
+  n[b + R_H_RC] = 0;
+  endInv(c, n, t, m);
+  emit(act('wp_page_copy_set_pte', t, a), n);
+}
+
+// restore_exclusive_pte (remove_device_exclusive_entry, inside the invalidation)
+export function stepExclRestore(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_H_A]!;
+  const o = pgOff(L, m, a);
+  const f = s[b + R_H_T]!;
+  const n = s.slice();
+  if (s[o + PG_KIND] === PTE_DEVEXCL && s[o + PG_VAL] === f) {
+    setPte(c, n, m, a, PTE_PRESENT, f, s[o + PG_FLAGS]! & (PF_W | PF_D));
+  }
+  endInv(c, n, t, m);
+  emit(act('restore_exclusive_pte', t, a), n);
+}
+
+// remove_device_exclusive_entry: folio_unlock + folio_put, fault done.
+export function stepExclDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const f = n[b + R_H_T]!;
+  n[frOff(L, f) + F_LOCK] = 0;
+  putFrame(c, n, f);
+  hmfReturn(n, b, 0);
+  emit(act('folio_unlock', t, s[b + R_H_A]!), n);
+}
+
+// do_swap_page (after migrate_to_ram returned): unlock_page + put_page.
+export function stepDspDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const f = n[b + R_H_T]!;
+  if (n[frOff(L, f) + F_LOCK] === t + 1) n[frOff(L, f) + F_LOCK] = 0;
+  putFrame(c, n, f);
+  const rc = n[b + R_H_RC]!;
+  hmfReturn(n, b, rc);
+  emit(act('do_swap_page', t, s[b + R_H_A]!, 2), n);
+}
+
+// ---- core-mm background actor (kswapd / task_numa_work / ksmd) ------------------------------
+
+export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const f = c.cfg.features ?? {};
+  for (let a = 0; a < L.pages; a++) {
+    const o = pgOff(L, 0, a);
+    const kind = s[o + PG_KIND]!;
+    if (kind !== PTE_PRESENT) continue;
+    const fr = s[o + PG_VAL]!;
+    const fo = frOff(L, fr);
+    const fl = s[o + PG_FLAGS]!;
+    // shrink_folio_list: folio_trylock, then try_to_unmap (skips maybe-DMA-pinned anon pages)
+    if ((f.reclaim ?? false) && s[L.gBudReclaim]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_PIN] === 0) {
+      const n = s.slice();
+      n[L.gBudReclaim]!--;
+      n[fo + F_LOCK] = t + 1;
+      n[fo + F_LRU] = 0; // isolated
+      getFrame(c, n, fr);
+      n[b + R_K_PAGE] = a;
+      n[b + R_K_FRAME] = fr;
+      beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.K_UNMAP, PC.K_UNLOCK);
+      emit(act('try_to_unmap', t, a), n);
+    }
+    // task_numa_work → change_prot_numa (mmap_read_lock held)
+    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && mmapReadFree(c, s, 0)) {
+      const n = s.slice();
+      n[L.gBudNuma]!--;
+      mmapReadLock(c, n, t, 0);
+      n[b + R_K_PAGE] = a;
+      beginInv(c, n, t, 0, EV_PROTECTION_VMA, a, 1, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
+      emit(act('change_prot_numa', t, a), n);
+    }
+    // ksmd: try_to_merge_one_page → write_protect_page (mmap_read_lock + folio lock)
+    if ((f.ksm ?? false) && s[L.gBudKsm]! > 0 && (fl & PF_W) !== 0 && s[fo + F_LOCK] === 0 && mmapReadFree(c, s, 0)) {
+      const n = s.slice();
+      n[L.gBudKsm]!--;
+      mmapReadLock(c, n, t, 0);
+      n[fo + F_LOCK] = t + 1;
+      getFrame(c, n, fr);
+      n[b + R_K_PAGE] = a;
+      n[b + R_K_FRAME] = fr;
+      beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.K_KSM_WP, PC.K_UNLOCK);
+      emit(act('write_protect_page', t, a), n);
+    }
+  }
+}
+
+// try_to_unmap_one: ptep_clear_flush, dirty → folio, swap entry installed, rmap removed.
+export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const fr = s[b + R_K_FRAME]!;
+  const n = s.slice();
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (n[o + PG_KIND] !== PTE_PRESENT || n[o + PG_VAL] !== fr) continue;
+      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[frOff(L, fr) + F_DIRTY] = 1;
+      flushTlb(c, n, m, a);
+      setPte(c, n, m, a, PTE_SWAP, n[frOff(L, fr) + F_VER]!, 0);
+      unmapFrame(c, n, fr);
+    }
+  }
+  endInv(c, n, t, 0);
+  emit(act('try_to_unmap_one', t, s[b + R_K_PAGE]!), n);
+}
+
+// change_pte_range(MM_CP_PROT_NUMA): make the PTE protnone, flush.
+export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const a = s[b + R_K_PAGE]!;
+  const o = pgOff(L, 0, a);
+  const n = s.slice();
+  if (n[o + PG_KIND] === PTE_PRESENT) n[o + PG_FLAGS] = (n[o + PG_FLAGS]! | PF_PROTNONE) & ~PF_W;
+  flushTlb(c, n, 0, a);
+  endInv(c, n, t, 0);
+  emit(act('change_prot_numa_set', t, a), n);
+}
+
+// write_protect_page: ptep_clear_flush + wrprotect (dirty bit moves to the folio).
+export function stepKsmWp(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const a = s[b + R_K_PAGE]!;
+  const fr = s[b + R_K_FRAME]!;
+  const o = pgOff(L, 0, a);
+  const n = s.slice();
+  if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === fr) {
+    const fl = n[o + PG_FLAGS]!;
+    if ((fl & PF_D) !== 0) n[frOff(L, fr) + F_DIRTY] = 1;
+    n[o + PG_FLAGS] = fl & ~(PF_W | PF_D);
+  }
+  flushTlb(c, n, 0, a);
+  endInv(c, n, t, 0);
+  emit(act('write_protect_page_set', t, a), n);
+}
+
+// folio_unlock / folio_putback_lru / mmap_read_unlock at the end of a background operation.
+export function stepBackgroundUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const fr = n[b + R_K_FRAME]!;
+  if (fr !== 0) {
+    const fo = frOff(L, fr);
+    n[fo + F_LOCK] = 0;
+    if (n[fo + F_MAP]! > 0) n[fo + F_LRU] = 1; // putback if still mapped
+    putFrame(c, n, fr);
+  }
+  if (n[b + R_MMAP] === 1) mmapReadUnlock(c, n, t, 0);
+  const a = n[b + R_K_PAGE]!;
+  n[b + R_K_PAGE] = 0;
+  n[b + R_K_FRAME] = 0;
+  n[b + R_PC] = PC.K_IDLE;
+  emit(act('folio_unlock', t, a), n);
+}
+
+export { EV_EXCLUSIVE, EV_MIGRATE, F_VER, F_DIRTY };

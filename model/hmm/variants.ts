@@ -1,0 +1,97 @@
+/**
+ * Drivers as data (like FIXTURE_VARIANT in tools/testing/selftests/mm/hmm-tests.c): a driver is
+ * a record of behaviours, not a fork of the code. Broken variants are named after the rule they
+ * break; specs/hmm records which property each one must violate.
+ */
+
+export interface DriverBehaviour {
+  /** label prefix of the driver's functions: 'dmirror' (lib/test_hmm.c) or 'driver' (hmm.rst) */
+  readonly prefix: 'dmirror' | 'driver';
+  /** fault path calls mmu_interval_read_retry() before programming the device PT */
+  readonly checksRetry: boolean;
+  /** ...and does so while holding the driver lock (false = checked before take_lock) */
+  readonly retryUnderLock: boolean;
+  /** invalidate callback: `if (event == MMU_NOTIFY_MIGRATE && owner == mdevice) return true;` */
+  readonly skipOwnMigrate: boolean;
+  /** migrate_to_ram's alloc_and_copy erases the device PT entry without the driver lock (xa_erase) */
+  readonly eraseWithoutLockInDevmemFault: boolean;
+  /** driver DMA-maps pages when it programs the device PT (only when the `dma` feature is on) */
+  readonly dmaMapOnFault: boolean;
+  /** invalidate callback DMA-unmaps the pages it erases */
+  readonly dmaUnmapInInvalidate: boolean;
+  /** core-mm bug: hmm_range_fault reports a protnone PTE (PROT_NONE VMA / NUMA hint) as valid */
+  readonly hmmReportsProtnone: boolean;
+}
+
+export const DRIVER_VARIANTS = {
+  /** Documentation/mm/hmm.rst: driver_populate_range() + an invalidate() that takes driver->update */
+  reference: {
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: false,
+  },
+  /** lib/test_hmm.c as written (no DMA mapping: the "device" is the CPU) */
+  dmirror: {
+    prefix: 'dmirror',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: true,
+    eraseWithoutLockInDevmemFault: true,
+    dmaMapOnFault: false,
+    dmaUnmapInInvalidate: false,
+    hmmReportsProtnone: false,
+  },
+  /** the device PT is programmed from hmm_pfns[] without mmu_interval_read_retry() */
+  noReadRetry: {
+    prefix: 'driver',
+    checksRetry: false,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: false,
+  },
+  /** mmu_interval_read_retry() is checked before take_lock(driver->update) */
+  retryBeforeLock: {
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: false,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: false,
+  },
+  /** DMA-maps on fault but the invalidate callback does not unmap */
+  dmaNoUnmap: {
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: false,
+    hmmReportsProtnone: false,
+  },
+  /** core-mm variant: hmm_range_fault treats pte_protnone() (and a !VM_READ VMA) as accessible */
+  protnoneValid: {
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: true,
+  },
+} as const satisfies Record<string, DriverBehaviour>;
+
+export type DriverVariant = keyof typeof DRIVER_VARIANTS;
+
+export const DRIVER_VARIANT_NAMES = Object.keys(DRIVER_VARIANTS) as readonly DriverVariant[];

@@ -1,0 +1,116 @@
+/**
+ * Named scenarios (small enough to be exhaustive in well under a second each) and the helper that
+ * turns "which properties this driver must violate here" into a full `expect` map.
+ */
+import type { ExpectedVerdict, SpecConfig } from '../../checker/index.ts';
+import type { HmmConfig } from '../../model/hmm/config.ts';
+import type { DriverVariant } from '../../model/hmm/variants.ts';
+import { PROPERTY_NAMES, type WitnessName } from './properties.ts';
+
+export interface HmmSpecParams {
+  readonly model: HmmConfig;
+  readonly witnesses: readonly WitnessName[];
+}
+
+type Scenario = Omit<HmmConfig, 'driver'>;
+
+/** The scenarios; each names the race it makes reachable. */
+export const SCENARIOS = {
+  /** device WRITE (fault loop) racing the CPU's first write and munmap (zap + page free) */
+  faultVsMunmap: {
+    pages: 1, frames: 2, features: { dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** device READ racing mprotect(PROT_NONE): hmm-tests anon_read_prot expects -EFAULT */
+  faultVsProtNone: {
+    pages: 1, frames: 2, initial: ['rw'], features: { dma: true },
+    cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'none' }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** device READ racing NUMA hinting (change_prot_numa → protnone PTE) */
+  faultVsNuma: {
+    pages: 1, frames: 2, initial: ['rw'], features: { numa: true, dma: true },
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** MIGRATE_TO_DEV, device WRITE, CPU read faulting the page back (migrate_to_ram) */
+  migrateAndBack: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
+  },
+  /** MIGRATE_TO_DEV on one thread, READ on another thread of the same fd */
+  migrateVsDeviceRead: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }, { ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** MIGRATE_TO_DEV on one thread, WRITE on another thread of the same fd */
+  migrateVsDeviceWrite: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** fork with a device-private entry; parent writes (COW / migrate_to_ram), child reads */
+  forkDevicePrivate: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { fork: true },
+    cpu: [{ ops: [{ op: 'fork' }, { op: 'write', page: 0 }] }, { mm: 1, ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
+  },
+  /** EXCLUSIVE grant, CPU write revokes it, CHECK_EXCLUSIVE (hmm-tests exclusive) */
+  exclusive: {
+    pages: 1, frames: 2, initial: ['rw'], features: { exclusive: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'exclusive', page: 0 }, { op: 'checkExclusive', page: 0 }] }],
+  },
+  /** device WRITE racing reclaim (try_to_unmap → swap) and KSM write-protect, CPU write */
+  reclaimKsm: {
+    pages: 1, frames: 2, initial: ['rw'], features: { reclaim: true, ksm: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** a FOLL_LONGTERM pin racing MIGRATE_TO_DEV (migrate_vma_check_page must refuse) */
+  pinVsMigrate: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'pin', page: 0 }, { op: 'unpin', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }],
+  },
+  /** two devices: dev0 migrates page 0, dev1 READs pages 0-1 (non-owner → fault back, hmm2.double_map) */
+  twoDevices: {
+    pages: 2, frames: 3, devFrames: 1, devices: 2, initial: ['rw', 'none'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** larger: two pages, CPU write + munmap, device write of both pages + a migration, reclaim */
+  benchMixed: {
+    pages: 2, frames: 3, devFrames: 1, initial: ['rw', 'none'], features: { reclaim: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }, { op: 'munmap', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }],
+  },
+} as const satisfies Record<string, Scenario>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export const STATE_PROPERTIES = [
+  PROPERTY_NAMES.s1, PROPERTY_NAMES.s2, PROPERTY_NAMES.s3, PROPERTY_NAMES.s4, PROPERTY_NAMES.s5,
+  PROPERTY_NAMES.s7, PROPERTY_NAMES.s8, PROPERTY_NAMES.s9, PROPERTY_NAMES.s6, PROPERTY_NAMES.s10,
+] as const;
+
+export function hmmConfig(
+  scenario: ScenarioName,
+  driver: DriverVariant,
+  witnesses: readonly WitnessName[],
+  violated: readonly string[] = [],
+  extra: { description?: string; benchOnly?: boolean } = {},
+): SpecConfig<HmmSpecParams> {
+  const expect: Record<string, ExpectedVerdict> = {};
+  for (const p of STATE_PROPERTIES) expect[p] = 'holds';
+  for (const w of witnesses) expect[PROPERTY_NAMES[w]] = 'holds';
+  expect['deadlock-free'] = 'holds';
+  for (const v of violated) expect[v] = 'violated';
+  return {
+    params: { model: { driver, ...SCENARIOS[scenario] } as HmmConfig, witnesses },
+    check: { strategy: 'bfs' },
+    expect,
+    ...(extra.description === undefined ? {} : { description: extra.description }),
+    ...(extra.benchOnly === true ? { benchOnly: true } : {}),
+  };
+}

@@ -1,0 +1,392 @@
+/**
+ * S1–S10 of hmm-reference section (b) as named properties over the flat HMM state, plus the
+ * `sometimes` witnesses that keep them from passing vacuously. The state predicates are exported
+ * (as `invariants`) so the random-walk tests can check them after every step.
+ */
+import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
+import {
+  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_I_CB, R_I_A, R_I_N, R_RETRYOK, R_REQ,
+  PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
+  VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
+  pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
+  PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, RES_RET, EFAULT, OK,
+} from '../../model/hmm/index.ts';
+import type { HmmConfig } from '../../model/hmm/config.ts';
+
+/** Inv(d, a): an invalidation covering a has started and d's callback has not returned yet. */
+export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
+  for (const act of c.L.actors) {
+    if (s[act.base + R_PC] !== PC.I_CB) continue;
+    if (s[act.base + R_I_CB]! > d) continue;
+    const a0 = s[act.base + R_I_A]!;
+    if (a >= a0 && a < a0 + s[act.base + R_I_N]!) return true;
+  }
+  return false;
+}
+
+/** S1: every device PT entry names the page the CPU maps (or the CPU side has no usable entry). */
+export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if (e === 0 || invPending(c, s, d, a)) continue;
+      const f = dptFrame(e);
+      const o = pgOff(L, 0, a);
+      const k = s[o + PG_KIND]!;
+      const v = s[o + PG_VAL]!;
+      if (k === PTE_MIGRATION) continue; // CPU side has no usable entry until migration ends
+      if (k === PTE_PRESENT && v === f) continue;
+      if (k === PTE_ZERO && f === ZERO_FRAME) continue;
+      if (k === PTE_DEVPRIV && v === f && frameOwner(L, f) === d) continue;
+      if (k === PTE_DEVEXCL && v === f) continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** S2: device write ⇒ CPU writable; device mapping ⇒ VMA readable and PTE not protnone. */
+export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if (e === 0 || invPending(c, s, d, a)) continue;
+      const o = pgOff(L, 0, a);
+      const vma = s[o + PG_VMA]!;
+      const k = s[o + PG_KIND]!;
+      const fl = s[o + PG_FLAGS]!;
+      // (the VMA flags change under mmap_write_lock before the PTEs do: the PTE is the authority)
+      void vma;
+      if (k === PTE_PRESENT && (fl & PF_PROTNONE) !== 0) return false;
+      if ((e & 3) === DPT_WRITE) {
+        const cpuWritable = (k === PTE_PRESENT || k === PTE_DEVPRIV || k === PTE_DEVEXCL || k === PTE_MIGRATION) && (fl & PF_W) !== 0;
+        if (!cpuWritable) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** S3: a free frame (refcount 0) is named by no PTE, TLB entry, device PT entry or DMA mapping. */
+export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      const k = s[o + PG_KIND]!;
+      if ((k === PTE_PRESENT || k === PTE_MIGRATION || k === PTE_DEVPRIV || k === PTE_DEVEXCL) && free(s[o + PG_VAL]!)) return false;
+    }
+  }
+  for (let t = 0; t < L.actors.length; t++) {
+    if (L.actors[t]!.kind !== 'cpu') continue;
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[tlbOff(L, t, a)]!;
+      if (e !== 0 && free(e >> 1)) return false;
+    }
+  }
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if (e !== 0 && free(dptFrame(e))) return false;
+      const dm = s[dmaOff(L, d, a)]!;
+      if (dm !== 0 && free(dm)) return false;
+    }
+  }
+  return true;
+}
+
+/** S4: pins only on system pages, and a pinned page is never replaced at its address
+ *  (migration/reclaim must refuse a page with unexpected references while it stays mapped). */
+export function s4NoPinning(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let f = 2; f < L.frameCount; f++) if (s[frOff(L, f) + F_PIN]! > 0 && isDevFrame(L, f)) return false;
+  for (let t = 0; t < L.actors.length; t++) {
+    const act = L.actors[t]!;
+    if (act.kind !== 'cpu') continue;
+    const p = s[act.base + R_PINNED]!;
+    if (p === 0) continue;
+    const f = p & 0xff;
+    const a = p >> 8;
+    const o = pgOff(L, act.mm, a);
+    const k = s[o + PG_KIND]!;
+    if (k === PTE_NONE) continue; // unmapped by the user: the pin outlives the mapping
+    if ((k === PTE_PRESENT || k === PTE_MIGRATION) && s[o + PG_VAL] === f) continue;
+    return false;
+  }
+  return true;
+}
+
+/** S5: no lost update — what each mapped address resolves to holds the last value written to it. */
+export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let m = 0; m < L.mms; m++) {
+    if (s[mmOff(L, m) + MM_EXISTS] !== 1) continue;
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      const k = s[o + PG_KIND]!;
+      const v = s[o + PG_VAL]!;
+      let ver: number;
+      switch (k) {
+        case PTE_MIGRATION:
+          continue; // in flight: src or dst may be authoritative until migrate_vma_finalize
+        case PTE_PRESENT:
+        case PTE_DEVPRIV:
+        case PTE_DEVEXCL:
+          ver = s[frOff(L, v) + F_VER]!;
+          break;
+        case PTE_SWAP:
+          ver = v;
+          break;
+        case PTE_ZERO:
+          ver = 0;
+          break;
+        default:
+          continue;
+      }
+      if (ver !== s[o + PG_LASTW]) return false;
+    }
+  }
+  return true;
+}
+
+/** S7: no present CPU PTE or TLB entry ever maps a device-private page. */
+export function s7DevicePrivateInaccessible(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (s[o + PG_KIND] === PTE_PRESENT && isDevFrame(L, s[o + PG_VAL]!)) return false;
+    }
+  }
+  for (let t = 0; t < L.actors.length; t++) {
+    if (L.actors[t]!.kind !== 'cpu') continue;
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[tlbOff(L, t, a)]!;
+      if (e !== 0 && isDevFrame(L, e >> 1)) return false;
+    }
+  }
+  return true;
+}
+
+/** S8: a device never maps another device's private page. */
+export function s8OwnerIsolation(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if (e === 0) continue;
+      const f = dptFrame(e);
+      if (isDevFrame(L, f) && frameOwner(L, f) !== d) return false;
+    }
+  }
+  return true;
+}
+
+/** S9: an atomic device mapping coexists only with the device-exclusive CPU entry; no CPU TLB
+ *  entry survives for a device-exclusive page. */
+export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if ((e & 3) !== DPT_ATOMIC || invPending(c, s, d, a)) continue;
+      const o = pgOff(L, 0, a);
+      if (s[o + PG_KIND] !== PTE_DEVEXCL || s[o + PG_VAL] !== dptFrame(e)) return false;
+    }
+  }
+  for (let t = 0; t < L.actors.length; t++) {
+    const act = L.actors[t]!;
+    if (act.kind !== 'cpu') continue;
+    for (let a = 0; a < L.pages; a++) {
+      if (s[tlbOff(L, t, a)] !== 0 && s[pgOff(L, act.mm, a) + PG_KIND] === PTE_DEVEXCL) return false;
+    }
+  }
+  return true;
+}
+
+/** S6 (step): removing a dirty present PTE leaves the folio dirty (or freed by that very step's
+ *  owner, e.g. munmap's gather). */
+export function s6DirtyNotLost(c: Ctx, s: HmmState, _a: HmmAction, t: HmmState): boolean {
+  const L = c.L;
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (s[o + PG_KIND] !== PTE_PRESENT || (s[o + PG_FLAGS]! & PF_D) === 0) continue;
+      const f = s[o + PG_VAL]!;
+      const stillMapped = t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] === f && (t[o + PG_FLAGS]! & PF_D) !== 0;
+      if (stillMapped) continue;
+      if (t[frOff(L, f) + F_REF]! > 0 && t[frOff(L, f) + F_DIRTY] !== 1) return false;
+    }
+  }
+  return true;
+}
+
+/** S10 (step): the device PT is programmed only under the driver lock after a successful
+ *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. */
+export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
+  const L = c.L;
+  if (a.kind === c.names.doFault) {
+    const act = L.actors[a.actor]!;
+    if (s[devOff(L, act.device) + DV_LOCK] !== a.actor + 1) return false;
+    if (s[act.base + R_RETRYOK] !== 1) return false;
+    return true;
+  }
+  if (a.kind === c.names.invalidate) {
+    const d = a.info;
+    return t[devOff(L, d) + DV_SSEQCUR] === 1;
+  }
+  return true;
+}
+
+// ---- witnesses ------------------------------------------------------------------------------
+
+function anyDevResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
+  const L = c.L;
+  for (let t = 0; t < L.actors.length; t++) {
+    const act = L.actors[t]!;
+    const reqs = c.reqs[t]!;
+    for (let q = 0; q < reqs.length; q++) {
+      if (reqs[q]!.op !== op || (act.kind === 'cpu') !== op.startsWith('cpu:')) continue;
+      if (s[resOff(L, t, q) + RES_RET] === rc) return true;
+    }
+  }
+  return false;
+}
+
+function devResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
+  const L = c.L;
+  for (let t = 0; t < L.actors.length; t++) {
+    if (L.actors[t]!.kind !== 'dev') continue;
+    const reqs = c.reqs[t]!;
+    for (let q = 0; q < reqs.length; q++) if (reqs[q]!.op === op && s[resOff(L, t, q) + RES_RET] === rc) return true;
+  }
+  return false;
+}
+void anyDevResult;
+
+/** a device WRITE through the mirror completed and the CPU-side page holds its value */
+export function wDeviceWrite(c: Ctx, s: HmmState): boolean {
+  return devResult(c, s, 'write', OK);
+}
+
+/** a page went to device memory and came back to system memory */
+export function wMigrateToDeviceAndBack(c: Ctx, s: HmmState): boolean {
+  return devResult(c, s, 'migrateToDev', OK) && anyPage(c, s, (k, f) => k === PTE_PRESENT && !isDevFrame(c.L, f)) &&
+    (devResult(c, s, 'migrateToSys', OK) || cpuTouched(c, s));
+}
+
+function cpuTouched(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let t = 0; t < L.actors.length; t++) {
+    if (L.actors[t]!.kind !== 'cpu') continue;
+    const reqs = c.reqs[t]!;
+    const b = L.actors[t]!.base;
+    for (let q = 0; q < reqs.length && q < s[b + R_REQ]!; q++) {
+      if ((reqs[q]!.op === 'read' || reqs[q]!.op === 'write') && s[resOff(L, t, q) + RES_RET] === OK) return true;
+    }
+  }
+  return false;
+}
+
+function anyPage(c: Ctx, s: HmmState, p: (kind: number, f: number) => boolean): boolean {
+  for (let a = 0; a < c.L.pages; a++) {
+    const o = pgOff(c.L, 0, a);
+    if (p(s[o + PG_KIND]!, s[o + PG_VAL]!)) return true;
+  }
+  return false;
+}
+
+/** exclusive access granted to the device, then revoked by a CPU access */
+export function wExclusiveGrantAndRevoke(c: Ctx, s: HmmState): boolean {
+  return devResult(c, s, 'exclusive', OK) && devResult(c, s, 'checkExclusive', OK) && !anyPage(c, s, (k) => k === PTE_DEVEXCL);
+}
+
+/** fork copied a device-private entry into the child */
+export function wForkWithDevicePrivate(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1) return false;
+  for (let a = 0; a < L.pages; a++) if (s[pgOff(L, 1, a) + PG_KIND] === PTE_DEVPRIV) return true;
+  return false;
+}
+
+/** hmm_range_fault on a PROT_NONE VMA returned -EFAULT to the driver */
+export function wProtnoneEfault(c: Ctx, s: HmmState): boolean {
+  if (!devResult(c, s, 'read', EFAULT) && !devResult(c, s, 'write', EFAULT)) return false;
+  for (let a = 0; a < c.L.pages; a++) {
+    const vma = s[pgOff(c.L, 0, a) + PG_VMA]!;
+    if ((vma & VM_EXISTS) !== 0 && (vma & VM_READ) === 0) return true;
+  }
+  return false;
+}
+
+// ---- the property list ----------------------------------------------------------------------
+
+export const PROPERTY_NAMES = {
+  s1: 's1-no-stale-device-pte',
+  s2: 's2-permission-containment',
+  s3: 's3-no-use-after-free',
+  s4: 's4-no-pinning-by-hmm',
+  s5: 's5-no-lost-update',
+  s6: 's6-dirty-not-lost',
+  s7: 's7-device-private-inaccessible',
+  s8: 's8-owner-isolation',
+  s9: 's9-exclusive-correct',
+  s10: 's10-protocol-discipline',
+  wWrite: 'w-device-write-through-mirror',
+  wMigrate: 'w-migrate-to-device-and-back',
+  wExcl: 'w-exclusive-grant-and-revoke',
+  wFork: 'w-fork-with-device-private-entry',
+  wProtnone: 'w-protnone-fault-efault',
+  wRead: 'w-device-read-through-mirror',
+} as const;
+
+export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone';
+
+/** All state invariants, for random-walk tests. */
+export function invariants(c: Ctx): readonly { name: string; holds: (s: HmmState) => boolean }[] {
+  return [
+    { name: PROPERTY_NAMES.s1, holds: (s) => s1NoStaleDevicePte(c, s) },
+    { name: PROPERTY_NAMES.s2, holds: (s) => s2PermissionContainment(c, s) },
+    { name: PROPERTY_NAMES.s3, holds: (s) => s3NoUseAfterFree(c, s) },
+    { name: PROPERTY_NAMES.s4, holds: (s) => s4NoPinning(c, s) },
+    { name: PROPERTY_NAMES.s5, holds: (s) => s5NoLostUpdate(c, s) },
+    { name: PROPERTY_NAMES.s7, holds: (s) => s7DevicePrivateInaccessible(c, s) },
+    { name: PROPERTY_NAMES.s8, holds: (s) => s8OwnerIsolation(c, s) },
+    { name: PROPERTY_NAMES.s9, holds: (s) => s9ExclusiveCorrect(c, s) },
+  ];
+}
+
+export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {
+  const c = makeCtx(cfg);
+  const props: Property<HmmState, HmmAction>[] = invariants(c).map((i) => always<HmmState>(i.name, i.holds));
+  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s6, (s, a, t) => s6DirtyNotLost(c, s, a, t)));
+  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s10, (s, a, t) => s10ProtocolDiscipline(c, s, a, t)));
+  for (const w of witnesses) {
+    switch (w) {
+      case 'wWrite':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wWrite, (s) => wDeviceWrite(c, s)));
+        break;
+      case 'wRead':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wRead, (s) => devResult(c, s, 'read', OK)));
+        break;
+      case 'wMigrate':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wMigrate, (s) => wMigrateToDeviceAndBack(c, s)));
+        break;
+      case 'wExcl':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wExcl, (s) => wExclusiveGrantAndRevoke(c, s)));
+        break;
+      case 'wFork':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wFork, (s) => wForkWithDevicePrivate(c, s)));
+        break;
+      case 'wProtnone':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wProtnone, (s) => wProtnoneEfault(c, s)));
+        break;
+    }
+  }
+  return props;
+}
+
+export { PTE_NONE, VM_READ, F_DIRTY };
