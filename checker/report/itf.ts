@@ -58,9 +58,37 @@ export interface ItfTrace {
 
 export type ItfMetaInput = Omit<ItfTraceMeta, 'format' | 'format-description' | 'source' | 'property' | 'kind' | 'replay' | 'description'>;
 
+/**
+ * ITF requires every state to bind every variable. A view whose `vars` omits some keys in some
+ * states (say, frames that exist only once allocated) gets them filled with this marker; better
+ * views return a fixed set of variables (a `#map` for dynamic collections).
+ */
+export const ABSENT: ItfValue = { '#unserializable': 'absent' };
+
+/** Variable names over all states, in order of first appearance. */
+export function unionVars(states: readonly Readonly<Record<string, ItfValue>>[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const v of states) {
+    for (const k of Object.keys(v)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(k);
+      }
+    }
+  }
+  return out;
+}
+
+/** `vars` restricted and completed to exactly `names` (missing ones as ABSENT), in that order. */
+export function completeVars(v: Readonly<Record<string, ItfValue>>, names: readonly string[]): Record<string, ItfValue> {
+  const out: Record<string, ItfValue> = {};
+  for (const k of names) out[k] = v[k] ?? ABSENT;
+  return out;
+}
+
 export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
-  const first = t.steps[0];
-  const vars = first ? Object.keys(first.vars) : [];
+  const vars = unionVars(t.steps.map((s) => s.vars));
   const m: ItfTraceMeta = {
     format: 'ITF',
     'format-description': ITF_FORMAT_DESCRIPTION,
@@ -80,7 +108,7 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
       index: s.index,
       ...(s.actionIndex === undefined ? {} : { action: s.label, actionIndex: s.actionIndex, actor: s.actor }),
     };
-    return { '#meta': sm, ...s.vars, [ACTION_TAKEN]: s.kind };
+    return { '#meta': sm, ...completeVars(s.vars, vars), [ACTION_TAKEN]: s.kind };
   });
   return {
     '#meta': m,

@@ -39,7 +39,7 @@ export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
     for (const [k, v] of Object.entries(init.vars)) out.push(`- ${k} = ${formatItf(v)}`);
     out.push('');
   }
-  out.push('| # | actor | kernel function | what changed |', '|--:|---|---|---|');
+  out.push(`| # | actor | ${cell(t.actionColumn)} | what changed |`, '|--:|---|---|---|');
   for (const s of t.steps.slice(1)) {
     const changed = s.changes.length === 0 ? '(nothing)' : s.changes.map(formatChange).join('<br>');
     const loop = t.loopIndex !== undefined && s.index === t.loopIndex ? ' ↺' : '';

@@ -45,11 +45,10 @@ export function toSequence(t: PresentedTrace): SequenceDiagram {
   const changes = last ? last.changes.slice(0, MAX_CHANGES_IN_NOTE).map(formatChange) : [];
   if (last && last.changes.length > MAX_CHANGES_IN_NOTE) changes.push('…');
   const span = participants.length === 0 ? [] : participants.length === 1 ? [participants[0]!.id] : [participants[0]!.id, participants[participants.length - 1]!.id];
-  const verb = t.classification === 'example' ? 'witnessed' : 'violated';
   items.push({
     kind: 'note',
     over: span.length > 0 ? span : ['P0'],
-    text: [`${t.property} ${verb}: ${violationSentence(t)}`, ...changes].join('\n'),
+    text: [`${t.classification === 'example' ? '✓' : '✗'} ${violationSentence(t)}`, ...changes].join('\n'),
     tone: t.classification === 'example' ? 'info' : 'violation',
   });
   return { participants: participants.length > 0 ? participants : [{ id: 'P0', label: 'system' }], items };
@@ -60,10 +59,7 @@ export function toSequence(t: PresentedTrace): SequenceDiagram {
  * entity codes; line breaks inside a message or note are `<br/>`.
  */
 export function mermaidText(s: string): string {
-  return s
-    .replace(/#/g, '#35;')
-    .replace(/;/g, '#59;')
-    .replace(/\r?\n/g, '<br/>');
+  return s.replace(/[#;]/g, (c) => (c === '#' ? '#35;' : '#59;')).replace(/\r?\n/g, '<br/>');
 }
 
 function participantLabel(s: string): string {

@@ -36,6 +36,8 @@ export interface PresentedTrace {
   readonly loopIndex?: number;
   /** declared participants first (view order), then any other actor in order of appearance */
   readonly participants: readonly string[];
+  /** heading of the action column ("action", or the view's, e.g. "kernel function") */
+  readonly actionColumn: string;
   readonly steps: readonly PresentedStep[];
 }
 
@@ -51,6 +53,7 @@ export interface ResolvedView<S, A> {
   note(a: A, before: S, after: S): string | undefined;
   readonly participants: readonly string[];
   readonly actionKinds?: readonly string[];
+  readonly actionColumn: string;
 }
 
 const ACTOR_FIELDS = ['actor', 'process', 'proc', 'thread', 'cpu', 'dev'] as const;
@@ -96,6 +99,7 @@ export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedVi
         },
     note: view?.note ? (a, b, t) => view.note!(a, b, t) : () => undefined,
     participants: view?.participants ?? [],
+    actionColumn: view?.actionColumn ?? 'action',
     ...(view?.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
   };
 }
@@ -154,6 +158,7 @@ export function presentTrace<S, A>(
     replay: trace.replay,
     ...(loopIndex === undefined ? {} : { loopIndex }),
     participants,
+    actionColumn: view.actionColumn,
     steps,
   };
 }

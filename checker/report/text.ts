@@ -27,7 +27,7 @@ export function toText(t: PresentedTrace, ctx: TextContext): string {
   const mark = t.classification === 'example' ? '✓' : '✗';
   const out: string[] = [`${mark} ${headline(t)} — ${t.modelId}`];
   out.push(`{ spec: ${JSON.stringify(ctx.spec)}, config: ${JSON.stringify(ctx.config)}, property: ${JSON.stringify(t.property)}, path: ${JSON.stringify(t.replay)} }`);
-  const rows: [string, string, string, string][] = [['#', 'actor', 'action', 'what changed']];
+  const rows: [string, string, string, string][] = [['#', 'actor', t.actionColumn, 'what changed']];
   for (const s of t.steps) {
     const changed =
       s.index === 0 || s.actionIndex === undefined

@@ -45,4 +45,6 @@ export interface TraceView<S, A> {
    * fired in a run as a modelling gap (dead code in the model, or a bound too small to reach it).
    */
   readonly actionKinds?: readonly string[];
+  /** Heading of the action column in Markdown and text tables; default "action" (HMM: "kernel function"). */
+  readonly actionColumn?: string;
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * Entry point of `npx hmm-check` / `npm run check|report`.
+ *
+ * Node 20 cannot strip TypeScript types itself, so this file registers tsx's loader hooks and our
+ * `hmm-check` specifier hook (so a spec file anywhere can `import … from 'hmm-check'`), then
+ * hands over to cli/main.ts. Kept as plain .mjs so it runs before any TypeScript can.
+ */
+import { setup } from '../cli/bootstrap.mjs';
+
+await setup();
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

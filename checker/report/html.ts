@@ -1,0 +1,322 @@
+/**
+ * The design-review report: one self-contained HTML page (inline CSS and SVG, no script, no
+ * network) and its Markdown twin. Input is plain data (ReportData) assembled by the CLI from
+ * check results, so this file is a pure function and its output can be pinned by tests.
+ *
+ * Sections: tool and model version; verdicts; configurations, bounds and state counts; action
+ * coverage (kinds that never fired are flagged as a modelling gap); every counterexample with its
+ * sequence diagram and steps.
+ */
+import { match } from 'ts-pattern';
+import { violationSentence } from './explain.ts';
+import { cell, toMarkdown } from './markdown.ts';
+import { toMermaid, toSequence } from './mermaid.ts';
+import type { PresentedTrace } from './present.ts';
+import { escapeXml, toSvg } from './svg.ts';
+import { formatChange, formatItf } from './values.ts';
+
+export interface ReportRow {
+  readonly property: string;
+  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'eventually' | 'deadlock';
+  readonly description?: string;
+  readonly expected: 'holds' | 'violated';
+  readonly verdict: 'holds' | 'violated' | 'incomplete';
+  readonly match: boolean;
+  readonly detail: string;
+  readonly replay: string | null;
+  /** display paths of the counterexample files */
+  readonly files: { readonly itf: string; readonly md: string; readonly mmd: string } | null;
+  readonly trace?: PresentedTrace;
+}
+
+export interface ReportRun {
+  readonly spec: string;
+  readonly title?: string;
+  readonly config: string;
+  readonly description?: string;
+  readonly file: string;
+  readonly modelId: string;
+  readonly params: string;
+  readonly bounds: Readonly<Record<string, string>>;
+  readonly status: string;
+  readonly stats: {
+    readonly distinct: number;
+    readonly transitions: number;
+    readonly maxDepth: number;
+    readonly deadlocks: number;
+    readonly seconds: number;
+    readonly peakRssMB: number;
+  };
+  readonly rows: readonly ReportRow[];
+  readonly coverage?: Readonly<Record<string, number>>;
+  readonly actionKinds?: readonly string[];
+}
+
+export interface ReportData {
+  readonly tool: { readonly name: string; readonly version: string; readonly commit: string; readonly dirty: boolean };
+  readonly generatedAt: string;
+  readonly runtime: string;
+  readonly runs: readonly ReportRun[];
+  /** set when the run was cut short (Ctrl-C): the report says so at the top */
+  readonly interrupted?: boolean;
+}
+
+export interface CoverageLine {
+  readonly kind: string;
+  readonly count: number;
+  /** declared by the view but never fired */
+  readonly gap: boolean;
+}
+
+/** Declared kinds first (in the view's order), then any other kind that fired, alphabetically. */
+export function coverageLines(run: ReportRun): CoverageLine[] {
+  const cov = run.coverage ?? {};
+  const declared = run.actionKinds ?? [];
+  const out: CoverageLine[] = declared.map((k) => ({ kind: k, count: cov[k] ?? 0, gap: (cov[k] ?? 0) === 0 }));
+  const seen = new Set(declared);
+  for (const k of Object.keys(cov).sort()) if (!seen.has(k)) out.push({ kind: k, count: cov[k]!, gap: false });
+  return out;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const esc = escapeXml;
+const anchor = (run: ReportRun, row: ReportRow): string => `cx-${run.spec}-${run.config}-${row.property}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+function verdictClass(row: ReportRow): string {
+  return match(row.verdict)
+    .with('incomplete', () => 'unknown')
+    .with('holds', 'violated', () => (row.match ? 'ok' : 'bad'))
+    .exhaustive();
+}
+
+function summary(d: ReportData): { rows: number; bad: number; gaps: number } {
+  let rows = 0;
+  let bad = 0;
+  let gaps = 0;
+  for (const r of d.runs) {
+    rows += r.rows.length;
+    bad += r.rows.filter((x) => !x.match).length;
+    gaps += coverageLines(r).filter((c) => c.gap).length;
+  }
+  return { rows, bad, gaps };
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
+main{max-width:1280px;margin:0 auto;padding:24px 32px 64px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:36px 0 10px;border-bottom:2px solid #d8dde6;padding-bottom:4px}
+h3{font-size:16px;margin:24px 0 6px}h4{font-size:14px;margin:14px 0 6px}
+code,.mono{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,monospace;font-size:12.5px}
+table{border-collapse:collapse;margin:6px 0 12px;background:#fff}
+th,td{border:1px solid #d8dde6;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f6;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.meta{color:#555}.meta td{border:none;padding:1px 12px 1px 0;background:none}.meta table{background:none}
+.banner{padding:10px 14px;border-radius:6px;margin:14px 0;font-weight:600}
+.banner.ok{background:#e3f4e6;color:#17612a;border:1px solid #9fd3aa}.banner.bad{background:#fde2e1;color:#8b1a10;border:1px solid #f0a8a2}
+.banner.warn{background:#fff4d6;color:#6b4e00;border:1px solid #e8cf7a}
+.v{font-weight:600;padding:1px 6px;border-radius:4px}
+.v.ok{background:#e3f4e6;color:#17612a}.v.bad{background:#fde2e1;color:#8b1a10}.v.unknown{background:#fff4d6;color:#6b4e00}
+tr.gap td{background:#fde2e1;color:#8b1a10}
+.cx{background:#fff;border:1px solid #d8dde6;border-radius:6px;padding:4px 18px 14px;margin:18px 0}
+.diagram{overflow-x:auto;border:1px solid #eef1f6;padding:8px;background:#fcfcfd}
+.changes{margin:0;padding-left:16px}
+.small{font-size:12px;color:#666}
+td code{word-break:break-word}
+.configs td:nth-child(2){max-width:360px}
+table.matrix td,table.matrix th{text-align:center}
+table.matrix td:first-child{text-align:left;min-width:160px}
+th.prop{vertical-align:bottom;padding:4px 2px}
+th.prop div{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font:12px ui-monospace,'DejaVu Sans Mono',monospace}
+.cell{font-weight:700;width:22px}
+.cell.holds{color:#17612a;background:#eef8f0}.cell.violated{color:#b3261e;background:#fdecea}.cell.incomplete{color:#6b4e00;background:#fff4d6}
+.cell a{color:inherit;text-decoration:none}
+.cell.mismatch{outline:3px solid #d93025;outline-offset:-3px}
+td.na{color:#bbb}
+span.cell{display:inline-block;text-align:center;border-radius:3px}
+`;
+
+export function toHtml(d: ReportData): string {
+  const s = summary(d);
+  const out: string[] = [];
+  out.push('<!doctype html>', '<html lang="en"><head><meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">');
+  out.push(`<title>hmm-check report — ${esc(d.tool.commit)}</title>`, `<style>${CSS}</style></head><body><main>`);
+  out.push('<h1>hmm-check design-review report</h1>');
+  out.push('<div class="meta"><table>');
+  const metaRows: [string, string][] = [
+    ['tool', `${d.tool.name} ${d.tool.version}`],
+    ['model version (git)', `${d.tool.commit}${d.tool.dirty ? ' + uncommitted changes' : ''}`],
+    ['generated', d.generatedAt],
+    ['runtime', d.runtime],
+    ['checks', `${d.runs.length} configurations, ${s.rows} verdicts`],
+  ];
+  for (const [k, v] of metaRows) out.push(`<tr><td>${esc(k)}</td><td><code>${esc(v)}</code></td></tr>`);
+  out.push('</table></div>');
+  if (d.interrupted) out.push('<div class="banner warn">The run was interrupted: some configurations are missing and some verdicts are incomplete.</div>');
+  out.push(
+    s.bad === 0
+      ? `<div class="banner ok">✓ All ${s.rows} verdicts match their expectations.</div>`
+      : `<div class="banner bad">✗ ${s.bad} of ${s.rows} verdicts differ from their expectations.</div>`,
+  );
+  if (s.gaps > 0) out.push(`<div class="banner warn">⚠ ${s.gaps} declared action kind${s.gaps === 1 ? '' : 's'} never fired: see <a href="#coverage">action coverage</a>.</div>`);
+
+  out.push('<h2 id="verdicts">Verdicts</h2>');
+  out.push(
+    '<p class="small">One row per configuration, one column per property. <span class="cell holds">✓</span> holds, ' +
+      '<span class="cell violated">✗</span> violated (click for the counterexample), <span class="cell incomplete">?</span> undecided (bounded or interrupted run); ' +
+      'a red frame marks a verdict that differs from the spec\'s expectation. Hover a cell for details.</p>',
+  );
+  for (const [spec, runs] of groupBySpec(d.runs)) out.push(verdictMatrix(spec, runs));
+  out.push('<h2 id="configs">Configurations, bounds and state counts</h2>');
+  out.push('<table class="configs"><tr><th>spec / config</th><th>parameters</th><th>search and bounds</th><th>status</th><th>distinct</th><th>transitions</th><th>depth</th><th>deadlocks</th><th>seconds</th><th>peak RSS</th></tr>');
+  for (const run of d.runs) {
+    const bounds = Object.entries(run.bounds).map(([k, v]) => `${k}=${v}`).join(', ');
+    out.push(
+      `<tr><td><b>${esc(run.spec)}</b> / ${esc(run.config)}<div class="small">${esc(run.description ?? '')}</div><div class="small"><code>${esc(run.file)}</code></div></td>` +
+        `<td><code>${esc(run.params)}</code></td><td><code>${esc(bounds)}</code></td><td>${esc(run.status)}</td>` +
+        `<td class="num">${fmt(run.stats.distinct)}</td><td class="num">${fmt(run.stats.transitions)}</td><td class="num">${run.stats.maxDepth}</td>` +
+        `<td class="num">${fmt(run.stats.deadlocks)}</td><td class="num">${run.stats.seconds.toFixed(2)}</td><td class="num">${run.stats.peakRssMB.toFixed(0)} MB</td></tr>`,
+    );
+  }
+  out.push('</table>');
+
+  out.push('<h2 id="coverage">Action coverage</h2>');
+  out.push('<p class="small">How many explored transitions each action kind produced. A declared kind with 0 never fired: either dead code in the model or bounds too small to reach it: a modelling gap to explain in review.</p>');
+  for (const run of d.runs) {
+    const lines = coverageLines(run);
+    const gaps = lines.filter((l) => l.gap).length;
+    out.push(`<h3>${esc(run.spec)} / ${esc(run.config)}${gaps > 0 ? ` — <span class="v bad">${gaps} never fired</span>` : ''}</h3>`);
+    if (lines.length === 0) {
+      out.push('<p class="small">No coverage recorded.</p>');
+      continue;
+    }
+    out.push('<table><tr><th>action kind</th><th>transitions</th><th></th></tr>');
+    for (const l of lines) {
+      out.push(`<tr${l.gap ? ' class="gap"' : ''}><td><code>${esc(l.kind)}</code></td><td class="num">${fmt(l.count)}</td><td>${l.gap ? '⚠ never fired: modelling gap' : ''}</td></tr>`);
+    }
+    out.push('</table>');
+  }
+
+  out.push('<h2 id="counterexamples">Counterexamples</h2>');
+  let any = false;
+  for (const run of d.runs) {
+    for (const row of run.rows) {
+      if (row.verdict !== 'violated' || !row.trace) continue;
+      any = true;
+      out.push(counterexampleHtml(run, row, row.trace));
+    }
+  }
+  if (!any) out.push('<p>None: no property was violated.</p>');
+  out.push('</main></body></html>');
+  return `${out.join('\n')}\n`;
+}
+
+function groupBySpec(runs: readonly ReportRun[]): Map<string, ReportRun[]> {
+  const m = new Map<string, ReportRun[]>();
+  for (const r of runs) {
+    const list = m.get(r.spec) ?? [];
+    list.push(r);
+    m.set(r.spec, list);
+  }
+  return m;
+}
+
+function verdictMatrix(spec: string, runs: readonly ReportRun[]): string {
+  const props: string[] = [];
+  for (const r of runs) for (const row of r.rows) if (!props.includes(row.property)) props.push(row.property);
+  const out: string[] = [`<h3>${esc(spec)}${runs[0]?.title ? ` <span class="small">${esc(runs[0].title)}</span>` : ''}</h3>`];
+  out.push('<table class="matrix"><tr><th>config</th>');
+  for (const p of props) out.push(`<th class="prop"><div>${esc(p)}</div></th>`);
+  out.push('<th>distinct states</th><th>depth</th><th>seconds</th></tr>');
+  for (const run of runs) {
+    out.push(`<tr><td><b>${esc(run.config)}</b>${run.description ? `<div class="small">${esc(run.description)}</div>` : ''}</td>`);
+    for (const p of props) {
+      const row = run.rows.find((x) => x.property === p);
+      if (!row) {
+        out.push('<td class="na">·</td>');
+        continue;
+      }
+      const glyph = match(row.verdict)
+        .with('holds', () => '✓')
+        .with('violated', () => '✗')
+        .with('incomplete', () => '?')
+        .exhaustive();
+      const title = `${p}: ${row.verdict} (expected ${row.expected}) — ${row.detail}`;
+      const inner = row.trace && row.verdict === 'violated' ? `<a href="#${anchor(run, row)}">${glyph}</a>` : glyph;
+      out.push(`<td class="cell ${row.verdict}${row.match ? '' : ' mismatch'}" title="${esc(title)}">${inner}</td>`);
+    }
+    out.push(`<td class="num">${fmt(run.stats.distinct)}</td><td class="num">${run.stats.maxDepth}</td><td class="num">${run.stats.seconds.toFixed(2)}</td></tr>`);
+  }
+  out.push('</table>');
+  return out.join('');
+}
+
+function counterexampleHtml(run: ReportRun, row: ReportRow, t: PresentedTrace): string {
+  const out: string[] = [];
+  const n = t.steps.length - 1;
+  out.push(`<section class="cx" id="${anchor(run, row)}">`);
+  out.push(`<h3>✗ <code>${esc(row.property)}</code> in ${esc(run.spec)} / ${esc(run.config)} — ${n} steps${row.match ? ' (expected)' : ' <span class="v bad">unexpected</span>'}</h3>`);
+  if (row.description) out.push(`<p><b>${esc(row.kind)}</b>: ${esc(row.description)}</p>`);
+  const replay = row.files ? `npx hmm-check replay ${row.files.itf}` : `action path ${t.replay}`;
+  out.push(`<p class="small">Replay: <code>${esc(replay)}</code> · path <code>${esc(t.replay)}</code>${row.files ? ` · files <code>${esc(row.files.md)}</code>, <code>.mmd</code>, <code>.itf.json</code>` : ''}</p>`);
+  out.push(`<div class="diagram">${toSvg(toSequence(t))}</div>`);
+  out.push(`<h4>Steps</h4><table><tr><th>#</th><th>actor</th><th>${esc(t.actionColumn)}</th><th>what changed</th></tr>`);
+  const init = t.steps[0];
+  if (init) {
+    out.push(`<tr><td>0</td><td>—</td><td>(initial state)</td><td class="mono">${Object.entries(init.vars).map(([k, v]) => `${esc(k)} = ${esc(formatItf(v))}`).join('<br>')}</td></tr>`);
+  }
+  for (const s of t.steps.slice(1)) {
+    const changes = s.changes.length === 0 ? '(nothing)' : s.changes.map((c) => esc(formatChange(c))).join('<br>');
+    out.push(`<tr><td>${s.index}${t.loopIndex === s.index ? ' ↺' : ''}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
+  }
+  out.push('</table>');
+  out.push(`<p><b>Violation:</b> ${esc(violationSentence(t))}.</p></section>`);
+  return out.join('\n');
+}
+
+/** The Markdown twin: same sections; diagrams as ```mermaid blocks (rendered by GitHub and most viewers). */
+export function toReportMarkdown(d: ReportData): string {
+  const s = summary(d);
+  const out: string[] = ['# hmm-check design-review report', ''];
+  out.push(`- tool: \`${d.tool.name} ${d.tool.version}\``);
+  out.push(`- model version (git): \`${d.tool.commit}\`${d.tool.dirty ? ' + uncommitted changes' : ''}`);
+  out.push(`- generated: ${d.generatedAt}`, `- runtime: ${d.runtime}`, `- checks: ${d.runs.length} configurations, ${s.rows} verdicts`, '');
+  if (d.interrupted) out.push('> **The run was interrupted**: some configurations are missing and some verdicts are incomplete.', '');
+  out.push(s.bad === 0 ? `**✓ All ${s.rows} verdicts match their expectations.**` : `**✗ ${s.bad} of ${s.rows} verdicts differ from their expectations.**`, '');
+  if (s.gaps > 0) out.push(`**⚠ ${s.gaps} declared action kind${s.gaps === 1 ? '' : 's'} never fired** (see Action coverage).`, '');
+  out.push('## Verdicts', '', '| spec | config | property | kind | expected | verdict | distinct states | depth | seconds |', '|---|---|---|---|---|---|--:|--:|--:|');
+  for (const run of d.runs) {
+    for (const row of run.rows) {
+      out.push(`| ${cell(run.spec)} | ${cell(run.config)} | \`${cell(row.property)}\` | ${row.kind} | ${row.expected} | ${row.match ? '' : '✗ '}${row.verdict} | ${fmt(run.stats.distinct)} | ${run.stats.maxDepth} | ${run.stats.seconds.toFixed(2)} |`);
+    }
+  }
+  out.push('', '## Configurations, bounds and state counts', '', '| spec / config | parameters | search and bounds | status | distinct | transitions | depth | deadlocks | seconds |', '|---|---|---|---|--:|--:|--:|--:|--:|');
+  for (const run of d.runs) {
+    const bounds = Object.entries(run.bounds).map(([k, v]) => `${k}=${v}`).join(', ');
+    out.push(`| ${cell(run.spec)} / ${cell(run.config)} | \`${cell(run.params)}\` | ${cell(bounds)} | ${run.status} | ${fmt(run.stats.distinct)} | ${fmt(run.stats.transitions)} | ${run.stats.maxDepth} | ${fmt(run.stats.deadlocks)} | ${run.stats.seconds.toFixed(2)} |`);
+  }
+  out.push('', '## Action coverage', '');
+  for (const run of d.runs) {
+    const lines = coverageLines(run);
+    out.push(`### ${run.spec} / ${run.config}`, '');
+    if (lines.length === 0) {
+      out.push('No coverage recorded.', '');
+      continue;
+    }
+    out.push('| action kind | transitions | |', '|---|--:|---|');
+    for (const l of lines) out.push(`| \`${cell(l.kind)}\` | ${fmt(l.count)} | ${l.gap ? '⚠ never fired: modelling gap' : ''} |`);
+    out.push('');
+  }
+  out.push('## Counterexamples', '');
+  let any = false;
+  for (const run of d.runs) {
+    for (const row of run.rows) {
+      if (row.verdict !== 'violated' || !row.trace) continue;
+      any = true;
+      const md = toMarkdown(row.trace, { spec: run.spec, config: run.config, headingLevel: 3, ...(row.files ? { itfPath: row.files.itf } : {}) }).split('\n');
+      out.push(md[0]!, '', '```mermaid', toMermaid(toSequence(row.trace)).trimEnd(), '```', ...md.slice(1));
+    }
+  }
+  if (!any) out.push('None: no property was violated.', '');
+  return `${out.join('\n')}\n`;
+}

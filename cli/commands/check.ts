@@ -1,0 +1,167 @@
+/**
+ * `hmm-check check` (every spec under specs/, or the given files) and `hmm-check FILE`: run the
+ * selected jobs, print one table (or one JSON object), and exit 0 exactly when every verdict
+ * matches its expectation.
+ */
+import { match } from 'ts-pattern';
+import { resolve } from 'node:path';
+import { toText } from '../../checker/report/text.ts';
+import type { CliOptions } from '../args.ts';
+import { formatError } from '../errors.ts';
+import type { JobResult, RowResult } from '../job.ts';
+import { display } from '../paths.ts';
+import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
+import { createRunner, JobError } from '../runner.ts';
+import { buildJobs, jobLabel, selectSpecs } from '../select.ts';
+import { pad } from '../../checker/report/text.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_MISMATCH = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERRUPTED = 130;
+
+export interface Collected {
+  readonly results: readonly JobResult[];
+  readonly total: number;
+  readonly interrupted: boolean;
+  /** set when a job failed (bad input at run time): the message to print */
+  readonly error?: ReturnType<typeof formatError>;
+  readonly errorJson?: unknown;
+}
+
+/** Runs every selected job; stops at the first error or at Ctrl-C. */
+export async function collect(opts: CliOptions, coverage: boolean): Promise<Collected> {
+  const loaded = await selectSpecs(opts);
+  const jobs = buildJobs(loaded, opts, {
+    outDir: resolve(opts.out),
+    coverage,
+    progressMs: progressIntervalMs(process.stderr, opts.quiet),
+  });
+  const runner = createRunner(opts.inProcess);
+  const progress = createProgress(process.stderr, opts.quiet);
+  const results: JobResult[] = [];
+  try {
+    for (const [i, job] of jobs.entries()) {
+      if (runner.interrupted) break;
+      progress.start(i, jobs.length, jobLabel(job));
+      try {
+        const r = await runner.run(job, (e) => progress.event(e));
+        results.push(r);
+        progress.finish(`${r.status}: ${fmtInt(r.stats.distinct)} states, depth ${r.stats.maxDepth}, ${(r.stats.elapsedMs / 1000).toFixed(2)}s`);
+      } catch (e) {
+        progress.clear();
+        if (e instanceof JobError) {
+          return { results, total: jobs.length, interrupted: false, error: formatError(e.error, opts.debug), errorJson: e.error };
+        }
+        throw e;
+      }
+    }
+  } finally {
+    progress.clear();
+    await runner.close();
+  }
+  return { results, total: jobs.length, interrupted: runner.interrupted };
+}
+
+export interface Row extends RowResult {
+  readonly spec: string;
+  readonly config: string;
+  readonly distinctStates: number;
+  readonly depth: number;
+  readonly seconds: number;
+}
+
+export function rowsOf(results: readonly JobResult[]): Row[] {
+  return results.flatMap((r) =>
+    r.rows.map((row) => ({ ...row, spec: r.spec, config: r.config, distinctStates: r.stats.distinct, depth: r.stats.maxDepth, seconds: r.stats.elapsedMs / 1000 })),
+  );
+}
+
+const verdictMark = (row: Row): string =>
+  match(row.verdict)
+    .with('incomplete', () => '?')
+    .with('holds', 'violated', () => (row.match ? '✓' : '✗'))
+    .exhaustive();
+
+export function table(rows: readonly Row[]): string {
+  const head = ['', 'spec', 'config', 'property', 'expected', 'verdict', 'distinct states', 'depth', 'seconds'];
+  const body = rows.map((r) => [verdictMark(r), r.spec, r.config, r.property, r.expected, r.verdict, fmtInt(r.distinctStates), String(r.depth), r.seconds.toFixed(2)]);
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const right = new Set([6, 7, 8]);
+  const line = (row: string[]): string =>
+    row.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : pad(c, widths[i]!))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function relFiles(row: Row): { itf: string; md: string; mmd: string } | null {
+  return row.files ? { itf: display(row.files.itf), md: display(row.files.md), mmd: display(row.files.mmd) } : null;
+}
+
+export function jsonReport(c: Collected, ok: boolean): unknown {
+  return {
+    ok,
+    ...(c.interrupted ? { interrupted: true } : {}),
+    results: rowsOf(c.results).map((r) => ({
+      spec: r.spec,
+      config: r.config,
+      property: r.property,
+      kind: r.kind,
+      expected: r.expected,
+      verdict: r.verdict,
+      match: r.match,
+      distinctStates: r.distinctStates,
+      depth: r.depth,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      counterexample: r.counterexample,
+      files: relFiles(r),
+      detail: r.detail,
+    })),
+  };
+}
+
+/** Prints the outcome of `check`/`run` and returns the exit code. */
+export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): number {
+  const rows = rowsOf(c.results);
+  const ok = c.error === undefined && !c.interrupted && rows.every((r) => r.match);
+  if (opts.json) {
+    const doc = jsonReport(c, ok) as Record<string, unknown>;
+    if (c.errorJson !== undefined) doc['error'] = c.errorJson;
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (rows.length > 0) {
+    const out: string[] = [table(rows), ''];
+    const shown = rows.filter((r) => r.verdict === 'violated' && r.trace && (verbose || !r.match));
+    for (const r of shown) {
+      out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: display(r.files.itf) } : {}) }), '');
+    }
+    const written = rows.filter((r) => r.files);
+    if (written.length > 0) {
+      out.push('Counterexamples (ITF, Markdown, Mermaid):');
+      for (const r of written) out.push(`  ${display(r.files!.md).replace(/\.md$/, '.{itf.json,md,mmd}')}`);
+      out.push('');
+    }
+    const bad = rows.filter((r) => !r.match);
+    out.push(
+      bad.length === 0
+        ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`
+        : `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}`,
+    );
+    process.stdout.write(`${out.join('\n')}\n`);
+  }
+  if (c.interrupted) {
+    const last = c.results[c.results.length - 1];
+    const explored = last ? `the last check (${last.spec} / ${last.config}) explored ${fmtInt(last.stats.distinct)} distinct states to depth ${last.stats.maxDepth} in ${(last.stats.elapsedMs / 1000).toFixed(1)}s` : 'no check had started';
+    process.stderr.write(`hmm-check: interrupted after ${c.results.length} of ${c.total} checks; ${explored}. Verdicts marked "incomplete" are undecided.\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (c.error !== undefined) {
+    process.stderr.write(`${c.error}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+export async function checkCommand(opts: CliOptions): Promise<number> {
+  const c = await collect(opts, false);
+  return printOutcome(c, opts, opts.command === 'run');
+}

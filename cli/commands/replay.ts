@@ -1,0 +1,152 @@
+/**
+ * `hmm-check replay FILE.itf.json`: re-execute a saved counterexample against the current spec
+ * and confirm that it still reaches the violation (TLC's trace re-checking, fast-check's replay).
+ *
+ * Exit 0: it replays step by step to the same states and the property still fails at the end.
+ * Exit 1: it no longer does (the model or property changed: the message says at which step).
+ * Exit 2: bad input: missing or malformed file, spec that fails to load, nondeterministic model.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ReplayMismatchError, SpecLoadError } from '../../checker/errors.ts';
+import { ACTION_TAKEN, completeVars, ItfFormatError, type ItfTraceMeta, parseItf, stateVars } from '../../checker/report/itf.ts';
+import { resolveView } from '../../checker/report/present.ts';
+import { diffVars, formatChange } from '../../checker/report/values.ts';
+import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
+import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
+import type { CliOptions } from '../args.ts';
+import { assertReadable, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
+import { display } from '../paths.ts';
+import { assertTypechecks } from '../typecheck.ts';
+import { EXIT_MISMATCH, EXIT_OK } from './check.ts';
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface ReplayOutcome extends Outcome {
+  readonly file: string;
+  readonly spec: string;
+  readonly config: string;
+  readonly property: string;
+  readonly replay: string;
+}
+
+export type ReplayOptions = Pick<CliOptions, 'specs' | 'configs' | 'properties' | 'typecheck'>;
+
+export async function replayCommand(opts: CliOptions): Promise<number> {
+  const o = await replayTrace(opts.files[0]!, opts);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${o.ok ? '✓' : '✗'} ${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}.\n`);
+  }
+  return o.ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+/** Replays one ITF counterexample; throws CheckerError subclasses for bad input (exit 2). */
+export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise<ReplayOutcome> {
+  const file = resolve(fileArg);
+  assertReadable(file, 'trace file');
+  const shown = display(file);
+  const doc = parseItf(readFileSync(file, 'utf8'), shown);
+  const meta = (doc['#meta'] ?? {}) as Partial<Record<keyof ItfTraceMeta, unknown>>;
+  const need = ['specFile', 'config', 'property', 'replay'] as const;
+  const missing = need.filter((k) => typeof meta[k] !== 'string');
+  if (missing.length > 0 && opts.specs.length === 0) {
+    throw new ItfFormatError(
+      `${shown} has no hmm-check "#meta" (${missing.join(', ')} missing), so it cannot say which spec to replay it against`,
+      'replay works on counterexamples written by hmm-check (counterexamples/<spec>/<config>/<property>.itf.json); regenerate them with `npm run check`',
+    );
+  }
+  const specFile = opts.specs[0] !== undefined ? resolve(opts.specs[0]) : resolve(dirname(file), String(meta.specFile));
+  const configName = opts.configs[0] ?? String(meta.config);
+  const property = opts.properties[0] ?? String(meta.property);
+  const path = String(meta.replay);
+  if (opts.typecheck) assertTypechecks([specFile]);
+  const all = await loadSpecFile(specFile);
+  const loaded = all.find((l) => l.exportName === meta.specExport) ?? all.find((l) => l.spec.id === meta.spec) ?? all[0]!;
+  const cfg = loaded.spec.configs[configName];
+  if (!cfg) {
+    throw new SpecLoadError(
+      `${shown} was recorded for config "${configName}", which spec "${loaded.spec.id}" (${display(specFile)}) does not have`,
+      `the config was renamed or removed; regenerate the counterexamples with \`npm run check\` (configs now: ${Object.keys(loaded.spec.configs).join(', ')})`,
+    );
+  }
+  const props = propertiesOf(loaded, configName);
+  if (property !== DEADLOCK_PROPERTY && !props.some((p) => p.name === property)) {
+    throw new SpecLoadError(
+      `${shown} is a counterexample to "${property}", which config "${configName}" of spec "${loaded.spec.id}" no longer has`,
+      `the property was renamed or removed; delete the file or regenerate with \`npm run check\` (properties now: ${props.map((p) => p.name).join(', ')})`,
+    );
+  }
+  const make = () => {
+    try {
+      return loaded.spec.createModel(cfg.params, configName);
+    } catch (e) {
+      throw userCodeError(loaded, `createModel(params) of config "${configName}"`, e);
+    }
+  };
+  const model = make();
+
+  let result: ReplayResult<unknown, unknown> | undefined;
+  let failure: ReplayMismatchError | undefined;
+  try {
+    result = replay(model, path, props);
+  } catch (e) {
+    if (!(e instanceof ReplayMismatchError)) throw e;
+    failure = e;
+  }
+  // Replay again on a fresh model: different outcomes mean the model is not a function of its state.
+  let again: ReplayResult<unknown, unknown> | undefined;
+  let againFailure: ReplayMismatchError | undefined;
+  try {
+    again = replay(make(), path, props);
+  } catch (e) {
+    if (!(e instanceof ReplayMismatchError)) throw e;
+    againFailure = e;
+  }
+  const view = resolveView(loaded.spec.view);
+  const fp = (r: ReplayResult<unknown, unknown> | undefined): string =>
+    r ? JSON.stringify(r.steps.map((s) => view.vars(s.state))) + r.demonstrated.join(',') : '';
+  if ((failure === undefined) !== (againFailure === undefined) || failure?.message !== againFailure?.message || fp(result) !== fp(again)) {
+    throw new ReplayMismatchError(
+      `replaying ${shown} twice against spec "${loaded.spec.id}" (${display(specFile)}) gave different results: the model is nondeterministic`,
+      'successors(s) must depend only on s: remove Math.random, Date, global counters and history-dependent iteration order from the model',
+    );
+  }
+
+  const outcome = judge(result, failure);
+  function judge(r: ReplayResult<unknown, unknown> | undefined, f: ReplayMismatchError | undefined): Outcome {
+    if (!r) return { ok: false, message: `${f!.message}. The model changed since the trace was recorded; regenerate it with \`npm run check\`` };
+    const n = Math.min(r.steps.length, doc.states.length);
+    for (let i = 0; i < n; i++) {
+      const names = doc.vars.filter((v) => v !== ACTION_TAKEN);
+      const raw = view.vars(r.steps[i]!.state);
+      const extra = Object.keys(raw).filter((k) => !names.includes(k));
+      const now = { ...completeVars(raw, names), ...Object.fromEntries(extra.map((k) => [k, raw[k]!])) };
+      const then = stateVars(doc.states[i]!, names);
+      const changes = diffVars(then, now);
+      if (changes.length > 0) {
+        return {
+          ok: false,
+          message: `step ${i} reaches a different state than recorded (${changes.slice(0, 3).map(formatChange).join('; ')}${changes.length > 3 ? '; …' : ''}). The model changed since the trace was recorded; regenerate it with \`npm run check\``,
+        };
+      }
+    }
+    if (r.steps.length !== doc.states.length) {
+      return { ok: false, message: `the replay path has ${r.steps.length} states but the file records ${doc.states.length}; the file was edited by hand` };
+    }
+    const last = r.steps.length - 1;
+    if (!r.demonstrated.includes(property)) {
+      return {
+        ok: false,
+        message: `all ${last} steps replay, but "${property}" is no longer violated at the end: the property or the model's guards changed (if the bug is fixed, delete the file or regenerate with \`npm run check\`)`,
+      };
+    }
+    return { ok: true, message: `${last} steps on ${model.id}; "${property}" is still violated at step ${last}` };
+  }
+
+  return { ...outcome, file: shown, spec: loaded.spec.id, config: configName, property, replay: path };
+}

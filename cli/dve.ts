@@ -1,0 +1,68 @@
+/**
+ * `npx hmm-check model.dve`: a DVE (BEEM) model presented as a spec with one configuration,
+ * `default`, no properties beyond deadlock freedom (expected to hold), and a trace view that
+ * shows processes as participants and DVE variables by name.
+ */
+import { basename } from 'node:path';
+import { SpecLoadError } from '../checker/errors.ts';
+import type { Model } from '../checker/model.ts';
+import type { TraceView } from '../checker/report/view.ts';
+import { toItf } from '../checker/report/values.ts';
+import type { CheckSpec } from '../checker/spec.ts';
+import { type CompiledDve, type DveAction, type DveState, dveVars, loadDve } from '../model/dve/index.ts';
+import { display } from './paths.ts';
+
+function compile(file: string): CompiledDve {
+  try {
+    return loadDve(file);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (err.name === 'DveError') {
+      throw new SpecLoadError(`${display(file)} is not a valid DVE model: ${err.message.replace(`${file}:`, 'line ')}`, 'fix the DVE text at that position');
+    }
+    throw err;
+  }
+}
+
+function kindOf(a: DveAction): string {
+  const own = `${a.process}#${a.transition} ${a.label}`;
+  return a.partner ? `${own} ⇄ ${a.partner.process}#${a.partner.transition}` : own;
+}
+
+export function dveView(c: CompiledDve): TraceView<DveState, DveAction> {
+  const kinds: string[] = [];
+  const seen = new Set<string>();
+  for (const a of c.actions) {
+    const k = kindOf(a);
+    if (!seen.has(k)) {
+      seen.add(k);
+      kinds.push(k);
+    }
+  }
+  return {
+    vars: (s) => {
+      const out: Record<string, ReturnType<typeof toItf>> = {};
+      for (const [k, v] of Object.entries(dveVars(c, s))) out[k] = toItf(v);
+      return out;
+    },
+    label: (a) => (a.partner ? `${a.label} ⇄ ${a.partner.process}: ${a.partner.label}` : a.label),
+    actor: (a) => a.process,
+    arrow: (a) => ({ from: a.process, to: a.partner?.process ?? a.process, text: `${a.label} (line ${a.line})` }),
+    participants: c.system.processes.map((p) => p.name),
+    actionKind: kindOf,
+    actionKinds: kinds,
+  };
+}
+
+export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState, DveAction> {
+  const compiled = compile(file);
+  const id = basename(file).replace(/\.dve$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  return {
+    id,
+    title: `DVE model ${basename(file)}`,
+    configs: { default: { params: {}, expect: {}, description: 'the model as written; states without successors are deadlocks' } },
+    createModel: () => compiled.model as unknown as Model<DveState, DveAction>,
+    properties: () => [],
+    view: dveView(compiled),
+  };
+}

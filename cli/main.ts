@@ -1,0 +1,37 @@
+/**
+ * hmm-check command line: dispatch, and the one place where errors become exit code 2 with a
+ * one-paragraph message (naming the file and the fix; stack only with --debug).
+ */
+import type { CliOptions } from './args.ts';
+import { parseCli, USAGE } from './args.ts';
+import { checkCommand, EXIT_BAD_INPUT } from './commands/check.ts';
+import { formatError, serializeError } from './errors.ts';
+import { toolVersion } from './paths.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const json = argv.includes('--json');
+  try {
+    const opts: CliOptions = parseCli(argv);
+    switch (opts.command) {
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case 'version':
+        process.stdout.write(`hmm-check ${toolVersion()}\n`);
+        return 0;
+      case 'check':
+      case 'run':
+        return await checkCommand(opts);
+      case 'replay':
+        return await (await import('./commands/replay.ts')).replayCommand(opts);
+      case 'report':
+        return await (await import('./commands/report.ts')).reportCommand(opts);
+    }
+  } catch (e) {
+    const err = serializeError(e);
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { name: err.name, message: err.message, hint: err.hint ?? null } }, null, 2)}\n`);
+    process.stderr.write(`${formatError(err, debug)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}

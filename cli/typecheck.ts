@@ -1,0 +1,77 @@
+/**
+ * tsx strips types without checking them, so a spec with a type error would run. Before
+ * loading, the CLI type-checks the spec files with the project's own `tsc` (TypeScript 7,
+ * ~0.2 s for a spec and its imports) and reports errors in those files as bad input (exit 2).
+ * --no-typecheck skips this.
+ *
+ * The check uses a temporary tsconfig that extends the project's, maps the `hmm-check` import
+ * (as cli/resolve-hook.mjs does at run time), and uses `module: preserve` so a spec outside any
+ * package (no "type": "module" above it) is still read as an ES module. It lives under
+ * node_modules/.cache so `types: ["node"]` resolves. Errors inside checker/ and model/ are left
+ * to `npm run typecheck`: they are not the spec author's to fix.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { SpecLoadError } from '../checker/errors.ts';
+import { display, isInside, ROOT } from './paths.ts';
+
+export interface TypeError1 {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+const LINE = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/;
+
+export function typecheckFiles(files: readonly string[]): TypeError1[] {
+  const ts = files.filter((f) => /\.m?tsx?$/.test(f));
+  if (ts.length === 0) return [];
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!existsSync(tsc)) return [];
+  const dir = join(ROOT, 'node_modules', '.cache', 'hmm-check');
+  mkdirSync(dir, { recursive: true });
+  const cfgPath = join(dir, `tsconfig.${process.pid}.json`);
+  writeFileSync(
+    cfgPath,
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.json'),
+      compilerOptions: {
+        noEmit: true,
+        module: 'preserve',
+        moduleResolution: 'bundler',
+        paths: { 'hmm-check': [join(ROOT, 'checker', 'index.ts')], 'hmm-check/*': [join(ROOT, '*')] },
+      },
+      files: ts.map((f) => resolve(f)),
+      include: [],
+    }),
+  );
+  try {
+    const r = spawnSync(process.execPath, [tsc, '-p', cfgPath, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
+    const out: TypeError1[] = [];
+    for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
+      const m = LINE.exec(line.trim());
+      if (!m) continue;
+      const file = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
+      if (isInside(join(ROOT, 'checker'), file) || isInside(join(ROOT, 'model'), file) || file.includes('/node_modules/')) continue;
+      out.push({ file, line: Number(m[2]), col: Number(m[3]), message: m[4]! });
+    }
+    return out;
+  } finally {
+    rmSync(cfgPath, { force: true });
+  }
+}
+
+/** Throws a SpecLoadError naming the first file with type errors (up to 5 errors listed). */
+export function assertTypechecks(files: readonly string[]): void {
+  const errors = typecheckFiles(files);
+  if (errors.length === 0) return;
+  const first = errors[0]!;
+  const shown = errors.slice(0, 5).map((e) => `${display(e.file)}:${e.line}:${e.col}: ${e.message}`);
+  const more = errors.length > 5 ? ` (and ${errors.length - 5} more)` : '';
+  throw new SpecLoadError(
+    `${display(first.file)} does not type-check: ${shown.join('; ')}${more}`,
+    'fix the type errors at those positions, or pass --no-typecheck to run it anyway',
+  );
+}

@@ -1,0 +1,46 @@
+/** Same spec + config ⇒ byte-identical counterexample files, wherever and whenever they are written. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, MUTEX, ROOT, tempDir } from './helpers.ts';
+
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('determinism', () => {
+  it('two runs write byte-identical counterexample files', () => {
+    const a = join(tempDir(), 'counterexamples');
+    const b = join(tempDir(), 'counterexamples');
+    expect(cli([MUTEX, '--out', a, '--quiet']).code).toBe(0);
+    expect(cli([MUTEX, '--out', b, '--quiet', '--in-process']).code).toBe(0);
+    const fa = files(a);
+    expect([...fa.keys()].sort()).toEqual([
+      'mutex/check-then-set/mutual-exclusion.itf.json',
+      'mutex/check-then-set/mutual-exclusion.md',
+      'mutex/check-then-set/mutual-exclusion.mmd',
+    ]);
+    expect(files(b)).toEqual(fa);
+  });
+
+  it('the committed example counterexamples are what a fresh run writes', () => {
+    const out = join(tempDir(), 'counterexamples');
+    cli([MUTEX, '--out', out, '--quiet']);
+    const fresh = files(out);
+    const committed = join(ROOT, 'counterexamples');
+    for (const [name, content] of fresh) {
+      // specFile is relative to the trace file, so it differs between the two trees; all else is equal
+      const norm = (s: string): string => s.replace(/"specFile":"[^"]*"/, '"specFile":…');
+      expect(norm(readFileSync(join(committed, name), 'utf8'))).toBe(norm(content));
+    }
+  });
+});

@@ -1,0 +1,52 @@
+/** `npm run report`: one self-contained HTML page and a Markdown twin, on the example spec and a DVE model. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, MUTEX, tempDir } from './helpers.ts';
+
+describe('report', () => {
+  it('writes HTML (no script, no external resources) and Markdown with all sections', () => {
+    const dir = tempDir();
+    const r = cli(['report', '--spec', MUTEX, '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    for (const s of ['Verdicts', 'Configurations, bounds and state counts', 'Action coverage', 'Counterexamples']) {
+      expect(html).toContain(s);
+      expect(md).toContain(`## ${s}`);
+    }
+    expect(html).toMatch(/model version \(git\)/);
+    expect(html).toContain('<svg');
+    expect(html).toContain('never fired: modelling gap');
+    expect(md).toContain('```mermaid');
+  });
+
+  it('runs a DVE model: a deadlock is a counterexample with a diagram (exit 1: expected to hold)', () => {
+    const dir = tempDir();
+    const dve = join(dir, 'tiny.dve');
+    writeFileSync(dve, TINY_DVE);
+    const r = cli(['report', '--spec', dve, '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
+    expect(r.code).toBe(1);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| tiny \/ default \|.*\| 3 \|/);
+    expect(md).toContain('after step 2 no action is enabled');
+    expect(readFileSync(join(dir, 'cx', 'tiny', 'default', 'deadlock-free.mmd'), 'utf8')).toContain('participant P0 as P');
+    expect(cli(['replay', join(dir, 'cx', 'tiny', 'default', 'deadlock-free.itf.json')]).code).toBe(0);
+  });
+});
+
+/** Two processes that hand a token once, then both stop: a deadlock after 2 steps. */
+const TINY_DVE = `byte x = 0;
+process P {
+  state a, b;
+  init a;
+  trans a -> b { guard x == 0; effect x = 1; };
+}
+process Q {
+  state a, b;
+  init a;
+  trans a -> b { guard x == 1; effect x = 2; };
+}
+system async;
+`;
