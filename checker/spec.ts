@@ -30,7 +30,13 @@ export interface CheckSpec<C, S, A> {
   readonly configs: Readonly<Record<string, SpecConfig<C>>>;
   createModel(params: C, configName: string): Model<S, A>;
   properties(params: C): readonly Property<S, A>[];
-  readonly view?: TraceView<S, A>;
+  /** How traces read; a function when the presentation depends on the config (actor names, layout). */
+  readonly view?: TraceView<S, A> | ((params: C) => TraceView<S, A>);
+}
+
+/** The view for one configuration's params. */
+export function viewFor<C, S, A>(spec: CheckSpec<C, S, A>, params: C): TraceView<S, A> | undefined {
+  return typeof spec.view === 'function' ? spec.view(params) : spec.view;
 }
 
 /** Identity helper that gives spec authors type inference and checking in one place. */

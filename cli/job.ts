@@ -18,6 +18,7 @@ import { formatItfJson, toItfTrace } from '../checker/report/itf.ts';
 import { toMarkdown } from '../checker/report/markdown.ts';
 import { toMermaid, toSequence } from '../checker/report/mermaid.ts';
 import { type PresentedTrace, presentTrace, resolveView } from '../checker/report/present.ts';
+import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
 import { display, posixRelative, toolVersion } from './paths.ts';
 import { writeFileAtomic } from './util/atomic.ts';
@@ -139,7 +140,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     // deadlock detection is a property too: when filtered out, only count deadlocks
     ...(wanted.size > 0 && !wanted.has(DEADLOCK_PROPERTY) ? { noDeadlock: true } : {}),
   });
-  const view = resolveView(spec.view);
+  const view = resolveView(viewFor(spec, cfg.params));
   const result = check(model, props, config, {
     ...(hooks.reporter === undefined ? {} : { reporter: hooks.reporter }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),

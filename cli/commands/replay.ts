@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { ReplayMismatchError, SpecLoadError } from '../../checker/errors.ts';
 import { ACTION_TAKEN, completeVars, ItfFormatError, type ItfTraceMeta, parseItf, stateVars } from '../../checker/report/itf.ts';
 import { resolveView } from '../../checker/report/present.ts';
+import { viewFor } from '../../checker/spec.ts';
 import { diffVars, formatChange } from '../../checker/report/values.ts';
 import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
@@ -107,7 +108,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
     if (!(e instanceof ReplayMismatchError)) throw e;
     againFailure = e;
   }
-  const view = resolveView(loaded.spec.view);
+  const view = resolveView(viewFor(loaded.spec, cfg.params));
   const fp = (r: ReplayResult<unknown, unknown> | undefined): string =>
     r ? JSON.stringify(r.steps.map((s) => view.vars(s.state))) + r.demonstrated.join(',') : '';
   if ((failure === undefined) !== (againFailure === undefined) || failure?.message !== againFailure?.message || fp(result) !== fp(again)) {

@@ -6,7 +6,7 @@ import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
-import { specHmmView, useViewConfig } from './presentation.ts';
+import { hmmView } from './presentation.ts';
 
 export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
   id: 'hmm-dmirror',
@@ -29,11 +29,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'bench-mixed': hmmConfig('benchMixed', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
   },
   createModel(params, name) {
-    useViewConfig(params.model);
     return createHmmModel(params.model, `hmm-dmirror/${name}@${params.model.driver}`);
   },
   properties: (params) => hmmProperties(params.model, params.witnesses),
-  view: specHmmView,
+  view: (params) => hmmView(params.model),
 });
 
 export default spec;

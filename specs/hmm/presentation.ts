@@ -1,13 +1,14 @@
 /**
- * How HMM traces read: kernel-spelled labels, one participant per CPU thread / device thread,
- * plus the core-mm background actor and the driver callback, and ITF variables per state.
+ * How HMM traces read: kernel-spelled labels; sequence-diagram participants for every CPU thread,
+ * core-mm, the mmu notifier, each device's driver and every device fault thread; a fixed set of
+ * named variables per state (ITF needs every state to bind every variable).
  */
 import type { ItfValue, TraceView } from '../../checker/index.ts';
 import {
   type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, EVENT_NAMES, PC, R_PC, R_SEQOK,
   pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
   F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
-  DPT_WRITE, DPT_ATOMIC,
+  DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
@@ -48,26 +49,29 @@ function pteText(s: HmmState, o: number): string {
 }
 
 export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
+  // Every state binds the same variables (ITF requires it, and "what changed" columns compare
+  // them): absent things get a value that says so instead of disappearing.
   const L = c.L;
   const v: Record<string, ItfValue> = {};
   v['gseq'] = s[L.gGseqOdd] === 1 ? 'odd' : 'even';
   v['active'] = String(s[L.gActive]);
   for (let m = 0; m < L.mms; m++) {
-    if (s[mmOff(L, m) + MM_EXISTS] !== 1) continue;
     const pre = m === 0 ? 'mm' : 'child';
-    v[`${pre}.mmap_lock`] = `r${s[mmOff(L, m) + MM_READERS]} w${s[mmOff(L, m) + MM_WRITER]}`;
+    const exists = s[mmOff(L, m) + MM_EXISTS] === 1;
+    v[`${pre}.mmap_lock`] = exists ? `r${s[mmOff(L, m) + MM_READERS]} w${s[mmOff(L, m) + MM_WRITER]}` : 'no mm';
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
       const vma = s[o + PG_VMA]!;
-      v[`${pre}.vma[${a}]`] = vma === 0 ? 'hole' : `${(vma & 1) !== 0 ? 'r' : '-'}${(vma & 2) !== 0 ? 'w' : '-'}`;
-      v[`${pre}.pte[${a}]`] = pteText(s, o);
+      v[`${pre}.vma[${a}]`] = !exists ? 'no mm' : vma === 0 ? 'hole' : `${(vma & 1) !== 0 ? 'r' : '-'}${(vma & 2) !== 0 ? 'w' : '-'}`;
+      v[`${pre}.pte[${a}]`] = exists ? pteText(s, o) : 'no mm';
       v[`${pre}.lastWrite[${a}]`] = String(s[o + PG_LASTW]);
     }
   }
   for (let f = 2; f < L.frameCount; f++) {
     const o = frOff(L, f);
-    if (s[o + F_REF] === 0) continue;
-    v[`frame[${f}]`] = `ref${s[o + F_REF]} map${s[o + F_MAP]} pin${s[o + F_PIN]}${s[o + F_LOCK] ? ` locked-by${s[o + F_LOCK]! - 1}` : ''}${s[o + F_DIRTY] ? ' dirty' : ''} v${s[o + F_VER]}`;
+    v[`frame[${f}]`] = s[o + F_REF] === 0
+      ? 'free'
+      : `ref${s[o + F_REF]} map${s[o + F_MAP]} pin${s[o + F_PIN]}${s[o + F_LOCK] ? ` locked-by${s[o + F_LOCK]! - 1}` : ''}${s[o + F_DIRTY] ? ' dirty' : ''} v${s[o + F_VER]}`;
   }
   for (let d = 0; d < L.devices; d++) {
     v[`dev${d}.lock`] = s[devOff(L, d) + DV_LOCK] === 0 ? 'free' : actorName(c, s[devOff(L, d) + DV_LOCK]! - 1);
@@ -76,7 +80,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
       const e = s[dptOff(L, d, a)]!;
       v[`dev${d}.pt[${a}]`] = e === 0 ? 'none' : `f${dptFrame(e)}${(e & 3) === DPT_WRITE ? ' write' : (e & 3) === DPT_ATOMIC ? ' atomic' : ' read'}`;
       const dm = s[dmaOff(L, d, a)]!;
-      if (dm !== 0) v[`dev${d}.dma[${a}]`] = `f${dm}`;
+      v[`dev${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
     }
   }
   L.actors.forEach((a, t) => {
@@ -86,32 +90,49 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   return v;
 }
 
+// Who a step talks to, for the sequence diagram: the notifier's entry points, the driver's
+// callbacks and code, and everything else is core-mm (mm/memory.c, mm/hmm.c, mm/migrate_device.c).
+const NOTIFIER_KINDS = new Set<string>([
+  'mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_end', 'mmu_interval_read_begin', 'mmu_interval_read_retry',
+]);
+const CALLBACK_KINDS = new Set<string>(['dmirror_interval_invalidate', 'driver_invalidate']);
+const isDriverKind = (k: string): boolean => k.startsWith('dmirror_') || k.startsWith('driver_') || k === 'mutex_lock';
+const CORE_MM = 'core-mm';
+const NOTIFIER = 'mmu_notifier';
+const driverName = (d: number): string => `dev${d} driver`;
+
+/** The device whose driver runs a step: the device thread's own, else the owner of the page's device-private frame. */
+function stepDevice(c: Ctx, a: HmmAction, before: HmmState): number {
+  const actor = c.L.actors[a.actor];
+  if (actor?.kind === 'dev') return actor.device;
+  if (c.L.devices <= 1) return 0;
+  const o = pgOff(c.L, actor?.mm ?? 0, a.page);
+  const f = before[o + PG_VAL]!;
+  return f > 1 && isDevFrame(c.L, f) ? frameOwner(c.L, f) : 0;
+}
+
 export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
   const c = makeCtx(cfg);
-  const participants = c.L.actors.map((_, t) => actorName(c, t));
+  const threads = c.L.actors.map((_, t) => actorName(c, t));
+  const cpus = threads.filter((n) => n.includes('cpu'));
+  const devs = threads.filter((n) => n.startsWith('dev'));
+  const drivers = Array.from({ length: c.L.devices }, (_, d) => driverName(d));
   return {
     vars: (s) => stateVars(c, s),
     label: (a) => actionLabel(c, a),
     actor: (a) => actorName(c, a.actor),
-    participants,
+    actionKind: (a) => a.kind,
+    actionKinds: ACTION_KINDS,
+    actionColumn: 'kernel function',
+    participants: [...cpus, CORE_MM, NOTIFIER, ...drivers, ...devs],
+    arrow(a, before) {
+      const from = actorName(c, a.actor);
+      const text = actionLabel(c, a).slice(from.length + 2);
+      if (CALLBACK_KINDS.has(a.kind)) return { from: NOTIFIER, to: driverName(a.info), text };
+      if (NOTIFIER_KINDS.has(a.kind)) return { from, to: NOTIFIER, text };
+      if (isDriverKind(a.kind)) return { from, to: driverName(stepDevice(c, a, before)), text };
+      if (a.kind === 'cpu_access' || from === CORE_MM) return { from, to: from, text };
+      return { from, to: CORE_MM, text };
+    },
   };
 }
-
-/**
- * The spec-level view. TraceView has no config parameter, so the view follows the config of the
- * model most recently created by the spec (createModel calls `useViewConfig`).
- */
-let current: Ctx | null = null;
-export function useViewConfig(cfg: HmmConfig): void {
-  current = makeCtx(cfg);
-}
-
-export const specHmmView: TraceView<HmmState, HmmAction> = {
-  vars: (s) => (current !== null && current.L.width === s.length ? stateVars(current, s) : { words: Array.from(s, (x) => String(x)) }),
-  label: (a) => (current !== null ? actionLabel(current, a) : `actor${a.actor}: ${a.kind}(page ${a.page})`),
-  actor: (a) => (current !== null ? actorName(current, a.actor) : `actor${a.actor}`),
-  get participants(): readonly string[] {
-    const c = current;
-    return c === null ? [] : c.L.actors.map((_, t) => actorName(c, t));
-  },
-};

@@ -345,6 +345,26 @@ export const PROPERTY_NAMES = {
 
 export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone';
 
+/** One sentence per property, in the reviewer's words (hmm-reference section b); shown with every trace. */
+export const DESCRIPTIONS: Record<string, string> = {
+  [PROPERTY_NAMES.s1]: 'S1 no stale device PTE: outside an invalidation, every device PT entry names the page the CPU maps at that address',
+  [PROPERTY_NAMES.s2]: 'S2 permission containment: a device write mapping needs a writable CPU entry; any device mapping needs a readable, non-protnone one',
+  [PROPERTY_NAMES.s3]: 'S3 no use-after-free: a freed page is named by no PTE, migration entry, device PT entry or DMA mapping',
+  [PROPERTY_NAMES.s4]: 'S4 no pinning by HMM: mirroring and device-private pages never hold pins',
+  [PROPERTY_NAMES.s5]: 'S5 no lost update: while a page migrates nobody can write the source, and afterwards exactly one copy is mapped',
+  [PROPERTY_NAMES.s6]: 'S6 dirty never lost: removing a dirty PTE or a device write mapping marks the folio dirty first',
+  [PROPERTY_NAMES.s7]: 'S7 device-private is CPU-inaccessible: no present CPU PTE maps a device-private page',
+  [PROPERTY_NAMES.s8]: 'S8 owner isolation: a driver never maps another owner\'s device-private page',
+  [PROPERTY_NAMES.s9]: 'S9 device-exclusive: the CPU cannot use a page while a device-exclusive entry exists',
+  [PROPERTY_NAMES.s10]: 'S10 protocol discipline: callbacks call mmu_interval_set_seq; the device PT is written only under the driver lock after a successful read_retry',
+  [PROPERTY_NAMES.wWrite]: 'witness: a device write through the mirror completes',
+  [PROPERTY_NAMES.wRead]: 'witness: a device read through the mirror completes',
+  [PROPERTY_NAMES.wMigrate]: 'witness: a page migrates to device memory and back',
+  [PROPERTY_NAMES.wExcl]: 'witness: exclusive access is granted to the device and revoked by a CPU touch',
+  [PROPERTY_NAMES.wFork]: 'witness: fork copies a device-private entry',
+  [PROPERTY_NAMES.wProtnone]: 'witness: a device fault on a PROT_NONE page returns -EFAULT',
+};
+
 /** All state invariants, for random-walk tests. */
 export function invariants(c: Ctx): readonly { name: string; holds: (s: HmmState) => boolean }[] {
   return [
@@ -361,28 +381,28 @@ export function invariants(c: Ctx): readonly { name: string; holds: (s: HmmState
 
 export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {
   const c = makeCtx(cfg);
-  const props: Property<HmmState, HmmAction>[] = invariants(c).map((i) => always<HmmState>(i.name, i.holds));
-  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s6, (s, a, t) => s6DirtyNotLost(c, s, a, t)));
-  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s10, (s, a, t) => s10ProtocolDiscipline(c, s, a, t)));
+  const props: Property<HmmState, HmmAction>[] = invariants(c).map((i) => always<HmmState>(i.name, i.holds, DESCRIPTIONS[i.name]));
+  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s6, (s, a, t) => s6DirtyNotLost(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s6]));
+  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s10, (s, a, t) => s10ProtocolDiscipline(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s10]));
   for (const w of witnesses) {
     switch (w) {
       case 'wWrite':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wWrite, (s) => wDeviceWrite(c, s)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wWrite, (s) => wDeviceWrite(c, s), DESCRIPTIONS[PROPERTY_NAMES.wWrite]));
         break;
       case 'wRead':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wRead, (s) => devResult(c, s, 'read', OK)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wRead, (s) => devResult(c, s, 'read', OK), DESCRIPTIONS[PROPERTY_NAMES.wRead]));
         break;
       case 'wMigrate':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wMigrate, (s) => wMigrateToDeviceAndBack(c, s)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wMigrate, (s) => wMigrateToDeviceAndBack(c, s), DESCRIPTIONS[PROPERTY_NAMES.wMigrate]));
         break;
       case 'wExcl':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wExcl, (s) => wExclusiveGrantAndRevoke(c, s)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wExcl, (s) => wExclusiveGrantAndRevoke(c, s), DESCRIPTIONS[PROPERTY_NAMES.wExcl]));
         break;
       case 'wFork':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wFork, (s) => wForkWithDevicePrivate(c, s)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wFork, (s) => wForkWithDevicePrivate(c, s), DESCRIPTIONS[PROPERTY_NAMES.wFork]));
         break;
       case 'wProtnone':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wProtnone, (s) => wProtnoneEfault(c, s)));
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wProtnone, (s) => wProtnoneEfault(c, s), DESCRIPTIONS[PROPERTY_NAMES.wProtnone]));
         break;
     }
   }

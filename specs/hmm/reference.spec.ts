@@ -7,7 +7,7 @@ import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
-import { specHmmView, useViewConfig } from './presentation.ts';
+import { hmmView } from './presentation.ts';
 
 export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
   id: 'hmm-reference',
@@ -36,11 +36,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'bench-mixed': hmmConfig('benchMixed', 'reference', ['wWrite'], [], { benchOnly: true, description: 'two pages, two device threads, reclaim, DMA' }),
   },
   createModel(params, name) {
-    useViewConfig(params.model);
     return createHmmModel(params.model, `hmm-reference/${name}@${params.model.driver}`);
   },
   properties: (params) => hmmProperties(params.model, params.witnesses),
-  view: specHmmView,
+  view: (params) => hmmView(params.model),
 });
 
 export default spec;

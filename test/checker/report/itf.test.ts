@@ -1,4 +1,5 @@
 /** ITF writer and reader: values, round trip, and "write → read → replay reaches the violation". */
+import { viewFor } from '../../../checker/spec.ts';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ describe('ITF trace', () => {
     const r = replay(model, String((back['#meta'] as { replay: string }).replay), spec.properties(cfg.params));
     expect(r.demonstrated).toContain('mutual-exclusion');
     r.steps.forEach((s, i) => {
-      expect(canonicalJson(spec.view!.vars(s.state))).toBe(canonicalJson(stateVars(back.states[i]!, back.vars.filter((v) => v !== 'mbt::actionTaken'))));
+      expect(canonicalJson(viewFor(spec, cfg.params)!.vars(s.state))).toBe(canonicalJson(stateVars(back.states[i]!, back.vars.filter((v) => v !== 'mbt::actionTaken'))));
     });
   });
 
