@@ -9,8 +9,14 @@
  *   1.2× when 7/8 full, so a resize touches 1/256 of the table: no pause, and never two copies of
  *   the whole table in memory. The load stays between 0.73 and 0.875, which with 8 bytes of
  *   fingerprint per slot and 5 bytes of parent+action per state keeps storage ≤ 16 bytes/state.
- * - Slot position uses multiply-shift range reduction on 21 fingerprint bits, exact in doubles,
- *   so capacities need not be powers of two.
+ * - Each segment is an ordered hash table (Amble & Knuth, 1974): linear probing that keeps
+ *   entries sorted by their low fingerprint word. A search for an absent fingerprint stops at the
+ *   first larger entry instead of running to the end of the cluster, which keeps lookups cheap at
+ *   the high load the byte budget needs; and growing is one sequential merge of a sorted array
+ *   into a larger one, with no probing. Clusters never wrap: SPILL slots past the last home
+ *   position absorb the tail, and a full spill forces growth.
+ * - Home positions use multiply-shift range reduction on 21 fingerprint bits, exact in doubles,
+ *   so capacities need not be powers of two and homes are monotone in the sort key.
  * - Parent and action arrays are chunked (2^20 entries) so they never need a copying resize.
  */
 
@@ -22,6 +28,11 @@ const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 const POS_SCALE = 1 << 21;
+/** slots after the last home position (a cluster's tail); the slot after them is a permanent empty sentinel */
+const SPILL = 64;
+/** Grow a segment by GROWTH when it is MAX_LOAD full: load stays in [MAX_LOAD / GROWTH, MAX_LOAD]. */
+const MAX_LOAD = 0.875;
+const GROWTH = 1.2;
 
 export class VisitedStore {
   private readonly keys: Int32Array[] = [];
@@ -36,9 +47,9 @@ export class VisitedStore {
 
   constructor() {
     for (let s = 0; s < SEGMENTS; s++) {
-      this.keys.push(new Int32Array(2 * INITIAL_SEGMENT_CAPACITY));
+      this.keys.push(new Int32Array(2 * (INITIAL_SEGMENT_CAPACITY + SPILL + 1)));
       this.caps[s] = INITIAL_SEGMENT_CAPACITY;
-      this.limits[s] = (INITIAL_SEGMENT_CAPACITY * 7) >> 3;
+      this.limits[s] = Math.floor(INITIAL_SEGMENT_CAPACITY * MAX_LOAD);
     }
   }
 
@@ -52,27 +63,35 @@ export class VisitedStore {
     hi |= 0;
     lo |= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
-    let keys = this.keys[seg]!;
-    let cap = this.caps[seg]!;
-    let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+    const key = lo >>> 0;
     for (;;) {
-      const k = i << 1;
-      const kh = keys[k]!;
-      const kl = keys[k + 1]!;
-      if (kh === 0 && kl === 0) break;
-      if (kh === hi && kl === lo) return -1;
-      if (++i === cap) i = 0;
+      const keys = this.keys[seg]!;
+      const cap = this.caps[seg]!;
+      let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+      // Scan the sorted run from home: stop at an empty slot or the first larger entry.
+      for (;;) {
+        const kh = keys[i << 1]!;
+        const kl = keys[(i << 1) + 1]!;
+        if (kh === 0 && kl === 0) break;
+        const k = kl >>> 0;
+        if (k > key) break;
+        if (k === key && kh === hi) return -1;
+        i++;
+      }
+      let e = i;
+      while (keys[e << 1] !== 0 || keys[(e << 1) + 1] !== 0) e++;
+      if (this.counts[seg]! >= this.limits[seg]! || e >= cap + SPILL) {
+        this.growSegment(seg);
+        continue;
+      }
+      // Shift the larger entries of the run one slot right to keep the order.
+      // (a loop, not copyWithin: the shift is usually one to three slots and a builtin call costs more)
+      for (let w = (e << 1) + 1, stop = (i << 1) + 2; w >= stop; w--) keys[w] = keys[w - 2]!;
+      keys[i << 1] = hi;
+      keys[(i << 1) + 1] = lo;
+      this.counts[seg]!++;
+      break;
     }
-    if (this.counts[seg]! >= this.limits[seg]!) {
-      this.growSegment(seg);
-      keys = this.keys[seg]!;
-      cap = this.caps[seg]!;
-      i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
-      while (keys[i << 1] !== 0 || keys[(i << 1) + 1] !== 0) if (++i === cap) i = 0;
-    }
-    keys[i << 1] = hi;
-    keys[(i << 1) + 1] = lo;
-    this.counts[seg]!++;
     const id = this.size++;
     const c = id >>> CHUNK_BITS;
     if (c === this.parents.length) this.addChunk();
@@ -87,15 +106,33 @@ export class VisitedStore {
     lo |= 0;
     const seg = hi >>> (32 - SEGMENT_BITS);
     const keys = this.keys[seg]!;
-    const cap = this.caps[seg]!;
-    let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+    const key = lo >>> 0;
+    let i = (((lo >>> 11) * this.caps[seg]!) / POS_SCALE) | 0;
     for (;;) {
       const kh = keys[i << 1]!;
       const kl = keys[(i << 1) + 1]!;
       if (kh === 0 && kl === 0) return false;
-      if (kh === hi && kl === lo) return true;
-      if (++i === cap) i = 0;
+      const k = kl >>> 0;
+      if (k > key) return false;
+      if (k === key && kh === hi) return true;
+      i++;
     }
+  }
+
+  /**
+   * Loads the home slot of each of `n` fingerprints without branching on what it finds, so the
+   * cache and TLB misses of a whole batch are in flight together (JS has no prefetch
+   * instruction; independent loads are the next best thing). Inserting the batch afterwards then
+   * mostly hits the cache. Returns a value only so the loads cannot be optimised away.
+   */
+  prefetch(his: Int32Array, los: Int32Array, n: number): number {
+    let acc = 0;
+    for (let b = 0; b < n; b++) {
+      const seg = his[b]! >>> (32 - SEGMENT_BITS);
+      const i = (((los[b]! >>> 11) * this.caps[seg]!) / POS_SCALE) | 0;
+      acc ^= this.keys[seg]![i << 1]!;
+    }
+    return acc;
   }
 
   /** Parent id, or -1 - i for initial state i. */
@@ -137,25 +174,41 @@ export class VisitedStore {
   private growSegment(seg: number): void {
     const oldKeys = this.keys[seg]!;
     const oldCap = this.caps[seg]!;
-    if (oldCap >= MAX_SEGMENT_CAPACITY) {
-      throw new RangeError(
-        `visited store full: ${this.size} states (segment capacity ${MAX_SEGMENT_CAPACITY} reached); use --max-states`,
-      );
+    let cap = Math.max(oldCap + 16, Math.ceil(oldCap * GROWTH));
+    for (;;) {
+      if (cap > MAX_SEGMENT_CAPACITY) {
+        throw new RangeError(
+          `visited store full: ${this.size} states (segment capacity ${MAX_SEGMENT_CAPACITY} reached); use --max-states`,
+        );
+      }
+      // The old array is sorted and homes are monotone in the key, so a sequential merge
+      // (each entry at max(home, previous + 1)) rebuilds the order without probing.
+      const keys = new Int32Array(2 * (cap + SPILL + 1));
+      let next = 0;
+      let fits = true;
+      for (let j = 0, n = oldCap + SPILL; j < n; j++) {
+        const hi = oldKeys[j << 1]!;
+        const lo = oldKeys[(j << 1) + 1]!;
+        if (hi === 0 && lo === 0) continue;
+        const home = (((lo >>> 11) * cap) / POS_SCALE) | 0;
+        const pos = home > next ? home : next;
+        if (pos >= cap + SPILL) {
+          fits = false;
+          break;
+        }
+        keys[pos << 1] = hi;
+        keys[(pos << 1) + 1] = lo;
+        next = pos + 1;
+      }
+      if (!fits) {
+        cap = Math.ceil(cap * GROWTH);
+        continue;
+      }
+      this.keys[seg] = keys;
+      this.caps[seg] = cap;
+      this.limits[seg] = Math.floor(cap * MAX_LOAD);
+      return;
     }
-    const cap = Math.min(MAX_SEGMENT_CAPACITY, Math.max(oldCap + 16, Math.ceil(oldCap * 1.2)));
-    const keys = new Int32Array(2 * cap);
-    for (let j = 0; j < oldCap; j++) {
-      const hi = oldKeys[j << 1]!;
-      const lo = oldKeys[(j << 1) + 1]!;
-      if (hi === 0 && lo === 0) continue;
-      let i = (((lo >>> 11) * cap) / POS_SCALE) | 0;
-      while (keys[i << 1] !== 0 || keys[(i << 1) + 1] !== 0) if (++i === cap) i = 0;
-      keys[i << 1] = hi;
-      keys[(i << 1) + 1] = lo;
-    }
-    this.keys[seg] = keys;
-    this.caps[seg] = cap;
-    this.limits[seg] = (cap * 7) >> 3;
   }
 
   private addChunk(): void {

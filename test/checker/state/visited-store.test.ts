@@ -14,22 +14,35 @@ describe('VisitedStore', () => {
     expect(s.pathTo(1)).toEqual([0, 7]);
   });
 
-  it('agrees with a Set of strings across many segment resizes (300k random fingerprints with repeats)', () => {
+  it('agrees with a Set of strings across many segment resizes (300k inserts drawn from 120k keys)', () => {
+    // Keys come from a pool, so most inserts after the first 120k are real repeats; every 7th key
+    // shares its low word with its neighbour, which exercises runs of equal sort keys.
+    const key = (k: number): [number, number] => {
+      let h = Math.imul(k ^ 0x5bd1e995, 0x9e3779b1);
+      h ^= h >>> 15;
+      const base = k % 7 === 0 ? k - 1 : k;
+      let l = Math.imul(base ^ 0x27d4eb2f, 0x85ebca77);
+      l ^= l >>> 13;
+      return [h | 1, l];
+    };
     const s = new VisitedStore();
     const oracle = new Set<string>();
     let x = 12345;
     const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    let repeats = 0;
     for (let i = 0; i < 300_000; i++) {
-      // a small pool for the low word forces repeats and long probe chains
-      const hi = rnd() | 1;
-      const lo = i % 3 === 0 ? rnd() % 1000 : rnd();
-      const key = `${hi}:${lo}`;
+      const [hi, lo] = key(rnd() % 120_000);
+      const k = `${hi}:${lo}`;
+      const fresh = !oracle.has(k);
+      if (!fresh) repeats++;
       const id = s.insert(hi, lo, i - 1, i & 0xff);
-      expect(id >= 0).toBe(!oracle.has(key));
-      oracle.add(key);
-      if (i % 1000 === 0) expect(s.has(hi, lo)).toBe(true);
+      expect(id >= 0).toBe(fresh);
+      oracle.add(k);
+      if (i % 997 === 0) expect(s.has(hi, lo)).toBe(true);
     }
+    expect(repeats).toBeGreaterThan(100_000);
     expect(s.size).toBe(oracle.size);
+    for (let k = 0; k < 120_000; k += 13) expect(s.has(...key(k))).toBe(oracle.has(key(k).join(':')));
   });
 
   it('widens action indices beyond 255 and 65535 without losing earlier ones', () => {
