@@ -41,7 +41,8 @@ export function dveView(c: CompiledDve): TraceView<DveState, DveAction> {
   }
   return {
     vars: (s) => {
-      const out: Record<string, ReturnType<typeof toItf>> = {};
+      // No prototype: a DVE variable named __proto__ must stay a plain key.
+      const out: Record<string, ReturnType<typeof toItf>> = Object.create(null) as Record<string, ReturnType<typeof toItf>>;
       for (const [k, v] of Object.entries(dveVars(c, s))) out[k] = toItf(v);
       return out;
     },
@@ -61,7 +62,7 @@ export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState
     id,
     title: `DVE model ${basename(file)}`,
     configs: { default: { params: {}, expect: {}, description: 'the model as written; states without successors are deadlocks' } },
-    createModel: () => compiled.model as unknown as Model<DveState, DveAction>,
+    createModel: (): Model<DveState, DveAction> => compiled.model,
     properties: () => [],
     view: dveView(compiled),
   };

@@ -156,6 +156,8 @@ export function contractError(modelId: string, where: string, path: readonly num
     `model ${modelId}: ${where} threw at the state reached by replay path ${path.join('/')}: ${msg}`,
     'a model must not throw: return no successor for a disabled step, and fix the failing transition (re-run with --debug for the stack)',
   );
+  // Callers (the CLI, DVE runtime errors) can still recognise what the model threw.
+  err.cause = e;
   if (e instanceof Error && e.stack) err.stack = `${err.name}: ${err.message}\ncaused by ${e.stack}`;
   return err;
 }

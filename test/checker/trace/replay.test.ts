@@ -56,6 +56,11 @@ describe('model contract violations are errors, not verdicts', () => {
     };
     expect(() => check(broken, [])).toThrow(ModelContractError);
     expect(() => check(broken, [])).toThrow(/successors\(\) threw at the state reached by replay path 0\/0\/0: boom/);
+    try {
+      check(broken, []);
+    } catch (e) {
+      expect(((e as ModelContractError).cause as Error).message).toBe('boom');
+    }
   });
 
   it('reserved, duplicate and non-file-safe property names are rejected', () => {
