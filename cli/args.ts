@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly timeoutMs?: number;
   readonly seed?: number;
   readonly noDeadlock: boolean;
+  /** report states without successors as violations even where the spec only counts them (DVE runs) */
+  readonly deadlock: boolean;
   /** counterexample directory (default ./counterexamples) */
   readonly out: string;
   readonly reportDir: string;
@@ -45,6 +47,7 @@ export const USAGE = `Usage:
 Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
 Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
            --seed N   --no-deadlock (do not report states without successors)
+           --deadlock (report them as violations; DVE models only count them by default)
 Output:    --json (one JSON object on stdout)   --out DIR (counterexamples, default ./counterexamples)
            --report-dir DIR (default ./reports)   --quiet (no progress)
 Other:     --no-typecheck (skip tsc on spec files)   --in-process   --debug (stack traces)   --help   --version
@@ -86,6 +89,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         timeout: { type: 'string' },
         seed: { type: 'string' },
         'no-deadlock': { type: 'boolean' },
+        deadlock: { type: 'boolean' },
         out: { type: 'string' },
         'report-dir': { type: 'string' },
         'no-typecheck': { type: 'boolean' },
@@ -147,6 +151,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
     ...(seed === undefined ? {} : { seed }),
     noDeadlock: v['no-deadlock'] ?? false,
+    deadlock: v.deadlock ?? false,
     out: v.out ?? 'counterexamples',
     reportDir: v['report-dir'] ?? 'reports',
     typecheck: !(v['no-typecheck'] ?? false),

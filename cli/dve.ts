@@ -61,7 +61,9 @@ export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState
   return {
     id,
     title: `DVE model ${basename(file)}`,
-    configs: { default: { params: {}, expect: {}, description: 'the model as written; states without successors are deadlocks' } },
+    // BEEM counts deadlocks as part of the state space (counts.json): count them, and report them
+    // as violations only when asked (--deadlock).
+    configs: { default: { params: {}, check: { deadlock: 'count' }, expect: {}, description: 'the model as written; states without successors are counted as deadlocks (--deadlock makes them violations)' } },
     createModel: (): Model<DveState, DveAction> => compiled.model,
     properties: () => [],
     view: dveView(compiled),

@@ -78,7 +78,11 @@ function plainProgress(out: NodeJS.WriteStream): Progress {
     },
     event(e) {
       if (e.code === 'check.progress') {
-        out.write(`  … ${fmtInt(e.stats.distinct)} distinct states, ${fmtInt(e.stats.transitions)} transitions, depth ${e.depth}, ${secs(e.stats.elapsedMs)}\n`);
+        const rate = e.stats.distinct / Math.max(e.stats.elapsedMs / 1000, 1e-9);
+        out.write(
+          `  … depth ${e.depth}, ${fmtInt(e.stats.distinct)} distinct, ${fmtInt(e.stats.transitions)} generated, ` +
+            `queue ${fmtInt(e.stats.queued)}, ${fmtInt(rate)} states/s, ${secs(e.stats.elapsedMs)}\n`,
+        );
       }
     },
     finish(summary) {

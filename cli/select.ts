@@ -88,6 +88,7 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
           ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
           ...(opts.noDeadlock ? { noDeadlock: true } : {}),
+          ...(opts.deadlock ? { deadlock: true } : {}),
           progressMs: extra.progressMs,
         },
         outDir: extra.outDir,

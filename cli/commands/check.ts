@@ -98,10 +98,50 @@ function relFiles(row: Row): { itf: string; md: string; mmd: string } | null {
   return row.files ? { itf: display(row.files.itf), md: display(row.files.md), mmd: display(row.files.mmd) } : null;
 }
 
+/** One search's figures (issue 2's final stats), as JSON fields. */
+export function checkStats(r: JobResult): Record<string, unknown> {
+  const seconds = r.stats.elapsedMs / 1000;
+  return {
+    spec: r.spec,
+    config: r.config,
+    strategy: r.checkConfig.strategy,
+    ...(r.checkConfig.strategy === 'simulation' ? { seed: r.checkConfig.seed } : {}),
+    status: r.status,
+    ...(r.incompleteReason === undefined ? {} : { incompleteReason: r.incompleteReason }),
+    distinctStates: r.stats.distinct,
+    transitions: r.stats.transitions,
+    deadlockStates: r.stats.deadlocks,
+    maxDepth: r.stats.maxDepth,
+    seconds: Math.round(seconds * 1000) / 1000,
+    statesPerSecond: Math.round(r.stats.distinct / Math.max(seconds, 1e-9)),
+    peakRssBytes: r.stats.peakRssBytes,
+    bytesPerState: Math.round(r.stats.bytesPerState * 100) / 100,
+    collisionProbability: r.stats.collisionProbability,
+  };
+}
+
+/** Human form of checkStats, one line per search. */
+export function statsLine(r: JobResult): string {
+  const seconds = r.stats.elapsedMs / 1000;
+  const rate = r.stats.distinct / Math.max(seconds, 1e-9);
+  const rateText = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${fmtInt(rate)}`;
+  return (
+    `${r.spec} / ${r.config}: ${r.status}${r.incompleteReason ? ` (${r.incompleteReason})` : ''}, ${r.checkConfig.strategy}` +
+    `${r.checkConfig.strategy === 'simulation' ? ` seed ${r.checkConfig.seed}` : ''}: ${fmtInt(r.stats.distinct)} distinct states, ` +
+    `${fmtInt(r.stats.transitions)} transitions, max depth ${r.stats.maxDepth}, ${fmtInt(r.stats.deadlocks)} deadlock states, ` +
+    `${seconds.toFixed(2)} s, ${rateText} states/s, peak RSS ${fmtInt(r.stats.peakRssBytes / 2 ** 20)} MB, ` +
+    `${r.stats.bytesPerState.toFixed(1)} B/state stored; fingerprint collision probability ≈ ${r.stats.collisionProbability.toExponential(1)}`
+  );
+}
+
 export function jsonReport(c: Collected, ok: boolean): unknown {
+  const checks = c.results.map(checkStats);
   return {
     ok,
     ...(c.interrupted ? { interrupted: true } : {}),
+    // A single search (one DVE model, one config): its figures at the top level as well.
+    ...(checks.length === 1 ? checks[0] : {}),
+    checks,
     results: rowsOf(c.results).map((r) => ({
       spec: r.spec,
       config: r.config,
@@ -128,8 +168,8 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     const doc = jsonReport(c, ok) as Record<string, unknown>;
     if (c.errorJson !== undefined) doc['error'] = c.errorJson;
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  } else if (rows.length > 0) {
-    const out: string[] = [table(rows), ''];
+  } else if (rows.length > 0 || c.results.length > 0) {
+    const out: string[] = rows.length > 0 ? [table(rows), ''] : [];
     const shown = rows.filter((r) => r.verdict === 'violated' && r.trace && (verbose || !r.match));
     for (const r of shown) {
       out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: display(r.files.itf) } : {}) }), '');
@@ -140,9 +180,13 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
       for (const r of written) out.push(`  ${display(r.files!.md).replace(/\.md$/, '.{itf.json,md,mmd}')}`);
       out.push('');
     }
+    if (verbose) for (const r of c.results) out.push(statsLine(r));
+    if (verbose && c.results.length > 0) out.push('');
     const bad = rows.filter((r) => !r.match);
     out.push(
-      bad.length === 0
+      rows.length === 0
+        ? `✓ ${c.results.length} check${c.results.length === 1 ? '' : 's'} ran; no properties to judge (deadlocks counted, not violations: use --deadlock)`
+        : bad.length === 0
         ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`
         : `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}`,
     );

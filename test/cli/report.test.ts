@@ -24,17 +24,31 @@ describe('report', () => {
     expect(md).toContain('```mermaid');
   });
 
-  it('runs a DVE model: a deadlock is a counterexample with a diagram (exit 1: expected to hold)', () => {
+  it('runs a DVE model: with --deadlock a deadlock is a counterexample with a diagram (exit 1: expected to hold)', () => {
     const dir = tempDir();
     const dve = join(dir, 'tiny.dve');
     writeFileSync(dve, TINY_DVE);
-    const r = cli(['report', '--spec', dve, '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
+    const r = cli(['report', '--spec', dve, '--deadlock', '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
     expect(r.code).toBe(1);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toMatch(/\| tiny \/ default \|.*\| 3 \|/);
     expect(md).toContain('after step 2 no action is enabled');
     expect(readFileSync(join(dir, 'cx', 'tiny', 'default', 'deadlock-free.mmd'), 'utf8')).toContain('participant P0 as P');
     expect(cli(['replay', join(dir, 'cx', 'tiny', 'default', 'deadlock-free.itf.json')]).code).toBe(0);
+  });
+});
+
+describe('DVE runs count deadlocks unless asked (BEEM semantics)', () => {
+  it('prints the counts as JSON: 3 states, 2 transitions, 2 levels, 1 deadlock (hand-counted from TINY_DVE)', () => {
+    const dir = tempDir();
+    const dve = join(dir, 'tiny.dve');
+    writeFileSync(dve, TINY_DVE);
+    const r = cli([dve, '--json', '--quiet', '--out', join(dir, 'cx')]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ ok: true, distinctStates: 3, transitions: 2, deadlockStates: 1, maxDepth: 2, status: 'exhaustive' });
+    for (const k of ['seconds', 'statesPerSecond', 'peakRssBytes', 'collisionProbability']) expect(typeof doc[k]).toBe('number');
+    expect(doc['results']).toEqual([]);
   });
 });
 
