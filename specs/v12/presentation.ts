@@ -1,0 +1,98 @@
+/**
+ * How v12 traces read: the shared CPU-side variables of specs/hmm/presentation.ts without the
+ * upstream-only notifier/driver words, plus struct hmm (update and fault lists) and each
+ * mirror's hmm_pt entries and DMA mappings; v12 events spelled HMM_*.
+ */
+import type { ItfValue, TraceView } from '../../checker/index.ts';
+import { type Ctx, type HmmAction, type HmmState, makeCtx, ACTION_KINDS, R_PC, R_A, R_N, R_I_A, R_I_N,
+  pgOff, PG_KIND, PG_FLAGS, PTE_HMM, PF_W, PF_HMM_LOCKED } from '../../model/hmm/index.ts';
+import type { HmmConfig } from '../../model/hmm/config.ts';
+import {
+  HMM_EVENT_NAMES, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff,
+  faultOff, invOff, V12_PC_NAMES,
+} from '../../model/hmm/v12/index.ts';
+import { actorName, actionLabel, stateVars } from '../hmm/presentation.ts';
+
+const EVENT_KINDS = new Set<string>([
+  'hmm_notifier_invalidate_range_start', 'hmm_mirror_update', 'hmm_notifier_invalidate_range_end', 'hmm_mirror_handle_fault',
+]);
+
+export function v12ActionLabel(c: Ctx, a: HmmAction): string {
+  if (EVENT_KINDS.has(a.kind)) return `${actorName(c, a.actor)}: ${a.kind}(page ${a.page}) ${HMM_EVENT_NAMES[a.info] ?? a.info}`;
+  if (a.kind === 'hmm_device_fault_end') return `${actorName(c, a.actor)}: ${a.kind}(page ${a.page}) → -EAGAIN`;
+  if (a.info === -13) return `${actorName(c, a.actor)}: ${a.kind}(page ${a.page}) → -EACCES`;
+  return actionLabel(c, a);
+}
+
+export function mirrorEntryText(e: number): string {
+  if ((e & HMM_PTE_VALID) === 0) return 'none';
+  const bits = `${(e & HMM_PTE_WRITE) !== 0 ? ' write' : ' read'}${(e & HMM_PTE_DIRTY) !== 0 ? ' dirty' : ''}`;
+  return (e & HMM_PTE_DEV) !== 0 ? `devmem f${hmmPteFrame(e)}${bits}` : `f${hmmPteFrame(e)}${bits}`;
+}
+
+export function v12StateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
+  const L = c.L;
+  const v: Record<string, ItfValue> = {};
+  for (const [k, x] of Object.entries(stateVars(c, s))) {
+    if (k === 'gseq' || k === 'active' || /^dev\d+\.(lock|sseq|pt\[|dma\[)/.test(k) || k.endsWith('.seqValid')) continue;
+    v[k] = x;
+  }
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (s[o + PG_KIND] !== PTE_HMM) continue;
+      const fl = s[o + PG_FLAGS]!;
+      v[`${m === 0 ? 'mm' : 'child'}.pte[${a}]`] = `hmm-special{${(fl & PF_W) !== 0 ? 'w' : 'ro'}${(fl & PF_HMM_LOCKED) !== 0 ? ' locked' : ''}}`;
+    }
+  }
+  const ranges: string[] = [];
+  const faults: string[] = [];
+  L.actors.forEach((act, t) => {
+    const name = actorName(c, t);
+    if (s[invOff(L, t)] === 1) ranges.push(`${name}[${s[act.base + R_I_A]}+${s[act.base + R_I_N]}]`);
+    const f = s[faultOff(L, t)]!;
+    if (f !== 0) faults.push(`${name}[${s[act.base + R_A]}+${s[act.base + R_N]}]${f === 2 ? ' back-off' : ''}`);
+    const pc = s[act.base + R_PC]!;
+    if (V12_PC_NAMES[pc] !== undefined) v[`${name}.pc`] = V12_PC_NAMES[pc]!;
+  });
+  v['hmm.ranges'] = ranges.join(', ') || 'none';
+  v['hmm.faults'] = faults.join(', ') || 'none';
+  for (let d = 0; d < L.devices; d++) {
+    for (let a = 0; a < L.pages; a++) {
+      v[`mirror${d}.hmm_pt[${a}]`] = mirrorEntryText(s[mirrorOff(L, d, a)]!);
+      const dm = s[mdmaOff(L, d, a)]!;
+      v[`mirror${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
+    }
+  }
+  return v;
+}
+
+const HMM = 'struct hmm';
+const driver = (d: number): string => `dev${d} driver`;
+
+export function v12View(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
+  const c = makeCtx(cfg);
+  const threads = c.L.actors.map((_, t) => actorName(c, t));
+  const cpus = threads.filter((n) => n.includes('cpu'));
+  const devs = threads.filter((n) => n.startsWith('dev'));
+  const drivers = Array.from({ length: c.L.devices }, (_, d) => driver(d));
+  return {
+    vars: (s) => v12StateVars(c, s),
+    label: (a) => v12ActionLabel(c, a),
+    actor: (a) => actorName(c, a.actor),
+    actionKind: (a) => a.kind,
+    actionKinds: ACTION_KINDS,
+    actionColumn: 'kernel function (v12)',
+    participants: [...cpus, 'core-mm', HMM, ...drivers, ...devs],
+    arrow(a) {
+      const from = actorName(c, a.actor);
+      const text = v12ActionLabel(c, a).slice(from.length + 2);
+      if (a.kind === 'hmm_mirror_update' || a.kind === 'copy_to_device' || a.kind === 'copy_from_device') {
+        return { from: HMM, to: driver(Math.max(0, c.L.actors[a.actor]!.device)), text };
+      }
+      if (a.kind.startsWith('hmm_') || a.kind.startsWith('mm_hmm')) return { from, to: HMM, text };
+      if (a.kind === 'device_read' || a.kind === 'device_write' || a.kind === 'cpu_access' || from === 'core-mm') return { from, to: from, text };
+      return { from, to: 'core-mm', text };
+    },
+  };
+}
