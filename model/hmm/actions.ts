@@ -68,6 +68,48 @@ export const ACTION_KINDS = [
   'change_prot_numa_set',
   'write_protect_page', //          KSM
   'write_protect_page_set',
+  // huge entries, shared/file mappings (config.mapping)
+  'do_huge_pmd_anonymous_page', //  THP fault: PMD of a fresh huge page, or the huge zero page on read
+  'do_huge_pmd_wp_page', //         write fault on a read-only PMD we may reuse
+  'hugetlb_fault', //               hugetlb_no_page: a fresh huge page
+  'hugetlb_wp', //                  write fault on a read-only hugetlb entry we may reuse
+  'do_read_fault', //               MAP_SHARED read fault: the page cache / shmem page
+  'do_shared_fault', //             MAP_SHARED write fault
+  // dmirror: HMM_DMIRROR_SNAPSHOT (dmirror_range_snapshot), RELEASE, FLAGS
+  'mmu_interval_notifier_insert', // the snapshot's temporary interval notifier
+  'dmirror_snapshot_invalidate', // its callback: mutex + mmu_interval_set_seq only
+  'dmirror_mkentry', //             permission bytes from hmm_pfns[], then mutex_unlock
+  'mmu_interval_notifier_remove',
+  'migrate_device_range', //        dmirror_device_evict_chunk: lock + ref every in-use device page
+  'dmirror_device_evict_chunk', //  allocate system pages and copy
+  'migrate_device_pages',
+  'migrate_device_finalize',
+  'migrate_device_coherent_folio', // FOLL_LONGTERM GUP: move a device-coherent page to system memory
+  'get_user_pages', //              GUP without FOLL_LONGTERM (+ put_page)
+  'dmirror_fops_unlocked_ioctl', // HMM_DMIRROR_FLAGS: dmirror->flags = cmd.npages
+  // mremap / madvise
+  'move_page_tables', //            mremap: move the PTEs (and their device entries) to the new range
+  'madvise_free_pte_range', //      MADV_FREE
+  // ---- v12 design (model/hmm/v12; names from the 2015/2016 HMM postings, see v12/README.md) ----
+  'hmm_notifier_invalidate_range_start', // register the range (hmm_update → hmm_wait_device_fault)
+  'hmm_mirror_update', //                   per mirror: hmm_pt update by event + dma unmap + device->update
+  'hmm_notifier_invalidate_range_end',
+  'device_read', //                         device access through its (mirror-programmed) page table
+  'device_write',
+  'hmm_mirror_fault', //                    mmap_sem + hmm_device_fault_start (wait valid + register)
+  'hmm_mirror_fault_pmd', //                walk one page of the CPU page table into hmm_pt
+  'hmm_device_fault_end', //                told to back off: unregister, -EAGAIN, retry
+  'hmm_mm_fault', //                        unregistered, then handle_mm_fault
+  'hmm_mirror_fault_retry', //              handle_mm_fault returned: fault again (-EAGAIN)
+  'hmm_mirror_handle_fault', //             walk done: DMA map + device->update(HMM_DEVICE_*FAULT) + fault end
+  'hmm_mirror_migrate', //                  migrate to device memory: mmap_sem + HMM_MIGRATE update
+  'mm_hmm_migrate', //                      CPU PTEs → locked special swap entries, page checks
+  'copy_to_device', //                      hmm_device copy (HMM_COPY_TO_DEVICE)
+  'mm_hmm_migrate_cleanup', //              hmm_pt → device memory, unlock entries, free system pages
+  'hmm_handle_cpu_fault', //                do_swap_page on the special entry (→ mm_hmm_migrate_back: lock, alloc)
+  'copy_from_device', //                    hmm_device copy (HMM_COPY_FROM_DEVICE)
+  'hmm_mirror_migrate_back', //             update device PT: hmm_pt → the new system page
+  'mm_hmm_migrate_back_cleanup', //         update CPU PT: special entry → present PTE
 ] as const;
 
 export type ActionKind = (typeof ACTION_KINDS)[number];

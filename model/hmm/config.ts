@@ -3,7 +3,15 @@
  * budget so the reachable space stays finite. Actors pick up their requests (operations) from
  * here, in order, like the kernel selftests drive the process and the dmirror ioctls.
  */
-import type { DriverVariant } from './variants.ts';
+import type { DriverSpec } from './variants.ts';
+import type { V12Variant } from './v12/variants.ts';
+
+/**
+ * Which mirror design sits behind the notifier seam (notifier.ts): the upstream interval notifier
+ * + driver callback (default), or the 2016 HMM v12 design (model/hmm/v12: HMM-owned mirror page
+ * table, fault-range tracking, device->update(mirror, event), special swap entry migration).
+ */
+export type HmmDesign = 'upstream' | 'v12';
 
 /** Operations a CPU thread of the mirrored process (or of its fork child) performs, in order. */
 export type CpuOp =
@@ -13,14 +21,21 @@ export type CpuOp =
   | 'mprotect' // mprotect(page, npages, prot): change_pte_range
   | 'fork' //     fork(): copy_page_range (child mm = mm 1)
   | 'pin' //      pin_user_pages(FOLL_WRITE | FOLL_LONGTERM) on `page`
+  | 'gup' //      get_user_pages(FOLL_WRITE) on `page`, then put_page (no pin, not long-term)
   | 'unpin' //    unpin_user_page
-  | 'exit'; //    exit_mmap(): mn_itree_release + zap everything
+  | 'exit' //     exit_mmap(): mn_itree_release + zap everything
+  | 'mremap' //   mremap(page, npages, MREMAP_MAYMOVE | MREMAP_FIXED [| MREMAP_DONTUNMAP], to)
+  | 'madvFree'; // madvise(page, npages, MADV_FREE)
 
 export interface CpuRequest {
   readonly op: CpuOp;
   readonly page?: number;
   readonly npages?: number;
   readonly prot?: Prot;
+  /** mremap: the new address (a hole of the same size) */
+  readonly to?: number;
+  /** mremap: MREMAP_DONTUNMAP (the old range keeps an empty VMA) */
+  readonly dontUnmap?: boolean;
 }
 
 /** dmirror ioctls (lib/test_hmm_uapi.h) — the device-side requests. */
@@ -31,13 +46,20 @@ export type DevOp =
   | 'migrateToSys' //    HMM_DMIRROR_MIGRATE_TO_SYS
   | 'exclusive' //       HMM_DMIRROR_EXCLUSIVE
   | 'checkExclusive' //  HMM_DMIRROR_CHECK_EXCLUSIVE
-  | 'release'; //        HMM_DMIRROR_RELEASE (evict all device memory)
+  | 'release' //         HMM_DMIRROR_RELEASE (evict all device memory)
+  | 'snapshot' //        HMM_DMIRROR_SNAPSHOT (hmm_range_fault without faulting, permission bytes)
+  | 'flags'; //          HMM_DMIRROR_FLAGS: dmirror->flags = `flags` (HMM_DMIRROR_FLAG_FAIL_ALLOC = 1)
 
 export interface DevRequest {
   readonly op: DevOp;
   readonly page?: number;
   readonly npages?: number;
+  /** 'flags': the value for dmirror->flags (the ioctl passes it in cmd.npages) */
+  readonly flags?: number;
 }
+
+/** HMM_DMIRROR_FLAG_FAIL_ALLOC: the next device (or system, on the way back) allocation fails once */
+export const HMM_DMIRROR_FLAG_FAIL_ALLOC = 1;
 
 export type Prot = 'none' | 'read' | 'rw';
 
@@ -62,6 +84,18 @@ export type InitialPage =
   | 'swap' //      VMA, swapped out (contents version 1)
   | 'hole'; //     no VMA
 
+/**
+ * What the (single) mapping of mm 0 is — the mmap of the selftest buffer. Default 'anon'
+ * (MAP_PRIVATE|MAP_ANONYMOUS). Every value other than 'anon' is off for existing configs.
+ */
+export type Mapping =
+  | 'anon' //      MAP_PRIVATE | MAP_ANONYMOUS
+  | 'shared' //    MAP_SHARED | MAP_ANONYMOUS (shmem: not migrated, no COW on fork)
+  | 'file' //      MAP_SHARED of a file (page cache: pread sees stores)
+  | 'mixedmap' //  mmap of the dmirror device file: VM_MIXEDMAP, vm_insert_page'd read-only pages
+  | 'hugetlb' //   MAP_HUGETLB: 2-page huge units, never split nor migrated
+  | 'thp'; //      MADV_HUGEPAGE: 2-page PMD units, split by partial operations and by migration
+
 export interface HmmFeatures {
   readonly fork?: boolean;
   readonly exclusive?: boolean;
@@ -84,7 +118,12 @@ export interface HmmBudgets {
 }
 
 export interface HmmConfig {
-  readonly driver: DriverVariant;
+  /** a variant name of variants.ts, or a full DriverBehaviour record (with a readable `name`) */
+  readonly driver: DriverSpec;
+  /** mirror design (default 'upstream'); with 'v12' the `driver` field is ignored */
+  readonly design?: HmmDesign;
+  /** v12 only: which HMM/driver behaviour (model/hmm/v12/variants.ts), default 'v12' */
+  readonly v12?: V12Variant;
   /** virtual pages of the mapping (all in one anonymous private VMA unless `initial` says hole) */
   readonly pages: number;
   /** system RAM frames (besides the shared zero page) */
@@ -101,6 +140,16 @@ export interface HmmConfig {
   readonly dev?: readonly DevThreadConfig[];
   readonly features?: HmmFeatures;
   readonly budgets?: HmmBudgets;
+  /** kind of the mapping (default 'anon') */
+  readonly mapping?: Mapping;
+  /**
+   * kind of device memory (FIXTURE_VARIANT hmm_device_private / hmm_device_coherent): 'private'
+   * (default, MEMORY_DEVICE_PRIVATE: device-private swap entries, CPU access faults the page back)
+   * or 'coherent' (MEMORY_DEVICE_COHERENT: the CPU maps device pages with normal PTEs)
+   */
+  readonly deviceMemory?: 'private' | 'coherent';
+  /** per device: the mm its fd mirrors (default 0; 1 = opened by the fork child, needs fork) */
+  readonly deviceMm?: readonly (0 | 1)[];
 }
 
 export function validateConfig(c: HmmConfig): void {
@@ -112,6 +161,11 @@ export function validateConfig(c: HmmConfig): void {
     if (d < 0 || d >= devices) throw new RangeError(`device ${d} out of range`);
     for (const r of t.ops) checkRange(c, r.page ?? 0, r.npages ?? 1);
   }
+  const evicts = (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'release')) || c.deviceMemory === 'coherent';
+  if (evicts && (c.devFrames ?? 0) > c.pages) {
+    throw new RangeError('HMM_DMIRROR_RELEASE needs devFrames <= pages (src/dst arrays are per page)');
+  }
+  for (const m of c.deviceMm ?? []) if (m === 1 && !(c.features?.fork ?? false)) throw new RangeError('deviceMm 1 needs features.fork');
   for (const t of c.cpu ?? []) {
     if ((t.mm ?? 0) === 1 && !(c.features?.fork ?? false)) throw new RangeError('mm 1 needs features.fork');
     for (const r of t.ops) {

@@ -5,7 +5,7 @@
  */
 import type { CpuOp, DevOp, HmmConfig } from './config.ts';
 import type { DriverBehaviour } from './variants.ts';
-import { DRIVER_VARIANTS } from './variants.ts';
+import { resolveDriver } from './variants.ts';
 import {
   type Layout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
@@ -22,6 +22,9 @@ export interface Req {
   readonly page: number;
   readonly npages: number;
   readonly prot: number; // VM_* bits for mprotect
+  readonly to: number; //   mremap destination
+  readonly dontUnmap: boolean;
+  readonly flags: number; // HMM_DMIRROR_FLAGS value
 }
 
 export interface Ctx {
@@ -30,6 +33,8 @@ export interface Ctx {
   readonly beh: DriverBehaviour;
   readonly dma: boolean;
   readonly exclusive: boolean;
+  /** device memory is MEMORY_DEVICE_COHERENT (config.deviceMemory) */
+  readonly coherent: boolean;
   readonly migration: boolean;
   readonly retries: number;
   /** requests per actor (kswapd: none) */
@@ -38,6 +43,13 @@ export interface Ctx {
   readonly devActors: readonly (readonly number[])[];
   /** actor indices of CPU threads per mm */
   readonly cpuActors: readonly (readonly number[])[];
+  /** per device: the mm its fd mirrors (config.deviceMm) */
+  readonly devMm: readonly number[];
+  /** per mm: does some dmirror fd mirror it (has interval subscriptions) */
+  readonly mmSubscribed: readonly boolean[];
+  /** device threads that issue HMM_DMIRROR_SNAPSHOT (each may hold a temporary interval notifier) */
+  readonly snapActors: readonly number[];
+
   readonly names: {
     readonly invalidate: ActionKind;
     readonly doFault: ActionKind;
@@ -48,7 +60,7 @@ export interface Ctx {
 
 export function makeCtx(cfg: HmmConfig): Ctx {
   const L = makeLayout(cfg);
-  const beh = DRIVER_VARIANTS[cfg.driver];
+  const beh = resolveDriver(cfg.driver);
   const reqs: Req[][] = [];
   const devActors: number[][] = [];
   for (let d = 0; d < L.devices; d++) devActors.push([]);
@@ -58,17 +70,25 @@ export function makeCtx(cfg: HmmConfig): Ctx {
       cpuActors[a.mm]!.push(t);
       reqs.push(cfg.cpu![a.index]!.ops.map((r) => ({
         op: r.op, page: r.page ?? 0, npages: r.op === 'exit' ? cfg.pages : (r.npages ?? 1), prot: protBits(r.prot ?? 'rw'),
+        to: r.to ?? 0, dontUnmap: r.dontUnmap ?? false, flags: 0,
       })));
     } else if (a.kind === 'dev') {
       devActors[a.device]!.push(t);
-      reqs.push(cfg.dev![a.index]!.ops.map((r) => ({ op: r.op, page: r.page ?? 0, npages: r.npages ?? 1, prot: 0 })));
+      reqs.push(cfg.dev![a.index]!.ops.map((r) => ({
+        op: r.op, page: r.page ?? 0, npages: r.npages ?? 1, prot: 0, to: 0, dontUnmap: false, flags: r.flags ?? 0,
+      })));
     } else reqs.push([]);
   });
   const p = beh.prefix;
+  const devMm = Array.from({ length: L.devices }, (_, d) => cfg.deviceMm?.[d] ?? 0);
+  const snapActors = L.actors.flatMap((a, t) => (a.kind === 'dev' && reqs[t]!.some((r) => r.op === 'snapshot') ? [t] : []));
   return {
-    cfg, L, beh,
+    cfg, L, beh, devMm, snapActors,
+    mmSubscribed: [devMm.includes(0), devMm.includes(1)],
+
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
     exclusive: cfg.features?.exclusive ?? true,
+    coherent: cfg.deviceMemory === 'coherent',
     migration: cfg.features?.migration ?? true,
     retries: cfg.budgets?.retries ?? 2,
     reqs, devActors, cpuActors,
@@ -165,9 +185,14 @@ export function startPc(c: Ctx, t: number, req: number): number {
       case 'fork':
         return PC.C_FORK_LOCK;
       case 'pin':
+      case 'gup':
         return PC.C_PIN_LOCK;
       case 'unpin':
         return PC.C_UNPIN;
+      case 'mremap':
+        return PC.C_MREMAP_LOCK;
+      case 'madvFree':
+        return PC.C_MADV_LOCK;
       default:
         return PC.DONE;
     }
@@ -183,6 +208,13 @@ export function startPc(c: Ctx, t: number, req: number): number {
       return PC.D_EXCL_LOCK;
     case 'checkExclusive':
       return PC.D_CHECK_EXCL;
+    case 'snapshot':
+      return PC.D_SNAP_INSERT;
+    case 'release':
+      return PC.D_EVICT;
+    case 'flags':
+      return PC.D_FLAGS;
+
     default:
       return PC.DONE;
   }

@@ -11,17 +11,21 @@ import {
   PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, PTE_PRESENT, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
   F_LOCK, F_DIRTY, DPT_WRITE, DPT_ATOMIC, dptFrame, EV_MIGRATE, EV_EXCLUSIVE, MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE,
   mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, OK, ENOENT, EBUSY, EFAULT, EINVAL, EPERM, VM_FAULT_OOM, ENOMEM, isDevFrame,
+  HMM_PFN_PMD, VM_HUGETLB, VM_MIXEDMAP, R_SNAP, R_REQ, gseqOff, ZERO_FRAME, frameOwner, firstDevFrame, F_REF,
+  MIG_EVICT, MIG_COHERENT, EV_CLEAR, R_M_FAULTPAGE, dvFlagsOff, R_REQ as R_REQ_,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
   getFrame, putFrame, flushTlb,
 } from './ctx.ts';
 import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
-import { hmmWalkPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE } from './hmm.ts';
-import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte } from './mm.ts';
+import { hmmWalkPage, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
+import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte, hugeSpan, splitHuge } from './mm.ts';
 
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+/** the mm the thread's dmirror fd mirrors (config.deviceMm) */
+const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;
 
 // ---- the interval-notifier callback ---------------------------------------------------------
@@ -44,7 +48,7 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   if (!lockFree(c, s, d)) return null; // mutex_lock sleeps (also when t itself holds it)
   const n = s.slice();
   n[devOff(L, d) + DV_SSEQCUR] = 1; // mmu_interval_set_seq(mni, cur_seq)
-  for (const u of c.devActors[d]!) n[base(c, u) + R_SEQOK] = 0;
+  for (const u of c.devActors[d]!) if (n[base(c, u) + R_SNAP] === 0) n[base(c, u) + R_SEQOK] = 0;
   const a0 = s[b + R_I_A]!;
   const end = a0 + s[b + R_I_N]!;
   for (let a = a0; a < end; a++) {
@@ -71,7 +75,7 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     const e = n[dptOff(L, d, a)]!;
     if (e === 0 || (w && (e & 3) !== DPT_WRITE)) break;
     const f = dptFrame(e);
-    if (w) storeTo(c, n, 0, a, f);
+    if (w) storeTo(c, n, mmOf(c, t), a, f);
     else recordData(c, n, t, a, frameVer(c, n, f));
     n[b + R_CPAGES]!++;
   }
@@ -91,13 +95,15 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
 export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
   const d = devOf(c, t);
+  const snap = isSnap(c, s, t);
   if (s[b + R_RETRIES]! > c.retries) {
     const n = s.slice();
+    n[b + R_SNAP] = 0; // (snapshot: mmu_interval_notifier_remove folded into the error path)
     finishRequest(c, n, t, EBUSY); // time_after(jiffies, timeout) → -EBUSY
     emit(act('mmu_interval_read_begin', t, s[b + R_A]!, EBUSY), n);
     return;
   }
-  if (readBeginBlocked(c, s, d)) return;
+  if (snap ? s[b + R_SNAP] === 2 : readBeginBlocked(c, s, d)) return;
   const n = s.slice();
   n[b + R_SEQOK] = 1;
   n[b + R_RETRYOK] = 0;
@@ -107,10 +113,10 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 
 // mmap_read_lock(mm) before hmm_range_fault
 export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  if (!mmapReadFree(c, s, 0)) return;
+  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = base(c, t);
   const n = s.slice();
-  mmapReadLock(c, n, t, 0);
+  mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
   n[b + R_PC] = PC.D_WALK;
   emit(act('mmap_read_lock', t, n[b + R_I]!), n);
@@ -133,7 +139,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const end = s[b + R_A]! + s[b + R_N]!;
   if (a === start && s[b + R_SEQOK] === 0) {
     const n = s.slice();
-    mmapReadUnlock(c, n, t, 0); // -EBUSY: dmirror_range_fault unlocks and retries
+    mmapReadUnlock(c, n, t, mmOf(c, t)); // -EBUSY: dmirror_range_fault unlocks and retries
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
     n[b + R_I] = 0;
@@ -141,15 +147,28 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     emit(act('hmm_range_fault', t, a, EBUSY), n);
     return;
   }
+  if (isSnap(c, s, t)) {
+    // dmirror_range_snapshot: default_flags = 0, nothing is faulted, every page is reported
+    const n = s.slice();
+    n[pfnOff(L, t, a)] = hmmSnapshotPage(c, s, mmOf(c, t), a, d);
+    if (a + 1 < end) n[b + R_I] = a + 1;
+    else {
+      mmapReadUnlock(c, n, t, mmOf(c, t));
+      n[b + R_I] = 0;
+      n[b + R_PC] = PC.D_LOCK;
+    }
+    emit(act('hmm_range_fault', t, a, 0), n);
+    return;
+  }
   const w = s[b + R_WRITE] === 1;
-  const res = hmmWalkPage(c, s, 0, a, w, d);
+  const res = hmmWalkPage(c, s, mmOf(c, t), a, w, d);
   switch (res.kind) {
     case WALK_PFN: {
       const n = s.slice();
       n[pfnOff(L, t, a)] = res.value;
       if (a + 1 < end) n[b + R_I] = a + 1;
       else {
-        mmapReadUnlock(c, n, t, 0);
+        mmapReadUnlock(c, n, t, mmOf(c, t));
         n[b + R_I] = 0;
         n[b + R_PC] = afterWalkPc(c);
       }
@@ -166,7 +185,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return; // migration_entry_wait: no step until the migration entry is gone
     default: {
       const n = s.slice();
-      mmapReadUnlock(c, n, t, 0);
+      mmapReadUnlock(c, n, t, mmOf(c, t));
       finishRequest(c, n, t, res.value);
       emit(act('hmm_range_fault', t, a, res.value), n);
     }
@@ -187,7 +206,7 @@ export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
     n[b + R_PC] = PC.D_WALK;
   } else {
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
   }
   emit(act('hmm_vma_fault', t, s[b + R_I]!, rc === 0 ? 0 : EFAULT), n);
@@ -200,7 +219,7 @@ export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const b = base(c, t);
   const n = s.slice();
   n[devOff(c.L, d) + DV_LOCK] = t + 1;
-  n[b + R_PC] = c.beh.checksRetry && c.beh.retryUnderLock ? PC.D_RETRY : PC.D_PROGRAM;
+  n[b + R_PC] = (c.beh.checksRetry && c.beh.retryUnderLock) || isSnap(c, s, t) ? PC.D_RETRY : PC.D_PROGRAM;
   emit(act('mutex_lock', t, s[b + R_A]!, d), n);
 }
 
@@ -247,6 +266,18 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const n = s.slice();
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;
+  if (isSnap(c, s, t)) {
+    // for each page dmirror_mkentry(dmirror, range, perm + i, range->hmm_pfns[i]); mutex_unlock
+    for (let a = start; a < end; a++) recordData(c, n, t, a, mkentry(c, d, s[pfnOff(L, t, a)]!));
+    n[devOff(L, d) + DV_LOCK] = 0;
+    clearPfns(c, n, t);
+    n[b + R_SEQOK] = 0;
+    n[b + R_RETRYOK] = 0;
+    n[b + R_CPAGES] = end - start;
+    n[b + R_PC] = PC.D_SNAP_REMOVE;
+    emit(act('dmirror_mkentry', t, start), n);
+    return;
+  }
   const w = s[b + R_WRITE] === 1;
   let rc = OK;
   for (let a = start; a < end; a++) {
@@ -256,7 +287,7 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
       rc = EFAULT; // WARN_ON(range->default_flags & HMM_PFN_WRITE) → -EFAULT
       break;
     }
-    const f = p >> 2;
+    const f = (p & ~HMM_PFN_PMD) >> 2;
     n[dptOff(L, d, a)] = (f << 2) | (wr ? DPT_WRITE : 0);
     if (c.dma) n[dmaOff(L, d, a)] = f; // dma_map_page
   }
@@ -273,21 +304,178 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   emit(act(c.names.doFault, t, start, rc), n);
 }
 
+// ---- HMM_DMIRROR_SNAPSHOT -------------------------------------------------------------------
+
+const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[base(c, t) + R_REQ]!]?.op === 'snapshot';
+
+/** HMM_DMIRROR_PROT_* (lib/test_hmm_uapi.h) */
+const PROT_ERROR = 0xff;
+const PROT_READ = 0x01;
+const PROT_WRITE = 0x02;
+const PROT_PMD = 0x04;
+const PROT_ZERO = 0x10;
+const PROT_DEV_PRIVATE_LOCAL = 0x20;
+const PROT_DEV_PRIVATE_REMOTE = 0x30;
+const PROT_DEV_COHERENT_LOCAL = 0x40;
+const PROT_DEV_COHERENT_REMOTE = 0x50;
+
+/** dmirror_mkentry: the permission byte of one hmm_pfns[] entry, seen from device d */
+export function mkentry(c: Ctx, d: number, p: number): number {
+  if (p === HMM_PFN_ERROR) return PROT_ERROR;
+  if ((p & HMM_PFN_VALID) === 0) return 0; // HMM_DMIRROR_PROT_NONE
+  const f = (p & ~HMM_PFN_PMD) >> 2;
+  let perm = 0;
+  const local = frameOwner(c.L, f) === d;
+  if (isDevFrame(c.L, f) && !c.coherent) perm = local ? PROT_DEV_PRIVATE_LOCAL : PROT_DEV_PRIVATE_REMOTE;
+  else if (isDevFrame(c.L, f)) perm = local ? PROT_DEV_COHERENT_LOCAL : PROT_DEV_COHERENT_REMOTE;
+  else if (f === ZERO_FRAME) perm = PROT_ZERO;
+  perm |= (p & HMM_PFN_WRITE) !== 0 ? PROT_WRITE : PROT_READ;
+  if ((p & HMM_PFN_PMD) !== 0) perm |= PROT_PMD;
+  return perm;
+}
+
+// dmirror_range_snapshot: mmu_interval_notifier_insert(&notifier, mm, start, size,
+// &dmirror_mrn_ops). While an invalidation is in flight the insert is deferred and
+// invalidate_seq == the mm's seq, so the first read_begin waits for the epoch to end.
+export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = base(c, t);
+  const n = s.slice();
+  n[b + R_SNAP] = s[gseqOff(c.L, mmOf(c, t))] === 1 ? 2 : 1;
+  n[b + R_RETRIES] = 0;
+  n[b + R_PC] = PC.D_BEGIN;
+  emit(act('mmu_interval_notifier_insert', t, s[b + R_A]!), n);
+}
+
+/**
+ * dmirror_snapshot_invalidate: mutex_lock(&dmirror->mutex) (blocks: null), then only
+ * mmu_interval_set_seq — "any invalidation in the interval invalidates the whole snapshot".
+ */
+export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): Int32Array | null {
+  if (!lockFree(c, s, devOf(c, u))) return null;
+  const n = s.slice();
+  n[base(c, u) + R_SNAP] = 2;
+  n[base(c, u) + R_SEQOK] = 0;
+  return n;
+}
+
+// mmu_interval_notifier_remove: waits for the current invalidation epoch to end if the tree is
+// being invalidated; then cmd->cpages = npages and the permission bytes go to user space.
+export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  if (s[gseqOff(c.L, mmOf(c, t))] === 1) return;
+  const b = base(c, t);
+  const n = s.slice();
+  n[b + R_SNAP] = 0;
+  finishRequest(c, n, t, OK);
+  emit(act('mmu_interval_notifier_remove', t, s[b + R_A]!), n);
+}
+
+// ---- HMM_DMIRROR_FLAGS ------------------------------------------------------------------------
+
+// dmirror_fops_unlocked_ioctl, case HMM_DMIRROR_FLAGS: dmirror->flags = cmd.npages
+export function stepSetFlags(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const n = s.slice();
+  n[dvFlagsOff(c.L, devOf(c, t))] = c.reqs[t]![s[base(c, t) + R_REQ_]!]!.flags;
+  finishRequest(c, n, t, OK);
+  emit(act('dmirror_fops_unlocked_ioctl', t, 0, n[dvFlagsOff(c.L, devOf(c, t))]!), n);
+}
+
+/** `if (dmirror->flags & HMM_DMIRROR_FLAG_FAIL_ALLOC) { dmirror->flags &= ~FAIL_ALLOC; dpage = NULL; }` */
+function failAlloc(c: Ctx, n: Int32Array, d: number): boolean {
+  if (!c.L.devFlags || (n[dvFlagsOff(c.L, d)]! & 1) === 0) return false;
+  n[dvFlagsOff(c.L, d)] = n[dvFlagsOff(c.L, d)]! & ~1;
+  return true;
+}
+
+// ---- HMM_DMIRROR_RELEASE ---------------------------------------------------------------------
+
+// dmirror_device_remove_chunks → dmirror_device_evict_chunk: migrate_device_range(src, start_pfn,
+// npages) takes a reference and the lock (trylock) of every in-use device page of the chunk, by
+// pfn, no VMA needed; migrate_device_unmap then try_to_migrate()s every mapping (an
+// MMU_NOTIFY_CLEAR invalidation: the mirrors drop their entries).
+export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = devOf(c, t);
+  const n = s.slice();
+  const f0 = firstDevFrame(L, d);
+  for (let i = 0; i < L.devFrames; i++) {
+    const f = f0 + i;
+    const fo = frOff(L, f);
+    if (n[fo + F_REF] === 0 || n[fo + F_LOCK] !== 0) continue; // free, or folio_trylock failed
+    getFrame(c, n, f);
+    n[fo + F_LOCK] = t + 1;
+    n[srcOff(L, t, i)] = (f << 4) | MPFN_MIGRATE;
+  }
+  n[b + R_M_KIND] = MIG_EVICT;
+  n[b + R_M_A] = 0;
+  n[b + R_M_N] = L.devFrames;
+  n[b + R_M_DEV] = d;
+  n[b + R_M_FAULTPAGE] = 0;
+  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
+  emit(act('migrate_device_range', t, 0, d), n);
+}
+
+// dmirror_device_evict_chunk: alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL), lock_page,
+// copy_highpage from the backing page; dst = migrate_pfn(dpage) | (src WRITE).
+export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const n = s.slice();
+  for (let i = 0; i < s[b + R_M_N]!; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0) continue;
+    const dp = allocSysFrame(c, n);
+    if (dp === 0) continue; // (__GFP_NOFAIL: the model's RAM is finite — the page stays put)
+    initFrame(c, n, dp, frameVer(c, n, mpfnFrame(src)), false);
+    n[frOff(L, dp) + F_LOCK] = t + 1;
+    n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
+  }
+  n[b + R_PC] = PC.M_PAGES;
+  if (s[b + R_M_KIND] === MIG_COHERENT) emit(act('migrate_device_coherent_folio', t, 0, 1), n); // folio_alloc + folio_copy
+  else emit(act('dmirror_device_evict_chunk', t, 0, s[b + R_M_DEV]!), n);
+}
+
+// ---- FOLL_LONGTERM GUP of a device-coherent page ---------------------------------------------
+
+/**
+ * check_and_migrate_movable_pages → migrate_device_coherent_folio(folio): folio_lock, then
+ * migrate_device_unmap on that one pfn (try_to_migrate: an MMU_NOTIFY_CLEAR invalidation, the
+ * mirrors drop their entries), folio_alloc + folio_copy, migrate_device_pages,
+ * migrate_device_finalize; GUP then pins the system page. Called by the pinning thread (mmap_lock
+ * held for read) from stepPinFollow.
+ */
+export function beginCoherentMigration(c: Ctx, n: Int32Array, t: number, f: number): void {
+  const L = c.L;
+  const b = base(c, t);
+  const d = frameOwner(L, f);
+  getFrame(c, n, f);
+  n[frOff(L, f) + F_LOCK] = t + 1;
+  n[srcOff(L, t, f - firstDevFrame(L, d))] = (f << 4) | MPFN_MIGRATE;
+  n[b + R_M_KIND] = MIG_COHERENT;
+  n[b + R_M_A] = 0;
+  n[b + R_M_N] = L.devFrames;
+  n[b + R_M_DEV] = d;
+  n[b + R_M_FAULTPAGE] = 0;
+  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
+}
+
 // ---- HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS ----------------------------------------------------
 
 // dmirror_migrate_to_device/_to_system: mmap_read_lock, vma_lookup (!vma || !VM_READ → -EINVAL),
 // then migrate_vma_setup(args{pgmap_owner = mdevice, SELECT_SYSTEM or SELECT_DEVICE_PRIVATE}).
 export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  if (!mmapReadFree(c, s, 0)) return;
+  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = base(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
   const n = s.slice();
   const toDev = c.reqs[t]![s[b + 1]!]!.op === 'migrateToDev';
   for (let a = a0; a < a0 + s[b + R_N]!; a++) {
-    const vma = s[pgOff(L, 0, a) + PG_VMA]!;
-    if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
+    const vma = s[pgOff(L, mmOf(c, t), a) + PG_VMA]!;
+    // vma_lookup: !vma || !(vm_flags & VM_READ) → -EINVAL; migrate_vma_setup: hugetlb or
+    // VM_SPECIAL (VM_MIXEDMAP) → -EINVAL
+    if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (vma & (VM_HUGETLB | VM_MIXEDMAP)) !== 0) {
       finishRequest(c, n, t, EINVAL);
       emit(act('mmap_read_lock', t, a0, EINVAL), n);
       return;
@@ -298,12 +486,12 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
     emit(act('mmap_read_lock', t, a0, EINVAL), n);
     return;
   }
-  mmapReadLock(c, n, t, 0);
+  mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_M_KIND] = toDev ? MIG_TO_DEV : MIG_TO_SYS;
   n[b + R_M_A] = a0;
   n[b + R_M_N] = s[b + R_N]!;
   n[b + R_M_DEV] = d;
-  beginInv(c, n, t, 0, EV_MIGRATE, a0, s[b + R_N]!, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, s[b + R_N]!, d + 1, PC.M_COLLECT, PC.M_UNMAP);
   emit(act('migrate_vma_setup', t, a0, toDev ? 1 : 2), n);
 }
 
@@ -320,6 +508,7 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     if ((src & MPFN_MIGRATE) === 0) continue;
     const sp = (src & MPFN_HOLE) !== 0 ? 0 : mpfnFrame(src);
     if (sp !== 0 && isDevFrame(L, sp)) continue; // WARN: page already in device
+    if (failAlloc(c, n, d)) continue; // dpage = NULL, !is_large: goto next (not migrated)
     const dp = allocDevFrame(c, n, d);
     if (dp === 0) continue;
     initFrame(c, n, dp, sp === 0 ? 0 : frameVer(c, n, sp), false);
@@ -344,9 +533,11 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
     const sp = mpfnFrame(src);
-    n[dptOff(L, d, a0 + i)] = 0; // xa_erase(&dmirror->pt, addr >> PAGE_SHIFT)
-    n[dmaOff(L, d, a0 + i)] = 0;
-    const dp = allocSysFrame(c, n);
+    const dp = failAlloc(c, n, d) ? 0 : allocSysFrame(c, n); // FAIL_ALLOC: dpage = NULL, order 0
+    if (dp !== 0) {
+      n[dptOff(L, d, a0 + i)] = 0; // xa_erase(&dmirror->pt, addr >> PAGE_SHIFT)
+      n[dmaOff(L, d, a0 + i)] = 0;
+    }
     if (dp === 0) {
       n[b + R_M_RC] = VM_FAULT_OOM;
       n[b + R_PC] = PC.M_FINALIZE;
@@ -410,7 +601,7 @@ export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 
 // dmirror_exclusive: mmap_read_lock, then make_device_exclusive() page by page
 export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  if (!mmapReadFree(c, s, 0)) return;
+  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = base(c, t);
   const n = s.slice();
   if (!c.exclusive) {
@@ -418,7 +609,7 @@ export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     emit(act('mmap_read_lock', t, s[b + R_A]!, EINVAL), n);
     return;
   }
-  mmapReadLock(c, n, t, 0);
+  mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]!;
   n[b + R_PC] = PC.X_FOLLOW;
   emit(act('mmap_read_lock', t, s[b + R_A]!), n);
@@ -430,7 +621,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const L = c.L;
   const b = base(c, t);
   const a = s[b + R_I]!;
-  const o = pgOff(L, 0, a);
+  const o = pgOff(L, mmOf(c, t), a);
   const kind = s[o + PG_KIND]!;
   const f = s[o + PG_VAL]!;
   const fl = s[o + PG_FLAGS]!;
@@ -438,26 +629,29 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // handle_mm_fault failed (R_H_RC): ERR_PTR → dmirror_exclusive returns the error
     const n = s.slice();
     takeHmfRc(n, b);
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
     emit(act('make_device_exclusive', t, a, EFAULT), n);
     return;
   }
-  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && !isDevFrame(L, f)) {
+  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
     if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
     const n = s.slice();
     takeHmfRc(n, b);
     n[frOff(L, f) + F_LOCK] = t + 1;
     getFrame(c, n, f); // the GUP reference returned to the caller
     n[b + R_M_A] = f; // remember the folio (R_M_A is free outside migration)
-    beginInv(c, n, t, 0, EV_EXCLUSIVE, a, 1, 0, PC.X_CONVERT, PC.X_MAP);
+    // FOLL_SPLIT_PMD: a PMD-mapped THP is split first (its invalidation folded into this one)
+    const [ia, inum] = hugeSpan(c, n, mmOf(c, t), a, 1);
+    splitHuge(c, n, mmOf(c, t), a, 1);
+    beginInv(c, n, t, mmOf(c, t), EV_EXCLUSIVE, ia, inum, 0, PC.X_CONVERT, PC.X_MAP);
     emit(act('make_device_exclusive', t, a, 0), n);
     return;
   }
   const vma = s[o + PG_VMA]!;
   const n = s.slice();
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
     emit(act('make_device_exclusive', t, a, EFAULT), n);
     return;
@@ -473,21 +667,21 @@ export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const b = base(c, t);
   const a = s[b + R_I]!;
   const f = s[b + R_M_A]!;
-  const o = pgOff(L, 0, a);
+  const o = pgOff(L, mmOf(c, t), a);
   const n = s.slice();
   const fl = s[o + PG_FLAGS]!;
   if (s[o + PG_KIND] === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_W) !== 0) {
-    flushTlb(c, n, 0, a);
+    flushTlb(c, n, mmOf(c, t), a);
     if ((fl & PF_D) !== 0) n[frOff(L, f) + F_DIRTY] = 1;
-    setPte(c, n, 0, a, PTE_DEVEXCL, f, PF_W);
-    endInv(c, n, t, 0); // then X_MAP
+    setPte(c, n, mmOf(c, t), a, PTE_DEVEXCL, f, PF_W);
+    endInv(c, n, t, mmOf(c, t)); // then X_MAP
   } else {
     // raced: mmu_notifier_invalidate_range_end, folio_unlock, folio_put, retry
     n[frOff(L, f) + F_LOCK] = 0;
     putFrame(c, n, f);
     n[b + R_M_A] = 0;
     n[b + R_I_AFTER] = PC.X_FOLLOW;
-    endInv(c, n, t, 0);
+    endInv(c, n, t, mmOf(c, t));
   }
   emit(act('make_device_exclusive_convert', t, a), n);
 }
@@ -509,7 +703,7 @@ export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     n[b + R_I] = a + 1;
     n[b + R_PC] = PC.X_FOLLOW;
   } else {
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     n[b + R_I] = 0;
     n[b + R_RC] = OK;
     n[b + R_PC] = PC.D_MIG_READBACK;

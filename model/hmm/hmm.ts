@@ -6,6 +6,7 @@
 import {
   pgOff, PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, VM_WRITE, PTE_NONE, PTE_PRESENT, PTE_ZERO,
   PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_PROTNONE, ZERO_FRAME, EFAULT, EPERM,
+  PF_HUGE, HMM_PFN_PMD,
 } from './layout.ts';
 import { type Ctx, deviceOfFrame } from './ctx.ts';
 
@@ -53,12 +54,12 @@ export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: 
       const w = (fl & PF_W) !== 0 && !protnone;
       const nf = needFault(!protnone || buggy, w);
       if (nf !== null) return nf;
-      return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | (w ? HMM_PFN_WRITE : 0));
+      return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | (w ? HMM_PFN_WRITE : 0) | order(fl));
     }
     case PTE_ZERO: {
       const nf = needFault(true, false);
       if (nf !== null) return nf;
-      return r(WALK_PFN, (ZERO_FRAME << 2) | HMM_PFN_VALID);
+      return r(WALK_PFN, (ZERO_FRAME << 2) | HMM_PFN_VALID | order(fl));
     }
     case PTE_DEVPRIV:
       // device-private page of range->dev_private_owner: report it, never fault
@@ -71,5 +72,37 @@ export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: 
       return r(WALK_WAIT, 0);
     default:
       return r(WALK_ERR, EFAULT);
+  }
+}
+
+/** hmm_vma_handle_pmd / hmm_vma_walk_hugetlb_entry: the PMD order (HMM_PFN_ORDER) of a huge entry */
+const order = (fl: number): number => ((fl & PF_HUGE) !== 0 ? HMM_PFN_PMD : 0);
+
+/** hmm_pfns[] output HMM_PFN_ERROR (a word no frame encoding can take) */
+export const HMM_PFN_ERROR = -1;
+
+/**
+ * One page of hmm_range_fault with default_flags = 0 (dmirror_range_snapshot: report, never
+ * fault): HMM_PFN_ERROR for a hole or a !VM_READ VMA (hmm_vma_walk_test), 0 for anything not
+ * valid (none, swap, migration entry, another owner's device-private page, device-exclusive,
+ * protnone), else the pfn word with VALID, WRITE and the order.
+ */
+export function hmmSnapshotPage(c: Ctx, s: Int32Array, m: number, a: number, dev: number): number {
+  const o = pgOff(c.L, m, a);
+  const vma = s[o + PG_VMA]!;
+  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) return HMM_PFN_ERROR;
+  const f = s[o + PG_VAL]!;
+  const fl = s[o + PG_FLAGS]!;
+  switch (s[o + PG_KIND]!) {
+    case PTE_PRESENT:
+      if ((fl & PF_PROTNONE) !== 0) return 0;
+      return (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0) | order(fl);
+    case PTE_ZERO:
+      return (ZERO_FRAME << 2) | HMM_PFN_VALID | order(fl);
+    case PTE_DEVPRIV:
+      if (deviceOfFrame(c, f) === dev) return (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0);
+      return 0;
+    default:
+      return 0;
   }
 }

@@ -7,10 +7,13 @@ import { validateConfig } from './config.ts';
 import {
   PC, R_PC, PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_SWAP, PF_W, PF_D, PF_PROTNONE, VM_EXISTS, ZERO_FRAME,
   F_MAP, F_DIRTY, MM_EXISTS, PG_VMA, PG_LASTW, pgOff, mmOff, frOff,
+  VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP, PF_HUGE,
 } from './layout.ts';
 import { type Ctx, makeCtx, protBits, allocSysFrame, initFrame, loadRequest, initResults } from './ctx.ts';
 import { setPte } from './mm.ts';
+import type { Mapping } from './config.ts';
 import { successors } from './next.ts';
+import { driverName } from './variants.ts';
 import type { HmmAction } from './actions.ts';
 
 export type HmmState = Int32Array;
@@ -37,26 +40,33 @@ export function initialState(c: Ctx): HmmState {
   s[L.gBudKsm] = (f.ksm ?? false) ? (bud.ksm ?? 1) : 0;
   s[mmOff(L, 0) + MM_EXISTS] = 1;
   const prot = protBits(cfg.prot ?? 'rw');
+  const vmKind = mappingVmFlags(cfg.mapping ?? 'anon');
+  const hugeMap = (vmKind & (VM_HUGETLB | VM_HUGEPAGE)) !== 0;
   for (let a = 0; a < L.pages; a++) {
-    const init = cfg.initial?.[a] ?? 'none';
+    const mixed = (vmKind & VM_MIXEDMAP) !== 0;
+    const init = mixed && cfg.initial?.[a] !== 'hole' ? 'ro' : (cfg.initial?.[a] ?? 'none');
     const o = pgOff(L, 0, a);
     if (init === 'hole') continue;
-    s[o + PG_VMA] = VM_EXISTS | prot;
+    s[o + PG_VMA] = VM_EXISTS | prot | vmKind;
     const protnone = prot === 0 ? PF_PROTNONE : 0;
+    // a pre-populated page of a hugetlb/THP mapping is part of a huge entry when its pair is too
+    const pairInit = cfg.initial?.[a ^ 1] ?? 'none';
+    const huge = hugeMap && (a ^ 1) < L.pages && pairInit === init && init !== 'none' && init !== 'swap' ? PF_HUGE : 0;
     switch (init) {
       case 'zero':
-        setPte(c, s, 0, a, PTE_ZERO, ZERO_FRAME, 0);
+        setPte(c, s, 0, a, PTE_ZERO, ZERO_FRAME, huge);
         break;
       case 'ro':
       case 'rw': {
         const fr = allocSysFrame(c, s);
         if (fr === 0) throw new RangeError('not enough frames for the initial pages');
-        initFrame(c, s, fr, 1, true);
+        // dmirror_fops_mmap: zeroed driver pages, vm_insert_page (not on the LRU, contents 0)
+        initFrame(c, s, fr, mixed ? 0 : 1, !mixed);
         s[frOff(L, fr) + F_MAP] = 1;
         const w = init === 'rw' && (prot & 2) !== 0 && protnone === 0;
         if (init === 'rw') s[frOff(L, fr) + F_DIRTY] = 1;
-        setPte(c, s, 0, a, PTE_PRESENT, fr, (w ? PF_W : 0) | (init === 'rw' ? PF_D : 0) | protnone);
-        s[o + PG_LASTW] = 1;
+        setPte(c, s, 0, a, PTE_PRESENT, fr, (w ? PF_W : 0) | (init === 'rw' ? PF_D : 0) | protnone | huge);
+        s[o + PG_LASTW] = mixed ? 0 : 1;
         break;
       }
       case 'swap':
@@ -78,6 +88,23 @@ export function initialState(c: Ctx): HmmState {
   return s;
 }
 
+/** VMA flags of the mapping kind (config.mapping) */
+export function mappingVmFlags(m: Mapping): number {
+  switch (m) {
+    case 'shared':
+    case 'file':
+      return VM_SHARED;
+    case 'mixedmap':
+      return VM_MIXEDMAP;
+    case 'hugetlb':
+      return VM_HUGETLB;
+    case 'thp':
+      return VM_HUGEPAGE;
+    default:
+      return 0;
+  }
+}
+
 /** Every CPU/device thread finished its requests; the background actor is idle. */
 export function isTerminal(c: Ctx, s: HmmState): boolean {
   const L = c.L;
@@ -97,7 +124,7 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
   const init = initialState(c);
   const width = c.L.width;
   return {
-    id: id ?? `hmm/upstream@${cfg.driver}`,
+    id: id ?? `hmm/upstream@${driverName(cfg.driver)}`,
     ctx: c,
     initialStates: () => [init],
     successors: (s, emit) => successors(c, s, emit),
@@ -113,7 +140,7 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
 export { makeCtx } from './ctx.ts';
 export type { Ctx } from './ctx.ts';
 export * from './layout.ts';
-export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES } from './variants.ts';
-export type { DriverBehaviour, DriverVariant } from './variants.ts';
+export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
+export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
 export { ACTION_KINDS } from './actions.ts';
 export type { ActionKind } from './actions.ts';

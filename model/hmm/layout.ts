@@ -5,6 +5,7 @@
  * equal states are equal word vectors (canonical encoding without sorting).
  */
 import type { HmmConfig } from './config.ts';
+import { v12WordCount } from './v12/words.ts';
 
 // ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
 export const PTE_NONE = 0; //      pte_none
@@ -14,17 +15,27 @@ export const PTE_SWAP = 3; //      swap entry; value = contents version written 
 export const PTE_MIGRATION = 4; // migration entry{pfn, write, dirty}
 export const PTE_DEVPRIV = 5; //   device-private entry{pfn, write}
 export const PTE_DEVEXCL = 6; //   device-exclusive entry{pfn, write, dirty}
-export const PTE_KIND_NAMES = ['none', 'present', 'zero', 'swap', 'migration', 'devPrivate', 'devExclusive'] as const;
+export const PTE_HMM = 7; //       v12 only: HMM special swap entry (device memory, no struct page)
+export const PTE_KIND_NAMES = ['none', 'present', 'zero', 'swap', 'migration', 'devPrivate', 'devExclusive', 'hmm'] as const;
 
 // PTE flag bits
 export const PF_W = 1;
 export const PF_D = 2;
 export const PF_PROTNONE = 4;
+export const PF_HMM_LOCKED = 8; // v12: make_hmm_entry_locked (migration in flight)
 
 // VMA flags (0 = no VMA: a hole)
 export const VM_READ = 1;
 export const VM_WRITE = 2;
+export const VM_SHARED = 4; //    MAP_SHARED (shmem or file): no COW, not migrated (folio_mapping)
 export const VM_EXISTS = 8;
+export const VM_HUGETLB = 16; //  hugetlbfs: 2-page huge units, never split, not migratable
+export const VM_HUGEPAGE = 32; // MADV_HUGEPAGE: anonymous faults map 2-page PMD units (THP)
+export const VM_MIXEDMAP = 64; // dmirror_fops_mmap: vm_insert_page'd pages (VM_SPECIAL)
+/** PTE flag: the page is mapped by a huge entry (PMD THP or hugetlb) covering its aligned pair */
+export const PF_HUGE = 16;
+/** HMM_PFN_ORDER: hmm_pfns[] bit for "mapped at PMD order" (order 1 in the scaled model) */
+export const HMM_PFN_PMD = 1 << 24;
 
 // device PT entry = frame << 2 | bits
 export const DPT_WRITE = 1; // DPT_XA_TAG_WRITE
@@ -82,6 +93,8 @@ export const mpfnFrame = (w: number): number => w >> 4;
 export const MIG_TO_DEV = 1; //   dmirror_migrate_to_device
 export const MIG_TO_SYS = 2; //   dmirror_migrate_to_system
 export const MIG_FAULT = 3; //    dmirror_devmem_fault (migrate_to_ram)
+export const MIG_COHERENT = 5; // migrate_device_coherent_folio (FOLL_LONGTERM GUP of a coherent page)
+export const MIG_EVICT = 4; //    dmirror_device_evict_chunk (migrate_device_range; src/dst by device frame)
 
 // ---- program counters ---------------------------------------------------------------------
 export const PC = {
@@ -129,6 +142,16 @@ export const PC = {
   X_CONVERT: 64,
   X_MAP: 65,
   D_CHECK_EXCL: 66,
+  D_SNAP_INSERT: 67, // dmirror_range_snapshot: mmu_interval_notifier_insert
+  D_SNAP_REMOVE: 68, //                         mmu_interval_notifier_remove
+  D_EVICT: 69, //      dmirror_device_evict_chunk: migrate_device_range
+  M_EVICT_ALLOC: 79, //                         allocate + copy
+  D_FLAGS: 80, //      HMM_DMIRROR_FLAGS
+  C_MREMAP_LOCK: 24,
+  C_MOVE: 25,
+  C_MADV_LOCK: 26,
+  C_MADV_FREE: 27,
+  C_MADV_UNLOCK: 28,
   // migrate_vma_* (core, any actor)
   M_SETUP: 70,
   M_COLLECT: 71,
@@ -186,7 +209,9 @@ export const R_M_FAULTPAGE = 31; // fault_page frame (migrate_to_ram)
 export const R_M_RC = 32;
 export const R_K_PAGE = 33; //    background actor: page it works on
 export const R_K_FRAME = 34;
-export const REG_FIXED = 35;
+export const R_SNAP = 35; //      snapshot thread: its temporary interval notifier (0 = none,
+//                                1 = inserted, 2 = inserted and sseq == the mm's invalidate_seq)
+export const REG_FIXED = 36;
 // followed by PFN[pages], SRC[pages], DST[pages], TLB[pages], then results per request
 
 export const RES_RET = 0;
@@ -218,17 +243,23 @@ export interface Layout {
   readonly gBudReclaim: number;
   readonly gBudNuma: number;
   readonly gBudKsm: number;
+  /** mm 1's invalidate_seq parity and active count (-1 unless some device mirrors mm 1) */
+  readonly gSeq1: number;
   // per mm
   readonly mmBase: number;
   readonly mmWords: number;
   // per device
   readonly devBase: number;
   readonly devWords: number;
+  /** the device words end with dmirror->flags (HMM_DMIRROR_FLAGS is used) */
+  readonly devFlags: boolean;
   // frames
   readonly frameBase: number;
   // actors
   readonly actors: readonly ActorInfo[];
   readonly resWords: number;
+  /** v12 design only: first word of model/hmm/v12's own state (v12/words.ts), -1 = upstream */
+  readonly v12Base: number;
   readonly width: number;
 }
 
@@ -261,11 +292,16 @@ export function makeLayout(c: HmmConfig): Layout {
   const gBudReclaim = off++;
   const gBudNuma = off++;
   const gBudKsm = off++;
+  // the fork child's own notifier seq/active (only when a dmirror fd mirrors mm 1)
+  const gSeq1 = (c.deviceMm ?? []).includes(1) ? off : -1;
+  if (gSeq1 >= 0) off += 2;
   const mmBase = off;
   const mmWords = MM_PAGES + pages * PAGE_WORDS;
   off += mms * mmWords;
   const devBase = off;
-  const devWords = DV_PT + 2 * pages;
+  // + dmirror->flags when some thread issues HMM_DMIRROR_FLAGS
+  const devFlags = (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'flags'));
+  const devWords = DV_PT + 2 * pages + (devFlags ? 1 : 0);
   off += devices * devWords;
   const frameBase = off;
   off += frameCount * FRAME_WORDS;
@@ -277,7 +313,7 @@ export function makeLayout(c: HmmConfig): Layout {
     off += regWords + t.ops.length * resWords;
   });
   (c.dev ?? []).forEach((t, i) => {
-    actors.push({ kind: 'dev', index: i, mm: 0, device: t.device ?? 0, base: off, nreq: t.ops.length });
+    actors.push({ kind: 'dev', index: i, mm: c.deviceMm?.[t.device ?? 0] ?? 0, device: t.device ?? 0, base: off, nreq: t.ops.length });
     off += regWords + t.ops.length * resWords;
   });
   const f = c.features ?? {};
@@ -285,19 +321,30 @@ export function makeLayout(c: HmmConfig): Layout {
     actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
     off += regWords;
   }
+  let v12Base = -1;
+  if (c.design === 'v12') {
+    v12Base = off;
+    off += v12WordCount(devices, pages, actors.length);
+  }
   return {
     pages, mms, devices, sysFrames, devFrames, frameCount,
-    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm,
-    mmBase, mmWords, devBase, devWords, frameBase, actors, resWords, width: off,
+    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1,
+    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, width: off,
   };
 }
 
 // ---- accessors (offsets) --------------------------------------------------------------------
+/** subscriptions->invalidate_seq is odd, of mm m */
+export const gseqOff = (L: Layout, m: number): number => (m === 0 ? L.gGseqOdd : L.gSeq1);
+/** subscriptions->active_invalidate_ranges, of mm m */
+export const activeOff = (L: Layout, m: number): number => (m === 0 ? L.gActive : L.gSeq1 + 1);
 export const pgOff = (L: Layout, m: number, a: number): number => L.mmBase + m * L.mmWords + MM_PAGES + a * PAGE_WORDS;
 export const mmOff = (L: Layout, m: number): number => L.mmBase + m * L.mmWords;
 export const devOff = (L: Layout, d: number): number => L.devBase + d * L.devWords;
 export const dptOff = (L: Layout, d: number, a: number): number => L.devBase + d * L.devWords + DV_PT + a;
 export const dmaOff = (L: Layout, d: number, a: number): number => L.devBase + d * L.devWords + DV_PT + L.pages + a;
+/** dmirror->flags of device d (only when L.devFlags) */
+export const dvFlagsOff = (L: Layout, d: number): number => L.devBase + d * L.devWords + DV_PT + 2 * L.pages;
 export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
 export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
 export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;

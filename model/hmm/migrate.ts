@@ -10,11 +10,11 @@ import {
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
-  isDevFrame, OK, ENOMEM, VM_FAULT_OOM,
+  isDevFrame, OK, ENOMEM, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT,
 } from './layout.ts';
 import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
-import { setPte, mmapReadUnlock } from './mm.ts';
+import { setPte, mmapReadUnlock, splitHuge } from './mm.ts';
 
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
@@ -33,17 +33,23 @@ export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const cnt = s[b + R_M_N]!;
   const selSystem = kind === MIG_TO_DEV;
   const n = s.slice();
+  // a PMD-mapped THP (or the huge zero page) is split first: split_huge_pmd / split_folio (the
+  // model migrates 4 KiB pages only — device-private THP, MIGRATE_VMA_SELECT_COMPOUND, is not modelled)
+  splitHuge(c, n, m, a0, cnt);
   for (let i = 0; i < cnt; i++) {
     const a = a0 + i;
     const o = pgOff(L, m, a);
     const pk = n[o + PG_KIND]!;
     const f = n[o + PG_VAL]!;
     const fl = n[o + PG_FLAGS]!;
+    const anon = (n[o + PG_VMA]! & VM_SHARED) === 0;
     let src = 0;
-    if (pk === PTE_NONE) src = MPFN_MIGRATE | MPFN_HOLE; // migrate_vma_collect_hole (anon VMA)
+    if (pk === PTE_NONE) src = anon ? MPFN_MIGRATE | MPFN_HOLE : 0; // migrate_vma_collect_hole: anon VMAs only
     else if (pk === PTE_ZERO) src = selSystem ? MPFN_MIGRATE | MPFN_HOLE : 0;
     else if ((pk === PTE_PRESENT && selSystem && !isDevFrame(L, f)) ||
-      (pk === PTE_DEVPRIV && !selSystem && deviceOfFrame(c, f) === d)) {
+      (pk === PTE_DEVPRIV && !selSystem && deviceOfFrame(c, f) === d) ||
+      // MIGRATE_VMA_SELECT_DEVICE_COHERENT: a coherent page of this pgmap owner
+      (pk === PTE_PRESENT && !selSystem && c.coherent && isDevFrame(L, f) && deviceOfFrame(c, f) === d)) {
       const fo = frOff(L, f);
       const lockedByUs = f === fp && n[fo + F_LOCK] === t + 1;
       if ((n[fo + F_LOCK] === 0 || lockedByUs) && n[fo + F_PIN] === 0) {
@@ -71,7 +77,7 @@ function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): voi
       const o = pgOff(L, m, a);
       if (n[o + PG_KIND] !== PTE_MIGRATION || n[o + PG_VAL] !== sp) continue;
       const fl = n[o + PG_FLAGS]!;
-      if (isDevFrame(L, nf)) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & PF_W);
+      if (isDevFrame(L, nf) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & PF_W);
       else setPte(c, n, m, a, PTE_PRESENT, nf, fl & (PF_W | PF_D));
       n[frOff(L, nf) + F_MAP]!++;
       getFrame(c, n, nf);
@@ -118,7 +124,9 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
       n[srcOff(L, t, i)] = 0;
     }
   }
-  n[b + R_PC] = s[b + R_M_KIND] === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
+  const kind = s[b + R_M_KIND]!;
+  if (kind === MIG_EVICT || kind === MIG_COHERENT) endInv(c, n, t, mmOf(c, t)); // try_to_migrate's invalidation ends
+  else n[b + R_PC] = kind === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
   emit(act('migrate_device_unmap', t, s[b + R_M_A]!), n);
 }
 
@@ -150,6 +158,12 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     }
     const sp = mpfnFrame(src);
     const dp = mpfnFrame(dst);
+    if (s[b + R_M_KIND]! < MIG_EVICT && (n[pgOff(L, mmOf(c, t), s[b + R_M_A]! + i) + PG_VMA]! & VM_SHARED) !== 0) {
+      // folio_mapping() != NULL and !folio_test_anon: "only support anonymous memory migrating
+      // to device private or coherent memory"
+      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
+      continue;
+    }
     if (n[frOff(L, sp) + F_REF] !== 1 + (sp === fp ? 1 : 0)) {
       n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE; // folio_migrate_mapping: -EAGAIN
       continue;
@@ -160,7 +174,7 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   if (holes) {
     beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.M_INSERT, after);
   } else n[b + R_PC] = after;
-  emit(act('migrate_vma_pages', t, s[b + R_M_A]!), n);
+  emit(act(s[b + R_M_KIND]! >= MIG_EVICT ? 'migrate_device_pages' : 'migrate_vma_pages', t, s[b + R_M_A]!), n);
 }
 
 // migrate_vma_insert_page: only over pte_none / zero-page PTEs of an anon VMA; installs a
@@ -186,7 +200,7 @@ export function stepInsertPage(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     }
     const dp = mpfnFrame(dst);
     if (pk === PTE_ZERO) flushTlb(c, n, m, a);
-    if (isDevFrame(L, dp)) setPte(c, n, m, a, PTE_DEVPRIV, dp, (vma & VM_WRITE) !== 0 ? PF_W : 0);
+    if (isDevFrame(L, dp) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, dp, (vma & VM_WRITE) !== 0 ? PF_W : 0);
     else setPte(c, n, m, a, PTE_PRESENT, dp, (vma & VM_WRITE) !== 0 ? PF_W | PF_D : 0);
     n[frOff(L, dp) + F_MAP]!++;
     getFrame(c, n, dp);
@@ -227,10 +241,10 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
       n[frOff(L, dp) + F_LOCK] = 0;
       putFrame(c, n, dp);
     }
-    if (sp !== fp) {
-      n[frOff(L, sp) + F_LOCK] = 0;
-      putFrame(c, n, sp);
-    }
+    // if (fault_folio != src) folio_unlock(src); folio_put(src);  — the collect reference is
+    // dropped for the fault page too (do_swap_page drops its own reference afterwards)
+    if (sp !== fp) n[frOff(L, sp) + F_LOCK] = 0;
+    putFrame(c, n, sp);
   }
   for (let i = 0; i < L.pages; i++) {
     n[srcOff(L, t, i)] = 0;
@@ -247,15 +261,19 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     n[b + R_H_RC] = mrc === VM_FAULT_OOM ? VM_FAULT_OOM : 0;
     n[b + R_PC] = PC.H_DSP_DONE;
   } else if (kind === MIG_TO_DEV) {
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     n[b + R_RC] = OK;
     n[b + R_PC] = PC.D_MIG_READBACK;
   } else if (kind === MIG_TO_SYS) {
-    mmapReadUnlock(c, n, t, 0);
+    mmapReadUnlock(c, n, t, mmOf(c, t));
     n[b + R_CPAGES] = migrated;
     finishRequest(c, n, t, mrc === VM_FAULT_OOM ? ENOMEM : OK);
+  } else if (kind === MIG_EVICT) {
+    finishRequest(c, n, t, OK); // dmirror_device_remove_chunks → HMM_DMIRROR_RELEASE returns 0
+  } else if (kind === MIG_COHERENT) {
+    n[b + R_PC] = PC.C_PIN_FOLLOW; // __gup_longterm_locked: pin again, now a system page
   }
-  emit(act('migrate_vma_finalize', t, s[b + R_M_A]!, migrated), n);
+  emit(act(kind >= MIG_EVICT ? 'migrate_device_finalize' : 'migrate_vma_finalize', t, s[b + R_M_A]!, migrated), n);
 }
 
 export { MIG_TO_SYS };

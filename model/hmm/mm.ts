@@ -15,7 +15,8 @@ import {
   VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER,
   EV_UNMAP, EV_RELEASE, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_EXCLUSIVE, EV_MIGRATE,
   VM_FAULT_OOM, VM_FAULT_SIGSEGV, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
-  PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER,
+  PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER, PAGE_WORDS as PAGE_WORDS_MM,
+  VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, PF_HUGE,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, allocSysFrame, initFrame, getFrame, putFrame, flushTlb, finishRequest, recordData,
@@ -61,6 +62,32 @@ export function mmapReadUnlock(c: Ctx, s: Int32Array, t: number, m: number): voi
 }
 
 const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
+
+// ---- huge entries (PMD THP / hugetlb) in the scaled model: an aligned pair of pages ----------
+
+/** The range [a, a+n) widened to whole huge entries it partially covers (split_huge_pmd's range). */
+export function hugeSpan(c: Ctx, s: Int32Array, m: number, a: number, n: number): [number, number] {
+  let lo = a;
+  let hi = a + n;
+  if ((a & 1) === 1 && (s[pgOff(c.L, m, a) + PG_FLAGS]! & PF_HUGE) !== 0) lo = a - 1;
+  if ((hi & 1) === 1 && hi < c.L.pages && (s[pgOff(c.L, m, hi - 1) + PG_FLAGS]! & PF_HUGE) !== 0) hi++;
+  return [lo, hi - lo];
+}
+
+/**
+ * __split_huge_pmd_locked: every huge entry overlapping [a, a+n) becomes two PTEs mapping the same
+ * pages (the split's own MMU_NOTIFY_CLEAR invalidation is folded into the caller's, whose range
+ * hugeSpan() widened to the whole entry).
+ */
+export function splitHuge(c: Ctx, s: Int32Array, m: number, a: number, n: number): void {
+  for (let i = a; i < a + n; i++) {
+    const o = pgOff(c.L, m, i);
+    if ((s[o + PG_FLAGS]! & PF_HUGE) === 0) continue;
+    s[o + PG_FLAGS] = s[o + PG_FLAGS]! & ~PF_HUGE;
+    const p = pgOff(c.L, m, i ^ 1);
+    if ((i ^ 1) < c.L.pages) s[p + PG_FLAGS] = s[p + PG_FLAGS]! & ~PF_HUGE;
+  }
+}
 
 /** a store by a CPU or the device to virtual page (m, a) landing in frame f */
 export function storeTo(c: Ctx, s: Int32Array, m: number, a: number, f: number): void {
@@ -152,7 +179,8 @@ export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   n[mmOff(c.L, m) + MM_WRITER] = t + 1;
   n[b + R_MMAP] = 2;
   const exit = c.reqs[t]![s[b + 1]!]!.op === 'exit';
-  beginInv(c, n, t, m, exit ? EV_RELEASE : EV_UNMAP, n[b + R_A]!, n[b + R_N]!, 0, PC.C_ZAP, PC.C_TLB_FINISH);
+  const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
+  beginInv(c, n, t, m, exit ? EV_RELEASE : EV_UNMAP, ia, inum, 0, PC.C_ZAP, PC.C_TLB_FINISH);
   emit(act('mmap_write_lock', t, s[b + R_A]!, exit ? EV_RELEASE : EV_UNMAP), n);
 }
 
@@ -165,6 +193,7 @@ export function stepZap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const a0 = s[b + R_A]!;
   const n = s.slice();
   let gather = n[b + R_GATHER]!;
+  splitHuge(c, n, m, a0, s[b + R_N]!); // a partially unmapped PMD is split first
   for (let a = a0; a < a0 + s[b + R_N]!; a++) {
     const o = pgOff(L, m, a);
     const kind = n[o + PG_KIND]!;
@@ -217,10 +246,14 @@ export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     }
   }
   const prot = c.reqs[t]![n[b + 1]!]!.prot;
-  for (let a = a0; a < a0 + cnt; a++) n[pgOff(L, m, a) + PG_VMA] = VM_EXISTS | prot;
+  for (let a = a0; a < a0 + cnt; a++) {
+    const o = pgOff(L, m, a);
+    n[o + PG_VMA] = (n[o + PG_VMA]! & ~(VM_READ | VM_WRITE)) | prot; // mprotect_fixup: vm_flags
+  }
   n[mmOff(L, m) + MM_WRITER] = t + 1;
   n[b + R_MMAP] = 2;
-  beginInv(c, n, t, m, EV_PROTECTION_VMA, a0, cnt, 0, PC.C_CHANGE_PTE, PC.C_UNLOCK_W);
+  const [ia, inum] = hugeSpan(c, n, m, a0, cnt);
+  beginInv(c, n, t, m, EV_PROTECTION_VMA, ia, inum, 0, PC.C_CHANGE_PTE, PC.C_UNLOCK_W);
   emit(act('mmap_write_lock', t, a0, EV_PROTECTION_VMA), n);
 }
 
@@ -233,6 +266,8 @@ export function stepChangePte(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
   const n = s.slice();
+  const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
+  if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // change_pmd_range splits a partial PMD
   for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     const vma = n[o + PG_VMA]!;
@@ -308,14 +343,15 @@ export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit):
     }
     switch (kind) {
       case PTE_PRESENT:
-        // copy_present_pte: COW — write-protect both sides, share the page
-        fl &= ~PF_W;
+        // copy_present_pte: COW — write-protect both sides, share the page (copy_huge_pmd keeps
+        // the PMD); a MAP_SHARED mapping is not COW: the child maps the same page, same rights
+        if ((n[po + PG_VMA]! & VM_SHARED) === 0) fl &= ~PF_W;
         n[po + PG_FLAGS] = fl;
         setPte(c, n, 1, a, PTE_PRESENT, f, fl);
         mapFrame(c, n, f);
         break;
       case PTE_ZERO:
-        setPte(c, n, 1, a, PTE_ZERO, ZERO_FRAME, 0);
+        setPte(c, n, 1, a, PTE_ZERO, ZERO_FRAME, fl & PF_HUGE);
         break;
       case PTE_SWAP:
         setPte(c, n, 1, a, PTE_SWAP, f, 0);
@@ -417,6 +453,104 @@ export function stepUnpin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   emit(act('unpin_user_page', t, s[b + R_A]!), n);
 }
 
+// mremap(old, n, n, MREMAP_MAYMOVE | MREMAP_FIXED [| MREMAP_DONTUNMAP], new): mmap_write_lock,
+// then move_page_tables under an MMU_NOTIFY_UNMAP invalidation of the old range. The destination
+// must be a hole (MREMAP_FIXED's do_munmap of a populated destination is not modelled: -EINVAL).
+export function stepMremapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  if (!mmapWriteFree(c, s, m)) return;
+  const n = s.slice();
+  const r = c.reqs[t]![s[b + 1]!]!;
+  const a0 = r.page;
+  const cnt = r.npages;
+  let ok = r.to + cnt <= L.pages && (r.to >= a0 + cnt || r.to + cnt <= a0);
+  for (let i = 0; ok && i < cnt; i++) {
+    if ((n[pgOff(L, m, a0 + i) + PG_VMA]! & VM_EXISTS) === 0) ok = false;
+    if ((n[pgOff(L, m, r.to + i) + PG_VMA]! & VM_EXISTS) !== 0) ok = false;
+  }
+  if (!ok) {
+    finishRequest(c, n, t, -22); // -EINVAL
+    emit(act('mmap_write_lock', t, a0, -22), n);
+    return;
+  }
+  n[mmOff(L, m) + MM_WRITER] = t + 1;
+  n[b + R_MMAP] = 2;
+  const [ia, inum] = hugeSpan(c, n, m, a0, cnt);
+  beginInv(c, n, t, m, EV_UNMAP, ia, inum, 0, PC.C_MOVE, PC.C_UNLOCK_W);
+  emit(act('mmap_write_lock', t, a0, EV_UNMAP), n);
+}
+
+// move_page_tables: every PTE (present, zero, swap, device-private, ...) moves with its rmap and
+// its contents to the new address; a PMD moves whole only to a PMD-aligned destination
+// (move_pgt_entry), else it is split; the old range is flushed and becomes a hole (or an empty
+// VMA with MREMAP_DONTUNMAP).
+export function stepMovePageTables(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const r = c.reqs[t]![s[b + 1]!]!;
+  const n = s.slice();
+  const [sa, sn] = hugeSpan(c, n, m, r.page, r.npages);
+  if (sa !== r.page || sn !== r.npages || ((r.to - r.page) & 1) !== 0) splitHuge(c, n, m, r.page, r.npages);
+  for (let i = 0; i < r.npages; i++) {
+    const o = pgOff(L, m, r.page + i);
+    const d = pgOff(L, m, r.to + i);
+    for (let k = 0; k < PAGE_WORDS_MM; k++) n[d + k] = n[o + k]!;
+    setPte(c, n, m, r.page + i, PTE_NONE, 0, 0);
+    n[o + PG_LASTW] = 0;
+    if (!r.dontUnmap) n[o + PG_VMA] = 0;
+  }
+  flushTlb(c, n, m, r.page, r.npages);
+  endInv(c, n, t, m);
+  emit(act('move_page_tables', t, r.page, r.to), n);
+}
+
+// madvise(MADV_FREE): mmap_read_lock, then madvise_free_pte_range under an MMU_NOTIFY_CLEAR
+// invalidation: exclusively mapped anonymous pages are marked clean (lazily freeable); swap
+// entries would be freed; device-private entries are left alone.
+export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const m = mmOf(c, t);
+  if (!mmapReadFree(c, s, m)) return;
+  const b = c.L.actors[t]!.base;
+  const n = s.slice();
+  mmapReadLock(c, n, t, m);
+  const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
+  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.C_MADV_FREE, PC.C_MADV_UNLOCK);
+  emit(act('mmap_read_lock', t, s[b + R_A]!), n);
+}
+
+export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a0 = s[b + R_A]!;
+  const cnt = s[b + R_N]!;
+  const n = s.slice();
+  const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
+  if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // a partial PMD is split
+  for (let a = a0; a < a0 + cnt; a++) {
+    const o = pgOff(L, m, a);
+    if (n[o + PG_KIND] !== PTE_PRESENT || (n[o + PG_VMA]! & VM_SHARED) !== 0) continue;
+    const f = n[o + PG_VAL]!;
+    if (isDevFrame(L, f) || n[frOff(L, f) + F_MAP] !== 1) continue;
+    n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_D; // ptep_get_and_clear_full + mkclean
+    n[frOff(L, f) + F_DIRTY] = 0; //            folio_clear_dirty (folio_mark_lazyfree)
+  }
+  flushTlb(c, n, m, a0, cnt);
+  endInv(c, n, t, m);
+  emit(act('madvise_free_pte_range', t, a0), n);
+}
+
+export function stepMadvUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  const n = s.slice();
+  mmapReadUnlock(c, n, t, mmOf(c, t));
+  finishRequest(c, n, t, OK);
+  emit(act('mmap_read_unlock', t, s[b + R_A]!), n);
+}
+
 // ---- handle_mm_fault ------------------------------------------------------------------------
 
 /** enter handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0); caller holds mmap_lock (read) */
@@ -465,8 +599,24 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
     emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
     return;
   }
+  if (kind === PTE_NONE && hugeFault(c, s, t, m, a, w, vma, emit)) return;
   switch (kind) {
     case PTE_NONE: {
+      if ((vma & VM_SHARED) !== 0) {
+        // do_read_fault / do_shared_fault: map the shmem / page-cache page (a new zeroed page:
+        // the model has no separate page cache), writable only on a write fault
+        const n = s.slice();
+        const nf = allocSysFrame(c, n);
+        if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
+        else {
+          initFrame(c, n, nf, 0, true);
+          n[frOff(L, nf) + F_MAP] = 1;
+          setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : 0);
+          hmfReturn(n, b, 0);
+        }
+        emit(act(w ? 'do_shared_fault' : 'do_read_fault', t, a), n);
+        return;
+      }
       // do_anonymous_page: zero page on read, a fresh zeroed page on write
       const n = s.slice();
       if (!w) {
@@ -492,12 +642,40 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         const fo = frOff(L, f);
         const wr = (vma & VM_WRITE) !== 0 && n[fo + F_MAP] === 1 && n[fo + F_REF] === 1;
         setPte(c, n, m, a, PTE_PRESENT, f, (fl & ~PF_PROTNONE) | (wr ? PF_W : 0));
+        if ((fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages) {
+          // do_huge_pmd_numa_page: the whole PMD gets its protection back
+          const po = pgOff(L, m, a ^ 1);
+          n[po + PG_FLAGS] = (n[po + PG_FLAGS]! & ~PF_PROTNONE) | (wr ? PF_W : 0);
+        }
         hmfReturn(n, b, 0);
         emit(act('do_numa_page', t, a), n);
         return;
       }
       if (w && (fl & PF_W) === 0) {
         const fo = frOff(L, f);
+        if ((vma & VM_SHARED) !== 0) {
+          // do_wp_page → wp_page_shared: a shared page is made writable in place
+          const n = s.slice();
+          setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
+          hmfReturn(n, b, 0);
+          emit(act('do_wp_page', t, a), n);
+          return;
+        }
+        if ((fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages) {
+          // do_huge_pmd_wp_page / hugetlb_wp: reuse the whole huge page when we own it
+          const pf = s[pgOff(L, m, a ^ 1) + PG_VAL]!;
+          const po = frOff(L, pf);
+          if (s[fo + F_MAP] === 1 && s[fo + F_REF] === 1 && s[po + F_MAP] === 1 && s[po + F_REF] === 1) {
+            const n = s.slice();
+            setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
+            const pfl = s[pgOff(L, m, a ^ 1) + PG_FLAGS]!;
+            setPte(c, n, m, a ^ 1, PTE_PRESENT, pf, pfl | PF_W | PF_D);
+            hmfReturn(n, b, 0);
+            emit(act((vma & VM_HUGETLB) !== 0 ? 'hugetlb_wp' : 'do_huge_pmd_wp_page', t, a), n);
+            return;
+          }
+          // otherwise: __split_huge_pmd, then the PTE-level COW below (wp_page_copy)
+        }
         if (!isDevFrame(L, f) && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
           // do_wp_page → wp_can_reuse_anon_folio → wp_page_reuse
           const n = s.slice();
@@ -576,6 +754,53 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
   }
 }
 
+/**
+ * Faults on pte_none that map a whole huge entry (the aligned pair of `a`):
+ *  - hugetlb_fault → hugetlb_no_page: a fresh zeroed huge page, writable only on a write fault
+ *    of a private mapping (make_huge_pte(..., VM_SHARED)); never the zero page.
+ *  - do_huge_pmd_anonymous_page (VM_HUGEPAGE, the whole pair in the VMA and unpopulated): the
+ *    huge zero page on a read fault, a fresh huge page on a write fault; falls back to
+ *    do_anonymous_page when no huge page can be allocated.
+ * Returns false when the fault is not a huge one.
+ */
+function hugeFault(c: Ctx, s: Int32Array, t: number, m: number, a: number, w: boolean, vma: number, emit: Emit): boolean {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const p = a ^ 1;
+  if (p >= L.pages) return false;
+  const hugetlb = (vma & VM_HUGETLB) !== 0;
+  const po = pgOff(L, m, p);
+  if (!hugetlb && ((vma & VM_HUGEPAGE) === 0 || (s[po + PG_VMA]! & VM_HUGEPAGE) === 0 || s[po + PG_KIND] !== PTE_NONE)) return false;
+  const kind = hugetlb ? 'hugetlb_fault' : 'do_huge_pmd_anonymous_page';
+  const n = s.slice();
+  if (!hugetlb && !w) {
+    setPte(c, n, m, a, PTE_ZERO, ZERO_FRAME, PF_HUGE);
+    setPte(c, n, m, p, PTE_ZERO, ZERO_FRAME, PF_HUGE);
+    hmfReturn(n, b, 0);
+    emit(act(kind, t, a, 0), n);
+    return true;
+  }
+  const f1 = allocSysFrame(c, n);
+  if (f1 !== 0) initFrame(c, n, f1, 0, !hugetlb);
+  const f2 = f1 === 0 ? 0 : allocSysFrame(c, n);
+  if (f2 === 0) {
+    if (!hugetlb) return false; // THP allocation failed: fall back to a PTE-mapped page
+    const o = s.slice();
+    hmfReturn(o, b, VM_FAULT_OOM);
+    emit(act(kind, t, a, VM_FAULT_OOM), o);
+    return true;
+  }
+  initFrame(c, n, f2, 0, !hugetlb);
+  const fl = PF_HUGE | (w || (vma & VM_SHARED) !== 0 ? PF_W | PF_D : 0);
+  for (const [pg, fr] of [[a, f1], [p, f2]] as const) {
+    n[frOff(L, fr) + F_MAP] = 1;
+    setPte(c, n, m, pg, PTE_PRESENT, fr, fl);
+  }
+  hmfReturn(n, b, 0);
+  emit(act(kind, t, a, w ? 1 : 0), n);
+  return true;
+}
+
 // wp_page_copy: allocate and copy first (no lock), then the CLEAR invalidation around the PTE swap.
 function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver: number, emit: Emit): void {
   const L = c.L;
@@ -589,7 +814,8 @@ function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver:
   }
   initFrame(c, n, nf, ver, false);
   n[b + R_H_T] = nf;
-  beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.H_WPCOPY_SET, n[b + R_H_RET]!);
+  const [ia, inum] = hugeSpan(c, n, m, a, 1); // a huge entry is split first (CLEAR over the PMD)
+  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.H_WPCOPY_SET, n[b + R_H_RET]!);
   emit(act('wp_page_copy', t, a), n);
 }
 
@@ -606,6 +832,7 @@ export function stepWpCopySet(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   if ((kind === PTE_PRESENT && (s[o + PG_FLAGS]! & (PF_W | PF_PROTNONE)) === 0) || kind === PTE_ZERO) {
     const old = s[o + PG_VAL]!;
     flushTlb(c, n, m, a);
+    splitHuge(c, n, m, a, 1);
     setPte(c, n, m, a, PTE_PRESENT, nf, PF_W | PF_D);
     n[frOff(L, nf) + F_MAP] = 1;
     n[frOff(L, nf) + F_LRU] = 1;
@@ -667,7 +894,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   for (let a = 0; a < L.pages; a++) {
     const o = pgOff(L, 0, a);
     const kind = s[o + PG_KIND]!;
-    if (kind !== PTE_PRESENT) continue;
+    if (kind !== PTE_PRESENT || (s[o + PG_FLAGS]! & PF_HUGE) !== 0) continue; // (no THP reclaim/NUMA/KSM)
     const fr = s[o + PG_VAL]!;
     const fo = frOff(L, fr);
     const fl = s[o + PG_FLAGS]!;

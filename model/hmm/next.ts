@@ -8,8 +8,10 @@ import * as mm from './mm.ts';
 import * as drv from './driver.ts';
 import * as mig from './migrate.ts';
 import { stepInvStart, stepInvCallback, stepInvEnd } from './notifier-steps.ts';
+import { stepV12 } from './v12/next.ts';
 
 export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  if (c.L.v12Base >= 0 && stepV12(c, s, t, emit)) return; // design 'v12' (model/hmm/v12)
   const pc = s[c.L.actors[t]!.base + R_PC]!;
   switch (pc) {
     case PC.DONE:
@@ -42,6 +44,16 @@ export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return mm.stepPinFollow(c, s, t, emit);
     case PC.C_UNPIN:
       return mm.stepUnpin(c, s, t, emit);
+    case PC.C_MREMAP_LOCK:
+      return mm.stepMremapLock(c, s, t, emit);
+    case PC.C_MOVE:
+      return mm.stepMovePageTables(c, s, t, emit);
+    case PC.C_MADV_LOCK:
+      return mm.stepMadvLock(c, s, t, emit);
+    case PC.C_MADV_FREE:
+      return mm.stepMadvFree(c, s, t, emit);
+    case PC.C_MADV_UNLOCK:
+      return mm.stepMadvUnlock(c, s, t, emit);
     case PC.H_FAULT:
       return mm.stepHandleMmFault(c, s, t, emit);
     case PC.H_WPCOPY_SET:
@@ -90,6 +102,16 @@ export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return drv.stepAtomicMap(c, s, t, emit);
     case PC.D_CHECK_EXCL:
       return drv.stepCheckAtomic(c, s, t, emit);
+    case PC.D_SNAP_INSERT:
+      return drv.stepSnapInsert(c, s, t, emit);
+    case PC.D_SNAP_REMOVE:
+      return drv.stepSnapRemove(c, s, t, emit);
+    case PC.D_EVICT:
+      return drv.stepEvict(c, s, t, emit);
+    case PC.M_EVICT_ALLOC:
+      return drv.stepEvictAlloc(c, s, t, emit);
+    case PC.D_FLAGS:
+      return drv.stepSetFlags(c, s, t, emit);
     case PC.M_COLLECT:
       return mig.stepCollect(c, s, t, emit);
     case PC.M_UNMAP:

@@ -2,20 +2,46 @@
  * The notifier's own steps (mm/mmu_notifier.c): mn_itree_inv_start_range, one subscriber
  * callback per step (the driver's ops->invalidate, driver.ts), mn_itree_inv_end.
  */
-import { PC, R_PC, R_I_A, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, DV_SSEQCUR, devOff } from './layout.ts';
+import {
+  PC, R_PC, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_SNAP, DV_SSEQCUR, devOff, gseqOff, activeOff,
+} from './layout.ts';
 import { act, type Ctx, type Emit } from './ctx.ts';
 import { clearInv } from './notifier.ts';
-import { invalidateCallback } from './driver.ts';
+import { invalidateCallback, snapshotInvalidateCallback } from './driver.ts';
+
+/**
+ * The interval subscriptions of mm m, in a fixed order: the dmirror fds mirroring m (index =
+ * device), then the temporary snapshot notifiers currently inserted (index = devices + k for the
+ * k-th snapshot thread). The next one at or after `from`, or -1.
+ */
+function nextSub(c: Ctx, s: Int32Array, t: number, from: number): number {
+  const m = c.L.actors[t]!.mm;
+  const ia = s[c.L.actors[t]!.base + R_I_A]!;
+  const iend = ia + s[c.L.actors[t]!.base + R_I_N]!;
+  const D = c.L.devices;
+  for (let k = from; k < D + c.snapActors.length; k++) {
+    if (k < D) {
+      if (c.devMm[k] === m) return k;
+    } else {
+      const u = c.snapActors[k - D]!;
+      const ub = c.L.actors[u]!.base;
+      const overlaps = s[ub + R_A]! < iend && ia < s[ub + R_A]! + s[ub + R_N]!; // [start, end) of the snapshot
+      if (c.L.actors[u]!.mm === m && s[ub + R_SNAP] !== 0 && overlaps) return k;
+    }
+  }
+  return -1;
+}
 
 // __mmu_notifier_invalidate_range_start → mn_itree_inv_start_range: active++, seq made odd.
 export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
+  const m = L.actors[t]!.mm;
   const n = s.slice();
-  n[L.gActive]!++;
-  n[L.gGseqOdd] = 1; // every dmirror interval covers [0, ULONG_MAX): always overlaps
+  n[activeOff(L, m)]!++;
+  n[gseqOff(L, m)] = 1; // every dmirror interval covers [0, ULONG_MAX): always overlaps
   n[b + R_PC] = PC.I_CB;
-  n[b + R_I_CB] = 0;
+  n[b + R_I_CB] = nextSub(c, n, t, 0);
   emit(act('mmu_notifier_invalidate_range_start', t, s[b + R_I_A]!, s[b + R_I_EV]!), n);
 }
 
@@ -23,26 +49,34 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const d = s[b + R_I_CB]!;
-  const n = invalidateCallback(c, s, t, d);
+  const snap = d >= c.L.devices;
+  const u = snap ? c.snapActors[d - c.L.devices]! : -1;
+  const n = snap ? snapshotInvalidateCallback(c, s, u) : invalidateCallback(c, s, t, d);
   if (n === null) return; // blocked on the driver lock
-  const next = d + 1;
-  if (next >= c.L.devices) {
+  const next = nextSub(c, n, t, d + 1);
+  if (next < 0) {
     n[b + R_PC] = n[b + R_I_RET]!;
     n[b + R_I_CB] = 0;
   } else n[b + R_I_CB] = next;
-  emit(act(c.names.invalidate, t, s[b + R_I_A]!, d), n);
+  if (snap) emit(act('dmirror_snapshot_invalidate', t, s[b + R_I_A]!, c.L.actors[u]!.device), n);
+  else emit(act(c.names.invalidate, t, s[b + R_I_A]!, d), n);
 }
 
 // __mmu_notifier_invalidate_range_end → mn_itree_inv_end: active--, seq even again when idle.
 export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
+  const m = L.actors[t]!.mm;
   const n = s.slice();
-  const active = n[L.gActive]! - 1;
-  n[L.gActive] = active;
-  if (active === 0 && n[L.gGseqOdd] === 1) {
-    n[L.gGseqOdd] = 0; // invalidate_seq++ : no interval's sseq equals it any more
-    for (let d = 0; d < L.devices; d++) n[devOff(L, d) + DV_SSEQCUR] = 0;
+  const active = n[activeOff(L, m)]! - 1;
+  n[activeOff(L, m)] = active;
+  if (active === 0 && n[gseqOff(L, m)] === 1) {
+    n[gseqOff(L, m)] = 0; // invalidate_seq++ : no interval's sseq equals it any more
+    for (let d = 0; d < L.devices; d++) if (c.devMm[d] === m) n[devOff(L, d) + DV_SSEQCUR] = 0;
+    for (const u of c.snapActors) {
+      const o = L.actors[u]!.base + R_SNAP;
+      if (L.actors[u]!.mm === m && n[o] === 2) n[o] = 1;
+    }
   }
   const page = s[b + R_I_A]!;
   n[b + R_PC] = n[b + R_I_AFTER]!;

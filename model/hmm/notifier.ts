@@ -3,7 +3,8 @@
  *
  * Core-mm code only calls `beginInv(...)` before changing PTEs and `endInv(...)` after; the steps
  * here run `mn_itree_inv_start_range`, one subscriber callback per step, and `mn_itree_inv_end`.
- * A different mirror design (v12) can replace this file and driver.ts behind the same two calls.
+ * A different mirror design (v12) can replace this file and driver.ts behind the same two calls:
+ * with `design: 'v12'` both calls route to model/hmm/v12/notifier.ts's steps instead.
  *
  * Sequence numbers are kept abstractly but exactly (only equality and parity are ever tested):
  *  - gGseqOdd        : subscriptions->invalidate_seq is odd (an invalidation is in flight)
@@ -16,9 +17,13 @@ import {
   PC, R_PC, R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_RET, R_I_AFTER, R_I_CB, DV_SSEQCUR, devOff,
 } from './layout.ts';
 import type { Ctx } from './ctx.ts';
+import { V12_PC } from './v12/pc.ts';
 
-/** Does mm m have interval subscriptions? (every dmirror fd mirrors mm 0: dmirror_fops_open) */
-export const subscribed = (c: Ctx, m: number): boolean => m === 0 && c.L.devices > 0;
+/**
+ * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
+ * it, dmirror_fops_open: mm 0, or the fork child's mm 1 per config.deviceMm)
+ */
+export const subscribed = (c: Ctx, m: number): boolean => c.mmSubscribed[m] === true;
 
 /**
  * mmu_notifier_invalidate_range_start(range{event, start, end, owner}): set up the invalidation
@@ -35,14 +40,14 @@ export function beginInv(c: Ctx, s: Int32Array, t: number, m: number, ev: number
   s[b + R_I_RET] = retPc;
   s[b + R_I_AFTER] = afterPc;
   s[b + R_I_CB] = 0;
-  s[b + R_PC] = subscribed(c, m) ? PC.I_START : retPc;
+  s[b + R_PC] = subscribed(c, m) ? (c.L.v12Base >= 0 ? V12_PC.INV_START : PC.I_START) : retPc;
 }
 
 /** Called by the PTE-change step: continue with mmu_notifier_invalidate_range_end. */
 export function endInv(c: Ctx, s: Int32Array, t: number, m: number): void {
   const b = c.L.actors[t]!.base;
   if (subscribed(c, m)) {
-    s[b + R_PC] = PC.I_END;
+    s[b + R_PC] = c.L.v12Base >= 0 ? V12_PC.INV_END : PC.I_END;
     return;
   }
   s[b + R_PC] = s[b + R_I_AFTER]!;

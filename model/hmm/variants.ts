@@ -5,6 +5,8 @@
  */
 
 export interface DriverBehaviour {
+  /** readable name shown in reports (a variant's key, or any name for a user-defined record) */
+  readonly name: string;
   /** label prefix of the driver's functions: 'dmirror' (lib/test_hmm.c) or 'driver' (hmm.rst) */
   readonly prefix: 'dmirror' | 'driver';
   /** fault path calls mmu_interval_read_retry() before programming the device PT */
@@ -26,6 +28,7 @@ export interface DriverBehaviour {
 export const DRIVER_VARIANTS = {
   /** Documentation/mm/hmm.rst: driver_populate_range() + an invalidate() that takes driver->update */
   reference: {
+    name: 'reference',
     prefix: 'driver',
     checksRetry: true,
     retryUnderLock: true,
@@ -37,6 +40,7 @@ export const DRIVER_VARIANTS = {
   },
   /** lib/test_hmm.c as written (no DMA mapping: the "device" is the CPU) */
   dmirror: {
+    name: 'dmirror',
     prefix: 'dmirror',
     checksRetry: true,
     retryUnderLock: true,
@@ -48,6 +52,7 @@ export const DRIVER_VARIANTS = {
   },
   /** the device PT is programmed from hmm_pfns[] without mmu_interval_read_retry() */
   noReadRetry: {
+    name: 'noReadRetry',
     prefix: 'driver',
     checksRetry: false,
     retryUnderLock: true,
@@ -59,6 +64,7 @@ export const DRIVER_VARIANTS = {
   },
   /** mmu_interval_read_retry() is checked before take_lock(driver->update) */
   retryBeforeLock: {
+    name: 'retryBeforeLock',
     prefix: 'driver',
     checksRetry: true,
     retryUnderLock: false,
@@ -70,6 +76,7 @@ export const DRIVER_VARIANTS = {
   },
   /** DMA-maps on fault but the invalidate callback does not unmap */
   dmaNoUnmap: {
+    name: 'dmaNoUnmap',
     prefix: 'driver',
     checksRetry: true,
     retryUnderLock: true,
@@ -81,6 +88,7 @@ export const DRIVER_VARIANTS = {
   },
   /** core-mm variant: hmm_range_fault treats pte_protnone() (and a !VM_READ VMA) as accessible */
   protnoneValid: {
+    name: 'protnoneValid',
     prefix: 'driver',
     checksRetry: true,
     retryUnderLock: true,
@@ -95,3 +103,13 @@ export const DRIVER_VARIANTS = {
 export type DriverVariant = keyof typeof DRIVER_VARIANTS;
 
 export const DRIVER_VARIANT_NAMES = Object.keys(DRIVER_VARIANTS) as readonly DriverVariant[];
+
+/** HmmConfig.driver: a variant name, or a full behaviour record defined by the user's spec. */
+export type DriverSpec = DriverVariant | DriverBehaviour;
+
+export function resolveDriver(d: DriverSpec): DriverBehaviour {
+  return typeof d === 'string' ? DRIVER_VARIANTS[d] : d;
+}
+
+/** The readable name of a driver spec (variant key or the record's `name`). */
+export const driverName = (d: DriverSpec): string => (typeof d === 'string' ? d : d.name);

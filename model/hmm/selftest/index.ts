@@ -1,0 +1,3 @@
+export { Session, DmirrorFd, SessionError, type SessionOptions, type IoctlResult, type CpuResult } from './session.ts';
+export { PROT } from './prot.ts';
+export { runPrefix, createPrefixedModel, requestResult, allDone, type PrefixStep, type RequestResult } from './concurrent.ts';

@@ -1,0 +1,194 @@
+/**
+ * Unit tests of the model features the conformance suite needs (issue 3): user-defined driver
+ * records, the snapshot's temporary interval notifier, per-mm notifier state for a child mirror,
+ * HMM_DMIRROR_RELEASE, huge entries and their split, MAP_SHARED, mremap. Each drives the model's
+ * own successors by label.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  createHmmModel, type HmmAction, type HmmState, type HmmConfig, DRIVER_VARIANTS, PC, R_SNAP, pgOff, dptOff,
+  frOff, gseqOff, PG_KIND, PG_FLAGS, PG_VMA, PTE_PRESENT, PTE_DEVPRIV, PTE_NONE, PF_HUGE, PF_W, F_REF, VM_EXISTS,
+  firstDevFrame, devOff, DV_SSEQCUR,
+} from '../../../model/hmm/index.ts';
+import { Session } from '../../../model/hmm/selftest/index.ts';
+
+type M = ReturnType<typeof createHmmModel>;
+const succs = (m: M, s: HmmState): { a: HmmAction; n: HmmState }[] => {
+  const out: { a: HmmAction; n: HmmState }[] = [];
+  m.successors(s, (a, n) => out.push({ a, n }));
+  return out;
+};
+function step(m: M, s: HmmState, actor: number, kind: string): HmmState {
+  const x = succs(m, s).find((e) => e.a.actor === actor && e.a.kind === kind);
+  if (x === undefined) throw new Error(`${kind} by ${actor} not enabled: ${succs(m, s).map((e) => `${e.a.actor}:${e.a.kind}`).join(', ')}`);
+  return x.n;
+}
+const kinds = (m: M, s: HmmState, actor: number): string[] => succs(m, s).filter((e) => e.a.actor === actor).map((e) => e.a.kind);
+
+describe('HmmConfig.driver: a variant name or a full DriverBehaviour record', () => {
+  it('a record defined outside model/ drives the model and names it', () => {
+    const mine = { ...DRIVER_VARIANTS.dmirror, name: 'dmirror-set-seq-first', skipOwnMigrate: false };
+    const cfg: HmmConfig = { driver: mine, pages: 1, frames: 2, devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'migrateToDev' }] }] };
+    const m = createHmmModel(cfg);
+    expect(m.id).toBe('hmm/upstream@dmirror-set-seq-first');
+    expect(m.ctx.beh).toBe(mine);
+    let s = m.initialStates()[0]!;
+    s = step(m, s, 0, 'migrate_vma_setup');
+    s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
+    // no MIGRATE/owner early return: the callback now takes the mutex and sets the seq
+    const n = step(m, s, 0, 'dmirror_interval_invalidate');
+    expect(n[devOff(m.ctx.L, 0) + DV_SSEQCUR]).toBe(1);
+    // the stock dmirror record returns early: sseq untouched
+    const d = createHmmModel({ ...cfg, driver: 'dmirror' });
+    let t = d.initialStates()[0]!;
+    for (const k of ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate']) t = step(d, t, 0, k);
+    expect(t[devOff(d.ctx.L, 0) + DV_SSEQCUR]).toBe(0);
+    expect(createHmmModel({ ...cfg, driver: 'dmirror' }).id).toBe('hmm/upstream@dmirror');
+  });
+});
+
+describe('dmirror_range_snapshot: mmu_interval_notifier_insert / dmirror_snapshot_invalidate', () => {
+  it('an invalidation between hmm_range_fault and the retry check bumps only the snapshot seq → retry', () => {
+    const m = createHmmModel({
+      driver: 'dmirror', pages: 1, frames: 2, initial: ['zero'],
+      cpu: [{ ops: [{ op: 'write', page: 0 }] }], dev: [{ ops: [{ op: 'snapshot', page: 0 }] }],
+    });
+    const L = m.ctx.L;
+    let s = m.initialStates()[0]!;
+    s = step(m, s, 1, 'mmu_interval_notifier_insert');
+    expect(s[L.actors[1]!.base + R_SNAP]).toBe(1);
+    s = step(m, s, 1, 'mmu_interval_read_begin');
+    s = step(m, s, 1, 'mmap_read_lock');
+    s = step(m, s, 1, 'hmm_range_fault');
+    // the CPU's write: COW of the zero page under a CLEAR invalidation
+    s = step(m, s, 0, 'lock_mm_and_find_vma');
+    s = step(m, s, 0, 'wp_page_copy');
+    s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
+    s = step(m, s, 0, 'dmirror_interval_invalidate');
+    s = step(m, s, 0, 'dmirror_snapshot_invalidate');
+    expect(s[L.actors[1]!.base + R_SNAP]).toBe(2); // sseq == the mm's invalidate_seq
+    s = step(m, s, 1, 'mutex_lock');
+    const retry = succs(m, s).find((e) => e.a.actor === 1)!;
+    expect(retry.a).toMatchObject({ kind: 'mmu_interval_read_retry', info: 1 });
+    // mmu_interval_read_begin sleeps until the epoch ends
+    expect(kinds(m, retry.n, 1)).toEqual([]);
+  });
+
+  it('mmu_interval_notifier_remove waits for the invalidation epoch to end', () => {
+    const m = createHmmModel({
+      driver: 'dmirror', pages: 1, frames: 2, initial: ['rw'],
+      cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }], dev: [{ ops: [{ op: 'snapshot', page: 0 }] }],
+    });
+    let s = m.initialStates()[0]!;
+    for (const k of ['mmu_interval_notifier_insert', 'mmu_interval_read_begin', 'mmap_read_lock', 'hmm_range_fault', 'mutex_lock',
+      'mmu_interval_read_retry', 'dmirror_mkentry']) s = step(m, s, 1, k);
+    s = step(m, s, 0, 'mmap_write_lock');
+    s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
+    expect(s[gseqOff(m.ctx.L, 0)]).toBe(1);
+    expect(kinds(m, s, 1)).toEqual([]);
+  });
+});
+
+describe('a child mirror (deviceMm): per-mm invalidate_seq', () => {
+  it('an invalidation of the child mm calls only the child fd and leaves mm 0 even', () => {
+    const m = createHmmModel({
+      driver: 'dmirror', pages: 1, frames: 3, devices: 2, deviceMm: [0, 1], initial: ['rw'], features: { fork: true },
+      cpu: [{ ops: [{ op: 'fork' }] }, { mm: 1, ops: [{ op: 'write', page: 0 }] }],
+    });
+    const L = m.ctx.L;
+    let s = m.initialStates()[0]!;
+    for (const k of ['mmap_write_lock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'copy_page_range',
+      'mmu_notifier_invalidate_range_end', 'mmap_write_unlock']) s = step(m, s, 0, k);
+    s = step(m, s, 1, 'ret_from_fork');
+    s = step(m, s, 1, 'lock_mm_and_find_vma');
+    s = step(m, s, 1, 'wp_page_copy'); // COW in the child
+    s = step(m, s, 1, 'mmu_notifier_invalidate_range_start');
+    expect(s[gseqOff(L, 1)]).toBe(1);
+    expect(s[gseqOff(L, 0)]).toBe(0);
+    const cb = succs(m, s).find((e) => e.a.actor === 1)!;
+    expect(cb.a).toMatchObject({ kind: 'dmirror_interval_invalidate', info: 1 }); // device 1 = the child's fd
+  });
+});
+
+describe('HMM_DMIRROR_RELEASE: migrate_device_range → dmirror_device_evict_chunk', () => {
+  it('every device page goes back to system memory, the mirror entries are erased, device frames are freed', () => {
+    const p = new Session({ pages: 2 });
+    p.write(0, 2);
+    p.dev(0).migrateToDev(0, 2);
+    const L = p.model.ctx.L;
+    expect(p.state[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_DEVPRIV);
+    expect(p.dev(0).release().rc).toBe(0);
+    expect(p.trace.slice(-8).map((a) => a.kind)).toEqual(expect.arrayContaining(['migrate_device_range', 'dmirror_device_evict_chunk', 'migrate_device_pages', 'migrate_device_finalize']));
+    for (let a = 0; a < 2; a++) {
+      expect(p.state[pgOff(L, 0, a) + PG_KIND]).toBe(PTE_PRESENT);
+      expect(p.state[dptOff(L, 0, a)]).toBe(0);
+      expect(p.state[frOff(L, firstDevFrame(L, 0) + a) + F_REF]).toBe(0);
+    }
+  });
+});
+
+describe('huge entries (mapping thp / hugetlb)', () => {
+  it('a write fault maps a PMD; a partial munmap splits it (the invalidation covers the whole PMD)', () => {
+    const p = new Session({ pages: 2, mapping: 'thp' });
+    p.write(0);
+    const L = p.model.ctx.L;
+    expect(p.trace.map((a) => a.kind)).toContain('do_huge_pmd_anonymous_page');
+    expect(p.state[pgOff(L, 0, 1) + PG_FLAGS]! & (PF_HUGE | PF_W)).toBe(PF_HUGE | PF_W);
+    p.dev(0).read(0, 2);
+    p.munmap(1, 1);
+    expect(p.state[pgOff(L, 0, 0) + PG_FLAGS]! & PF_HUGE).toBe(0);
+    expect(p.state[dptOff(L, 0, 0)]).toBe(0); // the split's invalidation erased page 0's entry too
+    expect(p.read(0).data).toEqual([1]);
+  });
+
+  it('hugetlb is never migrated: MIGRATE_TO_DEV → -EINVAL', () => {
+    const p = new Session({ pages: 2, mapping: 'hugetlb' });
+    p.write(0, 2);
+    expect(p.dev(0).migrateToDev(0, 2).rc).toBe(-22);
+  });
+});
+
+describe('MAP_SHARED and mremap', () => {
+  it('shared pages are collected but not migrated (folio_mapping) and holes are not collected', () => {
+    const p = new Session({ pages: 2, mapping: 'shared' });
+    p.write(0);
+    expect(p.dev(0).migrateToDev(0, 2).rc).toBe(-2);
+    expect(p.state[pgOff(p.model.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
+    expect(p.state[pgOff(p.model.ctx.L, 0, 1) + PG_KIND]).toBe(PTE_NONE);
+  });
+
+  it('move_page_tables moves device-private entries to the new address', () => {
+    const p = new Session({ pages: 4, initial: ['none', 'hole', 'hole', 'hole'] });
+    p.write(0);
+    p.dev(0).migrateToDev(0, 1);
+    expect(p.mremap(0, 1, 2)).toBe(0);
+    const L = p.model.ctx.L;
+    expect(p.state[pgOff(L, 0, 2) + PG_KIND]).toBe(PTE_DEVPRIV);
+    expect(p.state[pgOff(L, 0, 0) + PG_VMA]! & VM_EXISTS).toBe(0);
+    expect(p.read(2).data).toEqual([1]);
+    expect(PC.C_MOVE).toBeGreaterThan(0);
+  });
+});
+
+describe('HMM_DMIRROR_FLAGS(HMM_DMIRROR_FLAG_FAIL_ALLOC): one forced allocation failure', () => {
+  it('MIGRATE_TO_DEV: a 4 KiB source whose device allocation fails is not migrated (read-back -ENOENT)', () => {
+    const p = new Session({ pages: 2 });
+    p.write(0, 2);
+    expect(p.dev(0).flags(1).rc).toBe(0);
+    expect(p.dev(0).migrateToDev(0, 2).rc).toBe(-2);
+    const L = p.model.ctx.L;
+    expect(p.state[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT); // the first page stayed
+    expect(p.state[pgOff(L, 0, 1) + PG_KIND]).toBe(PTE_DEVPRIV);
+    expect(p.dev(0).migrateToDev(0, 2)).toMatchObject({ rc: 0, cpages: 2 }); // one-shot
+  });
+
+  it('MIGRATE_TO_SYS: dmirror_devmem_fault_alloc_and_copy returns VM_FAULT_OOM → -ENOMEM', () => {
+    const p = new Session({ pages: 2 });
+    p.write(0, 2);
+    expect(p.dev(0).migrateToDev(0, 2).rc).toBe(0);
+    p.dev(0).flags(1);
+    expect(p.dev(0).migrateToSys(0, 2).rc).toBe(-12);
+    expect(p.dev(0).migrateToSys(0, 2)).toMatchObject({ rc: 0, cpages: 2 });
+    expect(p.read(0, 2).data).toEqual([1, 1]);
+  });
+});
