@@ -7,6 +7,7 @@
  * coverage (kinds that never fired are flagged as a modelling gap); every counterexample with its
  * sequence diagram and steps.
  */
+import { markdownToHtml } from './markdown-html.ts';
 import { match } from 'ts-pattern';
 import { violationSentence } from './explain.ts';
 import { cell, toMarkdown } from './markdown.ts';
@@ -59,6 +60,8 @@ export interface ReportData {
   readonly runs: readonly ReportRun[];
   /** set when the run was cut short (Ctrl-C): the report says so at the top */
   readonly interrupted?: boolean;
+  /** sections contributed by specs (e.g. "v12 vs upstream"), Markdown with a level-2 heading; placed before the counterexamples */
+  readonly sections?: readonly { readonly id: string; readonly markdown: string }[];
 }
 
 export interface CoverageLine {
@@ -231,6 +234,8 @@ export function toHtml(d: ReportData): string {
     out.push('</table>');
   }
 
+  for (const sec of d.sections ?? []) out.push(`<section id="${esc(sec.id)}">`, markdownToHtml(sec.markdown), '</section>');
+
   out.push('<h2 id="counterexamples">Counterexamples</h2>');
   let any = false;
   for (const run of d.runs) {
@@ -336,6 +341,7 @@ export function toReportMarkdown(d: ReportData): string {
     for (const l of cov.lines) out.push(`| \`${cell(l.kind)}\` | ${fmt(l.count)} | ${l.configsFired} / ${cov.configs} | ${l.gap ? '⚠ never fired: modelling gap' : ''} |`);
     out.push('');
   }
+  for (const sec of d.sections ?? []) out.push(sec.markdown.trimEnd(), '');
   out.push('## Counterexamples', '');
   let any = false;
   for (const run of d.runs) {

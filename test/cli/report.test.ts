@@ -38,6 +38,23 @@ describe('report', () => {
   });
 });
 
+describe('the v12 vs upstream section (issue 5)', () => {
+  it('is in both twins when the comparison spec runs', () => {
+    const dir = tempDir();
+    const r = cli(['report', '--spec', 'hmm-compare', '--config', 'upstream-fault-vs-munmap,v12-fault-vs-munmap', '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/<section id="v12-vs-upstream">\s*<h2>v12 vs upstream<\/h2>/);
+    expect(html).toMatch(/<td>fault-vs-munmap<\/td><td class="num">\d+<\/td>/);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('## v12 vs upstream');
+  });
+  it('is absent when the comparison spec did not run', () => {
+    const dir = tempDir();
+    expect(cli(['report', '--spec', MUTEX, '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']).code).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('v12 vs upstream');
+  });
+});
+
 describe('DVE runs count deadlocks unless asked (BEEM semantics)', () => {
   it('prints the counts as JSON: 3 states, 2 transitions, 2 levels, 1 deadlock (hand-counted from TINY_DVE)', () => {
     const dir = tempDir();
