@@ -1,11 +1,19 @@
 /** One measured run in its own process (so peak RSS belongs to it): prints a JSON line. */
-import { check } from '../checker/index.ts';
+import { check, WordWriter, type CheckSpec, type Model } from '../checker/index.ts';
 import { countersModel } from './counters-model.ts';
 
-const [mode, dimsS, maxS] = process.argv.slice(2);
+const [mode, dimsS, maxS, specFile] = process.argv.slice(2);
 const dims = Number(dimsS);
 const max = Number(maxS);
-const model = countersModel(dims, max);
+// With a spec file (HMM benchmarks), the model is that spec's 'bench-mixed' configuration.
+const model = (specFile === undefined ? countersModel(dims, max) : await specModel(specFile)) as Model<Int32Array, unknown>;
+
+async function specModel(file: string): Promise<Model<unknown, unknown>> {
+  const mod = (await import(file)) as { spec: CheckSpec<unknown, unknown, unknown> };
+  const cfg = mod.spec.configs['bench-mixed'];
+  if (!cfg) throw new Error(`${file} has no bench-mixed config`);
+  return mod.spec.createModel(cfg.params, 'bench-mixed');
+}
 const t0 = performance.now();
 let states = 0;
 let transitions = 0;
@@ -13,14 +21,20 @@ let bytesPerState = 0;
 if (mode === 'naive') {
   // The peer: what a straightforward TS checker does — a Set of string keys and an array queue.
   const seen = new Set<string>();
+  const w = new WordWriter();
+  const key = (st: Int32Array): string => {
+    w.reset();
+    model.codec.encode(st, w);
+    return w.toArray().join(',');
+  };
   let level = model.initialStates().slice();
-  level.forEach((s) => seen.add(s.join(',')));
+  level.forEach((s) => seen.add(key(s)));
   while (level.length) {
     const next: Int32Array[] = [];
     for (const s of level) {
       model.successors(s, (_a, t) => {
         transitions++;
-        const k = t.join(',');
+        const k = key(t);
         if (!seen.has(k)) {
           seen.add(k);
           next.push(t);

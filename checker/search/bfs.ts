@@ -7,7 +7,8 @@ import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import type { SearchControl } from './control.ts';
 import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
@@ -52,9 +53,7 @@ export function bfs<S, A>(
   const emit = (a: A, t: S): void => {
     const k = emitted++;
     transitions++;
-    w.reset();
-    codec.encode(t, w);
-    fingerprint(w.buf, 0, w.length);
+    fingerprintState(codec, t, w);
     const hi = fpOut.hi;
     const lo = fpOut.lo;
     if (coverage) {
@@ -78,9 +77,7 @@ export function bfs<S, A>(
   }
   for (let i = 0; i < inits.length; i++) {
     const s = inits[i]!;
-    w.reset();
-    codec.encode(s, w);
-    fingerprint(w.buf, 0, w.length);
+    fingerprintState(codec, s, w);
     const hi = fpOut.hi;
     const lo = fpOut.lo;
     const id = store.insert(hi, lo, -1 - i, 0);
@@ -124,9 +121,7 @@ export function bfs<S, A>(
       expanded++;
       if (emitted === 0 && !(isTerminal && isTerminal(s))) {
         deadlocks++;
-        w.reset();
-        codec.encode(s, w);
-        fingerprint(w.buf, 0, w.length);
+        fingerprintState(codec, s, w);
         tracker.deadlock(srcPath, fpOut.hi, fpOut.lo);
       }
       if (tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined)) {

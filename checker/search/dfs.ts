@@ -7,7 +7,8 @@ import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
 import type { SearchControl } from './control.ts';
@@ -42,11 +43,7 @@ export function dfs<S, A>(
   let cutOff = false;
   let expanded = 0;
 
-  const encodeFp = (s: S): void => {
-    w.reset();
-    codec.encode(s, w);
-    fingerprint(w.buf, 0, w.length);
-  };
+  const encodeFp = (s: S): void => fingerprintState(codec, s, w);
 
   /** Expands `s`: new successors become the frame's work list (already inserted and checked). */
   const expand = (s: S, id: number, depth: number): Frame<S> | undefined => {

@@ -6,16 +6,15 @@
 import { ReplayMismatchError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 
 export const NONDETERMINISM_SAMPLE = 64;
 
 export function successorFingerprints<S, A>(model: Model<S, A>, s: S, w: WordWriter): number[] {
   const out: number[] = [];
   model.successors(s, (_a, t) => {
-    w.reset();
-    model.codec.encode(t, w);
-    fingerprint(w.buf, 0, w.length);
+    fingerprintState(model.codec, t, w);
     out.push(fpOut.hi, fpOut.lo);
   });
   return out;

@@ -8,7 +8,8 @@ import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { Rng } from '../util/rng.ts';
 import { contractError } from './bfs.ts';
@@ -35,11 +36,7 @@ export function simulate<S, A>(
   const inits = model.initialStates();
   if (inits.length === 0) throw new ModelContractError(`model ${model.id} has no initial state`);
 
-  const encodeFp = (s: S): void => {
-    w.reset();
-    model.codec.encode(s, w);
-    fingerprint(w.buf, 0, w.length);
-  };
+  const encodeFp = (s: S): void => fingerprintState(model.codec, s, w);
   const stats = () => ({
     transitions, distinct: store.size, queued: 0, maxDepth, deadlocks,
     elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: store.bytes() / Math.max(1, store.size),

@@ -4,6 +4,12 @@
  */
 export interface StateCodec<S> {
   encode(s: S, w: WordWriter): void;
+  /**
+   * For states that already are their canonical word vector (a flat Int32Array model): return
+   * those words, exactly what `encode` would write. The engine then fingerprints them in place
+   * instead of copying them through a WordWriter.
+   */
+  view?(s: S): Int32Array;
   /** Only needed to move states between workers; the single-thread engine never decodes. */
   decode?(r: WordReader): S;
 }

@@ -8,7 +8,8 @@ import { ReplayMismatchError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { DEADLOCK_PROPERTY, type Property } from '../property.ts';
 import { WordWriter } from '../state/codec.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 import { encodeReplayPath, parseReplayPath, type TraceStep } from '../trace.ts';
 
 export function replaySteps<S, A>(model: Model<S, A>, path: string | readonly number[]): TraceStep<S, A>[] {
@@ -50,9 +51,7 @@ export function replaySteps<S, A>(model: Model<S, A>, path: string | readonly nu
 }
 
 export function fingerprintOf<S, A>(model: Model<S, A>, s: S): [number, number] {
-  const w = new WordWriter();
-  model.codec.encode(s, w);
-  fingerprint(w.buf, 0, w.length);
+  fingerprintState(model.codec, s, new WordWriter());
   return [fpOut.hi, fpOut.lo];
 }
 

@@ -26,7 +26,7 @@ export interface HmmModel {
   initialStates(): readonly HmmState[];
   successors(s: HmmState, emit: (a: HmmAction, next: HmmState) => void): void;
   isTerminal(s: HmmState): boolean;
-  readonly codec: { encode(s: HmmState, w: { push(v: number): void }): void };
+  readonly codec: { encode(s: HmmState, w: { push(v: number): void }): void; view(s: HmmState): Int32Array };
 }
 
 export function initialState(c: Ctx): HmmState {
@@ -133,6 +133,8 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
       encode(s, w) {
         for (let i = 0; i < width; i++) w.push(s[i]!);
       },
+      // the flat state is already its canonical encoding: the checker fingerprints it in place
+      view: (s) => s,
     },
   };
 }

@@ -7,6 +7,7 @@
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { WORKLOADS } from '../compare/workloads.ts';
+import { SCENARIOS } from '../hmm/configs.ts';
 import { V12_SCENARIOS, v12Config, type V12SpecParams } from './configs.ts';
 import { v12Properties, V12_PROPERTY_NAMES as P } from './properties.ts';
 import { v12View } from './presentation.ts';
@@ -43,6 +44,11 @@ export const spec = defineSpec<V12SpecParams, HmmState, HmmAction>({
     // the pre-HMM way the cover letter argues against: pin every mirrored page
     'pin-on-fault': v12Config(W['fault-vs-munmap'].scenario, 'pinOnFault', ['wWrite'], [P.s4],
       'the mirror takes a pin per mapped page (released on update): S4'),
+    // the benchmark's larger configuration: the same mixed workload as hmm-reference/bench-mixed
+    'bench-mixed': {
+      ...v12Config(SCENARIOS.benchMixed, 'v12', ['wWrite'], [], 'two pages, two device threads, reclaim, DMA (benchmark)'),
+      benchOnly: true,
+    },
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-v12/${name}@${params.model.v12 ?? 'v12'}`);
