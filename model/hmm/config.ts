@@ -104,6 +104,12 @@ export interface HmmFeatures {
   readonly ksm?: boolean;
   readonly dma?: boolean;
   readonly migration?: boolean;
+  /**
+   * device THP (2025): MIGRATE_VMA_SELECT_COMPOUND migrates a whole PMD-mapped THP (or the huge
+   * zero page / an empty PMD) to a compound device page mapped by a device-private PMD entry, and
+   * back; without it, migration splits the THP first
+   */
+  readonly deviceThp?: boolean;
 }
 
 export interface HmmBudgets {

@@ -33,6 +33,8 @@ export interface Ctx {
   readonly beh: DriverBehaviour;
   readonly dma: boolean;
   readonly exclusive: boolean;
+  /** migration keeps whole THPs (features.deviceThp, MIGRATE_VMA_SELECT_COMPOUND) */
+  readonly deviceThp: boolean;
   /** device memory is MEMORY_DEVICE_COHERENT (config.deviceMemory) */
   readonly coherent: boolean;
   readonly migration: boolean;
@@ -89,6 +91,7 @@ export function makeCtx(cfg: HmmConfig): Ctx {
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
     exclusive: cfg.features?.exclusive ?? true,
     coherent: cfg.deviceMemory === 'coherent',
+    deviceThp: cfg.features?.deviceThp ?? false,
     migration: cfg.features?.migration ?? true,
     retries: cfg.budgets?.retries ?? 2,
     reqs, devActors, cpuActors,

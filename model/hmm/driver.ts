@@ -435,30 +435,6 @@ export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   else emit(act('dmirror_device_evict_chunk', t, 0, s[b + R_M_DEV]!), n);
 }
 
-// ---- FOLL_LONGTERM GUP of a device-coherent page ---------------------------------------------
-
-/**
- * check_and_migrate_movable_pages → migrate_device_coherent_folio(folio): folio_lock, then
- * migrate_device_unmap on that one pfn (try_to_migrate: an MMU_NOTIFY_CLEAR invalidation, the
- * mirrors drop their entries), folio_alloc + folio_copy, migrate_device_pages,
- * migrate_device_finalize; GUP then pins the system page. Called by the pinning thread (mmap_lock
- * held for read) from stepPinFollow.
- */
-export function beginCoherentMigration(c: Ctx, n: Int32Array, t: number, f: number): void {
-  const L = c.L;
-  const b = base(c, t);
-  const d = frameOwner(L, f);
-  getFrame(c, n, f);
-  n[frOff(L, f) + F_LOCK] = t + 1;
-  n[srcOff(L, t, f - firstDevFrame(L, d))] = (f << 4) | MPFN_MIGRATE;
-  n[b + R_M_KIND] = MIG_COHERENT;
-  n[b + R_M_A] = 0;
-  n[b + R_M_N] = L.devFrames;
-  n[b + R_M_DEV] = d;
-  n[b + R_M_FAULTPAGE] = 0;
-  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
-}
-
 // ---- HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS ----------------------------------------------------
 
 // dmirror_migrate_to_device/_to_system: mmap_read_lock, vma_lookup (!vma || !VM_READ → -EINVAL),

@@ -87,7 +87,9 @@ export const MPFN_MIGRATE = 1;
 export const MPFN_WRITE = 2;
 export const MPFN_HOLE = 4; // collected pte_none / zero page: no source page
 export const MPFN_DIRTY = 8;
-export const mpfnFrame = (w: number): number => w >> 4;
+/** MIGRATE_PFN_COMPOUND: this page is part of a huge (2-page) folio migrated whole (device THP) */
+export const MPFN_COMPOUND = 1 << 28;
+export const mpfnFrame = (w: number): number => (w & ~MPFN_COMPOUND) >> 4;
 
 // migration kinds (who called migrate_vma_*)
 export const MIG_TO_DEV = 1; //   dmirror_migrate_to_device

@@ -10,7 +10,7 @@ import {
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
-  isDevFrame, OK, ENOMEM, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT,
+  isDevFrame, OK, ENOMEM, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
 } from './layout.ts';
 import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
@@ -33,9 +33,12 @@ export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const cnt = s[b + R_M_N]!;
   const selSystem = kind === MIG_TO_DEV;
   const n = s.slice();
-  // a PMD-mapped THP (or the huge zero page) is split first: split_huge_pmd / split_folio (the
-  // model migrates 4 KiB pages only — device-private THP, MIGRATE_VMA_SELECT_COMPOUND, is not modelled)
-  splitHuge(c, n, m, a0, cnt);
+  // device THP (MIGRATE_VMA_SELECT_COMPOUND): a fully covered, aligned huge entry — a PMD THP,
+  // the huge zero page, a device-private PMD, or an empty PMD of a THP VMA — is collected whole
+  // (migrate_vma_collect_huge_pmd / _hole: MIGRATE_PFN_COMPOUND). Every other huge entry is split
+  // first (split_huge_pmd / migrate_vma_split_folio).
+  const whole = wholeHuge(c, n, t, m, a0, cnt);
+  for (let i = 0; i < cnt; i++) if (!whole[i]) splitHuge(c, n, m, a0 + i, 1);
   for (let i = 0; i < cnt; i++) {
     const a = a0 + i;
     const o = pgOff(L, m, a);
@@ -56,17 +59,54 @@ export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
         getFrame(c, n, f);
         if (!lockedByUs) n[fo + F_LOCK] = t + 1;
         if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1; // folio_mark_dirty (fd35ca3d12cc)
-        setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
+        setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D | PF_HUGE)); // (a PMD migration entry if whole)
         n[fo + F_MAP]!--;
         putFrame(c, n, f); // the mapping's reference (the collect reference is kept)
         flushTlb(c, n, m, a); // before the PTL is dropped (60bae7370896)
         src = (f << 4) | MPFN_MIGRATE | ((fl & PF_W) !== 0 ? MPFN_WRITE : 0) | ((fl & PF_D) !== 0 ? MPFN_DIRTY : 0);
       }
     }
+    if (whole[i] === true && src !== 0) src |= MPFN_COMPOUND;
     n[srcOff(L, t, i)] = src;
   }
   endInv(c, n, t, m);
   emit(act('migrate_vma_collect_pmd', t, a0), n);
+}
+
+/**
+ * Which pages of [a0, a0+cnt) are collected as part of a whole huge entry (device THP only): an
+ * aligned pair, fully in range, mapped by one huge entry (both PF_HUGE, same kind; for pages the
+ * folio lock can be taken — folio_trylock of the whole folio), or both pte_none in a THP VMA.
+ */
+function wholeHuge(c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt: number): boolean[] {
+  const L = c.L;
+  const whole = Array.from({ length: cnt }, () => false);
+  if (!c.deviceThp) return whole;
+  const fp = n[base(c, t) + R_M_FAULTPAGE]!;
+  for (let i = 0; i + 1 < cnt; i++) {
+    const a = a0 + i;
+    if ((a & 1) !== 0) continue;
+    const o0 = pgOff(L, m, a);
+    const o1 = pgOff(L, m, a + 1);
+    const k = n[o0 + PG_KIND]!;
+    if (k !== n[o1 + PG_KIND]) continue;
+    if (k === PTE_NONE) {
+      if ((n[o0 + PG_VMA]! & n[o1 + PG_VMA]! & VM_HUGEPAGE) === 0) continue;
+    } else {
+      if ((n[o0 + PG_FLAGS]! & n[o1 + PG_FLAGS]! & PF_HUGE) === 0) continue;
+      if (k === PTE_PRESENT || k === PTE_DEVPRIV) {
+        const lockable = (f: number) => {
+          const fo = frOff(L, f);
+          return (n[fo + F_LOCK] === 0 || (f === fp && n[fo + F_LOCK] === t + 1)) && n[fo + F_PIN] === 0;
+        };
+        if (!lockable(n[o0 + PG_VAL]!) || !lockable(n[o1 + PG_VAL]!)) continue;
+      }
+    }
+    whole[i] = true;
+    whole[i + 1] = true;
+    i++;
+  }
+  return whole;
 }
 
 /** remove_migration_ptes(src, dst): every migration entry for `sp` becomes a mapping of `nf`. */
@@ -77,8 +117,9 @@ function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): voi
       const o = pgOff(L, m, a);
       if (n[o + PG_KIND] !== PTE_MIGRATION || n[o + PG_VAL] !== sp) continue;
       const fl = n[o + PG_FLAGS]!;
-      if (isDevFrame(L, nf) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & PF_W);
-      else setPte(c, n, m, a, PTE_PRESENT, nf, fl & (PF_W | PF_D));
+      // (a PMD migration entry becomes a PMD mapping: device-private PMD or THP)
+      if (isDevFrame(L, nf) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & (PF_W | PF_HUGE));
+      else setPte(c, n, m, a, PTE_PRESENT, nf, fl & (PF_W | PF_D | PF_HUGE));
       n[frOff(L, nf) + F_MAP]!++;
       getFrame(c, n, nf);
     }
@@ -146,6 +187,21 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   let holes = false;
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_COMPOUND) === 0 || (n[dstOff(L, t, i)]! & MPFN_COMPOUND) !== 0) continue;
+    // the driver fell back to 4 KiB destination pages: migrate_vma_split_unmapped_folio splits the
+    // source folio (its PMD migration entry becomes PTE migration entries)
+    n[srcOff(L, t, i)] = src & ~MPFN_COMPOUND;
+    if ((src & MPFN_HOLE) !== 0) continue;
+    const sp = mpfnFrame(src);
+    for (let m = 0; m < L.mms; m++) {
+      for (let a = 0; a < L.pages; a++) {
+        const o = pgOff(L, m, a);
+        if (n[o + PG_KIND] === PTE_MIGRATION && n[o + PG_VAL] === sp) n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_HUGE;
+      }
+    }
+  }
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0) continue;
     const dst = n[dstOff(L, t, i)]!;
     if (dst === 0) {
@@ -200,8 +256,10 @@ export function stepInsertPage(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     }
     const dp = mpfnFrame(dst);
     if (pk === PTE_ZERO) flushTlb(c, n, m, a);
-    if (isDevFrame(L, dp) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, dp, (vma & VM_WRITE) !== 0 ? PF_W : 0);
-    else setPte(c, n, m, a, PTE_PRESENT, dp, (vma & VM_WRITE) !== 0 ? PF_W | PF_D : 0);
+    // migrate_vma_insert_huge_pmd_page for a compound hole: a device-private PMD
+    const huge = (src & MPFN_COMPOUND) !== 0 ? PF_HUGE : 0;
+    if (isDevFrame(L, dp) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, dp, ((vma & VM_WRITE) !== 0 ? PF_W : 0) | huge);
+    else setPte(c, n, m, a, PTE_PRESENT, dp, ((vma & VM_WRITE) !== 0 ? PF_W | PF_D : 0) | huge);
     n[frOff(L, dp) + F_MAP]!++;
     getFrame(c, n, dp);
   }

@@ -16,7 +16,7 @@ import {
   EV_UNMAP, EV_RELEASE, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_EXCLUSIVE, EV_MIGRATE,
   VM_FAULT_OOM, VM_FAULT_SIGSEGV, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
   PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER, PAGE_WORDS as PAGE_WORDS_MM,
-  VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, PF_HUGE,
+  VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, PF_HUGE, MIG_COHERENT, MPFN_MIGRATE, srcOff, firstDevFrame, frameOwner,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, allocSysFrame, initFrame, getFrame, putFrame, flushTlb, finishRequest, recordData,
@@ -419,24 +419,60 @@ export function stepPinFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   if (rc !== 0 || (vma & VM_EXISTS) === 0 || (vma & VM_WRITE) === 0) {
     mmapReadUnlock(c, n, t, m);
     finishRequest(c, n, t, EFAULT);
-    emit(act('pin_user_pages', t, a, EFAULT), n);
+    emit(act(longtermOp(c, s, t) ? 'pin_user_pages' : 'get_user_pages', t, a, EFAULT), n);
     return;
   }
   const kind = s[o + PG_KIND]!;
   const fl = s[o + PG_FLAGS]!;
-  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && !isDevFrame(L, s[o + PG_VAL]!)) {
-    const f = s[o + PG_VAL]!;
-    n[frOff(L, f) + F_PIN]!++;
-    getFrame(c, n, f);
-    n[b + R_PINNED] = f | (a << 8); // frame and address of the pin
+  const longterm = c.reqs[t]![s[b + 1]!]!.op === 'pin';
+  const f = s[o + PG_VAL]!;
+  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
+    if (longterm && isDevFrame(L, f)) {
+      // FOLL_LONGTERM may not pin device-coherent memory: check_and_migrate_movable_pages
+      if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
+      beginCoherentMigration(c, n, t, f);
+      emit(act('migrate_device_coherent_folio', t, a, 0), n);
+      return;
+    }
+    if (longterm) {
+      n[frOff(L, f) + F_PIN]!++;
+      getFrame(c, n, f);
+      n[b + R_PINNED] = f | (a << 8); // frame and address of the pin
+    } // get_user_pages + put_page: the reference comes and goes
     mmapReadUnlock(c, n, t, m);
     finishRequest(c, n, t, OK);
-    emit(act('pin_user_pages', t, a, 0), n);
+    emit(act(longterm ? 'pin_user_pages' : 'get_user_pages', t, a, 0), n);
     return;
   }
   beginHmf(c, n, t, a, true, PC.C_PIN_FOLLOW);
-  emit(act('pin_user_pages', t, a, 1), n);
+  emit(act(longterm ? 'pin_user_pages' : 'get_user_pages', t, a, 1), n);
 }
+
+// ---- FOLL_LONGTERM GUP of a device-coherent page ---------------------------------------------
+
+/**
+ * check_and_migrate_movable_pages → migrate_device_coherent_folio(folio): folio_lock, then
+ * migrate_device_unmap on that one pfn (try_to_migrate: an MMU_NOTIFY_CLEAR invalidation, the
+ * mirrors drop their entries), folio_alloc + folio_copy, migrate_device_pages,
+ * migrate_device_finalize; GUP then pins the system page. Called by the pinning thread (mmap_lock
+ * held for read) from stepPinFollow.
+ */
+export function beginCoherentMigration(c: Ctx, n: Int32Array, t: number, f: number): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const d = frameOwner(L, f);
+  getFrame(c, n, f);
+  n[frOff(L, f) + F_LOCK] = t + 1;
+  n[srcOff(L, t, f - firstDevFrame(L, d))] = (f << 4) | MPFN_MIGRATE;
+  n[b + R_M_KIND] = MIG_COHERENT;
+  n[b + R_M_A] = 0;
+  n[b + R_M_N] = L.devFrames;
+  n[b + R_M_DEV] = d;
+  n[b + R_M_FAULTPAGE] = 0;
+  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
+}
+
+const longtermOp = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c.L.actors[t]!.base + 1]!]!.op === 'pin';
 
 // unpin_user_page
 export function stepUnpin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
@@ -676,7 +712,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
           }
           // otherwise: __split_huge_pmd, then the PTE-level COW below (wp_page_copy)
         }
-        if (!isDevFrame(L, f) && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
+        if ((!isDevFrame(L, f) || c.coherent) && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
           // do_wp_page → wp_can_reuse_anon_folio → wp_page_reuse
           const n = s.slice();
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
@@ -896,6 +932,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     const kind = s[o + PG_KIND]!;
     if (kind !== PTE_PRESENT || (s[o + PG_FLAGS]! & PF_HUGE) !== 0) continue; // (no THP reclaim/NUMA/KSM)
     const fr = s[o + PG_VAL]!;
+    if (isDevFrame(L, fr)) continue; // device-coherent pages: not on the LRU, prot_numa and KSM skip them
     const fo = frOff(L, fr);
     const fl = s[o + PG_FLAGS]!;
     // shrink_folio_list: folio_trylock, then try_to_unmap (skips maybe-DMA-pinned anon pages)

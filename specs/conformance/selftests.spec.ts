@@ -2,22 +2,29 @@
  * hmm-tests.c under every interleaving (issue 6). The kernel runs each selftest once; here the
  * selftests with concurrency — a thread racing the device (anon_teardown), the CPU faulting
  * pages back while the device migrates (migrate_fault), two devices (double_map), a forked
- * child (exclusive_cow) — plus background core-mm activity (reclaim, NUMA hinting) are explored
- * exhaustively, and the selftest's assertions are checked in every terminal state:
+ * child (exclusive_cow), a snapshot racing mprotect (compound) or NUMA hinting — plus background
+ * core-mm activity (reclaim, NUMA hinting) are explored exhaustively, and the selftest's
+ * assertions are checked in every terminal state:
  *
  *  - `<test>-outcome`: every assertion of the selftest (rc, cpages, faults, data);
- *  - `<test>-data`: only the data assertions (what was read equals what was written).
+ *  - `<test>-rc`: the return codes and cpages only;
+ *  - `<test>-data`: only the data assertions (what was read equals what was written);
+ *  - `snapshot-fresh` (snapshot configs): what dmirror_mkentry reports still holds when it runs —
+ *    violated if dmirror_snapshot_invalidate did not mmu_interval_set_seq (checked by hand).
  *
  * Where an `-outcome` property is expected `violated`, the counterexample is an interleaving the
  * sequential selftest never produces (see the config's description); the data properties hold
  * everywhere. Compaction (core-mm page migration) is not modelled.
  */
-import { always, defineSpec, type ExpectedVerdict, type Property, type SpecConfig } from '../../checker/index.ts';
-import { makeCtx, type Ctx, type HmmAction, type HmmConfig, type HmmState } from '../../model/hmm/index.ts';
+import { always, alwaysStep, defineSpec, type ExpectedVerdict, type Property, type SpecConfig } from '../../checker/index.ts';
+import {
+  makeCtx, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
+  PTE_ZERO, PTE_DEVPRIV, PF_W, PF_PROTNONE, HMM_PFN_PMD, ZERO_FRAME,
+} from '../../model/hmm/index.ts';
 import { createPrefixedModel, requestResult, allDone, type PrefixStep } from '../../model/hmm/selftest/index.ts';
 import { hmmView } from '../hmm/presentation.ts';
 
-type Scenario = 'anon_teardown' | 'migrate_fault' | 'double_map' | 'exclusive_cow';
+type Scenario = 'anon_teardown' | 'migrate_fault' | 'double_map' | 'exclusive_cow' | 'compound' | 'snapshot';
 
 export interface ConformanceParams {
   readonly scenario: Scenario;
@@ -60,6 +67,22 @@ function assertions(c: Ctx, s: HmmState, sc: Scenario): [boolean, boolean, boole
       const all = rc && rd.faults === 1 && eq(rd.data, [1, 1]);
       return [all && data, rc, data];
     }
+    case 'compound': {
+      // hugetlb pages, SNAPSHOT (dev, actor 1) racing mprotect(PROT_READ) (cpu0, actor 0): every
+      // page WRITE|PMD (before) or every page READ|PMD (after) — never a mix (the temporary
+      // interval notifier makes the snapshot retry)
+      const sn = r(1, 0);
+      const all = (v: number) => sn.data.every((x) => x === v);
+      const data = all(0x02 | 0x04) || all(0x01 | 0x04);
+      return [sn.rc === 0 && sn.cpages === 2 && data, sn.rc === 0 && sn.cpages === 2, data];
+    }
+    case 'snapshot': {
+      // SNAPSHOT (dev, actor 0) of 2 pages under NUMA hinting: it succeeds (the retries are
+      // bounded by the NUMA budget)
+      const sn = r(0, 0);
+      const ok = sn.rc === 0 && sn.cpages === 2;
+      return [ok, ok, true];
+    }
     case 'exclusive_cow': {
       // prefix: EXCLUSIVE; parent (actor 0): fork, read, write, read; child (actor 1): read, write, read
       const ok = (t: number, q0: number) =>
@@ -71,10 +94,42 @@ function assertions(c: Ctx, s: HmmState, sc: Scenario): [boolean, boolean, boole
   }
 }
 
+/**
+ * When dmirror_range_snapshot turns hmm_pfns[] into permission bytes (under dmirror->mutex, after
+ * mmu_interval_read_retry said no invalidation of the interval happened since read_begin), every
+ * page it reports valid is still mapped to that page by the CPU, and every page it reports
+ * writable is still writable: permission downgrades always invalidate, so a stale snapshot means
+ * the temporary interval notifier missed one.
+ */
+function snapshotFresh(c: Ctx, s: HmmState, a: HmmAction): boolean {
+  if (a.kind !== 'dmirror_mkentry') return true;
+  const L = c.L;
+  const act = L.actors[a.actor]!;
+  const req = c.reqs[a.actor]![s[act.base + 1]!]!;
+  for (let pg = req.page; pg < req.page + req.npages; pg++) {
+    const p = s[pfnOff(L, a.actor, pg)]!;
+    if (p <= 0 || (p & 1) === 0) continue; // HMM_PFN_ERROR or not valid: nothing claimed
+    const f = (p & ~HMM_PFN_PMD) >> 2;
+    const o = pgOff(L, act.mm, pg);
+    const k = s[o + PG_KIND]!;
+    const fl = s[o + PG_FLAGS]!;
+    const mapped = (k === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_PROTNONE) === 0) ||
+      (k === PTE_ZERO && f === ZERO_FRAME) || (k === PTE_DEVPRIV && s[o + PG_VAL] === f);
+    if (!mapped) return false;
+    if ((p & 2) !== 0 && (fl & PF_W) === 0) return false;
+  }
+  return true;
+}
+
 function properties(p: ConformanceParams): readonly Property<HmmState, HmmAction>[] {
   const c = makeCtx(p.model);
   const name = p.scenario.replace('_', '-');
+  const extra = p.scenario === 'snapshot' || p.scenario === 'compound'
+    ? [alwaysStep<HmmState, HmmAction>('snapshot-fresh', (s, a) => snapshotFresh(c, s, a),
+      'the permissions a snapshot reports still hold when dmirror_mkentry writes them')]
+    : [];
   return [
+    ...extra,
     always<HmmState>(`${name}-outcome`, (s) => !allDone(c, s) || assertions(c, s, p.scenario)[0],
       `when every thread is done, all of hmm-tests.c ${p.scenario}'s assertions hold`),
     always<HmmState>(`${name}-rc`, (s) => !allDone(c, s) || assertions(c, s, p.scenario)[1],
@@ -92,7 +147,10 @@ function cfg(
   return {
     params: { scenario, model, prefix },
     check: { strategy: 'bfs' },
-    expect: { [`${name}-outcome`]: outcome, [`${name}-rc`]: rc, [`${name}-data`]: 'holds', 'deadlock-free': 'holds' },
+    expect: {
+      [`${name}-outcome`]: outcome, [`${name}-rc`]: rc, [`${name}-data`]: 'holds', 'deadlock-free': 'holds',
+      ...(scenario === 'snapshot' || scenario === 'compound' ? { 'snapshot-fresh': 'holds' } : {}),
+    },
     description,
   };
 }
@@ -148,6 +206,20 @@ export const spec = defineSpec<ConformanceParams, HmmState, HmmAction>({
       '#13 concurrent + reclaim (try_to_unmap of the system pages before or after they come back)'),
     'anon-teardown-reclaim-numa': cfg('anon_teardown', teardown({ reclaim: true, numa: true }), [], 'violated', 'holds',
       '#19 + reclaim + NUMA hinting'),
+    'migrate-fault-coherent': cfg('migrate_fault', { ...migrateFault(), deviceMemory: 'coherent' }, [], 'holds', 'holds',
+      '#13 concurrent, device-coherent variant: the CPU reads device memory in place (no fault-back), so both migrations return cpages == npages in every interleaving'),
+    'double-map-coherent': cfg('double_map', { ...doubleMap(), deviceMemory: 'coherent' },
+      [{ actor: 0, requests: 1 }, { actor: 1, requests: 1 }], 'violated', 'holds',
+      '#23 concurrent, device-coherent variant: dev0 may read before the migration (faults == 0), but no call fails'),
+    'compound-vs-mprotect': cfg('compound', {
+      driver: 'dmirror', pages: 2, frames: 3, mapping: 'hugetlb', initial: ['rw', 'rw'],
+      cpu: [{ ops: [{ op: 'mprotect', page: 0, npages: 2, prot: 'read' }] }],
+      dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }],
+    }, [], 'holds', 'holds', '#22 with the mprotect concurrent: the snapshot is all WRITE|PMD or all READ|PMD'),
+    'snapshot-vs-numa': cfg('snapshot', {
+      driver: 'dmirror', pages: 2, frames: 2, initial: ['rw', 'rw'], features: { numa: true }, budgets: { numa: 2, retries: 2 },
+      dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }],
+    }, [], 'holds', 'holds', 'HMM_DMIRROR_SNAPSHOT racing NUMA hinting (change_prot_numa takes mmap_lock for read only): the temporary notifier makes a snapshot that saw a protnone change retry'),
     'exclusive-cow': cfg('exclusive_cow', exclusiveCow(), [{ actor: 2, requests: 1 }], 'holds', 'holds',
       '#26: parent and child increment concurrently after fork of an exclusive (atomic) page'),
     'exclusive-cow-numa': cfg('exclusive_cow', exclusiveCow({ numa: true }), [{ actor: 2, requests: 1 }], 'holds', 'holds',

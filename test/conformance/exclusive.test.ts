@@ -10,8 +10,8 @@ const N = 4;
 const fill = (n: number, v: number): number[] => Array.from({ length: n }, () => v);
 
 describe('hmm-tests.c: exclusive access', () => {
-  selftest(24, 'hmm', 'exclusive', () => {
-    const p = new Session({ pages: N });
+  selftest(24, 'hmm', 'exclusive', (v) => {
+    const p = new Session({ ...v.session, pages: N });
     p.write(0, N);
     expect(p.dev(0).exclusive(0, N)).toMatchObject({ rc: 0, cpages: N, data: fill(N, 1) });
     // the CPU increments every int: read, then write (revokes the atomic mappings)
@@ -21,16 +21,16 @@ describe('hmm-tests.c: exclusive access', () => {
     expect(p.dev(0).checkExclusive(0, N).rc).toBe(0);
   });
 
-  selftest(25, 'hmm', 'exclusive_mprotect', () => {
-    const p = new Session({ pages: N });
+  selftest(25, 'hmm', 'exclusive_mprotect', (v) => {
+    const p = new Session({ ...v.session, pages: N });
     p.write(0, N);
     expect(p.dev(0).exclusive(0, N)).toMatchObject({ rc: 0, cpages: N, data: fill(N, 1) });
     expect(p.mprotect(0, N, 'read')).toBe(0);
     expect(p.dev(0).write(0, N).rc).toBe(EPERM);
   });
 
-  selftest(26, 'hmm', 'exclusive_cow', () => {
-    const p = new Session({ pages: N });
+  selftest(26, 'hmm', 'exclusive_cow', (v) => {
+    const p = new Session({ ...v.session, pages: N });
     p.write(0, N);
     expect(p.dev(0).exclusive(0, N)).toMatchObject({ rc: 0, cpages: N, data: fill(N, 1) });
     expect(p.fork()).toBe(0);

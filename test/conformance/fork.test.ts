@@ -14,11 +14,11 @@ import { selftest } from './selftest.ts';
 const fill = (n: number, v: number): number[] => Array.from({ length: n }, () => v);
 
 describe('hmm-tests.c: fork and a child mirror', () => {
-  selftest(6, 'hmm', 'anon_write_child', () => {
+  selftest(6, 'hmm', 'anon_write_child', (v) => {
     for (const migrate of [false, true]) {
       for (const thp of [false, true]) {
         const N = thp ? 2 : 4; // use_thp: one PMD; otherwise the (scaled) HMM_BUFFER_SIZE
-        const p = new Session({ pages: N, devices: 2, deviceMm: [0, 1], mapping: thp ? 'thp' : 'anon', features: { fork: true } });
+        const p = new Session({ ...v.session, pages: N, devices: 2, deviceMm: [0, 1], mapping: thp ? 'thp' : 'anon', features: { fork: true } });
         p.write(0, N); // ptr[i] = i
         if (migrate) expect(p.dev(0).migrateToDev(0, N)).toMatchObject({ rc: 0, cpages: N });
         expect(p.fork()).toBe(0);
@@ -33,9 +33,9 @@ describe('hmm-tests.c: fork and a child mirror', () => {
     }
   });
 
-  selftest(7, 'hmm', 'anon_write_child_shared', () => {
+  selftest(7, 'hmm', 'anon_write_child_shared', (v) => {
     const N = 4;
-    const p = new Session({ pages: N, devices: 2, deviceMm: [0, 1], mapping: 'shared', features: { fork: true } });
+    const p = new Session({ ...v.session, pages: N, devices: 2, deviceMm: [0, 1], mapping: 'shared', features: { fork: true } });
     p.write(0, N);
     expect(p.fork()).toBe(0);
     expect(p.read(0, N, 1)).toEqual({ rc: 0, data: fill(N, 1) });

@@ -1,27 +1,39 @@
 /**
  * Registration helper for the conformance suite: one vitest case per hmm-tests.c test and
- * fixture variant (hmm-reference section d numbers them). The device-coherent variants
- * (FIXTURE_VARIANT_ADD(hmm, hmm_device_coherent) and hmm2_device_coherent) are registered as
- * skipped: the model has no MEMORY_DEVICE_COHERENT pages.
+ * fixture variant (hmm-reference section d numbers them). Every test of FIXTURE(hmm) and
+ * FIXTURE(hmm2) runs against both variants: hmm_device_private (/dev/hmm_dmirror0,1) and
+ * hmm_device_coherent (/dev/hmm_dmirror2,3 — MEMORY_DEVICE_COHERENT, config.deviceMemory).
  */
 import { it } from 'vitest';
+import type { SessionOptions } from '../../model/hmm/selftest/index.ts';
 
-export const NO_COHERENT = 'device-coherent memory (MEMORY_DEVICE_COHERENT pages, SELECT_DEVICE_COHERENT) is not modelled';
-
-export interface SelftestOptions {
-  /** the selftest cannot be expressed yet: the reason names what the model lacks */
-  readonly skip?: string;
-  /** the model disagrees with the selftest; the reason is argued in model/hmm/FINDINGS.md */
-  readonly fails?: string;
-  /** the test has no device-coherent variant to register (it does not depend on the fixture) */
-  readonly noCoherent?: boolean;
+export interface Variant {
+  readonly name: 'device_private' | 'device_coherent';
+  readonly coherent: boolean;
+  /** spread into every Session of the test */
+  readonly session: Pick<SessionOptions, 'deviceMemory'>;
 }
 
-/** `fixture.name` (#num of section d): body runs against the device-private variant. */
-export function selftest(num: number, fixture: 'hmm' | 'hmm2', name: string, body: () => void, o: SelftestOptions = {}): void {
-  const title = `#${num} ${fixture}.${name} [${fixture}_device_private]`;
-  if (o.skip !== undefined) it.skip(`${title} — skipped: ${o.skip}`, body);
-  else if (o.fails !== undefined) it.fails(`${title} — model disagrees: ${o.fails}`, body);
-  else it(title, body);
-  if (o.noCoherent !== true) it.skip(`#${num} ${fixture}.${name} [${fixture}_device_coherent] — skipped: ${NO_COHERENT}`, body);
+const VARIANTS: readonly Variant[] = [
+  { name: 'device_private', coherent: false, session: { deviceMemory: 'private' } },
+  { name: 'device_coherent', coherent: true, session: { deviceMemory: 'coherent' } },
+];
+
+export interface SelftestOptions {
+  /** the selftest cannot be expressed yet (either variant): the reason names what the model lacks */
+  readonly skip?: string;
+  /** only the device-private variant cannot be expressed yet */
+  readonly skipPrivate?: string;
+  /** only the device-coherent variant cannot be expressed yet */
+  readonly skipCoherent?: string;
+}
+
+/** `fixture.name` (#num of section d), registered once per fixture variant. */
+export function selftest(num: number, fixture: 'hmm' | 'hmm2', name: string, body: (v: Variant) => void, o: SelftestOptions = {}): void {
+  for (const v of VARIANTS) {
+    const title = `#${num} ${fixture}.${name} [${fixture}_${v.name}]`;
+    const skip = o.skip ?? (v.coherent ? o.skipCoherent : o.skipPrivate);
+    if (skip !== undefined) it.skip(`${title} — skipped: ${skip}`, () => body(v));
+    else it(title, () => body(v));
+  }
 }

@@ -38,6 +38,8 @@ export interface SessionOptions {
   readonly features?: HmmFeatures;
   /** which mm each device's fd mirrors (1 = the fork child's: it opened the fd after fork) */
   readonly deviceMm?: readonly (0 | 1)[];
+  /** the fixture variant: /dev/hmm_dmirror0,1 (private, default) or 2,3 (coherent) */
+  readonly deviceMemory?: 'private' | 'coherent';
 }
 
 export interface IoctlResult {
@@ -131,6 +133,11 @@ export class Session {
     return this.cpu({ op: 'exit' }, 1).rc;
   }
 
+  /** get_user_pages(FOLL_WRITE) of one page, then put_page (gup_test GUP_BASIC / GUP_FAST) */
+  gupPut(page: number): number {
+    return this.cpu({ op: 'gup', page }, 0).rc;
+  }
+
   /** pin_user_pages(FOLL_WRITE | FOLL_LONGTERM) of one page, then unpin_user_page */
   pinUnpin(page: number): number {
     const r = this.cpu({ op: 'pin', page }, 0).rc;
@@ -199,6 +206,7 @@ export class Session {
       ...(o.mapping === undefined ? {} : { mapping: o.mapping }),
       ...(o.initial === undefined ? {} : { initial: o.initial }),
       ...(o.deviceMm === undefined ? {} : { deviceMm: o.deviceMm }),
+      ...(o.deviceMemory === undefined ? {} : { deviceMemory: o.deviceMemory }),
       cpu,
       dev,
       features,

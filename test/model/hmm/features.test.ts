@@ -192,3 +192,32 @@ describe('HMM_DMIRROR_FLAGS(HMM_DMIRROR_FLAG_FAIL_ALLOC): one forced allocation 
     expect(p.read(0, 2).data).toEqual([1, 1]);
   });
 });
+
+describe('device-coherent memory (deviceMemory: coherent)', () => {
+  it('migrated pages are mapped by present PTEs and the CPU accesses them in place', () => {
+    const p = new Session({ pages: 1, deviceMemory: 'coherent' });
+    p.write(0);
+    p.dev(0).migrateToDev(0, 1);
+    const L = p.model.ctx.L;
+    const o = pgOff(L, 0, 0);
+    expect(p.state[o + PG_KIND]).toBe(PTE_PRESENT);
+    expect(p.state[o + 2]).toBe(firstDevFrame(L, 0)); // PG_VAL: the device frame
+    expect(p.read(0).data).toEqual([1]);
+    expect(p.trace.map((a) => a.kind)).not.toContain('do_swap_page');
+    expect(p.dev(0).migrateToSys(0, 1)).toMatchObject({ rc: 0, cpages: 1 });
+  });
+
+  it('a FOLL_LONGTERM pin moves the page out first (migrate_device_coherent_folio); get_user_pages does not', () => {
+    const p = new Session({ pages: 2, deviceMemory: 'coherent' });
+    p.write(0, 2);
+    p.dev(0).migrateToDev(0, 2);
+    const L = p.model.ctx.L;
+    expect(p.gupPut(0)).toBe(0);
+    expect(p.state[pgOff(L, 0, 0) + 2]).toBe(firstDevFrame(L, 0));
+    expect(p.pinUnpin(1)).toBe(0);
+    expect(p.trace.map((a) => a.kind)).toContain('migrate_device_coherent_folio');
+    expect(p.state[pgOff(L, 0, 1) + 2]! < firstDevFrame(L, 0)).toBe(true); // a system frame now
+    expect(p.state[dptOff(L, 0, 1)]).toBe(0); // the CLEAR invalidation dropped the mirror entry
+    expect(p.read(0, 2).data).toEqual([1, 1]);
+  });
+});
