@@ -13,7 +13,7 @@ import { VisitedStore } from '../state/visited-store.ts';
 import type { SearchControl } from './control.ts';
 import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
 import type { CheckOptions } from './options.ts';
-import type { SearchOutcome } from './outcome.ts';
+import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 const POLL_EVERY = 256;
@@ -89,17 +89,10 @@ export function bfs<S, A>(
 
   let expanded = 0;
   let poll = POLL_EVERY;
-  const stats = () => ({
-    transitions, distinct: store.size, queued: cur.length + next.length, maxDepth, deadlocks,
-    elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: store.bytes() / Math.max(1, store.size),
-    collisionProbability: 0,
-  });
-  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome => ({
-    completion,
-    ...(control.stopReason ? { reason: control.stopReason } : {}),
-    transitions, distinct: store.size, queued, maxDepth, deadlocks, storeBytes: store.bytes(),
-    ...(coverage ? { coverage } : {}),
-  });
+  const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
+  const stats = () => progressStats(store, control, counts(cur.length + next.length));
+  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
+    finishSearch(completion, store, control, counts(queued), coverage);
 
   while (cur.length > 0) {
     if (depth >= config.maxDepth) {

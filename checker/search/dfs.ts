@@ -14,7 +14,7 @@ import { contractError } from './bfs.ts';
 import type { SearchControl } from './control.ts';
 import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
 import type { CheckOptions } from './options.ts';
-import type { SearchOutcome } from './outcome.ts';
+import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 interface Frame<S> {
@@ -88,17 +88,10 @@ export function dfs<S, A>(
     return { id, depth, succ, ids, next: 0 };
   };
 
-  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome => ({
-    completion,
-    ...(control.stopReason ? { reason: control.stopReason } : {}),
-    transitions, distinct: store.size, queued, maxDepth, deadlocks, storeBytes: store.bytes(),
-    ...(coverage ? { coverage } : {}),
-  });
-  const stats = () => ({
-    transitions, distinct: store.size, queued: stack.length, maxDepth, deadlocks,
-    elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: store.bytes() / Math.max(1, store.size),
-    collisionProbability: 0,
-  });
+  const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
+  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
+    finishSearch(completion, store, control, counts(queued), coverage);
+  const stats = () => progressStats(store, control, counts(stack.length));
 
   const stack: Frame<S>[] = [];
   const inits = model.initialStates();

@@ -11,7 +11,7 @@ import { fingerprint, fpOut } from '../state/fingerprint.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
 import type { SearchControl } from './control.ts';
-import type { SearchOutcome } from './outcome.ts';
+import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 const POLL_EVERY = 1024;
@@ -130,16 +130,10 @@ export function packedBfs<S, A>(
   }
 
   let poll = POLL_EVERY;
-  const stats = () => ({
-    transitions, distinct: store.size, queued: curN + nextN, maxDepth, deadlocks,
-    elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: store.bytes() / Math.max(1, store.size),
-    collisionProbability: 0,
-  });
-  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome => ({
-    completion,
-    ...(control.stopReason ? { reason: control.stopReason } : {}),
-    transitions, distinct: store.size, queued, maxDepth, deadlocks, storeBytes: store.bytes(),
-  });
+  const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
+  const stats = () => progressStats(store, control, counts(curN + nextN));
+  const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
+    finishSearch(completion, store, control, counts(queued), undefined);
 
   while (curN > 0) {
     if (depth >= config.maxDepth) {

@@ -15,7 +15,7 @@ import { Rng } from '../util/rng.ts';
 import { contractError } from './bfs.ts';
 import type { SearchControl } from './control.ts';
 import type { CheckOptions } from './options.ts';
-import type { SearchOutcome } from './outcome.ts';
+import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 export function simulate<S, A>(
@@ -37,17 +37,11 @@ export function simulate<S, A>(
   if (inits.length === 0) throw new ModelContractError(`model ${model.id} has no initial state`);
 
   const encodeFp = (s: S): void => fingerprintState(model.codec, s, w);
-  const stats = () => ({
-    transitions, distinct: store.size, queued: 0, maxDepth, deadlocks,
-    elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: store.bytes() / Math.max(1, store.size),
-    collisionProbability: 0,
-  });
-  const outcome = (completion: SearchOutcome['completion']): SearchOutcome => ({
-    completion,
-    ...(completion === 'incomplete' ? { reason: control.stopReason ?? 'walks' } : {}),
-    transitions, distinct: store.size, queued: 0, maxDepth, deadlocks, storeBytes: store.bytes(),
-    ...(coverage ? { coverage } : {}),
-  });
+  const counts = (): Counts => ({ transitions, maxDepth, deadlocks, queued: 0 });
+  const stats = () => progressStats(store, control, counts());
+  // walks never prove anything: a run that was not stopped early is incomplete by nature
+  const outcome = (completion: SearchOutcome['completion']): SearchOutcome =>
+    finishSearch(completion, store, control, counts(), coverage, completion === 'incomplete' ? (control.stopReason ?? 'walks') : undefined);
 
   const actions: A[] = [];
   const states: S[] = [];
