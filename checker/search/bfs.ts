@@ -49,6 +49,7 @@ export function bfs<S, A>(
   let srcId = 0;
   let emitted = 0;
   const srcPath = (): number[] => store.pathTo(srcId);
+  tracker.pathOf = (id) => store.pathTo(id);
 
   const emit = (a: A, t: S): void => {
     const k = emitted++;
@@ -60,13 +61,13 @@ export function bfs<S, A>(
       const key = coverageKey!(a);
       coverage.set(key, (coverage.get(key) ?? 0) + 1);
     }
-    if (steps) tracker.checkStep(srcState, a, t, srcPath, k, hi, lo);
+    if (steps) tracker.checkStep(srcState, a, t, srcId, k, hi, lo);
     const id = store.insert(hi, lo, srcId, k);
     if (id >= 0) {
       next.push(t);
       nextIds.push(id);
       maxDepth = depth + 1;
-      tracker.checkState(t, () => store.pathTo(id), hi, lo);
+      tracker.checkState(t, id, hi, lo);
       if (store.size >= config.maxStates) full = true;
     }
   };
@@ -84,7 +85,7 @@ export function bfs<S, A>(
     if (id < 0) continue;
     cur.push(s);
     curIds.push(id);
-    tracker.checkState(s, () => [i], hi, lo);
+    tracker.checkState(s, id, hi, lo);
   }
 
   let expanded = 0;
@@ -115,7 +116,7 @@ export function bfs<S, A>(
       if (emitted === 0 && !(isTerminal && isTerminal(s))) {
         deadlocks++;
         fingerprintState(codec, s, w);
-        tracker.deadlock(srcPath, fpOut.hi, fpOut.lo);
+        tracker.deadlock(srcId, fpOut.hi, fpOut.lo);
       }
       if (tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined)) {
         return outcome('stopped', cur.length - j - 1 + next.length);

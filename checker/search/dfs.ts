@@ -44,6 +44,34 @@ export function dfs<S, A>(
   let expanded = 0;
 
   const encodeFp = (s: S): void => fingerprintState(codec, s, w);
+  tracker.pathOf = (id) => store.pathTo(id);
+
+  // The expansion in progress, read by `emit` (one closure per run, not per state).
+  let curState: S;
+  let curId = 0;
+  let curDepth = 0;
+  let curSucc: S[] = [];
+  let curIds: number[] = [];
+  let k = 0;
+  const emit = (a: A, t: S): void => {
+    const idx = k++;
+    transitions++;
+    encodeFp(t);
+    const hi = fpOut.hi;
+    const lo = fpOut.lo;
+    if (coverage) {
+      const key = coverageKey!(a);
+      coverage.set(key, (coverage.get(key) ?? 0) + 1);
+    }
+    if (tracker.hasStepProperties) tracker.checkStep(curState, a, t, curId, idx, hi, lo);
+    const nid = store.insert(hi, lo, curId, idx);
+    if (nid >= 0) {
+      curSucc.push(t);
+      curIds.push(nid);
+      if (curDepth + 1 > maxDepth) maxDepth = curDepth + 1;
+      tracker.checkState(t, nid, hi, lo);
+    }
+  };
 
   /** Expands `s`: new successors become the frame's work list (already inserted and checked). */
   const expand = (s: S, id: number, depth: number): Frame<S> | undefined => {
@@ -52,40 +80,24 @@ export function dfs<S, A>(
       cutOff = true;
       return undefined;
     }
-    const succ: S[] = [];
-    const ids: number[] = [];
-    let k = 0;
-    const path = () => store.pathTo(id);
+    curState = s;
+    curId = id;
+    curDepth = depth;
+    curSucc = [];
+    curIds = [];
+    k = 0;
     try {
-      model.successors(s, (a, t) => {
-        const idx = k++;
-        transitions++;
-        encodeFp(t);
-        const hi = fpOut.hi;
-        const lo = fpOut.lo;
-        if (coverage) {
-          const key = coverageKey!(a);
-          coverage.set(key, (coverage.get(key) ?? 0) + 1);
-        }
-        if (tracker.hasStepProperties) tracker.checkStep(s, a, t, path, idx, hi, lo);
-        const nid = store.insert(hi, lo, id, idx);
-        if (nid >= 0) {
-          succ.push(t);
-          ids.push(nid);
-          if (depth + 1 > maxDepth) maxDepth = depth + 1;
-          tracker.checkState(t, () => store.pathTo(nid), hi, lo);
-        }
-      });
+      model.successors(s, emit);
     } catch (e) {
-      throw contractError(model.id, 'successors()', path(), e);
+      throw contractError(model.id, 'successors()', store.pathTo(id), e);
     }
-    if (expanded++ < NONDETERMINISM_SAMPLE) assertSameSuccessors(model, s, path);
+    if (expanded++ < NONDETERMINISM_SAMPLE) assertSameSuccessors(model, s, () => store.pathTo(id));
     if (k === 0 && !(model.isTerminal && model.isTerminal(s))) {
       deadlocks++;
       encodeFp(s);
-      tracker.deadlock(path, fpOut.hi, fpOut.lo);
+      tracker.deadlock(id, fpOut.hi, fpOut.lo);
     }
-    return { id, depth, succ, ids, next: 0 };
+    return { id, depth, succ: curSucc, ids: curIds, next: 0 };
   };
 
   const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
@@ -102,7 +114,7 @@ export function dfs<S, A>(
     encodeFp(s0);
     const id0 = store.insert(fpOut.hi, fpOut.lo, -1 - i, 0);
     if (id0 < 0) continue;
-    tracker.checkState(s0, () => [i], fpOut.hi, fpOut.lo);
+    tracker.checkState(s0, id0, fpOut.hi, fpOut.lo);
     const f0 = expand(s0, id0, 0);
     if (f0) stack.push(f0);
     while (stack.length > 0) {

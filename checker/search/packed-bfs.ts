@@ -46,7 +46,7 @@ export function packedBfs<S, A>(
   let full = false;
   let srcId = 0;
   let emitted = 0;
-  const srcPath = (): number[] => store.pathTo(srcId);
+  tracker.pathOf = (id) => store.pathTo(id);
 
   // Successors are batched: fingerprints first, then one branch-free pass that loads every home
   // slot (so the cache and TLB misses of the batch overlap), then the inserts in emission order,
@@ -84,7 +84,7 @@ export function packedBfs<S, A>(
       maxDepth = depth + 1;
       if (stateProps) {
         view.set(batch.subarray(src, src + W));
-        tracker.checkState(asS, () => store.pathTo(id), hi, lo);
+        tracker.checkState(asS, id, hi, lo);
       }
       if (store.size >= config.maxStates) full = true;
     }
@@ -125,7 +125,7 @@ export function packedBfs<S, A>(
     curIds[curN++] = id;
     if (stateProps) {
       view.set(scratch);
-      tracker.checkState(asS, () => [i], hi, lo);
+      tracker.checkState(asS, id, hi, lo);
     }
   }
 
@@ -161,7 +161,7 @@ export function packedBfs<S, A>(
         if (!(isTerminal && isTerminal(asS))) {
           deadlocks++;
           fingerprint(curBuf, off, W);
-          tracker.deadlock(srcPath, fpOut.hi, fpOut.lo);
+          tracker.deadlock(srcId, fpOut.hi, fpOut.lo);
         }
       }
       if (tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined)) {

@@ -43,15 +43,18 @@ export function simulate<S, A>(
   const outcome = (completion: SearchOutcome['completion']): SearchOutcome =>
     finishSearch(completion, store, control, counts(), coverage, completion === 'incomplete' ? (control.stopReason ?? 'walks') : undefined);
 
+  // In a walk the path to the current state is the walk itself (store ids play no part).
+  let path: number[] = [];
+  tracker.pathOf = () => path.slice();
   const actions: A[] = [];
   const states: S[] = [];
   for (let walk = 0; walk < config.walks; walk++) {
     const i0 = rng.below(inits.length);
     let s = inits[i0]!;
-    const path: number[] = [i0];
+    path = [i0];
     encodeFp(s);
     const id0 = store.insert(fpOut.hi, fpOut.lo, -1 - i0, 0);
-    tracker.checkState(s, () => path.slice(), fpOut.hi, fpOut.lo);
+    tracker.checkState(s, id0, fpOut.hi, fpOut.lo);
     let parentId = id0;
     for (let step = 0; step < config.walkDepth; step++) {
       if (model.inBounds && !model.inBounds(s)) break;
@@ -70,7 +73,7 @@ export function simulate<S, A>(
         if (!(model.isTerminal && model.isTerminal(s))) {
           deadlocks++;
           encodeFp(s);
-          tracker.deadlock(() => path.slice(), fpOut.hi, fpOut.lo);
+          tracker.deadlock(0, fpOut.hi, fpOut.lo);
         }
         break;
       }
@@ -84,12 +87,12 @@ export function simulate<S, A>(
         const key = coverageKey!(a);
         coverage.set(key, (coverage.get(key) ?? 0) + 1);
       }
-      if (tracker.hasStepProperties) tracker.checkStep(s, a, t, () => path.slice(), k, hi, lo);
+      if (tracker.hasStepProperties) tracker.checkStep(s, a, t, 0, k, hi, lo);
       path.push(k);
       if (path.length - 1 > maxDepth) maxDepth = path.length - 1;
       const id = store.insert(hi, lo, parentId < 0 ? 0 : parentId, k);
       if (id >= 0) parentId = id;
-      tracker.checkState(t, () => path.slice(), hi, lo);
+      tracker.checkState(t, 0, hi, lo);
       s = t;
       if (tracker.stop) return outcome('stopped');
     }

@@ -28,6 +28,12 @@ export class PropertyTracker<S, A> {
   private deadlockPending: boolean;
   /** set when stopWhen is 'first' and something was violated */
   stop = false;
+  /**
+   * Replay path of a state id, set once per run by the strategy (the visited store's parent walk,
+   * or the current walk in simulation). Paths are built only when something is recorded, and no
+   * closure is allocated per state.
+   */
+  pathOf: (id: number) => number[] = () => [];
 
   readonly properties: readonly Property<S, A>[];
   readonly checkDeadlock: boolean;
@@ -63,46 +69,47 @@ export class PropertyTracker<S, A> {
     );
   }
 
-  checkState(s: S, path: () => number[], fpHi: number, fpLo: number): void {
+  /** State `id` (fingerprint fpHi/fpLo) was reached for the first time. */
+  checkState(s: S, id: number, fpHi: number, fpLo: number): void {
     const inv = this.invariants;
     for (let i = 0; i < inv.length; i++) {
       const p = inv[i]!;
       if (!p.holds(s)) {
-        this.record(p.name, 'always', path(), fpHi, fpLo);
+        this.record(p.name, 'always', this.pathOf(id), fpHi, fpLo);
         this.invariants = inv.filter((q) => q !== p);
-        return this.checkState(s, path, fpHi, fpLo);
+        return this.checkState(s, id, fpHi, fpLo);
       }
     }
     const wit = this.witnesses;
     for (let i = 0; i < wit.length; i++) {
       const p = wit[i]!;
       if (p.holds(s)) {
-        this.discoveries.set(p.name, { name: p.name, kind: 'sometimes', path: path(), fpHi, fpLo });
+        this.discoveries.set(p.name, { name: p.name, kind: 'sometimes', path: this.pathOf(id), fpHi, fpLo });
         this.witnesses = wit.filter((q) => q !== p);
-        return this.checkState(s, path, fpHi, fpLo);
+        return this.checkState(s, id, fpHi, fpLo);
       }
     }
   }
 
-  /** `path` leads to the source state; the counterexample appends `actionIndex`. */
-  checkStep(s: S, a: A, t: S, path: () => number[], actionIndex: number, fpHi: number, fpLo: number): void {
+  /** A transition from state `srcId` by its `actionIndex`-th successor; the counterexample is srcId's path plus that index. */
+  checkStep(s: S, a: A, t: S, srcId: number, actionIndex: number, fpHi: number, fpLo: number): void {
     const st = this.steps;
     for (let i = 0; i < st.length; i++) {
       const p = st[i]!;
       if (!p.holds(s, a, t)) {
-        const full = path();
+        const full = this.pathOf(srcId);
         full.push(actionIndex);
         this.record(p.name, 'alwaysStep', full, fpHi, fpLo);
         this.steps = st.filter((q) => q !== p);
-        return this.checkStep(s, a, t, path, actionIndex, fpHi, fpLo);
+        return this.checkStep(s, a, t, srcId, actionIndex, fpHi, fpLo);
       }
     }
   }
 
-  deadlock(path: () => number[], fpHi: number, fpLo: number): void {
+  deadlock(id: number, fpHi: number, fpLo: number): void {
     if (!this.deadlockPending) return;
     this.deadlockPending = false;
-    this.record(DEADLOCK_PROPERTY, 'deadlock', path(), fpHi, fpLo);
+    this.record(DEADLOCK_PROPERTY, 'deadlock', this.pathOf(id), fpHi, fpLo);
   }
 
   private record(name: string, kind: DiscoveryKind, path: number[], fpHi: number, fpLo: number): void {
