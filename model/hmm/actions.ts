@@ -73,6 +73,7 @@ export const ACTION_KINDS = [
   'do_huge_pmd_wp_page', //         write fault on a read-only PMD we may reuse
   'hugetlb_fault', //               hugetlb_no_page: a fresh huge page
   'hugetlb_wp', //                  write fault on a read-only hugetlb entry we may reuse
+  'do_huge_pmd_device_private', //  CPU fault on a device-private PMD (device THP) → migrate_to_ram
   'do_read_fault', //               MAP_SHARED read fault: the page cache / shmem page
   'do_shared_fault', //             MAP_SHARED write fault
   // dmirror: HMM_DMIRROR_SNAPSHOT (dmirror_range_snapshot), RELEASE, FLAGS

@@ -12,7 +12,7 @@ import {
   F_LOCK, F_DIRTY, DPT_WRITE, DPT_ATOMIC, dptFrame, EV_MIGRATE, EV_EXCLUSIVE, MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE,
   mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, OK, ENOENT, EBUSY, EFAULT, EINVAL, EPERM, VM_FAULT_OOM, ENOMEM, isDevFrame,
   HMM_PFN_PMD, VM_HUGETLB, VM_MIXEDMAP, R_SNAP, R_REQ, gseqOff, ZERO_FRAME, frameOwner, firstDevFrame, F_REF,
-  MIG_EVICT, MIG_COHERENT, EV_CLEAR, R_M_FAULTPAGE, dvFlagsOff, R_REQ as R_REQ_,
+  MIG_EVICT, MIG_COHERENT, EV_CLEAR, R_M_FAULTPAGE, dvFlagsOff, R_REQ as R_REQ_, MPFN_COMPOUND,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
@@ -353,6 +353,7 @@ export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): Int32Array | null {
   if (!lockFree(c, s, devOf(c, u))) return null;
   const n = s.slice();
+  if (c.beh.snapshotSetsSeq === false) return n; // broken variant: the collision goes unnoticed
   n[base(c, u) + R_SNAP] = 2;
   n[base(c, u) + R_SEQOK] = 0;
   return n;
@@ -367,6 +368,25 @@ export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   n[b + R_SNAP] = 0;
   finishRequest(c, n, t, OK);
   emit(act('mmu_interval_notifier_remove', t, s[b + R_A]!), n);
+}
+
+/**
+ * Allocate `k` frames together (all or none: a folio of order log2(k)), each initialised with its
+ * contents version and locked by t; returns them, or [] when not all could be had.
+ */
+function allocFrames(c: Ctx, n: Int32Array, t: number, k: number, alloc: () => number, vers: readonly number[]): number[] {
+  const got: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const f = alloc();
+    if (f === 0) {
+      for (const g of got) putFrame(c, n, g); // back to the free pool
+      return [];
+    }
+    initFrame(c, n, f, vers[j]!, false);
+    n[frOff(c.L, f) + F_LOCK] = t + 1;
+    got.push(f);
+  }
+  return got;
 }
 
 // ---- HMM_DMIRROR_FLAGS ------------------------------------------------------------------------
@@ -484,7 +504,21 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     if ((src & MPFN_MIGRATE) === 0) continue;
     const sp = (src & MPFN_HOLE) !== 0 ? 0 : mpfnFrame(src);
     if (sp !== 0 && isDevFrame(L, sp)) continue; // WARN: page already in device
-    if (failAlloc(c, n, d)) continue; // dpage = NULL, !is_large: goto next (not migrated)
+    const failed = failAlloc(c, n, d);
+    if ((src & MPFN_COMPOUND) !== 0 && i + 1 < cnt) {
+      // is_large: dmirror_devmem_alloc_page(dmirror, true), a compound device page; on failure
+      // "Try falling back to PAGE_SIZE pages" for every subpage
+      const srcs = [src, n[srcOff(L, t, i + 1)]!];
+      const vers = srcs.map((w) => ((w & MPFN_HOLE) !== 0 ? 0 : frameVer(c, n, mpfnFrame(w))));
+      const big = failed ? [] : allocFrames(c, n, t, 2, () => allocDevFrame(c, n, d), vers);
+      for (let j = 0; j < 2; j++) {
+        const dp = big.length === 2 ? big[j]! : allocFrames(c, n, t, 1, () => allocDevFrame(c, n, d), [vers[j]!])[0] ?? 0;
+        if (dp !== 0) n[dstOff(L, t, i + j)] = (dp << 4) | (srcs[j]! & MPFN_WRITE) | (big.length === 2 ? MPFN_COMPOUND : 0);
+      }
+      i++;
+      continue;
+    }
+    if (failed) continue; // dpage = NULL, !is_large: goto next (not migrated)
     const dp = allocDevFrame(c, n, d);
     if (dp === 0) continue;
     initFrame(c, n, dp, sp === 0 ? 0 : frameVer(c, n, sp), false);
@@ -509,6 +543,27 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
     const sp = mpfnFrame(src);
+    if ((src & MPFN_COMPOUND) !== 0 && i + 1 < cnt) {
+      // order > 0: vma_alloc_folio of the same order, or (FAIL_ALLOC / no memory) one
+      // alloc_page_vma per subpage; VM_FAULT_OOM when even those fail
+      const srcs = [src, n[srcOff(L, t, i + 1)]!];
+      const vers = srcs.map((w) => frameVer(c, n, mpfnFrame(w)));
+      const big = failAlloc(c, n, d) ? [] : allocFrames(c, n, t, 2, () => allocSysFrame(c, n), vers);
+      for (let j = 0; j < 2; j++) {
+        const dp = big.length === 2 ? big[j]! : allocFrames(c, n, t, 1, () => allocSysFrame(c, n), [vers[j]!])[0] ?? 0;
+        if (dp === 0) {
+          n[b + R_M_RC] = VM_FAULT_OOM;
+          n[b + R_PC] = PC.M_FINALIZE;
+          emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, VM_FAULT_OOM), n);
+          return;
+        }
+        n[dptOff(L, d, a0 + i + j)] = 0; // xa_erase
+        n[dmaOff(L, d, a0 + i + j)] = 0;
+        n[dstOff(L, t, i + j)] = (dp << 4) | (srcs[j]! & MPFN_WRITE) | (big.length === 2 ? MPFN_COMPOUND : 0);
+      }
+      i++;
+      continue;
+    }
     const dp = failAlloc(c, n, d) ? 0 : allocSysFrame(c, n); // FAIL_ALLOC: dpage = NULL, order 0
     if (dp !== 0) {
       n[dptOff(L, d, a0 + i)] = 0; // xa_erase(&dmirror->pt, addr >> PAGE_SHIFT)

@@ -63,7 +63,7 @@ export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: 
     }
     case PTE_DEVPRIV:
       // device-private page of range->dev_private_owner: report it, never fault
-      if (deviceOfFrame(c, f) === dev) return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0));
+      if (deviceOfFrame(c, f) === dev) return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0) | order(fl));
       return needFault(false, false)!;
     case PTE_SWAP:
     case PTE_DEVEXCL:
@@ -100,7 +100,7 @@ export function hmmSnapshotPage(c: Ctx, s: Int32Array, m: number, a: number, dev
     case PTE_ZERO:
       return (ZERO_FRAME << 2) | HMM_PFN_VALID | order(fl);
     case PTE_DEVPRIV:
-      if (deviceOfFrame(c, f) === dev) return (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0);
+      if (deviceOfFrame(c, f) === dev) return (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0) | order(fl);
       return 0;
     default:
       return 0;

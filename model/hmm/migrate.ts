@@ -191,7 +191,11 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     // the driver fell back to 4 KiB destination pages: migrate_vma_split_unmapped_folio splits the
     // source folio (its PMD migration entry becomes PTE migration entries)
     n[srcOff(L, t, i)] = src & ~MPFN_COMPOUND;
-    if ((src & MPFN_HOLE) !== 0) continue;
+    if ((src & MPFN_HOLE) !== 0) {
+      const o = pgOff(L, mmOf(c, t), s[b + R_M_A]! + i); // the huge zero page is split too
+      n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_HUGE;
+      continue;
+    }
     const sp = mpfnFrame(src);
     for (let m = 0; m < L.mms; m++) {
       for (let a = 0; a < L.pages; a++) {

@@ -759,19 +759,24 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       // do_swap_page (device-private branch): PTL, pte_same, trylock_page; on success take a
       // reference and call pgmap->ops->migrate_to_ram (dmirror_devmem_fault); otherwise
       // migration_entry_wait_on_locked (no step until the page lock is released).
-      if (s[frOff(L, f) + F_LOCK] !== 0) return;
+      // A device-private PMD (device THP): do_huge_pmd_device_private does the same with the
+      // head page, and dmirror_devmem_fault migrates the whole folio (ALIGN_DOWN to its size).
+      const huge = (fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
+      const ha = huge ? a & ~1 : a;
+      const hf = huge ? s[pgOff(L, m, ha) + PG_VAL]! : f;
+      if (s[frOff(L, hf) + F_LOCK] !== 0) return;
       const n = s.slice();
-      n[frOff(L, f) + F_LOCK] = t + 1;
-      getFrame(c, n, f);
-      n[b + R_H_T] = f;
-      const d = deviceOfFrame(c, f);
+      n[frOff(L, hf) + F_LOCK] = t + 1;
+      getFrame(c, n, hf);
+      n[b + R_H_T] = hf;
+      const d = deviceOfFrame(c, hf);
       n[b + R_M_KIND] = MIG_FAULT;
-      n[b + R_M_A] = a;
-      n[b + R_M_N] = 1;
+      n[b + R_M_A] = ha;
+      n[b + R_M_N] = huge ? 2 : 1;
       n[b + R_M_DEV] = d;
-      n[b + R_M_FAULTPAGE] = f;
-      beginInv(c, n, t, m, EV_MIGRATE, a, 1, d + 1, PC.M_COLLECT, PC.M_UNMAP);
-      emit(act('do_swap_page', t, a, 1), n);
+      n[b + R_M_FAULTPAGE] = hf;
+      beginInv(c, n, t, m, EV_MIGRATE, ha, huge ? 2 : 1, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+      emit(act(huge ? 'do_huge_pmd_device_private' : 'do_swap_page', t, a, 1), n);
       return;
     }
     case PTE_DEVEXCL: {

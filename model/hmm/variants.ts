@@ -23,6 +23,11 @@ export interface DriverBehaviour {
   readonly dmaUnmapInInvalidate: boolean;
   /** core-mm bug: hmm_range_fault reports a protnone PTE (PROT_NONE VMA / NUMA hint) as valid */
   readonly hmmReportsProtnone: boolean;
+  /**
+   * HMM_DMIRROR_SNAPSHOT's temporary notifier callback (dmirror_snapshot_invalidate) calls
+   * mmu_interval_set_seq (default true; false = a broken snapshot that can report stale permissions)
+   */
+  readonly snapshotSetsSeq?: boolean;
 }
 
 export const DRIVER_VARIANTS = {

@@ -10,7 +10,8 @@
  *  - `<test>-rc`: the return codes and cpages only;
  *  - `<test>-data`: only the data assertions (what was read equals what was written);
  *  - `snapshot-fresh` (snapshot configs): what dmirror_mkentry reports still holds when it runs —
- *    violated if dmirror_snapshot_invalidate did not mmu_interval_set_seq (checked by hand).
+ *    violated by a driver record defined below whose dmirror_snapshot_invalidate does not
+ *    mmu_interval_set_seq (`snapshot-vs-numa-no-set-seq`).
  *
  * Where an `-outcome` property is expected `violated`, the counterexample is an interleaving the
  * sequential selftest never produces (see the config's description); the data properties hold
@@ -18,13 +19,14 @@
  */
 import { always, alwaysStep, defineSpec, type ExpectedVerdict, type Property, type SpecConfig } from '../../checker/index.ts';
 import {
-  makeCtx, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
+  makeCtx, DRIVER_VARIANTS, driverName, type DriverBehaviour, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
   PTE_ZERO, PTE_DEVPRIV, PF_W, PF_PROTNONE, HMM_PFN_PMD, ZERO_FRAME,
 } from '../../model/hmm/index.ts';
 import { createPrefixedModel, requestResult, allDone, type PrefixStep } from '../../model/hmm/selftest/index.ts';
 import { hmmView } from '../hmm/presentation.ts';
 
-type Scenario = 'anon_teardown' | 'migrate_fault' | 'double_map' | 'exclusive_cow' | 'compound' | 'snapshot';
+type Scenario = 'anon_teardown' | 'migrate_fault' | 'double_map' | 'exclusive_cow' | 'compound' | 'snapshot'
+  | 'migrate_partial_unmap_fault';
 
 export interface ConformanceParams {
   readonly scenario: Scenario;
@@ -76,6 +78,15 @@ function assertions(c: Ctx, s: HmmState, sc: Scenario): [boolean, boolean, boole
       const data = all(0x02 | 0x04) || all(0x01 | 0x04);
       return [sn.rc === 0 && sn.cpages === 2 && data, sn.rc === 0 && sn.cpages === 2, data];
     }
+    case 'migrate_partial_unmap_fault': {
+      // device THP: MIGRATE_TO_DEV of a PMD (dev, actor 1) racing munmap of its second half and a
+      // CPU read of the first half (cpu0, actor 0): the read sees the data, whatever the order
+      const mig = r(1, 0);
+      const rd = r(0, 1);
+      const data = rd.rc === 0 && rd.data[0] === 1 && mig.data.every((x) => x === -1 || x === 1);
+      const rc = mig.rc === 0 && mig.cpages === 2;
+      return [rc && data, rc, data];
+    }
     case 'snapshot': {
       // SNAPSHOT (dev, actor 0) of 2 pages under NUMA hinting: it succeeds (the retries are
       // bounded by the NUMA budget)
@@ -123,7 +134,7 @@ function snapshotFresh(c: Ctx, s: HmmState, a: HmmAction): boolean {
 
 function properties(p: ConformanceParams): readonly Property<HmmState, HmmAction>[] {
   const c = makeCtx(p.model);
-  const name = p.scenario.replace('_', '-');
+  const name = p.scenario.replaceAll('_', '-');
   const extra = p.scenario === 'snapshot' || p.scenario === 'compound'
     ? [alwaysStep<HmmState, HmmAction>('snapshot-fresh', (s, a) => snapshotFresh(c, s, a),
       'the permissions a snapshot reports still hold when dmirror_mkentry writes them')]
@@ -139,17 +150,20 @@ function properties(p: ConformanceParams): readonly Property<HmmState, HmmAction
   ];
 }
 
+/** A driver variant defined in this spec (HmmConfig.driver takes a full DriverBehaviour record). */
+const snapshotNoSetSeq: DriverBehaviour = { ...DRIVER_VARIANTS.dmirror, name: 'dmirror-snapshot-no-set-seq', snapshotSetsSeq: false };
+
 function cfg(
   scenario: Scenario, model: HmmConfig, prefix: readonly PrefixStep[], outcome: ExpectedVerdict, rc: ExpectedVerdict,
-  description: string,
+  description: string, fresh: ExpectedVerdict = 'holds',
 ): SpecConfig<ConformanceParams> {
-  const name = scenario.replace('_', '-');
+  const name = scenario.replaceAll('_', '-');
   return {
     params: { scenario, model, prefix },
     check: { strategy: 'bfs' },
     expect: {
       [`${name}-outcome`]: outcome, [`${name}-rc`]: rc, [`${name}-data`]: 'holds', 'deadlock-free': 'holds',
-      ...(scenario === 'snapshot' || scenario === 'compound' ? { 'snapshot-fresh': 'holds' } : {}),
+      ...(scenario === 'snapshot' || scenario === 'compound' ? { 'snapshot-fresh': fresh } : {}),
     },
     description,
   };
@@ -220,13 +234,24 @@ export const spec = defineSpec<ConformanceParams, HmmState, HmmAction>({
       driver: 'dmirror', pages: 2, frames: 2, initial: ['rw', 'rw'], features: { numa: true }, budgets: { numa: 2, retries: 2 },
       dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }],
     }, [], 'holds', 'holds', 'HMM_DMIRROR_SNAPSHOT racing NUMA hinting (change_prot_numa takes mmap_lock for read only): the temporary notifier makes a snapshot that saw a protnone change retry'),
+    'partial-unmap-thp': cfg('migrate_partial_unmap_fault', {
+      driver: 'dmirror', pages: 2, frames: 4, devFrames: 2, mapping: 'thp', initial: ['rw', 'rw'],
+      features: { deviceThp: true },
+      cpu: [{ ops: [{ op: 'munmap', page: 1 }, { op: 'read', page: 0 }] }],
+      dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }],
+    }, [], 'violated', 'violated',
+    '#33 concurrent with device THP: munmap of half the PMD (split) races its migration; MIGRATE_TO_DEV fails when the munmap comes first (-EINVAL) or between finalize and read-back (-ENOENT), the data is never lost'),
+    'snapshot-vs-numa-no-set-seq': cfg('snapshot', {
+      driver: snapshotNoSetSeq, pages: 2, frames: 2, initial: ['rw', 'rw'], features: { numa: true }, budgets: { numa: 2, retries: 2 },
+      dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }],
+    }, [], 'holds', 'holds', 'a driver record defined here: dmirror whose snapshot callback does not mmu_interval_set_seq — snapshot-fresh is violated', 'violated'),
     'exclusive-cow': cfg('exclusive_cow', exclusiveCow(), [{ actor: 2, requests: 1 }], 'holds', 'holds',
       '#26: parent and child increment concurrently after fork of an exclusive (atomic) page'),
     'exclusive-cow-numa': cfg('exclusive_cow', exclusiveCow({ numa: true }), [{ actor: 2, requests: 1 }], 'holds', 'holds',
       '#26 + NUMA hinting on the parent'),
   },
   createModel(params, name) {
-    return createPrefixedModel(params.model, params.prefix, `hmm-selftests/${name}`);
+    return createPrefixedModel(params.model, params.prefix, `hmm-selftests/${name}@${driverName(params.model.driver)}`);
   },
   properties,
   view: (params) => hmmView(params.model),

@@ -18,7 +18,7 @@ describe('hmm-tests.c: fork and a child mirror', () => {
     for (const migrate of [false, true]) {
       for (const thp of [false, true]) {
         const N = thp ? 2 : 4; // use_thp: one PMD; otherwise the (scaled) HMM_BUFFER_SIZE
-        const p = new Session({ ...v.session, pages: N, devices: 2, deviceMm: [0, 1], mapping: thp ? 'thp' : 'anon', features: { fork: true } });
+        const p = new Session({ ...v.session, pages: N, devices: 2, deviceMm: [0, 1], mapping: thp ? 'thp' : 'anon', features: { fork: true, deviceThp: true } });
         p.write(0, N); // ptr[i] = i
         if (migrate) expect(p.dev(0).migrateToDev(0, N)).toMatchObject({ rc: 0, cpages: N });
         expect(p.fork()).toBe(0);

@@ -221,3 +221,47 @@ describe('device-coherent memory (deviceMemory: coherent)', () => {
     expect(p.read(0, 2).data).toEqual([1, 1]);
   });
 });
+
+describe('device THP (features.deviceThp, MIGRATE_VMA_SELECT_COMPOUND)', () => {
+  const flags = (p: Session, a: number) => p.state[pgOff(p.model.ctx.L, 0, a) + PG_FLAGS]!;
+  const kind = (p: Session, a: number) => p.state[pgOff(p.model.ctx.L, 0, a) + PG_KIND]!;
+
+  it('a whole THP becomes a device-private PMD and comes back as a THP (do_huge_pmd_device_private)', () => {
+    const p = new Session({ pages: 2, mapping: 'thp', features: { deviceThp: true } });
+    p.write(0, 2);
+    expect(p.dev(0).migrateToDev(0, 2)).toMatchObject({ rc: 0, cpages: 2 });
+    for (const a of [0, 1]) {
+      expect(kind(p, a)).toBe(PTE_DEVPRIV);
+      expect(flags(p, a) & PF_HUGE).toBe(PF_HUGE);
+    }
+    expect(p.read(1).data).toEqual([1]);
+    expect(p.trace.map((x) => x.kind)).toContain('do_huge_pmd_device_private');
+    for (const a of [0, 1]) {
+      expect(kind(p, a)).toBe(PTE_PRESENT);
+      expect(flags(p, a) & PF_HUGE).toBe(PF_HUGE);
+    }
+  });
+
+  it('FAIL_ALLOC: the compound allocation fails, 4 KiB device pages are used and the THP is split', () => {
+    const p = new Session({ pages: 2, mapping: 'thp', features: { deviceThp: true } });
+    p.write(0, 2);
+    p.dev(0).flags(1);
+    expect(p.dev(0).migrateToDev(0, 2)).toMatchObject({ rc: 0, cpages: 2 });
+    for (const a of [0, 1]) {
+      expect(kind(p, a)).toBe(PTE_DEVPRIV);
+      expect(flags(p, a) & PF_HUGE).toBe(0);
+    }
+  });
+
+  it('a partial migration splits the THP; without deviceThp every migration does', () => {
+    const p = new Session({ pages: 2, mapping: 'thp', features: { deviceThp: true } });
+    p.write(0, 2);
+    p.dev(0).migrateToDev(1, 1);
+    expect(flags(p, 0) & PF_HUGE).toBe(0);
+    expect(kind(p, 1)).toBe(PTE_DEVPRIV);
+    const q = new Session({ pages: 2, mapping: 'thp' });
+    q.write(0, 2);
+    q.dev(0).migrateToDev(0, 2);
+    expect(flags(q, 0) & PF_HUGE).toBe(0);
+  });
+});
