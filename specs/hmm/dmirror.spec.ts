@@ -3,7 +3,7 @@
  * expected here is a finding, argued from the kernel source in model/hmm/FINDINGS.md.
  */
 import { defineSpec } from '../../checker/index.ts';
-import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
+import { createHmmModel, driverName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
@@ -29,7 +29,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'bench-mixed': hmmConfig('benchMixed', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
   },
   createModel(params, name) {
-    return createHmmModel(params.model, `hmm-dmirror/${name}@${params.model.driver}`);
+    return createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`);
   },
   properties: (params) => hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),

@@ -8,7 +8,8 @@ import {
   type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, EVENT_NAMES, PC, R_PC, R_SEQOK,
   pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
   F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
-  DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner,
+  DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED, VM_HUGETLB, VM_HUGEPAGE,
+  VM_MIXEDMAP, VM_EXISTS, VM_READ, R_SNAP,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
@@ -41,12 +42,25 @@ function errno(rc: number): string {
 function pteText(s: HmmState, o: number): string {
   const k = s[o + PG_KIND]!;
   const fl = s[o + PG_FLAGS]!;
-  const flags = `${(fl & PF_W) !== 0 ? 'w' : ''}${(fl & PF_D) !== 0 ? 'd' : ''}${(fl & PF_PROTNONE) !== 0 ? 'protnone' : ''}`;
+  const flags = `${(fl & PF_W) !== 0 ? 'w' : ''}${(fl & PF_D) !== 0 ? 'd' : ''}${(fl & PF_PROTNONE) !== 0 ? ' protnone' : ''}${(fl & PF_HUGE) !== 0 ? ' huge' : ''}`.trim();
   const name = PTE_KIND_NAMES[k] ?? `kind${k}`;
   if (k === 0) return 'none';
   if (k === 3) return `swap{v${s[o + PG_VAL]}}`;
   return `${name}{f${s[o + PG_VAL]}${flags ? ` ${flags}` : ''}}`;
 }
+
+function vmaText(vma: number): string {
+  if ((vma & VM_EXISTS) === 0) return 'hole';
+  const kind = [
+    (vma & VM_SHARED) !== 0 ? 'shared' : '',
+    (vma & VM_HUGETLB) !== 0 ? 'hugetlb' : '',
+    (vma & VM_HUGEPAGE) !== 0 ? 'thp' : '',
+    (vma & VM_MIXEDMAP) !== 0 ? 'mixedmap' : '',
+  ].filter((x) => x !== '');
+  return `${(vma & VM_READ) !== 0 ? 'r' : '-'}${(vma & VM_WRITE) !== 0 ? 'w' : '-'}${kind.length > 0 ? ` ${kind.join(' ')}` : ''}`;
+}
+
+const SNAP_STATE = ['none', 'inserted', 'inserted, sseq == invalidate_seq'] as const;
 
 export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   // Every state binds the same variables (ITF requires it, and "what changed" columns compare
@@ -55,6 +69,11 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   const v: Record<string, ItfValue> = {};
   v['gseq'] = s[L.gGseqOdd] === 1 ? 'odd' : 'even';
   v['active'] = String(s[L.gActive]);
+  // the fork child's own notifier state, when a device mirrors the child (deviceMm)
+  if (L.gSeq1 >= 0) {
+    v['child.gseq'] = s[L.gSeq1] === 1 ? 'odd' : 'even';
+    v['child.active'] = String(s[L.gSeq1 + 1]);
+  }
   for (let m = 0; m < L.mms; m++) {
     const pre = m === 0 ? 'mm' : 'child';
     const exists = s[mmOff(L, m) + MM_EXISTS] === 1;
@@ -62,7 +81,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
       const vma = s[o + PG_VMA]!;
-      v[`${pre}.vma[${a}]`] = !exists ? 'no mm' : vma === 0 ? 'hole' : `${(vma & 1) !== 0 ? 'r' : '-'}${(vma & 2) !== 0 ? 'w' : '-'}`;
+      v[`${pre}.vma[${a}]`] = !exists ? 'no mm' : vmaText(vma);
       v[`${pre}.pte[${a}]`] = exists ? pteText(s, o) : 'no mm';
       v[`${pre}.lastWrite[${a}]`] = String(s[o + PG_LASTW]);
     }
@@ -85,7 +104,11 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   }
   L.actors.forEach((a, t) => {
     v[`${actorName(c, t)}.pc`] = PC_NAMES[s[a.base + R_PC]!] ?? String(s[a.base + R_PC]);
-    if (a.kind === 'dev') v[`${actorName(c, t)}.seqValid`] = s[a.base + R_SEQOK] === 1;
+    if (a.kind === 'dev') {
+      v[`${actorName(c, t)}.seqValid`] = s[a.base + R_SEQOK] === 1;
+      // dmirror_snapshot's temporary interval notifier
+      v[`${actorName(c, t)}.snapshotNotifier`] = SNAP_STATE[s[a.base + R_SNAP]!] ?? String(s[a.base + R_SNAP]);
+    }
   });
   return v;
 }

@@ -4,7 +4,7 @@
  * every scenario; each broken variant violates the property named after the rule it breaks.
  */
 import { defineSpec } from '../../checker/index.ts';
-import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
+import { createHmmModel, driverName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
@@ -36,7 +36,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'bench-mixed': hmmConfig('benchMixed', 'reference', ['wWrite'], [], { benchOnly: true, description: 'two pages, two device threads, reclaim, DMA' }),
   },
   createModel(params, name) {
-    return createHmmModel(params.model, `hmm-reference/${name}@${params.model.driver}`);
+    return createHmmModel(params.model, `hmm-reference/${name}@${driverName(params.model.driver)}`);
   },
   properties: (params) => hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),
