@@ -19,7 +19,7 @@ import {
   getFrame, putFrame, flushTlb,
 } from './ctx.ts';
 import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
-import { hmmWalkPage, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
+import { hmmWalkPage, walkOut, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
 import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte, hugeSpan, splitHuge } from './mm.ts';
 
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
@@ -161,11 +161,12 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     return;
   }
   const w = s[b + R_WRITE] === 1;
-  const res = hmmWalkPage(c, s, mmOf(c, t), a, w, d);
-  switch (res.kind) {
+  const kind = hmmWalkPage(c, s, mmOf(c, t), a, w, d);
+  const value = walkOut.value;
+  switch (kind) {
     case WALK_PFN: {
       const n = s.slice();
-      n[pfnOff(L, t, a)] = res.value;
+      n[pfnOff(L, t, a)] = value;
       if (a + 1 < end) n[b + R_I] = a + 1;
       else {
         mmapReadUnlock(c, n, t, mmOf(c, t));
@@ -177,7 +178,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     }
     case WALK_FAULT: {
       const n = s.slice();
-      beginHmf(c, n, t, a, res.value === 1, PC.D_WALK_FAULTED);
+      beginHmf(c, n, t, a, value === 1, PC.D_WALK_FAULTED);
       emit(act('hmm_range_fault', t, a, 1), n);
       return;
     }
@@ -186,8 +187,8 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     default: {
       const n = s.slice();
       mmapReadUnlock(c, n, t, mmOf(c, t));
-      finishRequest(c, n, t, res.value);
-      emit(act('hmm_range_fault', t, a, res.value), n);
+      finishRequest(c, n, t, value);
+      emit(act('hmm_range_fault', t, a, value), n);
     }
   }
 }

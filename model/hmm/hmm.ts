@@ -19,59 +19,69 @@ export const WALK_FAULT = 1; // hmm_vma_fault → handle_mm_fault, then -EBUSY (
 export const WALK_WAIT = 2; //  migration entry: migration_entry_wait, then -EBUSY
 export const WALK_ERR = 3; //   -EFAULT / -EPERM
 
-export interface WalkResult {
-  readonly kind: number;
-  readonly value: number; // pfn word, errno, or write-fault flag
+/**
+ * What hmmWalkPage found besides its kind: the pfn word (WALK_PFN), the errno (WALK_ERR), or 1
+ * for a write fault (WALK_FAULT). Read right after the call: one shared record instead of an
+ * object per page walked, since this runs on every hmm_range_fault step of the search.
+ */
+export const walkOut = { value: 0 };
+
+/** hmm_pte_need_fault + hmm_vma_fault's VM_WRITE check: the walk kind, or -1 when no fault is needed. */
+function needFault(cpuValid: boolean, cpuWrite: boolean, write: boolean, vma: number): number {
+  if (cpuValid && (!write || cpuWrite)) return -1;
+  // hmm_vma_fault: write fault on a VMA without VM_WRITE → -EPERM
+  if (write && (vma & VM_WRITE) === 0) {
+    walkOut.value = EPERM;
+    return WALK_ERR;
+  }
+  walkOut.value = write ? 1 : 0;
+  return WALK_FAULT;
 }
 
-const r = (kind: number, value: number): WalkResult => ({ kind, value });
+function found(kind: number, value: number): number {
+  walkOut.value = value;
+  return kind;
+}
 
-export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: boolean, dev: number): WalkResult {
+/** One page of the walk: returns WALK_PFN / WALK_FAULT / WALK_WAIT / WALK_ERR, details in walkOut. */
+export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: boolean, dev: number): number {
   const L = c.L;
   const o = pgOff(L, m, a);
   const vma = s[o + PG_VMA]!;
   const buggy = c.beh.hmmReportsProtnone;
   // hmm_vma_walk_hole (no VMA) / hmm_vma_walk_test (!VM_READ): fault requested → -EFAULT
-  if ((vma & VM_EXISTS) === 0) return r(WALK_ERR, EFAULT);
-  if ((vma & VM_READ) === 0 && !buggy) return r(WALK_ERR, EFAULT);
+  if ((vma & VM_EXISTS) === 0) return found(WALK_ERR, EFAULT);
+  if ((vma & VM_READ) === 0 && !buggy) return found(WALK_ERR, EFAULT);
   const kind = s[o + PG_KIND]!;
   const f = s[o + PG_VAL]!;
   const fl = s[o + PG_FLAGS]!;
-  const needFault = (cpuValid: boolean, cpuWrite: boolean): WalkResult | null => {
-    if (!cpuValid || (write && !cpuWrite)) {
-      // hmm_vma_fault: write fault on a VMA without VM_WRITE → -EPERM
-      if (write && (vma & VM_WRITE) === 0) return r(WALK_ERR, EPERM);
-      return r(WALK_FAULT, write ? 1 : 0);
-    }
-    return null;
-  };
   switch (kind) {
     case PTE_NONE:
-      return needFault(false, false)!;
+      return needFault(false, false, write, vma);
     case PTE_PRESENT: {
       // pte_protnone ⇒ cpu_flags = 0 (the broken variant reports it as valid, read-only)
       const protnone = (fl & PF_PROTNONE) !== 0;
       const w = (fl & PF_W) !== 0 && !protnone;
-      const nf = needFault(!protnone || buggy, w);
-      if (nf !== null) return nf;
-      return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | (w ? HMM_PFN_WRITE : 0) | order(fl));
+      const nf = needFault(!protnone || buggy, w, write, vma);
+      if (nf >= 0) return nf;
+      return found(WALK_PFN, (f << 2) | HMM_PFN_VALID | (w ? HMM_PFN_WRITE : 0) | order(fl));
     }
     case PTE_ZERO: {
-      const nf = needFault(true, false);
-      if (nf !== null) return nf;
-      return r(WALK_PFN, (ZERO_FRAME << 2) | HMM_PFN_VALID | order(fl));
+      const nf = needFault(true, false, write, vma);
+      if (nf >= 0) return nf;
+      return found(WALK_PFN, (ZERO_FRAME << 2) | HMM_PFN_VALID | order(fl));
     }
     case PTE_DEVPRIV:
       // device-private page of range->dev_private_owner: report it, never fault
-      if (deviceOfFrame(c, f) === dev) return r(WALK_PFN, (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0) | order(fl));
-      return needFault(false, false)!;
+      if (deviceOfFrame(c, f) === dev) return found(WALK_PFN, (f << 2) | HMM_PFN_VALID | ((fl & PF_W) !== 0 ? HMM_PFN_WRITE : 0) | order(fl));
+      return needFault(false, false, write, vma);
     case PTE_SWAP:
     case PTE_DEVEXCL:
-      return needFault(false, false)!;
+      return needFault(false, false, write, vma);
     case PTE_MIGRATION:
-      return r(WALK_WAIT, 0);
+      return found(WALK_WAIT, 0);
     default:
-      return r(WALK_ERR, EFAULT);
+      return found(WALK_ERR, EFAULT);
   }
 }
 
