@@ -82,6 +82,36 @@ describe('fingerprint', () => {
       }),
     );
   });
+  it('each 32-bit lane collides like a uniform hash on state-like inputs (what the collision estimate assumes)', () => {
+    // 2^19 structured vectors (small integers, packed bytes, one non-zero word): the birthday
+    // expectation per lane is n(n-1)/2/2^32 = 32 collisions (σ ≈ 5.7). A lane far below is
+    // structured (e.g. injective on small domains), far above is weak; both break the estimate.
+    const cases: [number, (i: number, o: Int32Array) => void][] = [
+      [2, (i, o) => { o[0] = i & 1023; o[1] = i >> 10; }],
+      [4, (i, o) => { o[0] = (i & 31) | (((i >> 5) & 31) << 8); o[1] = ((i >> 10) & 31) << 16; o[2] = 0; o[3] = (i >> 15) << 24; }],
+      [16, (i, o) => { o.fill(0); o[i & 15] = (i >> 4) + 1; }],
+    ];
+    const n = 1 << 19;
+    for (const [width, gen] of cases) {
+      const w = new Int32Array(width);
+      const his = new Set<number>();
+      const los = new Set<number>();
+      const both = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        gen(i, w);
+        fingerprint(w, 0, width);
+        his.add(fpOut.hi);
+        los.add(fpOut.lo);
+        both.add(`${fpOut.hi}:${fpOut.lo}`);
+      }
+      expect(n - both.size).toBe(0);
+      for (const lane of [his, los]) {
+        expect(n - lane.size).toBeGreaterThan(12);
+        expect(n - lane.size).toBeLessThan(80);
+      }
+    }
+  });
+
   it('separates vectors that differ in one word or only in length', () => {
     const seen = new Set<string>();
     for (let len = 0; len < 4; len++) {
