@@ -28,6 +28,8 @@ export interface CliOptions {
   readonly noDeadlock: boolean;
   /** report states without successors as violations even where the spec only counts them (DVE runs) */
   readonly deadlock: boolean;
+  /** replay: an action-index path ("0/3/1") to follow in a spec file instead of an ITF trace */
+  readonly path?: string;
   /** counterexample directory (default ./counterexamples) */
   readonly out: string;
   readonly reportDir: string;
@@ -42,6 +44,8 @@ export const USAGE = `Usage:
   hmm-check check [FILE…] [options]     run every spec under specs/ (or the given files); one table
   hmm-check FILE.ts | FILE.dve [options] run one spec file or DVE model
   hmm-check replay FILE.itf.json         re-execute a saved counterexample; exit 0 if it still fails
+  hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]
+                                         follow a printed replay token and show the trace
   hmm-check report [options]             run the specs and write reports/report.html and report.md
 
 Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
@@ -90,6 +94,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         seed: { type: 'string' },
         'no-deadlock': { type: 'boolean' },
         deadlock: { type: 'boolean' },
+        path: { type: 'string' },
         out: { type: 'string' },
         'report-dir': { type: 'string' },
         'no-typecheck': { type: 'boolean' },
@@ -122,6 +127,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     command = 'run';
     files = pos;
   }
+  if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*$/.test(v.path)) {
+    throw new UsageError(`--path expects an action-index path like 0/3/1, got "${v.path}"`, 'copy the path from the counterexample header ({ spec, config, property, path })');
+  }
   if (command === 'replay' && files.length !== 1) {
     throw new UsageError(`replay takes exactly one trace file, got ${files.length}`, 'write `npx hmm-check replay counterexamples/<spec>/<config>/<property>.itf.json`');
   }
@@ -152,6 +160,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(seed === undefined ? {} : { seed }),
     noDeadlock: v['no-deadlock'] ?? false,
     deadlock: v.deadlock ?? false,
+    ...(v.path === undefined ? {} : { path: v.path }),
     out: v.out ?? 'counterexamples',
     reportDir: v['report-dir'] ?? 'reports',
     typecheck: !(v['no-typecheck'] ?? false),

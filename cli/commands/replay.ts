@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ReplayMismatchError, SpecLoadError } from '../../checker/errors.ts';
 import { ACTION_TAKEN, completeVars, ItfFormatError, type ItfTraceMeta, parseItf, stateVars } from '../../checker/report/itf.ts';
-import { resolveView } from '../../checker/report/present.ts';
+import { presentTrace, resolveView } from '../../checker/report/present.ts';
+import { toText } from '../../checker/report/text.ts';
+import type { ReplayPath } from '../../checker/trace.ts';
 import { viewFor } from '../../checker/spec.ts';
 import { diffVars, formatChange } from '../../checker/report/values.ts';
 import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
@@ -37,6 +39,7 @@ export interface ReplayOutcome extends Outcome {
 export type ReplayOptions = Pick<CliOptions, 'specs' | 'configs' | 'properties' | 'typecheck'>;
 
 export async function replayCommand(opts: CliOptions): Promise<number> {
+  if (opts.path !== undefined) return replayToken(opts.files[0]!, opts.path, opts);
   const o = await replayTrace(opts.files[0]!, opts);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
@@ -150,4 +153,71 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   }
 
   return { ...outcome, file: shown, spec: loaded.spec.id, config: configName, property, replay: path };
+}
+
+/**
+ * `hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]`: follow a replay token
+ * (as printed with every counterexample) through the spec's model and print the trace. Exit 0
+ * when the path demonstrates the named property (or, with none named, any property), 1 when it
+ * demonstrates none or cannot be followed (the message says at which step), 2 for bad input.
+ */
+async function replayToken(fileArg: string, path: string, opts: CliOptions): Promise<number> {
+  const specFile = resolve(fileArg);
+  if (opts.typecheck && /\.m?ts$/.test(specFile)) assertTypechecks([specFile]);
+  const all = await loadSpecFile(specFile);
+  const loaded = (opts.specs[0] === undefined ? undefined : all.find((l) => l.spec.id === opts.specs[0])) ?? all[0]!;
+  const configs = Object.keys(loaded.spec.configs);
+  const configName = opts.configs[0] ?? (configs.length === 1 ? configs[0]! : undefined);
+  if (configName === undefined || loaded.spec.configs[configName] === undefined) {
+    throw new SpecLoadError(
+      configName === undefined
+        ? `spec "${loaded.spec.id}" (${display(specFile)}) has ${configs.length} configs; a replay path belongs to one of them`
+        : `spec "${loaded.spec.id}" (${display(specFile)}) has no config "${configName}"`,
+      `pass --config with one of: ${configs.join(', ')}`,
+    );
+  }
+  const cfg = loaded.spec.configs[configName]!;
+  const props = propertiesOf(loaded, configName);
+  const wanted = opts.properties[0];
+  if (wanted !== undefined && wanted !== DEADLOCK_PROPERTY && !props.some((p) => p.name === wanted)) {
+    throw new SpecLoadError(`config "${configName}" of spec "${loaded.spec.id}" has no property "${wanted}"`, `use one of: ${props.map((p) => p.name).join(', ')}`);
+  }
+  let model;
+  try {
+    model = loaded.spec.createModel(cfg.params, configName);
+  } catch (e) {
+    throw userCodeError(loaded, `createModel(params) of config "${configName}"`, e);
+  }
+  let result: ReplayResult<unknown, unknown>;
+  try {
+    result = replay(model, path, props);
+  } catch (e) {
+    if (!(e instanceof ReplayMismatchError)) throw e;
+    const doc = { ok: false, spec: loaded.spec.id, config: configName, path, message: e.message };
+    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${e.message}\n`);
+    return EXIT_MISMATCH;
+  }
+  const shown = wanted ?? result.demonstrated[0];
+  const ok = shown !== undefined && result.demonstrated.includes(shown);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ ok, spec: loaded.spec.id, config: configName, path, steps: result.steps.length - 1, demonstrated: result.demonstrated }, null, 2)}\n`);
+    return ok ? EXIT_OK : EXIT_MISMATCH;
+  }
+  const prop = props.find((p) => p.name === shown);
+  const kind = shown === DEADLOCK_PROPERTY ? 'deadlock' : (prop?.kind ?? 'always');
+  const trace = {
+    modelId: model.id,
+    property: shown ?? '(no property)',
+    classification: kind === 'sometimes' ? ('example' as const) : ('counterexample' as const),
+    steps: result.steps,
+    replay: result.replay as ReplayPath,
+  };
+  const view = resolveView(viewFor(loaded.spec, cfg.params));
+  process.stdout.write(`${toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName })}\n`);
+  process.stdout.write(
+    ok
+      ? `✓ the path demonstrates ${result.demonstrated.join(', ')}\n`
+      : `✗ the path reaches its last state but demonstrates ${wanted === undefined ? 'no property' : `not "${wanted}"`}${result.demonstrated.length > 0 ? ` (it does show ${result.demonstrated.join(', ')})` : ''}\n`,
+  );
+  return ok ? EXIT_OK : EXIT_MISMATCH;
 }
