@@ -57,7 +57,10 @@ export function dveView(c: CompiledDve): TraceView<DveState, DveAction> {
 
 export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState, DveAction> {
   const compiled = compile(file);
-  const id = basename(file).replace(/\.dve$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  // The id becomes a directory under --out: it must start with a letter or digit, or `...dve` would
+  // give `..` and write the counterexamples outside it.
+  const stem = basename(file).replace(/\.dve$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  const id = /^[A-Za-z0-9]/.test(stem) ? stem : `_${stem}`;
   return {
     id,
     title: `DVE model ${basename(file)}`,

@@ -39,25 +39,27 @@ export function createRunner(inProcess: boolean): Runner {
     Atomics.store(flag, 0, 1);
     process.stderr.write('\nhmm-check: interrupted; finishing the current check and reporting what it explored (Ctrl-C again to exit now)\n');
   };
-  process.on('SIGINT', onSigint);
-  const detach = (): void => {
-    process.off('SIGINT', onSigint);
-  };
-
   if (inProcess) {
-    const signal = { get aborted() { return Atomics.load(flag, 0) !== 0; } };
+    // check() is synchronous on this thread, so a SIGINT handler could only run once the check is
+    // over: Ctrl-C would be swallowed. Leave it to Node's default, which ends the process at once
+    // (files are written atomically, so none is left half-written).
     return {
-      get interrupted() { return interrupted; },
+      interrupted: false,
       async run(job, onEvent) {
         try {
-          return await runJob(job, { signal, reporter: { onEvent } });
+          return await runJob(job, { reporter: { onEvent } });
         } catch (e) {
           throw new JobError(serializeError(e, display(job.source.file)));
         }
       },
-      async close() { detach(); },
+      async close() {},
     };
   }
+
+  process.on('SIGINT', onSigint);
+  const detach = (): void => {
+    process.off('SIGINT', onSigint);
+  };
 
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { abort }, stderr: false, stdout: false });
   let nextId = 0;

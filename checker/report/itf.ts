@@ -82,7 +82,8 @@ export function unionVars(states: readonly Readonly<Record<string, ItfValue>>[])
 
 /** `vars` restricted and completed to exactly `names` (missing ones as ABSENT), in that order. */
 export function completeVars(v: Readonly<Record<string, ItfValue>>, names: readonly string[]): Record<string, ItfValue> {
-  const out: Record<string, ItfValue> = {};
+  // No prototype: a variable named __proto__ (legal in DVE) must stay an own key, not set the prototype.
+  const out = Object.create(null) as Record<string, ItfValue>;
   for (const k of names) out[k] = v[k] ?? ABSENT;
   return out;
 }
@@ -174,7 +175,7 @@ export function parseItf(text: string, file: string): ItfTrace {
 
 /** The value of variable `v` in an ITF state (excluding `#meta`). */
 export function stateVars(s: ItfState, vars: readonly string[]): Record<string, ItfValue> {
-  const out: Record<string, ItfValue> = {};
+  const out = Object.create(null) as Record<string, ItfValue>; // see completeVars
   for (const v of vars) if (v !== ACTION_TAKEN) out[v] = s[v] as ItfValue;
   return out;
 }

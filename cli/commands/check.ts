@@ -51,7 +51,9 @@ export async function collect(opts: CliOptions, coverage: boolean): Promise<Coll
       } catch (e) {
         progress.clear();
         if (e instanceof JobError) {
-          return { results, total: jobs.length, interrupted: false, error: formatError(e.error, opts.debug), errorJson: e.error };
+          // the stack only with --debug, in JSON as in text
+          const { stack, ...plain } = e.error;
+          return { results, total: jobs.length, interrupted: false, error: formatError(e.error, opts.debug), errorJson: opts.debug ? e.error : plain };
         }
         throw e;
       }

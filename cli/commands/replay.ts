@@ -16,6 +16,7 @@ import type { ReplayPath } from '../../checker/trace.ts';
 import { viewFor } from '../../checker/spec.ts';
 import { diffVars, formatChange } from '../../checker/report/values.ts';
 import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
+import { parseReplayPath } from '../../checker/trace.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
 import type { CliOptions } from '../args.ts';
 import { assertReadable, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
@@ -56,11 +57,13 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   const shown = display(file);
   const doc = parseItf(readFileSync(file, 'utf8'), shown);
   const meta = (doc['#meta'] ?? {}) as Partial<Record<keyof ItfTraceMeta, unknown>>;
+  // --spec, --config and --property stand in for their #meta fields; nothing stands in for the path.
+  const given = { specFile: opts.specs.length > 0, config: opts.configs.length > 0, property: opts.properties.length > 0, replay: false };
   const need = ['specFile', 'config', 'property', 'replay'] as const;
-  const missing = need.filter((k) => typeof meta[k] !== 'string');
-  if (missing.length > 0 && opts.specs.length === 0) {
+  const missing = need.filter((k) => typeof meta[k] !== 'string' && !given[k]);
+  if (missing.length > 0) {
     throw new ItfFormatError(
-      `${shown} has no hmm-check "#meta" (${missing.join(', ')} missing), so it cannot say which spec to replay it against`,
+      `${shown} has no hmm-check "#meta" (${missing.join(', ')} missing), so it cannot say what to replay`,
       'replay works on counterexamples written by hmm-check (counterexamples/<spec>/<config>/<property>.itf.json); regenerate them with `npm run check`',
     );
   }
@@ -68,6 +71,11 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   const configName = opts.configs[0] ?? String(meta.config);
   const property = opts.properties[0] ?? String(meta.property);
   const path = String(meta.replay);
+  try {
+    parseReplayPath(path);
+  } catch (e) {
+    throw new ItfFormatError(`${shown}: ${(e as Error).message} in "#meta"`, 'the file was edited by hand; regenerate it with `npm run check`');
+  }
   if (opts.typecheck) assertTypechecks([specFile]);
   const all = await loadSpecFile(specFile);
   const loaded = all.find((l) => l.exportName === meta.specExport) ?? all.find((l) => l.spec.id === meta.spec) ?? all[0]!;
@@ -149,7 +157,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
         message: `all ${last} steps replay, but "${property}" is no longer violated at the end: the property or the model's guards changed (if the bug is fixed, delete the file or regenerate with \`npm run check\`)`,
       };
     }
-    return { ok: true, message: `${last} steps on ${model.id}; "${property}" is still violated at step ${last}` };
+    return { ok: true, message: `${last} step${last === 1 ? '' : 's'} on ${model.id}; "${property}" is still violated at step ${last}` };
   }
 
   return { ...outcome, file: shown, spec: loaded.spec.id, config: configName, property, replay: path };

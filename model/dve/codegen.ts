@@ -295,18 +295,19 @@ class Gen {
       lists.push(a.target);
       exprs.push(a.value);
     }
+    // Words, not variables: a computed-index read must see writes to any field sharing its words.
     const written = new Set<number>();
     for (const l of lists) {
       if (l.k === 'elem') {
         if (l.index.k !== 'const') return true;
         exprs.push(l.index);
       }
-      written.add(l.v.id);
+      for (const q of this.arrayWords(l.v, this.layout.vars[l.v.id]!)) written.add(q);
     }
     const dynamicReadOfWritten = (e: CExpr): boolean => {
       switch (e.k) {
         case 'elem':
-          return (e.index.k !== 'const' && written.has(e.v.id)) || dynamicReadOfWritten(e.index);
+          return (e.index.k !== 'const' && this.arrayWords(e.v, this.layout.vars[e.v.id]!).some((q) => written.has(q))) || dynamicReadOfWritten(e.index);
         case 'unary':
           return dynamicReadOfWritten(e.arg);
         case 'binary':

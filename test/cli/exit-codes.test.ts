@@ -104,6 +104,18 @@ describe('hmm-check exit codes', () => {
     expect(r.stderr).toMatch(/Fix: .*successors\(s\)/);
   });
 
+  it('2 with --json: the error object carries no stack trace unless --debug', () => {
+    const f = join(FIXTURES, 'nondeterministic.spec.ts');
+    const r = cli([f, '--json', ...out()]);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; error: Record<string, unknown> };
+    expect(doc.ok).toBe(false);
+    expect(doc.error['message']).toMatch(/nondeterministic/);
+    expect(doc.error).not.toHaveProperty('stack');
+    const d = JSON.parse(cli([f, '--json', '--debug', ...out()]).stdout) as { error: Record<string, unknown> };
+    expect(d.error['stack']).toMatch(/\n\s+at /);
+  });
+
   it('2: bad options', () => {
     expect(cli(['--frobnicate']).code).toBe(2);
     expect(cli([MUTEX, '--max-states', 'lots']).stderr).toContain('--max-states expects a positive whole number');

@@ -24,3 +24,27 @@ describe('SIGINT', () => {
     expect(doc.results[0]!.distinctStates).toBeGreaterThan(0);
   });
 });
+
+describe('SIGINT with --in-process', () => {
+  it('stops the process at once instead of being swallowed by the synchronous check', async () => {
+    // big / cube runs for about a minute; the check runs on the main thread, where a SIGINT
+    // handler could only run after it finished.
+    const child = spawn(process.execPath, [BIN, join(FIXTURES, 'big.spec.ts'), '--in-process', '--out', tempDir(), '--no-typecheck'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let sentAt = 0;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('checking big') && sentAt === 0) {
+        sentAt = 1;
+        setTimeout(() => {
+          sentAt = Date.now();
+          child.kill('SIGINT');
+        }, 300);
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect(sentAt).toBeGreaterThan(1);
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    expect(code === 130 || signal === 'SIGINT').toBe(true);
+  }, 90_000);
+});

@@ -110,6 +110,13 @@ describe('storage and arithmetic', () => {
     expect(vars).toMatchObject({ a: [6, 5, 0], b: 5 });
   });
 
+  it('a computed-index read after a write to another variable in the same word', () => {
+    // x, i, y and a[0] share word 0. x = 1 dirties that word; y = a[i] with i = 2 must still read 3
+    // (this used to abort compilation with "internal error: computed-index read ... in local mode").
+    const vars = step('byte x, i = 2, y, a[3] = {1, 2, 3};\nprocess P { state s, t; init s; trans s -> t { effect x = 1, y = a[i]; }; }\nsystem async;');
+    expect(vars).toMatchObject({ x: 1, i: 2, y: 3, a: [1, 2, 3] });
+  });
+
   it('int arrays pack two 16-bit signed elements per word', () => {
     const vars = step('int a[3] = { 0 - 5, 300, 0 }, i = 2;\nprocess P { state s, t; init s; trans s -> t { effect a[i] = a[0] * 1000, a[1] = a[1] - 301; }; }\nsystem async;');
     // -5 * 1000 = -5000 fits in 16 bits; 300 - 301 = -1.

@@ -1,0 +1,45 @@
+/** `hmm-check FILE.dve` from the command line: where its counterexamples go. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.ts';
+
+// One step, then no transition is enabled: one deadlock, so --deadlock writes a counterexample.
+const DEADLOCKS = 'byte x;\nprocess P { state a, b; init a; trans a -> b { effect x = 1; }; }\nsystem async;\n';
+
+describe('hmm-check FILE.dve', () => {
+  it('a file named ...dve still writes its counterexample inside --out', () => {
+    const dir = tempDir();
+    const file = join(dir, '...dve');
+    writeFileSync(file, DEADLOCKS);
+    const out = join(dir, 'out', 'cx');
+    const r = cli([file, '--deadlock', '--out', out, '--quiet'], dir);
+    expect(r.code).toBe(1);
+    // the spec id `..` would have put it at out/default/, outside out/cx/
+    expect(existsSync(join(dir, 'out', 'default'))).toBe(false);
+    expect(existsSync(join(out, '_..', 'default', 'deadlock-free.itf.json'))).toBe(true);
+  });
+});
+
+describe('hmm-check FILE.dve: a variable named __proto__', () => {
+  it('is bound in every state of the ITF trace, and replay compares it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'proto.dve');
+    writeFileSync(file, 'byte __proto__, x;\nprocess P { state a, b; init a; trans a -> b { effect __proto__ = 7, x = 1; }; }\nsystem async;\n');
+    const out = join(dir, 'cx');
+    expect(cli([file, '--deadlock', '--out', out, '--quiet'], dir).code).toBe(1);
+    const itf = join(out, 'proto', 'default', 'deadlock-free.itf.json');
+    const doc = JSON.parse(readFileSync(itf, 'utf8')) as { vars: string[]; states: Record<string, unknown>[] };
+    expect(doc.vars).toContain('__proto__');
+    // ITF requires every state to bind every variable in `vars`
+    expect(doc.states.map((s) => Object.hasOwn(s, '__proto__') ? s['__proto__'] : 'missing')).toEqual([{ '#bigint': '0' }, { '#bigint': '7' }]);
+    const ok = cli(['replay', itf], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('replays: 1 step on dve/proto;');
+    // a recorded value the model does not reach is a mismatch, not silently skipped
+    writeFileSync(itf, readFileSync(itf, 'utf8').replace('"__proto__":{"#bigint":"7"}', '"__proto__":{"#bigint":"8"}'));
+    const r = cli(['replay', itf], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/step 1 reaches a different state than recorded \(__proto__: 8 → 7\)/);
+  });
+});
