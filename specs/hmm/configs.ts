@@ -85,6 +85,104 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'write', page: 1 }, { op: 'munmap', page: 1 }] }],
     dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }],
   },
+
+  // ---- larger configurations combining races the kernel actually had (specs/hmm/EXPLORATION.md) ----
+
+  /** two pages: a device WRITE fault loop and a device READ over both, racing munmap of page 0
+   *  (zap, TLB flush, free) and the COW of page 1 (write to the zero page: wp_page_copy) */
+  twoPageMunmapCow: {
+    pages: 2, frames: 3, initial: ['rw', 'zero'], features: { dma: true },
+    cpu: [{ ops: [{ op: 'munmap', page: 0 }] }, { ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** two pages: MIGRATE_TO_DEV (+ read-back) on one thread, a device WRITE on another thread of the
+   *  same fd, and a CPU read of page 0 (migrate_to_ram) then write of page 1 */
+  migrateFaultBackRace: {
+    pages: 2, frames: 3, devFrames: 2, initial: ['rw', 'rw'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }, { op: 'read', page: 0, npages: 2 }] }, { ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** one page: fork racing MIGRATE_TO_DEV and a device WRITE (other thread, same fd); the parent
+   *  writes (COW or migrate_to_ram of a read-only device-private entry), the child reads */
+  forkDevicePrivateRace: {
+    pages: 1, frames: 3, devFrames: 1, initial: ['rw'], features: { fork: true },
+    cpu: [{ ops: [{ op: 'fork' }, { op: 'write', page: 0 }] }, { mm: 1, ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** two pages: as forkDevicePrivateRace, the migration and the device WRITE over both pages, the
+   *  child reading the page the parent does not write */
+  forkDevicePrivateRace2: {
+    pages: 2, frames: 4, devFrames: 2, initial: ['rw', 'rw'], features: { fork: true },
+    cpu: [{ ops: [{ op: 'fork' }, { op: 'write', page: 0 }] }, { mm: 1, ops: [{ op: 'read', page: 1 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }, { ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** background reclaim (try_to_unmap → swap) + NUMA hinting behind a 2-page device WRITE and a CPU
+   *  write fault on the empty page */
+  backgroundReclaimNuma: {
+    pages: 2, frames: 3, initial: ['rw', 'none'], features: { reclaim: true, numa: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** as backgroundReclaimNuma, with reclaim + KSM write_protect_page */
+  backgroundReclaimKsm: {
+    pages: 2, frames: 3, initial: ['rw', 'none'], features: { reclaim: true, ksm: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** as backgroundReclaimNuma, with NUMA hinting + KSM write_protect_page */
+  backgroundNumaKsm: {
+    pages: 2, frames: 3, initial: ['rw', 'none'], features: { numa: true, ksm: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** all three background actors at once (reaches model bug M1 of EXPLORATION.md: benchOnly) */
+  backgroundAll: {
+    pages: 2, frames: 3, initial: ['rw', 'none'], features: { reclaim: true, numa: true, ksm: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** two devices, crossed: each migrates one page to its memory then READs the other's page
+   *  (non-owner: faults it back through the other driver's migrate_to_ram), a CPU read of page 0 */
+  twoDevicesCrossed: {
+    pages: 2, frames: 3, devFrames: 1, devices: 2, initial: ['rw', 'rw'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [
+      { device: 0, ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 1 }] },
+      { device: 1, ops: [{ op: 'migrateToDev', page: 1 }, { op: 'read', page: 0 }] },
+    ],
+  },
+  /** EXCLUSIVE + CHECK_EXCLUSIVE over two pages racing a device WRITE (same fd), fork (restores
+   *  the exclusive entries before copying), mprotect(PROT_READ) of page 0 and a child write of page 1 */
+  exclusiveForkMprotect: {
+    pages: 2, frames: 4, initial: ['rw', 'rw'], features: { exclusive: true, fork: true },
+    cpu: [{ ops: [{ op: 'fork' }, { op: 'mprotect', page: 0, prot: 'read' }] }, { mm: 1, ops: [{ op: 'write', page: 1 }] }],
+    dev: [
+      { ops: [{ op: 'exclusive', page: 0, npages: 2 }, { op: 'checkExclusive', page: 0, npages: 2 }] },
+      { ops: [{ op: 'write', page: 0, npages: 2 }] },
+    ],
+  },
+  /** two CPU threads fault on the same device-private page (do_swap_page: lock + reference before
+   *  migrate_to_ram, 16ce101db85d) while the device migrates it to device memory and back */
+  twoCpuFaultsVsMigrateToSys: {
+    pages: 1, frames: 3, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'migrateToSys', page: 0 }] }],
+  },
+  /** hmm-tests style single-threaded ioctls (MIGRATE_TO_DEV, then READ) racing one CPU thread
+   *  doing mprotect(PROT_READ) (erases the mirror entry, page stays device-private) then a read
+   *  (migrate_to_ram) */
+  faultBackVsDeviceRead: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }, { op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }],
+  },
+  /** MIGRATE_TO_DEV then READ on one thread, HMM_DMIRROR_RELEASE (evict device memory) on another,
+   *  two CPU threads faulting the page back */
+  releaseVsFaultBack: {
+    pages: 1, frames: 3, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }, { ops: [{ op: 'release' }] }],
+  },
 } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

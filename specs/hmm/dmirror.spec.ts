@@ -27,6 +27,27 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'pin-vs-migrate': hmmConfig('pinVsMigrate', 'dmirror', [], [P.s10]),
     'two-devices': hmmConfig('twoDevices', 'dmirror', ['wRead', 'wMigrate'], [P.s10]),
     'bench-mixed': hmmConfig('benchMixed', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
+    // ---- larger configurations (specs/hmm/EXPLORATION.md argues every expectation; with F1 fixed,
+    // i.e. mmu_interval_set_seq before the early return, every one of them holds everything) ----
+    'two-page-munmap-cow': hmmConfig('twoPageMunmapCow', 'dmirror', ['wWrite', 'wRead']),
+    // F1 + F2 (READ/WRITE racing MIGRATE_TO_DEV on one fd)
+    'migrate-fault-back-race': hmmConfig('migrateFaultBackRace', 'dmirror', ['wWrite', 'wMigrate', 'wRead'], [P.s1, P.s3, P.s5, P.s10]),
+    'fork-device-private-race': hmmConfig('forkDevicePrivateRace', 'dmirror', ['wWrite', 'wMigrate', 'wFork'], [P.s1, P.s3, P.s5, P.s10]),
+    'fork-device-private-race-2': hmmConfig('forkDevicePrivateRace2', 'dmirror', ['wWrite', 'wMigrate', 'wFork'], [P.s1, P.s3, P.s5, P.s10]),
+    'background-reclaim-numa': hmmConfig('backgroundReclaimNuma', 'dmirror', ['wWrite']),
+    'background-reclaim-ksm': hmmConfig('backgroundReclaimKsm', 'dmirror', ['wWrite']),
+    'background-numa-ksm': hmmConfig('backgroundNumaKsm', 'dmirror', ['wWrite']),
+    // model bug M1 (EXPLORATION.md), not a driver finding: benchOnly, kernel expectation
+    'background-all': hmmConfig('backgroundAll', 'dmirror', ['wWrite'], [], { benchOnly: true }),
+    // F1 only: each device reads the *other* device's page, so no device fault races its own migration
+    'two-devices-crossed': hmmConfig('twoDevicesCrossed', 'dmirror', ['wRead', 'wMigrate'], [P.s10]),
+    'exclusive-fork-mprotect': hmmConfig('exclusiveForkMprotect', 'dmirror', ['wExcl', 'wWrite']),
+    // F1 only
+    'two-cpu-faults-vs-migrate-to-sys': hmmConfig('twoCpuFaultsVsMigrateToSys', 'dmirror', ['wMigrate'], [P.s10]),
+    // FINDING E1 (EXPLORATION.md): F1 through a CPU fault back (dmirror_devmem_fault's own MIGRATE
+    // invalidation) racing a device fault of the same fd, with sequential ioctls
+    'fault-back-vs-device-read': hmmConfig('faultBackVsDeviceRead', 'dmirror', ['wMigrate', 'wRead'], [P.s1, P.s3, P.s10]),
+    'release-vs-fault-back': hmmConfig('releaseVsFaultBack', 'dmirror', ['wMigrate'], [P.s1, P.s3, P.s10]),
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`);

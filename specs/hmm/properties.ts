@@ -208,8 +208,12 @@ export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
 }
 
 /** S6 (step): removing a dirty present PTE leaves the folio dirty (or freed by that very step's
- *  owner, e.g. munmap's gather). */
-export function s6DirtyNotLost(c: Ctx, s: HmmState, _a: HmmAction, t: HmmState): boolean {
+ *  owner, e.g. munmap's gather). Not a removal in this sense: wp_page_copy replacing the PTE by its
+ *  COW copy (the written data moves with the copy, whose new PTE is dirty; any other mapping of the
+ *  old folio keeps its own PTE dirty bit, copy_present_pte keeps it for private mappings), which is
+ *  why mm/memory.c's wp_page_copy never calls folio_mark_dirty on the old folio
+ *  (specs/hmm/EXPLORATION.md, P1). */
+export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState): boolean {
   const L = c.L;
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
@@ -218,6 +222,8 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, _a: HmmAction, t: HmmState):
       const f = s[o + PG_VAL]!;
       const stillMapped = t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] === f && (t[o + PG_FLAGS]! & PF_D) !== 0;
       if (stillMapped) continue;
+      const cowCopy = step.kind === 'wp_page_copy_set_pte' && step.page === a && t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] !== f && (t[o + PG_FLAGS]! & PF_D) !== 0;
+      if (cowCopy) continue;
       if (t[frOff(L, f) + F_REF]! > 0 && t[frOff(L, f) + F_DIRTY] !== 1) return false;
     }
   }
