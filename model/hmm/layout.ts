@@ -288,6 +288,9 @@ export function makeLayout(c: HmmConfig): Layout {
   const devFrames = c.devFrames ?? 0;
   const sysFrames = c.frames;
   const frameCount = 2 + sysFrames + devices * devFrames;
+  // some step registers pack frame ids into 8 bits (wp_page_copy's orig_pte): explorable models
+  // are far smaller anyway, but say so instead of aliasing frames
+  if (frameCount > 255) throw new RangeError(`HMM config has ${frameCount} frames; at most 255 are supported`);
   let off = 0;
   const gGseqOdd = off++;
   const gActive = off++;

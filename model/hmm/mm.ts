@@ -854,7 +854,15 @@ function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver:
     return;
   }
   initFrame(c, n, nf, ver, false);
-  n[b + R_H_T] = nf;
+  // do_wp_page takes folio_get(old) before wp_page_copy and wp_page_copy re-checks pte_same
+  // against vmf->orig_pte: keep the old PTE (kind, frame, flags) with the new frame in R_H_T
+  // (8 bits each; the layout refuses configs with 256 or more frames) and hold the old folio.
+  const oo = pgOff(L, m, a);
+  const ok = s[oo + PG_KIND]!;
+  const of = s[oo + PG_VAL]!;
+  const ofl = s[oo + PG_FLAGS]!;
+  if (ok === PTE_PRESENT) getFrame(c, n, of);
+  n[b + R_H_T] = nf | (of << 8) | (ofl << 16) | (ok << 24);
   const [ia, inum] = hugeSpan(c, n, m, a, 1); // a huge entry is split first (CLEAR over the PMD)
   beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.H_WPCOPY_SET, n[b + R_H_RET]!);
   emit(act('wp_page_copy', t, a), n);
@@ -869,8 +877,13 @@ export function stepWpCopySet(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const o = pgOff(L, m, a);
   const kind = s[o + PG_KIND]!;
   const n = s.slice();
-  const nf = n[b + R_H_T]!;
-  if ((kind === PTE_PRESENT && (s[o + PG_FLAGS]! & (PF_W | PF_PROTNONE)) === 0) || kind === PTE_ZERO) {
+  const saved = n[b + R_H_T]!;
+  const nf = saved & 0xff;
+  const of = (saved >> 8) & 0xff;
+  const ofl = (saved >> 16) & 0xff;
+  const ok = (saved >> 24) & 0x7f;
+  // pte_same(orig_pte): the PTE must be exactly the one the fault started from
+  if (kind === ok && s[o + PG_VAL] === of && s[o + PG_FLAGS] === ofl) {
     const old = s[o + PG_VAL]!;
     flushTlb(c, n, m, a);
     splitHuge(c, n, m, a, 1);
@@ -879,6 +892,7 @@ export function stepWpCopySet(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     n[frOff(L, nf) + F_LRU] = 1;
     if (kind === PTE_PRESENT) unmapFrame(c, n, old);
   } else putFrame(c, n, nf); // lost the race: someone changed the PTE
+  if (ok === PTE_PRESENT) putFrame(c, n, of); // folio_put(old_folio) at the end of wp_page_copy
   n[b + R_H_T] = 0;
   n[b + R_H_RC] = 0;
   endInv(c, n, t, m);

@@ -135,7 +135,7 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'write', page: 1 }] }],
     dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
   },
-  /** all three background actors at once (reaches model bug M1 of EXPLORATION.md: benchOnly) */
+  /** all three background actors at once (found model bug M2 of EXPLORATION.md, now fixed) */
   backgroundAll: {
     pages: 2, frames: 3, initial: ['rw', 'none'], features: { reclaim: true, numa: true, ksm: true, dma: true },
     cpu: [{ ops: [{ op: 'write', page: 1 }] }],

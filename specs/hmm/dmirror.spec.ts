@@ -37,8 +37,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'background-reclaim-numa': hmmConfig('backgroundReclaimNuma', 'dmirror', ['wWrite']),
     'background-reclaim-ksm': hmmConfig('backgroundReclaimKsm', 'dmirror', ['wWrite']),
     'background-numa-ksm': hmmConfig('backgroundNumaKsm', 'dmirror', ['wWrite']),
-    // model bug M1 (EXPLORATION.md), not a driver finding: benchOnly, kernel expectation
-    'background-all': hmmConfig('backgroundAll', 'dmirror', ['wWrite'], [], { benchOnly: true }),
+    // found model bug M2 (EXPLORATION.md, fixed); holds everything, as in the kernel
+    'background-all': hmmConfig('backgroundAll', 'dmirror', ['wWrite'], [], { description: 'reclaim + NUMA + KSM behind a device write' }),
     // F1 only: each device reads the *other* device's page, so no device fault races its own migration
     'two-devices-crossed': hmmConfig('twoDevicesCrossed', 'dmirror', ['wRead', 'wMigrate'], [P.s10]),
     'exclusive-fork-mprotect': hmmConfig('exclusiveForkMprotect', 'dmirror', ['wExcl', 'wWrite']),

@@ -42,10 +42,9 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'background-reclaim-numa': hmmConfig('backgroundReclaimNuma', 'reference', ['wWrite'], [], { description: 'reclaim + NUMA hinting behind a device write and a CPU write' }),
     'background-reclaim-ksm': hmmConfig('backgroundReclaimKsm', 'reference', ['wWrite'], [], { description: 'reclaim + KSM behind a device write and a CPU write' }),
     'background-numa-ksm': hmmConfig('backgroundNumaKsm', 'reference', ['wWrite'], [], { description: 'NUMA hinting + KSM behind a device write and a CPU write' }),
-    // reclaim + NUMA + KSM together reach a modelling error of wp_page_copy (EXPLORATION.md M1: no
-    // pte_same against orig_pte, no reference on the old folio): S5 is violated in the model, not in
-    // the kernel. The expectation is the kernel's; benchOnly until model/hmm is fixed.
-    'background-all': hmmConfig('backgroundAll', 'reference', ['wWrite'], [], { benchOnly: true, description: 'reclaim + NUMA + KSM behind a device write (model bug M1: S5)' }),
+    // reclaim + NUMA + KSM together found a modelling error of wp_page_copy (EXPLORATION.md M2:
+    // no pte_same against orig_pte, no reference on the old folio), fixed in model/hmm/mm.ts
+    'background-all': hmmConfig('backgroundAll', 'reference', ['wWrite'], [], { description: 'reclaim + NUMA + KSM behind a device write' }),
     'two-devices-crossed': hmmConfig('twoDevicesCrossed', 'reference', ['wRead', 'wMigrate'], [], { description: 'two devices each migrating a page and reading the other one' }),
     'exclusive-fork-mprotect': hmmConfig('exclusiveForkMprotect', 'reference', ['wExcl', 'wWrite'], [], { description: 'exclusive access over 2 pages vs device write, fork, mprotect, child write' }),
     'two-cpu-faults-vs-migrate-to-sys': hmmConfig('twoCpuFaultsVsMigrateToSys', 'reference', ['wMigrate'], [], { description: 'two CPU faults on one device-private page vs MIGRATE_TO_DEV + MIGRATE_TO_SYS' }),
