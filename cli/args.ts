@@ -6,6 +6,7 @@
  *   hmm-check replay  FILE.itf.json [--json]
  *   hmm-check FILE.ts|FILE.dve [--config NAME] [--property NAME] [--json] [--strategy S] [--max-states N]
  */
+import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
 import { UsageError } from './errors.ts';
@@ -136,6 +137,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (command === 'report' && files.length > 0) {
     throw new UsageError(`report takes no file arguments (got ${files.join(' ')})`, 'use --spec FILE to restrict the report to one spec');
   }
+  if (v.deadlock && v['no-deadlock']) {
+    throw new UsageError('--deadlock and --no-deadlock contradict each other', 'pass one of them');
+  }
+  // Naming the deadlock property asks for it to be checked, also where a spec only counts deadlocks.
+  const deadlockAsked = v.deadlock ?? list(v.property).includes(DEADLOCK_PROPERTY);
   const strategy = v.strategy;
   if (strategy !== undefined && !STRATEGIES.includes(strategy as Strategy)) {
     throw new UsageError(`unknown strategy "${strategy}"`, `use one of ${STRATEGIES.join(', ')}`);
@@ -159,7 +165,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
     ...(seed === undefined ? {} : { seed }),
     noDeadlock: v['no-deadlock'] ?? false,
-    deadlock: v.deadlock ?? false,
+    deadlock: deadlockAsked,
     ...(v.path === undefined ? {} : { path: v.path }),
     out: v.out ?? 'counterexamples',
     reportDir: v['report-dir'] ?? 'reports',

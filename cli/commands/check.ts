@@ -165,7 +165,9 @@ export function jsonReport(c: Collected, ok: boolean): unknown {
 /** Prints the outcome of `check`/`run` and returns the exit code. */
 export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): number {
   const rows = rowsOf(c.results);
-  const ok = c.error === undefined && !c.interrupted && rows.every((r) => r.match);
+  // A search cut short by a bound decided nothing; with no verdict rows to say so, it is not ok.
+  const undecided = c.results.filter((r) => r.status === 'incomplete' && r.rows.length === 0);
+  const ok = c.error === undefined && !c.interrupted && rows.every((r) => r.match) && undecided.length === 0;
   if (opts.json) {
     const doc = jsonReport(c, ok) as Record<string, unknown>;
     if (c.errorJson !== undefined) doc['error'] = c.errorJson;
@@ -186,7 +188,9 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     if (verbose && c.results.length > 0) out.push('');
     const bad = rows.filter((r) => !r.match);
     out.push(
-      rows.length === 0
+      undecided.length > 0
+        ? `✗ ${undecided.map((r) => `${r.spec}/${r.config}`).join(', ')} stopped early (${undecided.map((r) => r.incompleteReason ?? 'incomplete').join(', ')}): the counts above are partial`
+        : rows.length === 0
         ? `✓ ${c.results.length} check${c.results.length === 1 ? '' : 's'} ran; no properties to judge (deadlocks counted, not violations: use --deadlock)`
         : bad.length === 0
         ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`

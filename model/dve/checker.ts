@@ -153,6 +153,11 @@ class Checker {
     };
     const init = stateOf(p.init);
     const commit = p.commit.map(stateOf);
+    // DiVinE lets only committed processes move while any process is in a committed state; we do
+    // not implement that restriction, and ignoring it would silently give wrong state counts.
+    if (p.commit.length > 0) {
+      this.fail(p.commit[0]!.pos, `committed states are not supported (process '${p.name}'): they restrict the interleaving, which this checker does not implement; remove the commit declaration only if the model does not rely on it`);
+    }
     const accept = p.accept.map(stateOf);
     const transitions: CTransition[] = [];
     p.trans.forEach((t, index) => {

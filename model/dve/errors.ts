@@ -38,9 +38,12 @@ export class DveRuntimeError extends Error {
   readonly col: number;
   readonly process: string;
   readonly transition: string;
+  /** what to do about it (tools that report model errors show it as the fix) */
+  readonly hint: string;
 
   constructor(file: string, pos: SourcePos, process: string, transition: string, reason: string) {
     super(`${file}:${pos.line}:${pos.col}: ${reason} in process ${process}, transition ${transition}`);
+    this.hint = `guard the expression at ${file}:${pos.line}:${pos.col} in that transition's guard (DiVinE would enter an error state there)`;
     this.file = file;
     this.line = pos.line;
     this.col = pos.col;

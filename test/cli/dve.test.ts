@@ -43,3 +43,33 @@ describe('hmm-check FILE.dve: a variable named __proto__', () => {
     expect(r.stdout).toMatch(/step 1 reaches a different state than recorded \(__proto__: 8 → 7\)/);
   });
 });
+
+describe('hmm-check FILE.dve: bounds, deadlock flags and runtime errors', () => {
+  it('a run stopped by a bound is not ok: exit 1 and it says the counts are partial', () => {
+    const dir = tempDir();
+    const file = join(dir, 'ring.dve');
+    writeFileSync(file, 'byte x;\nprocess P { state a; init a; trans a -> a { effect x = x + 1; }; }\nsystem async;\n');
+    const r = cli([file, '--max-states', '5', '--quiet', '--out', join(dir, 'cx')], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/stopped early \(maxStates\): the counts above are partial/);
+  });
+  it('--property deadlock-free asks for deadlocks to be checked; --deadlock with --no-deadlock is an error', () => {
+    const dir = tempDir();
+    const file = join(dir, 'dl.dve');
+    writeFileSync(file, DEADLOCKS);
+    const r = cli([file, '--property', 'deadlock-free', '--json', '--quiet', '--out', join(dir, 'cx')], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).results).toMatchObject([{ property: 'deadlock-free', verdict: 'violated' }]);
+    const both = cli([file, '--deadlock', '--no-deadlock'], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/contradict/);
+  });
+  it('a division by zero names the expression to guard, exit 2', () => {
+    const dir = tempDir();
+    const file = join(dir, 'div.dve');
+    writeFileSync(file, 'byte x = 0;\nprocess P { state a; init a; trans a -> a { effect x = 10 / x; }; }\nsystem async;\n');
+    const r = cli([file, '--quiet'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/div\.dve:2:\d+: division by zero in process P.*Fix: guard the expression at .*div\.dve:2:\d+/s);
+  });
+});

@@ -34,10 +34,14 @@ describe('checkDve accepts and resolves', () => {
     expect(q!.transitions[0]!.effects[0]!.target).toMatchObject({ k: 'var', v: { owner: -1 } });
   });
 
-  it('records commit and accept states, transition positions and P.s references', () => {
-    const sys = check(`process P { state a, b, c; init b; commit c, a; accept b;\n trans a -> b { guard Q.z; }, b -> c {}; }\nprocess Q { state z; init z; }\nsystem async;`);
+  it('rejects committed states (they would change the interleaving silently), pointing at the declaration', () => {
+    expect(() => check(`process P { state a, b; init a; commit b;\n trans a -> b {}; }\nsystem async;`)).toThrow(/c.dve:1:40: committed states are not supported/);
+  });
+
+  it('records accept states, transition positions and P.s references', () => {
+    const sys = check(`process P { state a, b, c; init b; accept b;\n trans a -> b { guard Q.z; }, b -> c {}; }\nprocess Q { state z; init z; }\nsystem async;`);
     const p = sys.processes[0]!;
-    expect([p.init, p.commit, p.accept]).toEqual([1, [2, 0], [1]]);
+    expect([p.init, p.commit, p.accept]).toEqual([1, [], [1]]);
     expect(p.transitions.map((t) => [t.index, t.from, t.to, t.pos.line])).toEqual([[0, 0, 1, 2], [1, 1, 2, 2]]);
     expect(p.transitions[0]!.guard).toEqual({ k: 'inState', proc: 1, state: 0 });
   });
