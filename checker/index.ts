@@ -16,7 +16,7 @@ export type { CheckResult, IncompleteReason, PropertyOutcome, Stats, Verdict } f
 export { encodeReplayPath, parseReplayPath, type ReplayPath, type Trace, type TraceStep } from './trace.ts';
 export { silentReporter, type CheckEvent, type Reporter } from './events.ts';
 export { CheckerError, ConfigError, ModelContractError, ReplayMismatchError, SpecLoadError } from './errors.ts';
-export { defineSpec, viewFor, type CheckSpec, type ExpectedVerdict, type SpecConfig } from './spec.ts';
+export { defineSpec, viewFor, type CheckSpec, type ReportRunSummary, type ExpectedVerdict, type SpecConfig } from './spec.ts';
 export type { ItfValue, TraceArrow, TraceView } from './report/view.ts';
 export type { CheckOptions } from './search/options.ts';
 export type { AbortFlag } from './search/control.ts';

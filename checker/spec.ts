@@ -32,6 +32,26 @@ export interface CheckSpec<C, S, A> {
   properties(params: C): readonly Property<S, A>[];
   /** How traces read; a function when the presentation depends on the config (actor names, layout). */
   readonly view?: TraceView<S, A> | ((params: C) => TraceView<S, A>);
+  /**
+   * A section of its own for `npm run report` (Markdown starting with a level-2 heading), built
+   * from every run of the report; return '' when there is nothing to say (e.g. its configs did
+   * not run). The v12-vs-upstream comparison is one.
+   */
+  readonly reportSection?: (runs: readonly ReportRunSummary[]) => string;
+}
+
+/** What a spec's report section sees of each run of the report. */
+export interface ReportRunSummary {
+  readonly spec: string;
+  readonly config: string;
+  readonly status?: string;
+  readonly stats: { readonly distinct: number; readonly seconds?: number };
+  readonly rows: readonly {
+    readonly property: string;
+    readonly verdict: string;
+    readonly expected?: string;
+    readonly trace?: { readonly steps: readonly unknown[] };
+  }[];
 }
 
 /** The view for one configuration's params. */

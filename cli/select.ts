@@ -29,6 +29,18 @@ export async function selectSpecs(opts: CliOptions): Promise<LoadedSpec[]> {
   if (opts.typecheck) assertTypechecks(files);
   const loaded: LoadedSpec[] = [];
   for (const f of files) loaded.push(...(await loadSpecFile(f)));
+  // Counterexamples live under counterexamples/<spec id>/: two specs with one id would overwrite each other.
+  const byId = new Map<string, LoadedSpec>();
+  for (const l of loaded) {
+    const other = byId.get(l.spec.id);
+    if (other !== undefined) {
+      throw new UsageError(
+        `two specs have the id "${l.spec.id}": ${display(other.file)} and ${display(l.file)}`,
+        'give each spec its own id (for DVE models the id is the file name without .dve; rename one file)',
+      );
+    }
+    byId.set(l.spec.id, l);
+  }
   if (idFilters.length === 0) return loaded;
   const ids = new Set(loaded.map((l) => l.spec.id));
   for (const id of idFilters) {

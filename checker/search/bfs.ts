@@ -142,7 +142,8 @@ export function bfs<S, A>(
 export function contractError(modelId: string, where: string, path: readonly number[], e: unknown): ModelContractError {
   const msg = e instanceof Error ? e.message : String(e);
   // A model error that knows its own fix (e.g. a DVE runtime error naming the expression) says it.
-  const own = e instanceof Error && typeof (e as { hint?: unknown }).hint === 'string' ? (e as { hint: string }).hint : undefined;
+  const hint: unknown = e instanceof Error ? (e as Error & { hint?: unknown }).hint : undefined;
+  const own = typeof hint === 'string' ? hint : undefined;
   const err = new ModelContractError(
     `model ${modelId}: ${where} threw at the state reached by replay path ${path.join('/')}: ${msg}`,
     own ?? 'a model must not throw: return no successor for a disabled step, and fix the failing transition (re-run with --debug for the stack)',

@@ -13,6 +13,7 @@ import { display } from '../paths.ts';
 import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
 import { createRunner, JobError } from '../runner.ts';
 import { buildJobs, jobLabel, selectSpecs } from '../select.ts';
+import type { LoadedSpec } from '../load.ts';
 import { pad } from '../../checker/report/text.ts';
 
 export const EXIT_OK = 0;
@@ -21,6 +22,8 @@ export const EXIT_BAD_INPUT = 2;
 export const EXIT_INTERRUPTED = 130;
 
 export interface Collected {
+  /** the specs the run loaded (the report asks them for sections of their own) */
+  readonly loaded: readonly LoadedSpec[];
   readonly results: readonly JobResult[];
   readonly total: number;
   readonly interrupted: boolean;
@@ -53,7 +56,7 @@ export async function collect(opts: CliOptions, coverage: boolean): Promise<Coll
         if (e instanceof JobError) {
           // the stack only with --debug, in JSON as in text
           const { stack, ...plain } = e.error;
-          return { results, total: jobs.length, interrupted: false, error: formatError(e.error, opts.debug), errorJson: opts.debug ? e.error : plain };
+          return { loaded, results, total: jobs.length, interrupted: false, error: formatError(e.error, opts.debug), errorJson: opts.debug ? e.error : plain };
         }
         throw e;
       }
@@ -62,7 +65,7 @@ export async function collect(opts: CliOptions, coverage: boolean): Promise<Coll
     progress.clear();
     await runner.close();
   }
-  return { results, total: jobs.length, interrupted: runner.interrupted };
+  return { loaded, results, total: jobs.length, interrupted: runner.interrupted };
 }
 
 export interface Row extends RowResult {

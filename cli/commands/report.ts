@@ -3,7 +3,6 @@
  * self-contained HTML page and its Markdown twin (default reports/report.html and report.md,
  * each written atomically). The exit code follows `check`: 0 when every verdict matches.
  */
-import { renderV12VsUpstream } from '../../specs/compare/report-section.ts';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type ReportData, type ReportRun, toHtml, toReportMarkdown } from '../../checker/report/html.ts';
@@ -83,9 +82,12 @@ export async function reportCommand(opts: CliOptions): Promise<number> {
     runs: c.results.map(toReportRun),
     ...(c.interrupted ? { interrupted: true } : {}),
   };
-  // The v12-vs-upstream comparison (issue 5) renders itself from the runs; empty when not run.
-  const comparison = renderV12VsUpstream(data.runs);
-  const full: ReportData = comparison === '' ? data : { ...data, sections: [{ id: 'v12-vs-upstream', markdown: comparison }] };
+  // Specs may add sections of their own (the v12-vs-upstream comparison is one); '' means none.
+  const sections = c.loaded.flatMap((l) => {
+    const markdown = l.spec.reportSection?.(data.runs) ?? '';
+    return markdown === '' ? [] : [{ id: `section-${l.spec.id}`, markdown }];
+  });
+  const full: ReportData = sections.length === 0 ? data : { ...data, sections };
   const dir = resolve(opts.reportDir);
   const html = join(dir, 'report.html');
   const md = join(dir, 'report.md');

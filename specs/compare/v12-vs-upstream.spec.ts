@@ -5,6 +5,7 @@
  * report's "v12 vs upstream" section (report-section.ts) lines them up with the mechanism each
  * design relies on (mechanisms.ts).
  */
+import { renderV12VsUpstream } from './report-section.ts';
 import { defineSpec, type ExpectedVerdict, type SpecConfig } from '../../checker/index.ts';
 import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
@@ -62,6 +63,8 @@ export const spec = defineSpec<CompareParams, HmmState, HmmAction>({
   properties: (params) =>
     params.design === 'v12' ? v12Properties(params.model, params.witnesses) : hmmProperties(params.model, params.witnesses),
   view: (params) => (params.design === 'v12' ? v12View(params.model) : hmmView(params.model)),
+  // the report's "v12 vs upstream" section (issue 5)
+  reportSection: (runs) => renderV12VsUpstream(runs),
 });
 
 export default spec;

@@ -1,5 +1,5 @@
 /** `hmm-check FILE.dve` from the command line: where its counterexamples go. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from './helpers.ts';
@@ -71,5 +71,18 @@ describe('hmm-check FILE.dve: bounds, deadlock flags and runtime errors', () => 
     const r = cli([file, '--quiet'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/div\.dve:2:\d+: division by zero in process P.*Fix: guard the expression at .*div\.dve:2:\d+/s);
+  });
+});
+
+describe('hmm-check A.dve B.dve', () => {
+  it('refuses two models with the same id (their counterexamples would overwrite each other)', () => {
+    const dir = tempDir();
+    for (const sub of ['a', 'b']) {
+      mkdirSync(join(dir, sub));
+      writeFileSync(join(dir, sub, 'm.dve'), DEADLOCKS);
+    }
+    const r = cli([join(dir, 'a', 'm.dve'), join(dir, 'b', 'm.dve'), '--quiet'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/two specs have the id "m": .*a\/m\.dve and .*b\/m\.dve/);
   });
 });

@@ -44,7 +44,7 @@ describe('the v12 vs upstream section (issue 5)', () => {
     const r = cli(['report', '--spec', 'hmm-compare', '--config', 'upstream-fault-vs-munmap,v12-fault-vs-munmap', '--report-dir', dir, '--out', join(dir, 'cx'), '--quiet']);
     expect(r.code).toBe(0);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html).toMatch(/<section id="v12-vs-upstream">\s*<h2>v12 vs upstream<\/h2>/);
+    expect(html).toMatch(/<section id="section-hmm-compare">\s*<h2>v12 vs upstream<\/h2>/);
     expect(html).toMatch(/<td>fault-vs-munmap<\/td><td class="num">\d+<\/td>/);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('## v12 vs upstream');
   });

@@ -63,6 +63,23 @@ describe('model contract violations are errors, not verdicts', () => {
     }
   });
 
+  it('an error that carries its own hint keeps it as the fix', () => {
+    const hinted: Model<number, string> = {
+      id: 'hinted',
+      initialStates: () => [0],
+      successors() {
+        throw Object.assign(new Error('division by zero'), { hint: 'guard the divisor at m.dve:3:9' });
+      },
+      codec: { encode: (s, w) => w.push(s) },
+    };
+    try {
+      check(hinted, []);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ModelContractError).hint).toBe('guard the divisor at m.dve:3:9');
+    }
+  });
+
   it('reserved, duplicate and non-file-safe property names are rejected', () => {
     const p = (name: string) => always<number>(name, () => true);
     expect(() => check(dieHard as never, [p('deadlock-free')])).toThrow(/reserved/);
