@@ -120,7 +120,10 @@ export function specCoverage(runs: readonly ReportRun[]): SpecCoverage[] {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const esc = escapeXml;
-const anchor = (run: ReportRun, row: ReportRow): string => `cx-${run.spec}-${run.config}-${row.property}`.replace(/[^A-Za-z0-9_-]/g, '_');
+/** Each part escaped (anything but letters, digits and '-' becomes _hex), joined by '.', which the escape removes from parts: distinct runs get distinct anchors. */
+const anchorPart = (s: string): string => s.replace(/[^A-Za-z0-9-]/g, (ch) => `_${ch.charCodeAt(0).toString(16)}`);
+export const anchor = (run: Pick<ReportRun, 'spec' | 'config'>, row: Pick<ReportRow, 'property'>): string =>
+  `cx.${anchorPart(run.spec)}.${anchorPart(run.config)}.${anchorPart(row.property)}`;
 
 function verdictClass(row: ReportRow): string {
   return match(row.verdict)

@@ -2,6 +2,11 @@
  * The arithmetic of DVE values, in one place so constant folding and generated code agree
  * (README rules 5 and 6). Generated code inlines the same operations; `codegen.ts` must stay in
  * step with these functions, and the codegen tests compare the two on random operands.
+ *
+ * Intermediate results are JavaScript numbers, not truncated (README rule 5: only the store is).
+ * Where DiVinE's C `int` arithmetic would wrap (beyond ±2^31) we keep the exact value, and past
+ * 2^53 a double loses precision. Stored values are bytes or 16-bit ints, so this only matters for
+ * long products of large intermediates; none of the BEEM files comes near it.
  */
 import type { BinaryOp, UnaryOp, VarType } from './ast.ts';
 

@@ -34,8 +34,10 @@ describe('determinism', () => {
 
   it('the committed example counterexamples are what a fresh run writes', () => {
     const out = join(tempDir(), 'counterexamples');
-    cli([MUTEX, '--out', out, '--quiet']);
+    expect(cli([MUTEX, '--out', out, '--quiet']).code).toBe(0);
     const fresh = files(out);
+    // the run must have written the check-then-set counterexample (all three files), or this compares nothing
+    expect([...fresh.keys()].sort()).toEqual(['itf.json', 'md', 'mmd'].map((x) => join('mutex', 'check-then-set', `mutual-exclusion.${x}`)));
     const committed = join(ROOT, 'counterexamples');
     for (const [name, content] of fresh) {
       // specFile is relative to the trace file, so it differs between the two trees; all else is equal

@@ -9,6 +9,12 @@ import { cli, FIXTURES, MUTEX, tempDir, tsFixture } from './helpers.ts';
 
 const out = (): string[] => ['--out', tempDir(), '--quiet'];
 
+// Mutex check-then-set, by hand: each CPU goes idle → checked (only while the other is not in
+// its critical section) → critical → idle, and flag[i] is set exactly while CPU i is critical, so
+// the states are the 3 × 3 pairs of program counters, all reachable: 9. Both critical is the
+// farthest, 4 steps: (checked, idle), (checked, checked), (critical, checked), (critical,
+// critical); successors are emitted CPU 0 first, so BFS reaches it first by 0/0/1/0/1.
+
 describe('hmm-check exit codes', () => {
   it('0: every verdict as expected, one table with the issue columns', () => {
     const r = cli([MUTEX, ...out()]);

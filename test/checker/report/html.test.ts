@@ -28,3 +28,14 @@ describe('specCoverage', () => {
     expect(s1!.lines.map((l) => l.kind)).toEqual(['a', 'b', 'c', 'd', 'extra']);
   });
 });
+
+describe('report anchors', () => {
+  it('differ for runs whose names only concatenate alike', async () => {
+    const { anchor } = await import('../../../checker/report/html.ts');
+    const a = anchor({ spec: 'a-b', config: 'c' }, { property: 'p' });
+    const b = anchor({ spec: 'a', config: 'b-c' }, { property: 'p' });
+    const c = anchor({ spec: 'a.b', config: 'c' }, { property: 'p' });
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(a).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+});
