@@ -12,11 +12,6 @@ export function violationSentence(t: PresentedTrace): string {
     .with('always', () => `the state after step ${last} breaks the invariant ${p}`)
     .with('alwaysStep', () => `step ${last} is a transition that ${p} forbids`)
     .with('deadlock', () => `after step ${last} no action is enabled, yet the model does not count this state as finished`)
-    .with('eventually', () =>
-      t.loopIndex === undefined
-        ? `the run ends after step ${last} without ${p} ever holding`
-        : `steps ${t.loopIndex}…${last} repeat forever and ${p} never holds`,
-    )
     .with('sometimes', () => `step ${last} reaches a state where ${p} holds (a witness, not a bug)`)
     .exhaustive();
 }

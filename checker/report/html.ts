@@ -18,7 +18,7 @@ import { formatChange, formatItf } from './values.ts';
 
 export interface ReportRow {
   readonly property: string;
-  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'eventually' | 'deadlock';
+  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
   readonly description?: string;
   readonly expected: 'holds' | 'violated';
   readonly verdict: 'holds' | 'violated' | 'incomplete';
@@ -309,7 +309,7 @@ function counterexampleHtml(run: ReportRun, row: ReportRow, t: PresentedTrace): 
   }
   for (const s of t.steps.slice(1)) {
     const changes = s.changes.length === 0 ? '(nothing)' : s.changes.map((c) => esc(formatChange(c))).join('<br>');
-    out.push(`<tr><td>${s.index}${t.loopIndex === s.index ? ' ↺' : ''}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
+    out.push(`<tr><td>${s.index}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
   }
   out.push('</table>');
   out.push(`<p><b>Violation:</b> ${esc(violationSentence(t))}.</p></section>`);

@@ -115,7 +115,6 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
     '#meta': m,
     vars: [...vars, ACTION_TAKEN],
     states,
-    ...(t.loopIndex === undefined ? {} : { loop: t.loopIndex }),
   };
 }
 

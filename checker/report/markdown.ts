@@ -42,12 +42,10 @@ export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
   out.push(`| # | actor | ${cell(t.actionColumn)} | what changed |`, '|--:|---|---|---|');
   for (const s of t.steps.slice(1)) {
     const changed = s.changes.length === 0 ? '(nothing)' : s.changes.map(formatChange).join('<br>');
-    const loop = t.loopIndex !== undefined && s.index === t.loopIndex ? ' ↺' : '';
     const note = s.note ? ` — ${s.note}` : '';
-    out.push(`| ${s.index}${loop} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
+    out.push(`| ${s.index} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
   }
   out.push('');
-  if (t.loopIndex !== undefined) out.push(`↺ After step ${n} the run returns to the state after step ${t.loopIndex}.`, '');
   out.push(`**${t.classification === 'example' ? 'Witness' : 'Violation'}:** ${violationSentence(t)}.`, '');
   return out.join('\n');
 }

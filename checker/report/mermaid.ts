@@ -37,9 +37,6 @@ export function toSequence(t: PresentedTrace): SequenceDiagram {
     if (!s.arrow) continue;
     items.push({ kind: 'message', step: s.index, from: id(s.arrow.from), to: id(s.arrow.to), text: s.arrow.text });
     if (s.note) items.push({ kind: 'note', over: [id(s.arrow.from)], text: s.note, tone: 'info' });
-    if (t.loopIndex !== undefined && s.index === t.loopIndex) {
-      items.push({ kind: 'note', over: [id(s.arrow.from)], text: `↺ the loop returns here`, tone: 'info' });
-    }
   }
   const last = t.steps[t.steps.length - 1];
   const changes = last ? last.changes.slice(0, MAX_CHANGES_IN_NOTE).map(formatChange) : [];

@@ -8,7 +8,7 @@ import type { Trace } from '../trace.ts';
 import { type Change, defaultVars, diffVars, formatItf, toItf } from './values.ts';
 import type { ItfValue, TraceArrow, TraceView } from './view.ts';
 
-export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'eventually' | 'deadlock';
+export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
 
 export interface PresentedStep {
   readonly index: number;
@@ -33,7 +33,6 @@ export interface PresentedTrace {
   readonly description?: string;
   readonly classification: 'counterexample' | 'example';
   readonly replay: string;
-  readonly loopIndex?: number;
   /** declared participants first (view order), then any other actor in order of appearance */
   readonly participants: readonly string[];
   /** heading of the action column ("action", or the view's, e.g. "kernel function") */
@@ -110,8 +109,6 @@ export function presentTrace<S, A>(
   propertyKind: PresentedKind,
   description?: string,
 ): PresentedTrace {
-  // Lasso-shaped traces (liveness) may carry the index the loop returns to.
-  const loopIndex = (trace as { readonly loopIndex?: number }).loopIndex;
   const steps: PresentedStep[] = [];
   const participants = [...view.participants];
   const seen = new Set(participants);
@@ -156,7 +153,6 @@ export function presentTrace<S, A>(
     ...(description === undefined ? {} : { description }),
     classification: trace.classification,
     replay: trace.replay,
-    ...(loopIndex === undefined ? {} : { loopIndex }),
     participants,
     actionColumn: view.actionColumn,
     steps,
