@@ -69,8 +69,8 @@ export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
   return true;
 }
 
-/** S3: a free frame (refcount 0) is named by no PTE, TLB entry, device PT entry or DMA mapping. */
-export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
+/** The CPU half of S3, shared by both designs: no PTE, migration entry or TLB entry names a freed frame. */
+export function cpuSideNamesNoFreeFrame(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
   for (let m = 0; m < L.mms; m++) {
@@ -87,6 +87,14 @@ export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
       if (e !== 0 && free(e >> 1)) return false;
     }
   }
+  return true;
+}
+
+/** S3: a free frame (refcount 0) is named by no PTE, TLB entry, device PT entry or DMA mapping. */
+export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
+  if (!cpuSideNamesNoFreeFrame(c, s)) return false;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = s[dptOff(L, d, a)]!;

@@ -4,6 +4,7 @@
  * special swap entry for migrated memory), plus `sometimes` witnesses of the main v12 paths.
  * Names keep the S-numbers of the upstream properties so the two designs line up side by side.
  */
+import { cpuSideNamesNoFreeFrame } from '../hmm/properties.ts';
 import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
 import {
   type Ctx, type HmmAction, type HmmState, makeCtx, R_REQ, R_A, R_N, R_I_A, R_I_N, PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV,
@@ -112,20 +113,7 @@ export function v12S3DmaMapping(c: Ctx, s: HmmState): boolean {
 export function v12S3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
-  for (let m = 0; m < L.mms; m++) {
-    for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      const k = s[o + PG_KIND]!;
-      if ((k === PTE_PRESENT || k === PTE_MIGRATION || k === PTE_DEVPRIV || k === PTE_DEVEXCL) && free(s[o + PG_VAL]!)) return false;
-    }
-  }
-  for (let t = 0; t < L.actors.length; t++) {
-    if (L.actors[t]!.kind !== 'cpu') continue;
-    for (let a = 0; a < L.pages; a++) {
-      const e = s[tlbOff(L, t, a)]!;
-      if (e !== 0 && free(e >> 1)) return false;
-    }
-  }
+  if (!cpuSideNamesNoFreeFrame(c, s)) return false;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = s[mirrorOff(L, d, a)]!;
