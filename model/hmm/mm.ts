@@ -169,6 +169,21 @@ export function stepCpuFaultDone(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   emit(act('mmap_read_unlock', t, s[b + R_A]!, rc), n);
 }
 
+/**
+ * The opening of munmap, mprotect and mremap: mmap_write_lock, then
+ * mmu_notifier_invalidate_range_start over [a0, a0 + cnt) widened to whole huge pages, emitted as
+ * one `mmap_write_lock` step carrying the event.
+ */
+function writeLockAndInvalidate(
+  c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt: number, ev: number, nextPc: number, endPc: number, emit: Emit,
+): void {
+  n[mmOff(c.L, m) + MM_WRITER] = t + 1;
+  n[c.L.actors[t]!.base + R_MMAP] = 2;
+  const [ia, inum] = hugeSpan(c, n, m, a0, cnt);
+  beginInv(c, n, t, m, ev, ia, inum, 0, nextPc, endPc);
+  emit(act('mmap_write_lock', t, a0, ev), n);
+}
+
 // munmap()/exit_mmap(): mmap_write_lock, then unmap_region → unmap_vmas under an UNMAP/RELEASE
 // invalidation (mn_itree_release for exit), then tlb_finish_mmu.
 export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
@@ -176,12 +191,8 @@ export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const m = mmOf(c, t);
   if (!mmapWriteFree(c, s, m)) return;
   const n = s.slice();
-  n[mmOff(c.L, m) + MM_WRITER] = t + 1;
-  n[b + R_MMAP] = 2;
   const exit = c.reqs[t]![s[b + 1]!]!.op === 'exit';
-  const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
-  beginInv(c, n, t, m, exit ? EV_RELEASE : EV_UNMAP, ia, inum, 0, PC.C_ZAP, PC.C_TLB_FINISH);
-  emit(act('mmap_write_lock', t, s[b + R_A]!, exit ? EV_RELEASE : EV_UNMAP), n);
+  writeLockAndInvalidate(c, n, t, m, s[b + R_A]!, s[b + R_N]!, exit ? EV_RELEASE : EV_UNMAP, PC.C_ZAP, PC.C_TLB_FINISH, emit);
 }
 
 // zap_pte_range (via unmap_vmas): clear every PTE of the range; present pages go to the
@@ -250,11 +261,7 @@ export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     const o = pgOff(L, m, a);
     n[o + PG_VMA] = (n[o + PG_VMA]! & ~(VM_READ | VM_WRITE)) | prot; // mprotect_fixup: vm_flags
   }
-  n[mmOff(L, m) + MM_WRITER] = t + 1;
-  n[b + R_MMAP] = 2;
-  const [ia, inum] = hugeSpan(c, n, m, a0, cnt);
-  beginInv(c, n, t, m, EV_PROTECTION_VMA, ia, inum, 0, PC.C_CHANGE_PTE, PC.C_UNLOCK_W);
-  emit(act('mmap_write_lock', t, a0, EV_PROTECTION_VMA), n);
+  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_PROTECTION_VMA, PC.C_CHANGE_PTE, PC.C_UNLOCK_W, emit);
 }
 
 // change_pte_range: downgrade PTEs to the new protection (PROT_NONE → pte_protnone), then
@@ -511,11 +518,7 @@ export function stepMremapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     emit(act('mmap_write_lock', t, a0, -22), n);
     return;
   }
-  n[mmOff(L, m) + MM_WRITER] = t + 1;
-  n[b + R_MMAP] = 2;
-  const [ia, inum] = hugeSpan(c, n, m, a0, cnt);
-  beginInv(c, n, t, m, EV_UNMAP, ia, inum, 0, PC.C_MOVE, PC.C_UNLOCK_W);
-  emit(act('mmap_write_lock', t, a0, EV_UNMAP), n);
+  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_UNMAP, PC.C_MOVE, PC.C_UNLOCK_W, emit);
 }
 
 // move_page_tables: every PTE (present, zero, swap, device-private, ...) moves with its rmap and
