@@ -31,6 +31,7 @@ export const ACTION_KINDS = [
   // mmu notifier (mm/mmu_notifier.c)
   'mmu_notifier_invalidate_range_start',
   'mmu_notifier_invalidate_range_end',
+  'mmu_notifier_invalidate_range_start_nonblock', // a callback's trylock failed: -EAGAIN (info = its device)
   'dmirror_interval_invalidate', // lib/test_hmm.c callback
   'driver_invalidate', //           hmm.rst callback (takes driver->update)
   'mmu_interval_read_begin',
@@ -68,6 +69,19 @@ export const ACTION_KINDS = [
   'change_prot_numa_set',
   'write_protect_page', //          KSM
   'write_protect_page_set',
+  'replace_page', //                KSM use_zero_pages: pages_identical(page, ZERO_PAGE), CLEAR invalidation
+  'replace_page_set', //            pte_same(orig_pte): the PTE becomes the zero page, the page's rmap dropped
+  // migrate_pages of system folios (mm/migrate.c): compaction and NUMA balancing
+  'isolate_migratepages_block', //  kcompactd picks a movable LRU folio (isolation reference)
+  'migrate_misplaced_folio', //     do_numa_page chose a target node: isolate, then migrate_pages
+  'migrate_folio_unmap', //         allocate dst, folio_trylock(src), try_to_migrate's invalidation
+  'try_to_migrate_one', //          PTE → migration entry (inside the CLEAR invalidation)
+  'migrate_folio_move', //          copy, remove_migration_ptes(src, dst), free src
+  'migrate_folio_undo_src', //      busy (pinned / extra reference): remove_migration_ptes(src, src)
+  // OOM reaper (mm/oom_kill.c), its thread is a CPU thread with the request 'oomReap'
+  'mmap_read_trylock', //           oom_reap_task_mm: MMF_UNSTABLE + invalidate_range_start_nonblock
+  'unmap_page_range', //            zap the anonymous VMA under mmap_read_lock (VMAs stay)
+  'oom_reap_task', //               tlb_finish_mmu + mmap_read_unlock; retry after -EAGAIN or finish
   // huge entries, shared/file mappings (config.mapping)
   'do_huge_pmd_anonymous_page', //  THP fault: PMD of a fresh huge page, or the huge zero page on read
   'do_huge_pmd_wp_page', //         write fault on a read-only PMD we may reuse

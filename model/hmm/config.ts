@@ -25,7 +25,8 @@ export type CpuOp =
   | 'unpin' //    unpin_user_page
   | 'exit' //     exit_mmap(): mn_itree_release + zap everything
   | 'mremap' //   mremap(page, npages, MREMAP_MAYMOVE | MREMAP_FIXED [| MREMAP_DONTUNMAP], to)
-  | 'madvFree'; // madvise(page, npages, MADV_FREE)
+  | 'madvFree' // madvise(page, npages, MADV_FREE)
+  | 'oomReap'; //  this thread is the oom_reaper kthread reaping mm 0 (__oom_reap_task_mm)
 
 export interface CpuRequest {
   readonly op: CpuOp;
@@ -81,6 +82,7 @@ export type InitialPage =
   | 'zero' //      VMA, read-only mapping of the zero page (read after mmap)
   | 'ro' //        VMA, present read-only anon page (contents version 1)
   | 'rw' //        VMA, present writable dirty anon page (contents version 1)
+  | 'rwZeroed' //  VMA, present writable dirty anon page that is all zeroes (contents version 0)
   | 'swap' //      VMA, swapped out (contents version 1)
   | 'hole'; //     no VMA
 
@@ -110,6 +112,22 @@ export interface HmmFeatures {
    * back; without it, migration splits the THP first
    */
   readonly deviceThp?: boolean;
+  /**
+   * kcompactd: the background actor migrates movable LRU pages (isolate_migratepages_block →
+   * migrate_pages: try_to_migrate under a CLEAR invalidation, copy, remove_migration_ptes)
+   */
+  readonly compaction?: boolean;
+  /**
+   * NUMA balancing migrates misplaced folios: a hinting fault (do_numa_page) may, besides
+   * restoring the PTE, call migrate_misplaced_folio (the kernel's numa_migrate_check decides;
+   * the model explores both outcomes)
+   */
+  readonly numaMigrate?: boolean;
+  /**
+   * KSM use_zero_pages: a zero-filled page that write_protect_page made read-only is merged with
+   * the shared zero page (replace_page under its own CLEAR invalidation); needs `ksm`
+   */
+  readonly ksmZeroPages?: boolean;
 }
 
 export interface HmmBudgets {
@@ -119,6 +137,10 @@ export interface HmmBudgets {
   readonly numa?: number;
   /** background KSM write_protect_page steps */
   readonly ksm?: number;
+  /** background (kcompactd) migrate_pages attempts */
+  readonly compaction?: number;
+  /** oom_reap_task attempts (MAX_OOM_REAP_RETRIES is 10; default 2) */
+  readonly oomReap?: number;
   /** device fault loop retries before -EBUSY (HMM_RANGE_DEFAULT_TIMEOUT stand-in) */
   readonly retries?: number;
 }
@@ -171,11 +193,15 @@ export function validateConfig(c: HmmConfig): void {
   if (evicts && (c.devFrames ?? 0) > c.pages) {
     throw new RangeError('HMM_DMIRROR_RELEASE needs devFrames <= pages (src/dst arrays are per page)');
   }
+  if ((c.features?.ksmZeroPages ?? false) && !(c.features?.ksm ?? false)) throw new RangeError('ksmZeroPages needs features.ksm');
+  if ((c.features?.numaMigrate ?? false) && !(c.features?.numa ?? false)) throw new RangeError('numaMigrate needs features.numa');
   for (const m of c.deviceMm ?? []) if (m === 1 && !(c.features?.fork ?? false)) throw new RangeError('deviceMm 1 needs features.fork');
   for (const t of c.cpu ?? []) {
     if ((t.mm ?? 0) === 1 && !(c.features?.fork ?? false)) throw new RangeError('mm 1 needs features.fork');
     for (const r of t.ops) {
       if (r.op === 'fork' && !(c.features?.fork ?? false)) throw new RangeError('fork needs features.fork');
+      if (r.op === 'oomReap' && (t.mm ?? 0) !== 0) throw new RangeError('oomReap reaps mm 0: put it in a thread of mm 0');
+      if (r.op === 'oomReap' && c.design === 'v12') throw new RangeError('oomReap (non-blockable invalidations) is not modelled for the v12 design');
       checkRange(c, r.page ?? 0, r.npages ?? 1);
     }
   }

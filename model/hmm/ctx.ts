@@ -38,6 +38,10 @@ export interface Ctx {
   /** device memory is MEMORY_DEVICE_COHERENT (config.deviceMemory) */
   readonly coherent: boolean;
   readonly migration: boolean;
+  /** do_numa_page may migrate the misplaced folio (features.numaMigrate) */
+  readonly numaMigrate: boolean;
+  /** KSM merges zero-filled pages with the zero page (features.ksmZeroPages) */
+  readonly ksmZeroPages: boolean;
   readonly retries: number;
   /** requests per actor (kswapd: none) */
   readonly reqs: readonly (readonly Req[])[];
@@ -93,6 +97,8 @@ export function makeCtx(cfg: HmmConfig): Ctx {
     coherent: cfg.deviceMemory === 'coherent',
     deviceThp: cfg.features?.deviceThp ?? false,
     migration: cfg.features?.migration ?? true,
+    numaMigrate: cfg.features?.numaMigrate ?? false,
+    ksmZeroPages: cfg.features?.ksmZeroPages ?? false,
     retries: cfg.budgets?.retries ?? 2,
     reqs, devActors, cpuActors,
     names: {
@@ -107,6 +113,9 @@ export function makeCtx(cfg: HmmConfig): Ctx {
 export function protBits(p: 'none' | 'read' | 'rw'): number {
   return p === 'none' ? 0 : p === 'read' ? 1 : 3;
 }
+
+/** the mm actor t acts on */
+export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 
 export const act = (kind: ActionKind, actor: number, page: number, info = 0): HmmAction => ({ kind, actor, page, info });
 
@@ -196,6 +205,8 @@ export function startPc(c: Ctx, t: number, req: number): number {
         return PC.C_MREMAP_LOCK;
       case 'madvFree':
         return PC.C_MADV_LOCK;
+      case 'oomReap':
+        return PC.O_LOCK;
       default:
         return PC.DONE;
     }

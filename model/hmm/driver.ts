@@ -16,7 +16,7 @@ import {
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
-  getFrame, putFrame, flushTlb,
+  getFrame, putFrame, flushTlb, mmOf,
 } from './ctx.ts';
 import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
 import { hmmWalkPage, walkOut, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
@@ -25,7 +25,6 @@ import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeT
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
 /** the mm the thread's dmirror fd mirrors (config.deviceMm) */
-const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;
 
 // ---- the interval-notifier callback ---------------------------------------------------------
@@ -468,16 +467,23 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const a0 = s[b + R_A]!;
   const n = s.slice();
   const toDev = c.reqs[t]![s[b + 1]!]!.op === 'migrateToDev';
+  // The ioctl migrates VMA by VMA: vma_lookup (!vma || !(vm_flags & VM_READ) → -EINVAL) and
+  // migrate_vma_setup (hugetlb or VM_SPECIAL, i.e. VM_MIXEDMAP → -EINVAL) stop the loop at the
+  // first bad page, after the pages before it were migrated ("goto out": no read-back).
+  let cnt = s[b + R_N]!;
   for (let a = a0; a < a0 + s[b + R_N]!; a++) {
     const vma = s[pgOff(L, mmOf(c, t), a) + PG_VMA]!;
-    // vma_lookup: !vma || !(vm_flags & VM_READ) → -EINVAL; migrate_vma_setup: hugetlb or
-    // VM_SPECIAL (VM_MIXEDMAP) → -EINVAL
     if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (vma & (VM_HUGETLB | VM_MIXEDMAP)) !== 0) {
-      finishRequest(c, n, t, EINVAL);
-      emit(act('mmap_read_lock', t, a0, EINVAL), n);
-      return;
+      cnt = a - a0;
+      break;
     }
   }
+  if (cnt === 0) {
+    finishRequest(c, n, t, EINVAL);
+    emit(act('mmap_read_lock', t, a0, EINVAL), n);
+    return;
+  }
+  if (cnt < s[b + R_N]!) n[b + R_RC] = EINVAL; // returned after migrate_vma_finalize
   if (!c.migration) {
     finishRequest(c, n, t, EINVAL);
     emit(act('mmap_read_lock', t, a0, EINVAL), n);
@@ -486,9 +492,9 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_M_KIND] = toDev ? MIG_TO_DEV : MIG_TO_SYS;
   n[b + R_M_A] = a0;
-  n[b + R_M_N] = s[b + R_N]!;
+  n[b + R_M_N] = cnt;
   n[b + R_M_DEV] = d;
-  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, s[b + R_N]!, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, cnt, d + 1, PC.M_COLLECT, PC.M_UNMAP);
   emit(act('migrate_vma_setup', t, a0, toDev ? 1 : 2), n);
 }
 
@@ -592,7 +598,7 @@ export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit)
   if (!lockFree(c, s, d)) return;
   const n = s.slice();
   const a0 = s[b + R_M_A]!;
-  for (let i = 0; i < s[b + R_M_N]!; i++) {
+  for (let i = 0; i < s[b + R_M_N]! && c.beh.mapsOnMigrate !== false; i++) {
     const src = n[srcOff(L, t, i)]!;
     const dst = n[dstOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0 || dst === 0) continue;

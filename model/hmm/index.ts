@@ -38,6 +38,7 @@ export function initialState(c: Ctx): HmmState {
   s[L.gBudReclaim] = (f.reclaim ?? false) ? (bud.reclaim ?? 1) : 0;
   s[L.gBudNuma] = (f.numa ?? false) ? (bud.numa ?? 1) : 0;
   s[L.gBudKsm] = (f.ksm ?? false) ? (bud.ksm ?? 1) : 0;
+  if (L.gBudCompact >= 0) s[L.gBudCompact] = bud.compaction ?? 1;
   s[mmOff(L, 0) + MM_EXISTS] = 1;
   const prot = protBits(cfg.prot ?? 'rw');
   const vmKind = mappingVmFlags(cfg.mapping ?? 'anon');
@@ -57,16 +58,19 @@ export function initialState(c: Ctx): HmmState {
         setPte(c, s, 0, a, PTE_ZERO, ZERO_FRAME, huge);
         break;
       case 'ro':
-      case 'rw': {
+      case 'rw':
+      case 'rwZeroed': {
         const fr = allocSysFrame(c, s);
         if (fr === 0) throw new RangeError('not enough frames for the initial pages');
         // dmirror_fops_mmap: zeroed driver pages, vm_insert_page (not on the LRU, contents 0)
-        initFrame(c, s, fr, mixed ? 0 : 1, !mixed);
+        const ver = mixed || init === 'rwZeroed' ? 0 : 1;
+        initFrame(c, s, fr, ver, !mixed);
         s[frOff(L, fr) + F_MAP] = 1;
-        const w = init === 'rw' && (prot & 2) !== 0 && protnone === 0;
-        if (init === 'rw') s[frOff(L, fr) + F_DIRTY] = 1;
-        setPte(c, s, 0, a, PTE_PRESENT, fr, (w ? PF_W : 0) | (init === 'rw' ? PF_D : 0) | protnone | huge);
-        s[o + PG_LASTW] = mixed ? 0 : 1;
+        const rw = init !== 'ro';
+        const w = rw && (prot & 2) !== 0 && protnone === 0;
+        if (rw) s[frOff(L, fr) + F_DIRTY] = 1;
+        setPte(c, s, 0, a, PTE_PRESENT, fr, (w ? PF_W : 0) | (rw ? PF_D : 0) | protnone | huge);
+        s[o + PG_LASTW] = ver;
         break;
       }
       case 'swap':
@@ -145,4 +149,5 @@ export * from './layout.ts';
 export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
 export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
 export { ACTION_KINDS } from './actions.ts';
+export { sleepsInNonblockable } from './notifier-steps.ts';
 export type { ActionKind } from './actions.ts';

@@ -66,12 +66,22 @@ export const EV_MIGRATE = 6;
 export const EV_EXCLUSIVE = 7;
 export const EVENT_NAMES = ['', 'MMU_NOTIFY_UNMAP', 'MMU_NOTIFY_CLEAR', 'MMU_NOTIFY_PROTECTION_VMA',
   'MMU_NOTIFY_PROTECTION_PAGE', 'MMU_NOTIFY_RELEASE', 'MMU_NOTIFY_MIGRATE', 'MMU_NOTIFY_EXCLUSIVE'] as const;
+/**
+ * Or'ed into the event register when the range is not blockable
+ * (mmu_notifier_invalidate_range_start_nonblock, the OOM reaper): callbacks must not sleep.
+ */
+export const EV_NONBLOCK = 16;
+export const evKind = (ev: number): number => ev & (EV_NONBLOCK - 1);
+/** readable name of an event register value (with the non-blockable flag) */
+export const eventName = (ev: number): string =>
+  `${EVENT_NAMES[evKind(ev)] ?? ev}${(ev & EV_NONBLOCK) !== 0 ? ' (non-blockable)' : ''}`;
 
 // return codes (negative errno) and fault results
 export const OK = 0;
 export const EPERM = -1;
 export const ENOENT = -2;
 export const EINTR = -4;
+export const EAGAIN = -11;
 export const ENOMEM = -12;
 export const EFAULT = -14;
 export const EBUSY = -16;
@@ -170,6 +180,16 @@ export const PC = {
   K_NUMA_SET: 92,
   K_KSM_WP: 93,
   K_UNLOCK: 94,
+  K_KSM_MERGE: 95, //   replace_page: mmu_notifier_invalidate_range_start (CLEAR)
+  K_KSM_REPLACE: 96, // replace_page: the PTE change (inside that invalidation)
+  // migrate_pages of a system folio (compaction / NUMA balancing; any actor)
+  P_UNMAP: 100, //      migrate_folio_unmap: folio_trylock, allocate dst, try_to_migrate
+  P_TTM: 101, //        try_to_migrate_one (inside the CLEAR invalidation)
+  P_MOVE: 102, //       migrate_folio_move / migrate_folio_undo_src
+  // oom_reaper kthread (a CPU thread with the request 'oomReap')
+  O_LOCK: 110, //       mmap_read_trylock, MMF_UNSTABLE, invalidate_range_start_nonblock
+  O_ZAP: 111, //        unmap_page_range
+  O_FINISH: 112, //     tlb_finish_mmu, mmap_read_unlock, retry or give up
 } as const;
 
 // ---- actor registers ------------------------------------------------------------------------
@@ -186,7 +206,7 @@ export const R_FAULTS = 9;
 export const R_RETRIES = 10;
 export const R_WRITE = 11; //     current request wants write access
 export const R_MMAP = 12; //      1 = holds mmap_lock for read, 2 = for write
-export const R_GATHER = 13; //    frames gathered by zap for tlb_finish_mmu (bitmask over frames)
+export const R_GATHER = 13; //    (unused: the mmu_gather lives in hmm_pfns[], mm.ts gatherAdd)
 export const R_PINNED = 14; //    frame pinned by this thread's last 'pin'
 // handle_mm_fault layer
 export const R_H_A = 15;
@@ -210,7 +230,7 @@ export const R_M_DEV = 30; //     pgmap owner (device)
 export const R_M_FAULTPAGE = 31; // fault_page frame (migrate_to_ram)
 export const R_M_RC = 32;
 export const R_K_PAGE = 33; //    background actor: page it works on
-export const R_K_FRAME = 34;
+export const R_K_FRAME = 34; //   (migrate_pages: the source folio; its destination is in R_H_T)
 export const R_SNAP = 35; //      snapshot thread: its temporary interval notifier (0 = none,
 //                                1 = inserted, 2 = inserted and sseq == the mm's invalidate_seq)
 export const REG_FIXED = 36;
@@ -247,6 +267,10 @@ export interface Layout {
   readonly gBudKsm: number;
   /** mm 1's invalidate_seq parity and active count (-1 unless some device mirrors mm 1) */
   readonly gSeq1: number;
+  /** kcompactd migrate_pages budget (-1 unless features.compaction) */
+  readonly gBudCompact: number;
+  /** MMF_UNSTABLE of mm 0, set by the OOM reaper (-1 unless some thread runs 'oomReap') */
+  readonly gUnstable: number;
   // per mm
   readonly mmBase: number;
   readonly mmWords: number;
@@ -288,9 +312,6 @@ export function makeLayout(c: HmmConfig): Layout {
   const devFrames = c.devFrames ?? 0;
   const sysFrames = c.frames;
   const frameCount = 2 + sysFrames + devices * devFrames;
-  // some step registers pack frame ids into 8 bits (wp_page_copy's orig_pte): explorable models
-  // are far smaller anyway, but say so instead of aliasing frames
-  if (frameCount > 255) throw new RangeError(`HMM config has ${frameCount} frames; at most 255 are supported`);
   let off = 0;
   const gGseqOdd = off++;
   const gActive = off++;
@@ -300,6 +321,9 @@ export function makeLayout(c: HmmConfig): Layout {
   // the fork child's own notifier seq/active (only when a dmirror fd mirrors mm 1)
   const gSeq1 = (c.deviceMm ?? []).includes(1) ? off : -1;
   if (gSeq1 >= 0) off += 2;
+  const f = c.features ?? {};
+  const gBudCompact = (f.compaction ?? false) ? off++ : -1;
+  const gUnstable = (c.cpu ?? []).some((t) => t.ops.some((r) => r.op === 'oomReap')) ? off++ : -1;
   const mmBase = off;
   const mmWords = MM_PAGES + pages * PAGE_WORDS;
   off += mms * mmWords;
@@ -321,8 +345,7 @@ export function makeLayout(c: HmmConfig): Layout {
     actors.push({ kind: 'dev', index: i, mm: c.deviceMm?.[t.device ?? 0] ?? 0, device: t.device ?? 0, base: off, nreq: t.ops.length });
     off += regWords + t.ops.length * resWords;
   });
-  const f = c.features ?? {};
-  if ((f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false)) {
+  if ((f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false)) {
     actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
     off += regWords;
   }
@@ -333,7 +356,7 @@ export function makeLayout(c: HmmConfig): Layout {
   }
   return {
     pages, mms, devices, sysFrames, devFrames, frameCount,
-    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1,
+    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1, gBudCompact, gUnstable,
     mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, width: off,
   };
 }

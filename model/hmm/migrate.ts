@@ -10,14 +10,13 @@ import {
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
-  isDevFrame, OK, ENOMEM, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
+  isDevFrame, OK, ENOMEM, EINVAL, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
 } from './layout.ts';
-import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame, mmOf } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
 import { setPte, mmapReadUnlock, splitHuge } from './mm.ts';
 
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
-const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 
 // migrate_vma_collect → migrate_vma_collect_pmd (PTL held, TLB flushed before it is dropped):
 // holes → MIGRATE without a page; selected pages: folio_get + folio_trylock, (anon-exclusive
@@ -110,7 +109,7 @@ function wholeHuge(c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt:
 }
 
 /** remove_migration_ptes(src, dst): every migration entry for `sp` becomes a mapping of `nf`. */
-function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): void {
+export function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): void {
   const L = c.L;
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
@@ -324,12 +323,21 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     n[b + R_PC] = PC.H_DSP_DONE;
   } else if (kind === MIG_TO_DEV) {
     mmapReadUnlock(c, n, t, mmOf(c, t));
-    n[b + R_RC] = OK;
-    n[b + R_PC] = PC.D_MIG_READBACK;
+    // a later VMA of the range was bad (stepMigLock left -EINVAL in R_RC): no read-back
+    if (n[b + R_RC] === EINVAL) finishRequest(c, n, t, EINVAL);
+    else if (c.beh.mapsOnMigrate === false) {
+      n[b + R_CPAGES] = migrated;
+      finishRequest(c, n, t, OK); // nothing mapped, nothing to read back: the device faults later
+    } else {
+      n[b + R_RC] = OK;
+      n[b + R_PC] = PC.D_MIG_READBACK;
+    }
   } else if (kind === MIG_TO_SYS) {
     mmapReadUnlock(c, n, t, mmOf(c, t));
     n[b + R_CPAGES] = migrated;
-    finishRequest(c, n, t, mrc === VM_FAULT_OOM ? ENOMEM : OK);
+    // dmirror_migrate_to_system ignores dmirror_devmem_fault_alloc_and_copy's VM_FAULT_OOM: rc 0,
+    // cmd->cpages = dmirror_successful_migrated_pages (fewer); -EINVAL from a later bad VMA
+    finishRequest(c, n, t, n[b + R_RC] === EINVAL ? EINVAL : OK);
   } else if (kind === MIG_EVICT) {
     finishRequest(c, n, t, OK); // dmirror_device_remove_chunks → HMM_DMIRROR_RELEASE returns 0
   } else if (kind === MIG_COHERENT) {

@@ -1,7 +1,7 @@
 /**
  * The CPU-side mm: CPU threads (loads/stores through a per-CPU TLB, page faults), the syscalls
  * munmap/mprotect/fork/pin, the generic fault handler (handle_mm_fault and the paths under it)
- * and the core-mm background actor (reclaim, NUMA hinting, KSM write-protect).
+ * and the core-mm background actor's choices (reclaim, NUMA hinting, KSM, compaction).
  *
  * This file knows nothing about any driver: every PTE change that can remove or downgrade a
  * mapping is bracketed by beginInv()/endInv() (notifier.ts), the only coupling to the mirror.
@@ -9,18 +9,18 @@
  * atomic step (the PTL is not a separate state variable).
  */
 import {
-  PC, R_PC, R_A, R_N, R_WRITE, R_MMAP, R_GATHER, R_PINNED, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
+  PC, R_PC, R_A, R_N, R_WRITE, R_MMAP, R_PINNED, pfnOff, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
   R_K_PAGE, R_K_FRAME, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE,
   PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
   VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER,
   EV_UNMAP, EV_RELEASE, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_EXCLUSIVE, EV_MIGRATE,
-  VM_FAULT_OOM, VM_FAULT_SIGSEGV, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
+  VM_FAULT_OOM, VM_FAULT_SIGSEGV, VM_FAULT_SIGBUS, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
   PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER, PAGE_WORDS as PAGE_WORDS_MM,
   VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, PF_HUGE, MIG_COHERENT, MPFN_MIGRATE, srcOff, firstDevFrame, frameOwner,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, allocSysFrame, initFrame, getFrame, putFrame, flushTlb, finishRequest, recordData,
-  frameVer, deviceOfFrame,
+  frameVer, deviceOfFrame, mmOf, startPc,
 } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
 
@@ -61,7 +61,6 @@ export function mmapReadUnlock(c: Ctx, s: Int32Array, t: number, m: number): voi
   s[c.L.actors[t]!.base + R_MMAP] = 0;
 }
 
-const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 
 // ---- huge entries (PMD THP / hugetlb) in the scaled model: an aligned pair of pages ----------
 
@@ -198,29 +197,59 @@ export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 // zap_pte_range (via unmap_vmas): clear every PTE of the range; present pages go to the
 // mmu_gather (freed only after the TLB flush); device-private/exclusive entries drop their page now.
 export function stepZap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = L.actors[t]!.base;
+  const b = c.L.actors[t]!.base;
   const m = mmOf(c, t);
   const a0 = s[b + R_A]!;
   const n = s.slice();
-  let gather = n[b + R_GATHER]!;
   splitHuge(c, n, m, a0, s[b + R_N]!); // a partially unmapped PMD is split first
-  for (let a = a0; a < a0 + s[b + R_N]!; a++) {
+  zapPtes(c, n, t, m, a0, s[b + R_N]!, true);
+  endInv(c, n, t, m);
+  emit(act('zap_pte_range', t, a0), n);
+}
+
+/**
+ * zap_pte_range over [a0, a0 + cnt) of mm m into t's mmu_gather; `dropVma` when the VMA goes too
+ * (munmap/exit), not when only the pages go (the OOM reaper's unmap_page_range).
+ */
+export function zapPtes(c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt: number, dropVma: boolean): void {
+  const L = c.L;
+  for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     const kind = n[o + PG_KIND]!;
     const f = n[o + PG_VAL]!;
     if (kind === PTE_PRESENT) {
       if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[frOff(L, f) + F_DIRTY] = 1; // folio_mark_dirty
       n[frOff(L, f) + F_MAP]!--; // rmap removed; the reference moves to the gather
-      gather |= 1 << f;
+      gatherAdd(c, n, t, f);
     } else if (kind === PTE_DEVPRIV || kind === PTE_DEVEXCL) unmapFrame(c, n, f);
     setPte(c, n, m, a, PTE_NONE, 0, 0);
-    n[o + PG_VMA] = 0;
+    if (dropVma) n[o + PG_VMA] = 0;
     n[o + PG_LASTW] = 0;
   }
-  n[b + R_GATHER] = gather;
-  endInv(c, n, t, m);
-  emit(act('zap_pte_range', t, a0), n);
+}
+
+/**
+ * The mmu_gather's page list, kept as an ascending set of frame ids in t's hmm_pfns[] slots
+ * (unused by a thread that is unmapping; sorted, so the order pages were zapped in is not state;
+ * one entry per mapping removed, each holding that mapping's reference). A zap gathers at most one
+ * frame per page, so `pages` slots suffice.
+ */
+function gatherAdd(c: Ctx, n: Int32Array, t: number, f: number): void {
+  if (f === ZERO_FRAME) return;
+  let x = f;
+  for (let i = 0; i < c.L.pages; i++) {
+    const o = pfnOff(c.L, t, i);
+    const g = n[o]!;
+    if (g === 0) {
+      n[o] = x;
+      return;
+    }
+    if (g > x) {
+      n[o] = x; // insert, shifting the larger ones up
+      x = g;
+    }
+  }
+  throw new Error('hmm model: mmu_gather overflow');
 }
 
 // tlb_finish_mmu: flush the TLBs, then free the gathered pages; mmap_write_unlock.
@@ -229,14 +258,22 @@ export function stepTlbFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
   const n = s.slice();
-  flushTlb(c, n, m, n[b + R_A]!, n[b + R_N]!);
-  const gather = n[b + R_GATHER]!;
-  for (let f = 0; f < L.frameCount; f++) if ((gather & (1 << f)) !== 0) putFrame(c, n, f);
-  n[b + R_GATHER] = 0;
+  tlbFinishMmu(c, n, t, m, n[b + R_A]!, n[b + R_N]!);
   n[mmOff(L, m) + MM_WRITER] = 0;
   n[b + R_MMAP] = 0;
   finishRequest(c, n, t, OK);
   emit(act('tlb_finish_mmu', t, s[b + R_A]!), n);
+}
+
+/** tlb_finish_mmu: flush the TLBs of [a0, a0 + cnt), then free the pages in t's mmu_gather */
+export function tlbFinishMmu(c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt: number): void {
+  flushTlb(c, n, m, a0, cnt);
+  for (let i = 0; i < c.L.pages; i++) {
+    const o = pfnOff(c.L, t, i);
+    if (n[o] === 0) break;
+    putFrame(c, n, n[o]!);
+    n[o] = 0;
+  }
 }
 
 // mprotect(): mmap_write_lock, vma flags update (mprotect_fixup), then change_protection under
@@ -286,8 +323,10 @@ export function stepChangePte(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
         fl &= ~PF_PROTNONE;
         if ((vma & VM_WRITE) === 0) fl &= ~PF_W;
       }
-    } else if ((kind === PTE_DEVPRIV || kind === PTE_DEVEXCL || kind === PTE_MIGRATION) && (vma & VM_WRITE) === 0) {
-      fl &= ~PF_W; // make_readable_*_entry
+    } else if (kind === PTE_DEVPRIV || kind === PTE_DEVEXCL || kind === PTE_MIGRATION) {
+      // "A protection check is difficult so just be safe and disable write": make_readable_*_entry
+      // whatever the new protection (a later write fault restores write access)
+      fl &= ~PF_W;
     }
     n[o + PG_FLAGS] = fl;
   }
@@ -334,6 +373,14 @@ const EINVALFORK = -11; // EAGAIN: model supports a single fork
 export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const n = s.slice();
+  // copy_huge_pmd: a maybe-pinned anon THP cannot be shared: __split_huge_pmd, copy its PTEs
+  for (let a = 0; a < L.pages; a++) {
+    const o = pgOff(L, 0, a);
+    if ((n[o + PG_VMA]! & VM_HUGEPAGE) !== 0 && (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && n[o + PG_KIND] === PTE_PRESENT
+      && n[frOff(L, n[o + PG_VAL]!) + F_PIN]! > 0) {
+      splitHuge(c, n, 0, a, 1);
+    }
+  }
   for (let a = 0; a < L.pages; a++) {
     const po = pgOff(L, 0, a);
     const co = pgOff(L, 1, a);
@@ -350,6 +397,18 @@ export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit):
     }
     switch (kind) {
       case PTE_PRESENT:
+        // (hugetlb's own copy of a pinned page, copy_hugetlb_page_range, is not modelled)
+        if ((n[po + PG_VMA]! & (VM_SHARED | VM_HUGETLB)) === 0 && !isDevFrame(L, f) && n[frOff(L, f) + F_PIN]! > 0) {
+          // copy_present_pte: folio_try_dup_anon_rmap_pte fails for a maybe-DMA-pinned exclusive
+          // page → copy_present_page: the child gets its own writable, dirty copy now and the
+          // parent keeps its PTE (a pinned PMD was split first, below, and is copied page by page)
+          const nf = allocSysFrame(c, n);
+          if (nf === 0) throw new RangeError('fork of a pinned page needs a free frame for copy_present_page: raise `frames`');
+          initFrame(c, n, nf, n[frOff(L, f) + F_VER]!, true);
+          n[frOff(L, nf) + F_MAP] = 1;
+          setPte(c, n, 1, a, PTE_PRESENT, nf, PF_W | PF_D);
+          break;
+        }
         // copy_present_pte: COW — write-protect both sides, share the page (copy_huge_pmd keeps
         // the PMD); a MAP_SHARED mapping is not COW: the child maps the same page, same rights
         if ((n[po + PG_VMA]! & VM_SHARED) === 0) fl &= ~PF_W;
@@ -398,7 +457,6 @@ export function stepRetFromFork(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   emit(act('ret_from_fork', t, 0), n);
 }
 
-import { startPc } from './ctx.ts';
 function finishRequestStart(c: Ctx, n: Int32Array, t: number, req: number): void {
   n[c.L.actors[t]!.base + R_PC] = startPc(c, t, req);
 }
@@ -614,7 +672,27 @@ export function takeHmfRc(n: Int32Array, b: number): number {
   return rc;
 }
 
-function hmfReturn(n: Int32Array, b: number, rc: number): void {
+/**
+ * do_numa_page's out_map: the protnone PTE of (m, a) gets the VMA's protection back, writable
+ * only if can_change_pte_writable (exclusive, unshared) — never after a failed migration
+ * (`writable = false; ignore_writable = true`); a PMD mapping as a whole.
+ */
+export function numaRestore(c: Ctx, n: Int32Array, m: number, a: number, mayWrite = true): void {
+  const L = c.L;
+  const o = pgOff(L, m, a);
+  const f = n[o + PG_VAL]!;
+  const fl = n[o + PG_FLAGS]!;
+  const fo = frOff(L, f);
+  const wr = mayWrite && (n[o + PG_VMA]! & VM_WRITE) !== 0 && n[fo + F_MAP] === 1 && n[fo + F_REF] === 1;
+  setPte(c, n, m, a, PTE_PRESENT, f, (fl & ~PF_PROTNONE) | (wr ? PF_W : 0));
+  if ((fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages) {
+    // do_huge_pmd_numa_page: the whole PMD gets its protection back
+    const po = pgOff(L, m, a ^ 1);
+    n[po + PG_FLAGS] = (n[po + PG_FLAGS]! & ~PF_PROTNONE) | (wr ? PF_W : 0);
+  }
+}
+
+export function hmfReturn(n: Int32Array, b: number, rc: number): void {
   n[b + R_PC] = n[b + R_H_RET]!;
   n[b + R_H_RC] = rc;
   n[b + R_H_T] = 0;
@@ -638,19 +716,29 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
     emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
     return;
   }
+  if (kind === PTE_NONE && (vma & (VM_SHARED | VM_HUGETLB)) === 0 && m === 0 && L.gUnstable >= 0 && s[L.gUnstable] === 1) {
+    // check_stable_address_space: the OOM reaper may have freed this memory (MMF_UNSTABLE)
+    const n = s.slice();
+    hmfReturn(n, b, VM_FAULT_SIGBUS);
+    emit(act((vma & VM_HUGEPAGE) !== 0 ? 'do_huge_pmd_anonymous_page' : 'do_anonymous_page', t, a, VM_FAULT_SIGBUS), n);
+    return;
+  }
   if (kind === PTE_NONE && hugeFault(c, s, t, m, a, w, vma, emit)) return;
   switch (kind) {
     case PTE_NONE: {
       if ((vma & VM_SHARED) !== 0) {
         // do_read_fault / do_shared_fault: map the shmem / page-cache page (a new zeroed page:
-        // the model has no separate page cache), writable only on a write fault
+        // the model has no separate page cache). finish_fault → set_pte_range builds the PTE from
+        // vm_page_prot: shmem has no write-notify (no writeback), so a read fault of a writable
+        // shmem VMA maps it writable; a file with writeback maps it read-only until a write fault
         const n = s.slice();
         const nf = allocSysFrame(c, n);
         if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
         else {
           initFrame(c, n, nf, 0, true);
           n[frOff(L, nf) + F_MAP] = 1;
-          setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : 0);
+          const shmemWritable = c.cfg.mapping === 'shared' && (vma & VM_WRITE) !== 0;
+          setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : shmemWritable ? PF_W : 0);
           hmfReturn(n, b, 0);
         }
         emit(act(w ? 'do_shared_fault' : 'do_read_fault', t, a), n);
@@ -676,16 +764,24 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
     }
     case PTE_PRESENT: {
       if ((fl & PF_PROTNONE) !== 0) {
-        // do_numa_page: restore the protection (writable only if can_change_pte_writable)
-        const n = s.slice();
-        const fo = frOff(L, f);
-        const wr = (vma & VM_WRITE) !== 0 && n[fo + F_MAP] === 1 && n[fo + F_REF] === 1;
-        setPte(c, n, m, a, PTE_PRESENT, f, (fl & ~PF_PROTNONE) | (wr ? PF_W : 0));
-        if ((fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages) {
-          // do_huge_pmd_numa_page: the whole PMD gets its protection back
-          const po = pgOff(L, m, a ^ 1);
-          n[po + PG_FLAGS] = (n[po + PG_FLAGS]! & ~PF_PROTNONE) | (wr ? PF_W : 0);
+        // do_numa_page: numa_migrate_check may pick a target node (features.numaMigrate: both
+        // outcomes are explored): migrate_misplaced_folio_prepare isolates the folio, the PTL is
+        // dropped and migrate_pages runs (migrate-pages.ts), returning here at the end
+        if (c.numaMigrate && (fl & PF_HUGE) === 0 && !isDevFrame(L, f)) {
+          const fo = frOff(L, f);
+          if (s[fo + F_LRU] === 1 && s[fo + F_MAP] === 1) {
+            const n = s.slice();
+            n[fo + F_LRU] = 0; // folio_isolate_lru
+            getFrame(c, n, f); // the isolation reference
+            n[b + R_K_PAGE] = a;
+            n[b + R_K_FRAME] = f;
+            n[b + R_PC] = PC.P_UNMAP;
+            emit(act('migrate_misplaced_folio', t, a), n);
+          }
         }
+        // NUMA_NO_NODE (or a folio that cannot be isolated): restore the protection
+        const n = s.slice();
+        numaRestore(c, n, m, a);
         hmfReturn(n, b, 0);
         emit(act('do_numa_page', t, a), n);
         return;
@@ -742,14 +838,16 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       return;
     }
     case PTE_SWAP: {
-      // do_swap_page (swap entry): swap-in into a new page
+      // do_swap_page (swap entry): swap-in into a new page; the folio is exclusive (no swap
+      // cache in the model), so a writable VMA gets a writable PTE even on a read fault
+      // (pte_mkwrite; dirty only for a write fault)
       const n = s.slice();
       const nf = allocSysFrame(c, n);
       if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
       else {
         initFrame(c, n, nf, f, true);
         n[frOff(L, nf) + F_MAP] = 1;
-        setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : 0);
+        setPte(c, n, m, a, PTE_PRESENT, nf, (vma & VM_WRITE) !== 0 ? PF_W | (w ? PF_D : 0) : 0);
         hmfReturn(n, b, 0);
       }
       emit(act('do_swap_page', t, a, 0), n);
@@ -952,11 +1050,19 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   for (let a = 0; a < L.pages; a++) {
     const o = pgOff(L, 0, a);
     const kind = s[o + PG_KIND]!;
-    if (kind !== PTE_PRESENT || (s[o + PG_FLAGS]! & PF_HUGE) !== 0) continue; // (no THP reclaim/NUMA/KSM)
+    if (kind !== PTE_PRESENT) continue;
     const fr = s[o + PG_VAL]!;
     if (isDevFrame(L, fr)) continue; // device-coherent pages: not on the LRU, prot_numa and KSM skip them
     const fo = frOff(L, fr);
     const fl = s[o + PG_FLAGS]!;
+    // A PMD-mapped THP (hugetlb is neither on the LRU, nor NUMA-hinted, nor mergeable): reclaim
+    // (shrink_folio_list → split_folio_to_list) and KSM (try_to_merge_one_page →
+    // split_huge_page) split it first — the split's CLEAR invalidation folded into theirs, widened
+    // to the PMD; change_prot_numa makes the whole PMD protnone (change_huge_pmd); compaction
+    // leaves it alone here (THP migration is not modelled).
+    const huge = (fl & PF_HUGE) !== 0;
+    if (huge && (s[o + PG_VMA]! & VM_HUGETLB) !== 0) continue;
+    const [ia, inum] = huge ? hugeSpan(c, s, 0, a, 1) : [a, 1];
     // shrink_folio_list: folio_trylock, then try_to_unmap (skips maybe-DMA-pinned anon pages)
     if ((f.reclaim ?? false) && s[L.gBudReclaim]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_PIN] === 0) {
       const n = s.slice();
@@ -966,17 +1072,30 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       getFrame(c, n, fr);
       n[b + R_K_PAGE] = a;
       n[b + R_K_FRAME] = fr;
-      beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.K_UNMAP, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.K_UNMAP, PC.K_UNLOCK);
       emit(act('try_to_unmap', t, a), n);
     }
     // task_numa_work → change_prot_numa (mmap_read_lock held)
-    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && mmapReadFree(c, s, 0)) {
+    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && mmapReadFree(c, s, 0)) {
       const n = s.slice();
       n[L.gBudNuma]!--;
       mmapReadLock(c, n, t, 0);
       n[b + R_K_PAGE] = a;
-      beginInv(c, n, t, 0, EV_PROTECTION_VMA, a, 1, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
       emit(act('change_prot_numa', t, a), n);
+    }
+    // kcompactd: isolate_migratepages_block skips folios with references beyond their mappings
+    // (pinned or under I/O), isolates the rest for migrate_pages (migrate-pages.ts)
+    if (!huge && L.gBudCompact >= 0 && s[L.gBudCompact]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0
+      && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
+      const n = s.slice();
+      n[L.gBudCompact]!--;
+      n[fo + F_LRU] = 0;
+      getFrame(c, n, fr);
+      n[b + R_K_PAGE] = a;
+      n[b + R_K_FRAME] = fr;
+      n[b + R_PC] = PC.P_UNMAP;
+      emit(act('isolate_migratepages_block', t, a), n);
     }
     // ksmd: try_to_merge_one_page → write_protect_page (mmap_read_lock + folio lock)
     if ((f.ksm ?? false) && s[L.gBudKsm]! > 0 && (fl & PF_W) !== 0 && s[fo + F_LOCK] === 0 && mmapReadFree(c, s, 0)) {
@@ -987,7 +1106,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       getFrame(c, n, fr);
       n[b + R_K_PAGE] = a;
       n[b + R_K_FRAME] = fr;
-      beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.K_KSM_WP, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.K_KSM_WP, PC.K_UNLOCK);
       emit(act('write_protect_page', t, a), n);
     }
   }
@@ -999,6 +1118,7 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const b = L.actors[t]!.base;
   const fr = s[b + R_K_FRAME]!;
   const n = s.slice();
+  splitHuge(c, n, 0, s[b + R_K_PAGE]!, 1); // split_folio_to_list of a THP (a no-op otherwise)
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
@@ -1020,28 +1140,17 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const a = s[b + R_K_PAGE]!;
   const o = pgOff(L, 0, a);
   const n = s.slice();
+  const huge = n[o + PG_KIND] === PTE_PRESENT && (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
   if (n[o + PG_KIND] === PTE_PRESENT) n[o + PG_FLAGS] = (n[o + PG_FLAGS]! | PF_PROTNONE) & ~PF_W;
   flushTlb(c, n, 0, a);
+  if (huge) {
+    // change_huge_pmd(MM_CP_PROT_NUMA): the whole PMD
+    const po = pgOff(L, 0, a ^ 1);
+    n[po + PG_FLAGS] = (n[po + PG_FLAGS]! | PF_PROTNONE) & ~PF_W;
+    flushTlb(c, n, 0, a ^ 1);
+  }
   endInv(c, n, t, 0);
   emit(act('change_prot_numa_set', t, a), n);
-}
-
-// write_protect_page: ptep_clear_flush + wrprotect (dirty bit moves to the folio).
-export function stepKsmWp(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = L.actors[t]!.base;
-  const a = s[b + R_K_PAGE]!;
-  const fr = s[b + R_K_FRAME]!;
-  const o = pgOff(L, 0, a);
-  const n = s.slice();
-  if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === fr) {
-    const fl = n[o + PG_FLAGS]!;
-    if ((fl & PF_D) !== 0) n[frOff(L, fr) + F_DIRTY] = 1;
-    n[o + PG_FLAGS] = fl & ~(PF_W | PF_D);
-  }
-  flushTlb(c, n, 0, a);
-  endInv(c, n, t, 0);
-  emit(act('write_protect_page_set', t, a), n);
 }
 
 // folio_unlock / folio_putback_lru / mmap_read_unlock at the end of a background operation.

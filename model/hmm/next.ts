@@ -7,6 +7,9 @@ import type { Ctx, Emit } from './ctx.ts';
 import * as mm from './mm.ts';
 import * as drv from './driver.ts';
 import * as mig from './migrate.ts';
+import * as mp from './migrate-pages.ts';
+import * as ksm from './ksm.ts';
+import * as oom from './oom-reaper.ts';
 import { stepInvStart, stepInvCallback, stepInvEnd } from './notifier-steps.ts';
 import { stepV12 } from './v12/next.ts';
 
@@ -135,9 +138,25 @@ export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     case PC.K_NUMA_SET:
       return mm.stepNumaSet(c, s, t, emit);
     case PC.K_KSM_WP:
-      return mm.stepKsmWp(c, s, t, emit);
+      return ksm.stepWriteProtectPage(c, s, t, emit);
     case PC.K_UNLOCK:
       return mm.stepBackgroundUnlock(c, s, t, emit);
+    case PC.K_KSM_MERGE:
+      return ksm.stepReplacePageStart(c, s, t, emit);
+    case PC.K_KSM_REPLACE:
+      return ksm.stepReplacePage(c, s, t, emit);
+    case PC.P_UNMAP:
+      return mp.stepMigrateFolioUnmap(c, s, t, emit);
+    case PC.P_TTM:
+      return mp.stepTryToMigrateOne(c, s, t, emit);
+    case PC.P_MOVE:
+      return mp.stepMigrateFolioMove(c, s, t, emit);
+    case PC.O_LOCK:
+      return oom.stepOomReapLock(c, s, t, emit);
+    case PC.O_ZAP:
+      return oom.stepUnmapPageRange(c, s, t, emit);
+    case PC.O_FINISH:
+      return oom.stepOomReapFinish(c, s, t, emit);
     default:
       throw new Error(`hmm model: actor ${t} has unknown pc ${pc}`);
   }

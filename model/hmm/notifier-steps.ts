@@ -3,7 +3,8 @@
  * callback per step (the driver's ops->invalidate, driver.ts), mn_itree_inv_end.
  */
 import {
-  PC, R_PC, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_SNAP, DV_SSEQCUR, devOff, gseqOff, activeOff,
+  PC, R_PC, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_I_OWNER, R_RC, R_SNAP, DV_SSEQCUR, DV_LOCK,
+  EV_NONBLOCK, EV_MIGRATE, EAGAIN, evKind, devOff, gseqOff, activeOff,
 } from './layout.ts';
 import { act, type Ctx, type Emit } from './ctx.ts';
 import { clearInv } from './notifier.ts';
@@ -45,12 +46,24 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   emit(act('mmu_notifier_invalidate_range_start', t, s[b + R_I_A]!, s[b + R_I_EV]!), n);
 }
 
-// mn_itree_invalidate: ops->invalidate() of the next overlapping interval (one per step).
+// mn_itree_invalidate: ops->invalidate() of the next overlapping interval (one per step). On a
+// non-blockable range a callback that would have to sleep returns false instead: out_would_block
+// ends the invalidation here (mn_itree_inv_end; later intervals are not called) and the caller
+// gets -EAGAIN without range_end, going on at its after-end pc with R_RC = -EAGAIN.
 export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const d = s[b + R_I_CB]!;
   const snap = d >= c.L.devices;
   const u = snap ? c.snapActors[d - c.L.devices]! : -1;
+  if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) {
+    const n = s.slice();
+    itreeInvEnd(c, n, c.L.actors[t]!.mm);
+    n[b + R_RC] = EAGAIN;
+    n[b + R_PC] = n[b + R_I_AFTER]!;
+    clearInv(n, b);
+    emit(act('mmu_notifier_invalidate_range_start_nonblock', t, s[b + R_I_A]!, d), n);
+    return;
+  }
   const n = snap ? snapshotInvalidateCallback(c, s, u) : invalidateCallback(c, s, t, d);
   if (n === null) return; // blocked on the driver lock
   const next = nextSub(c, n, t, d + 1);
@@ -62,12 +75,46 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   else emit(act(c.names.invalidate, t, s[b + R_I_A]!, d), n);
 }
 
-// __mmu_notifier_invalidate_range_end → mn_itree_inv_end: active--, seq even again when idle.
-export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+/**
+ * Subscription k's callback on a non-blockable range: `if (!mutex_trylock(...)) return false`
+ * (after dmirror's MIGRATE/owner early return, which needs no lock) — unless the driver
+ * ignores the blockable flag and sleeps in mutex_lock (variants.ts sleepsWhenNonblockable).
+ */
+function callbackWouldBlockFails(c: Ctx, s: Int32Array, t: number, k: number): boolean {
+  if (c.beh.sleepsWhenNonblockable === true) return false;
+  const b = c.L.actors[t]!.base;
+  const snap = k >= c.L.devices;
+  const d = snap ? c.L.actors[c.snapActors[k - c.L.devices]!]!.device : k;
+  if (!snap && c.beh.skipOwnMigrate && evKind(s[b + R_I_EV]!) === EV_MIGRATE && s[b + R_I_OWNER] === d + 1) return false;
+  return s[devOff(c.L, d) + DV_LOCK] !== 0;
+}
+
+/**
+ * The invalidation of a non-blockable range is stuck in a callback that sleeps: some actor is
+ * at a callback of a non-blockable range and that callback has no enabled step. (Observational:
+ * the property S11 of specs/hmm asks that this never happens.)
+ */
+export function sleepsInNonblockable(c: Ctx, s: Int32Array): boolean {
+  for (let t = 0; t < c.L.actors.length; t++) {
+    const b = c.L.actors[t]!.base;
+    if (s[b + R_PC] !== PC.I_CB || (s[b + R_I_EV]! & EV_NONBLOCK) === 0) continue;
+    stepped = false;
+    stepInvCallback(c, s, t, markStepped);
+    if (!stepped) return true;
+  }
+  return false;
+}
+let stepped = false;
+const markStepped: Emit = () => {
+  stepped = true;
+};
+
+/**
+ * mn_itree_inv_end: active--, and when the last range ends the sequence becomes even again (no
+ * interval's sseq equals it any more; snapshot notifiers that saw this epoch keep "changed").
+ */
+function itreeInvEnd(c: Ctx, n: Int32Array, m: number): void {
   const L = c.L;
-  const b = L.actors[t]!.base;
-  const m = L.actors[t]!.mm;
-  const n = s.slice();
   const active = n[activeOff(L, m)]! - 1;
   n[activeOff(L, m)] = active;
   if (active === 0 && n[gseqOff(L, m)] === 1) {
@@ -78,9 +125,15 @@ export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       if (L.actors[u]!.mm === m && n[o] === 2) n[o] = 1;
     }
   }
+}
+
+// __mmu_notifier_invalidate_range_end → mn_itree_inv_end.
+export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  const n = s.slice();
+  itreeInvEnd(c, n, c.L.actors[t]!.mm);
   const page = s[b + R_I_A]!;
   n[b + R_PC] = n[b + R_I_AFTER]!;
   clearInv(n, b);
   emit(act('mmu_notifier_invalidate_range_end', t, page, s[b + R_I_EV]!), n);
 }
-

@@ -28,6 +28,19 @@ export interface DriverBehaviour {
    * mmu_interval_set_seq (default true; false = a broken snapshot that can report stale permissions)
    */
   readonly snapshotSetsSeq?: boolean;
+  /**
+   * the invalidate callback takes its lock with mutex_lock even when
+   * !mmu_notifier_range_blockable(range) (default false: mutex_trylock, return false on failure,
+   * as lib/test_hmm.c and the mmu_notifier contract require)
+   */
+  readonly sleepsWhenNonblockable?: boolean;
+  /**
+   * MIGRATE_TO_DEV programs the device PT with the destination pages in
+   * dmirror_migrate_finalize_and_map and reads them back (default true, lib/test_hmm.c and the
+   * hmm.rst flow); false = the device maps migrated pages lazily, through its own fault
+   * (hmm_range_fault reports an owned device-private entry without faulting) — the fix of F5
+   */
+  readonly mapsOnMigrate?: boolean;
 }
 
 export const DRIVER_VARIANTS = {
@@ -102,6 +115,32 @@ export const DRIVER_VARIANTS = {
     dmaMapOnFault: true,
     dmaUnmapInInvalidate: true,
     hmmReportsProtnone: true,
+  },
+  /** the invalidate callback ignores the blockable flag: it sleeps on its lock in the OOM reaper */
+  sleepsWhenNonblockable: {
+    name: 'sleepsWhenNonblockable',
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: false,
+    sleepsWhenNonblockable: true,
+  },
+  /** reference, but migrated pages are mapped only by the device's next fault (fix of FINDINGS F5) */
+  lazyMigrateMap: {
+    name: 'lazyMigrateMap',
+    prefix: 'driver',
+    checksRetry: true,
+    retryUnderLock: true,
+    skipOwnMigrate: false,
+    eraseWithoutLockInDevmemFault: false,
+    dmaMapOnFault: true,
+    dmaUnmapInInvalidate: true,
+    hmmReportsProtnone: false,
+    mapsOnMigrate: false,
   },
 } as const satisfies Record<string, DriverBehaviour>;
 

@@ -240,7 +240,7 @@ export const spec = defineSpec<ConformanceParams, HmmState, HmmAction>({
       cpu: [{ ops: [{ op: 'munmap', page: 1 }, { op: 'read', page: 0 }] }],
       dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }],
     }, [], 'violated', 'violated',
-    '#33 concurrent with device THP: munmap of half the PMD (split) races its migration; MIGRATE_TO_DEV fails when the munmap comes first (-EINVAL) or between finalize and read-back (-ENOENT), the data is never lost'),
+    '#33 concurrent with device THP: munmap of half the PMD (split) races its migration; MIGRATE_TO_DEV fails when the munmap comes first (-EINVAL once page 0, the VMA before the hole, has migrated) or between finalize and read-back (-ENOENT), the data is never lost'),
     'snapshot-vs-numa-no-set-seq': cfg('snapshot', {
       driver: snapshotNoSetSeq, pages: 2, frames: 2, initial: ['rw', 'rw'], features: { numa: true }, budgets: { numa: 2, retries: 2 },
       dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }],

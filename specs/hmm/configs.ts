@@ -183,13 +183,109 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }],
     dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }, { ops: [{ op: 'release' }] }],
   },
+
+  // ---- migrate_pages of system memory, KSM merge, the OOM reaper (non-blockable invalidation) ----
+
+  /** kcompactd migrates the page a device READ and WRITE mirror (try_to_migrate's CLEAR
+   *  invalidation, migration entry, copy, remove_migration_ptes), a CPU write racing it */
+  compactionVsDevice: {
+    pages: 1, frames: 3, initial: ['rw'], features: { compaction: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }],
+  },
+  /** a pinned page is skipped by compaction and refused by NUMA migration (the pin stays valid) */
+  pinVsCompactionNuma: {
+    pages: 1, frames: 3, initial: ['rw'], features: { compaction: true, numa: true, numaMigrate: true },
+    cpu: [{ ops: [{ op: 'pin', page: 0 }, { op: 'read', page: 0 }, { op: 'unpin', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** NUMA balancing: change_prot_numa, then a device fault (hmm_range_fault → do_numa_page) or the
+   *  CPU migrates the misplaced folio (migrate_misplaced_folio) while the other races it */
+  numaMigrateVsDevice: {
+    pages: 1, frames: 3, initial: ['rw'], features: { numa: true, numaMigrate: true, dma: true },
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** KSM use_zero_pages: a zero-filled page the device mirrors is write-protected and replaced by
+   *  the zero page (two CLEAR invalidations); device WRITE and CPU read race it */
+  ksmZeroVsDevice: {
+    pages: 1, frames: 2, initial: ['rwZeroed'], features: { ksm: true, ksmZeroPages: true, dma: true },
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }],
+  },
+  /** a pin (O_DIRECT-like) on the zero-filled page: write_protect_page's refcount check refuses */
+  pinVsKsm: {
+    pages: 1, frames: 2, initial: ['rwZeroed'], features: { ksm: true, ksmZeroPages: true },
+    cpu: [{ ops: [{ op: 'pin', page: 0 }, { op: 'unpin', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** the OOM reaper (non-blockable UNMAP invalidation under mmap_read_lock) racing a device WRITE
+   *  fault loop over two pages that holds the driver lock while it programs the device PT */
+  oomReapVsDeviceFault: {
+    pages: 2, frames: 3, initial: ['rw', 'none'], features: { dma: true },
+    cpu: [{ ops: [{ op: 'oomReap' }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+  /** the OOM reaper racing a device READ and a migration of page 0 to device memory (the
+   *  reaper frees the device-private page through zap) */
+  oomReapVsMigrate: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'oomReap' }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }],
+  },
+  /** a PMD-mapped THP behind reclaim (split, then try_to_unmap of one page), NUMA hinting (the
+   *  whole PMD protnone) and KSM (split, write_protect_page), a 2-page device WRITE and a CPU write */
+  thpBackground: {
+    pages: 2, frames: 3, mapping: 'thp', initial: ['rw', 'rw'], features: { reclaim: true, numa: true, ksm: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }],
+  },
+
+  // ---- the other core-mm paths under a device fault (their sequential semantics are the
+  // conformance suite's; here they race the mirror) ----
+
+  /** mremap moves the page (move_page_tables under an UNMAP invalidation) while the device
+   *  WRITEs at the old address, then READs at the new one */
+  mremapVsDevice: {
+    pages: 2, frames: 2, initial: ['rw', 'hole'], features: { dma: true },
+    cpu: [{ ops: [{ op: 'mremap', page: 0, to: 1 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }, { op: 'read', page: 1 }] }],
+  },
+  /** MADV_FREE (the page becomes clean and lazily freeable) then reclaim discards it, while the
+   *  device READs and the CPU writes it again */
+  madvFreeVsDevice: {
+    pages: 1, frames: 2, initial: ['rw'], features: { reclaim: true, dma: true },
+    cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** MAP_SHARED|MAP_ANONYMOUS (shmem): no COW, read faults map writable; device WRITE vs CPU
+   *  write vs munmap */
+  shmemVsDevice: {
+    pages: 1, frames: 2, mapping: 'shared', features: { dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }],
+  },
+  /** THP faults (huge zero page on read, PMD on write, reported at PMD order) vs a partial
+   *  munmap that splits the PMD */
+  thpFaultVsDevice: {
+    pages: 2, frames: 3, mapping: 'thp', features: { dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 1 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** device-coherent memory: MIGRATE_TO_DEV, then a FOLL_LONGTERM pin moves the page back out
+   *  (migrate_device_coherent_folio) while the device READs */
+  coherentPinVsDevice: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'], deviceMemory: 'coherent',
+    cpu: [{ ops: [{ op: 'pin', page: 0 }, { op: 'unpin', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }],
+  },
 } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
 export const STATE_PROPERTIES = [
   PROPERTY_NAMES.s1, PROPERTY_NAMES.s2, PROPERTY_NAMES.s3, PROPERTY_NAMES.s4, PROPERTY_NAMES.s5,
-  PROPERTY_NAMES.s7, PROPERTY_NAMES.s8, PROPERTY_NAMES.s9, PROPERTY_NAMES.s6, PROPERTY_NAMES.s10,
+  PROPERTY_NAMES.s7, PROPERTY_NAMES.s8, PROPERTY_NAMES.s9, PROPERTY_NAMES.s6, PROPERTY_NAMES.s10, PROPERTY_NAMES.s11,
 ] as const;
 
 export function hmmConfig(

@@ -48,6 +48,23 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // invalidation) racing a device fault of the same fd, with sequential ioctls
     'fault-back-vs-device-read': hmmConfig('faultBackVsDeviceRead', 'dmirror', ['wMigrate', 'wRead'], [P.s1, P.s3, P.s10]),
     'release-vs-fault-back': hmmConfig('releaseVsFaultBack', 'dmirror', ['wMigrate'], [P.s1, P.s3, P.s10]),
+    // ---- system-page migration, KSM merge, the OOM reaper (dmirror_interval_invalidate's trylock) ----
+    // ---- the other core-mm paths racing the mirror ----
+    'mremap-vs-device': hmmConfig('mremapVsDevice', 'dmirror', ['wWrite', 'wRead'], [], { description: 'mremap (move_page_tables) vs device write at the old and read at the new address' }),
+    'madv-free-vs-device': hmmConfig('madvFreeVsDevice', 'dmirror', ['wRead'], [], { description: 'MADV_FREE + reclaim discarding the clean page vs device read and CPU write' }),
+    'shmem-vs-device': hmmConfig('shmemVsDevice', 'dmirror', ['wRead', 'wWrite'], [], { description: 'shared anonymous (shmem) mapping: device read/write vs CPU write and munmap' }),
+    'thp-fault-vs-device': hmmConfig('thpFaultVsDevice', 'dmirror', ['wRead'], [], { description: 'THP faults (huge zero page, PMD) reported at PMD order vs a splitting partial munmap' }),
+    // F1 (the MIGRATE/owner early return) with device-coherent memory too
+    'coherent-pin-vs-device': hmmConfig('coherentPinVsDevice', 'dmirror', ['wRead'], [P.s10], { description: 'device-coherent page: MIGRATE_TO_DEV, FOLL_LONGTERM pin moving it out, device read' }),
+    'thp-background': hmmConfig('thpBackground', 'dmirror', ['wWrite'], [], { description: 'a PMD-mapped THP behind reclaim (split), NUMA hinting (whole PMD) and KSM (split)' }),
+    'compaction-vs-device': hmmConfig('compactionVsDevice', 'dmirror', ['wRead', 'wWrite', 'wSysMigrate']),
+    'numa-migrate-vs-device': hmmConfig('numaMigrateVsDevice', 'dmirror', ['wWrite', 'wSysMigrate']),
+    'pin-vs-compaction-numa': hmmConfig('pinVsCompactionNuma', 'dmirror', ['wRead']),
+    'ksm-zero-vs-device': hmmConfig('ksmZeroVsDevice', 'dmirror', ['wRead', 'wWrite', 'wKsmZero']),
+    'pin-vs-ksm': hmmConfig('pinVsKsm', 'dmirror', ['wRead', 'wKsmZero']),
+    'oom-reap-vs-device-fault': hmmConfig('oomReapVsDeviceFault', 'dmirror', ['wOomEagain', 'wOomReaped']),
+    // FINDING F5 (the reaper zaps the migration entries; finalize frees the page the mirror maps) + F1
+    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'dmirror', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10]),
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`);

@@ -5,7 +5,7 @@
  */
 import type { ItfValue, TraceView } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, EVENT_NAMES, PC, R_PC, R_SEQOK,
+  type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, eventName, PC, R_PC, R_SEQOK,
   pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
   F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
   DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED, VM_HUGETLB, VM_HUGEPAGE,
@@ -18,7 +18,10 @@ const PC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PC).m
 export function actorName(c: Ctx, t: number): string {
   const a = c.L.actors[t];
   if (a === undefined) return `actor${t}`;
-  if (a.kind === 'cpu') return a.mm === 1 ? `child-cpu${a.index}` : `cpu${a.index}`;
+  if (a.kind === 'cpu') {
+    if (c.reqs[t]!.some((r) => r.op === 'oomReap')) return 'oom_reaper';
+    return a.mm === 1 ? `child-cpu${a.index}` : `cpu${a.index}`;
+  }
   if (a.kind === 'dev') return `dev${a.device}.t${a.index}`;
   return 'core-mm';
 }
@@ -27,8 +30,9 @@ const INFO_KINDS = new Set(['mmu_notifier_invalidate_range_start', 'mmu_notifier
 
 export function actionLabel(c: Ctx, a: HmmAction): string {
   let tail = '';
-  if (INFO_KINDS.has(a.kind)) tail = ` ${EVENT_NAMES[a.info] ?? a.info}`;
+  if (INFO_KINDS.has(a.kind)) tail = ` ${eventName(a.info)}`;
   else if (a.kind === 'dmirror_interval_invalidate' || a.kind === 'driver_invalidate') tail = ` (interval of dev${a.info})`;
+  else if (a.kind === 'mmu_notifier_invalidate_range_start_nonblock') tail = ` (dev${a.info}'s callback: mutex_trylock failed → -EAGAIN)`;
   else if (a.info < 0) tail = ` → ${errno(a.info)}`;
   else if (a.info > 0) tail = ` [${a.info}]`;
   return `${actorName(c, a.actor)}: ${a.kind}(page ${a.page})${tail}`;

@@ -1,5 +1,6 @@
 /**
- * S1–S10 of hmm-reference section (b) as named properties over the flat HMM state, plus the
+ * S1–S10 of hmm-reference section (b) as named properties over the flat HMM state, S11 (the
+ * mmu_notifier contract for non-blockable ranges, include/linux/mmu_notifier.h), plus the
  * `sometimes` witnesses that keep them from passing vacuously. The state predicates are exported
  * (as `invariants`) so the random-walk tests can check them after every step.
  */
@@ -9,7 +10,7 @@ import {
   PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
   VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
   pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
-  PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, RES_RET, EFAULT, OK,
+  PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, RES_RET, RES_FAULTS, EFAULT, OK, sleepsInNonblockable,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
@@ -163,6 +164,8 @@ export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
 /** S7: no present CPU PTE or TLB entry ever maps a device-private page. */
 export function s7DevicePrivateInaccessible(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  // MEMORY_DEVICE_COHERENT pages are CPU-accessible by design: no device-private pages exist
+  if (c.coherent) return true;
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
@@ -232,6 +235,8 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState
       if (stillMapped) continue;
       const cowCopy = step.kind === 'wp_page_copy_set_pte' && step.page === a && t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] !== f && (t[o + PG_FLAGS]! & PF_D) !== 0;
       if (cowCopy) continue;
+      // MADV_FREE: the user gave the contents up; the dirty bit is dropped on purpose (lazyfree)
+      if (step.kind === 'madvise_free_pte_range') continue;
       if (t[frOff(L, f) + F_REF]! > 0 && t[frOff(L, f) + F_DIRTY] !== 1) return false;
     }
   }
@@ -336,6 +341,60 @@ export function wProtnoneEfault(c: Ctx, s: HmmState): boolean {
   return false;
 }
 
+/**
+ * a system page the device mirrors was moved by migrate_pages (compaction / NUMA balancing) and
+ * the device mirrors its new frame: page 0 is present in a frame other than the one it started
+ * in, with no COW or swap-in in the scenario to explain a new frame
+ */
+export function wSystemPageMigrated(c: Ctx, s: HmmState, initialFrame: number): boolean {
+  const L = c.L;
+  const o = pgOff(L, 0, 0);
+  if (s[o + PG_KIND] !== PTE_PRESENT || s[o + PG_VAL] === initialFrame || isDevFrame(L, s[o + PG_VAL]!)) return false;
+  for (let d = 0; d < L.devices; d++) {
+    const e = s[dptOff(L, d, 0)]!;
+    if (e !== 0 && dptFrame(e) === s[o + PG_VAL]) return true;
+  }
+  return false;
+}
+
+/** KSM merged a zero-filled page with the zero page: a page that started present is the zero page */
+export function wKsmZeroMerged(c: Ctx, s: HmmState): boolean {
+  return anyPage(c, s, (k) => k === PTE_ZERO);
+}
+
+/**
+ * the OOM reaper both backed off (a callback's trylock failed: -EAGAIN) and, on a later attempt,
+ * reaped (a page that started present has no PTE while its VMA is still there)
+ */
+export function wOomReapAfterEagain(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  for (let t = 0; t < L.actors.length; t++) {
+    const reqs = c.reqs[t]!;
+    const b = L.actors[t]!.base;
+    const q = reqs.findIndex((r) => r.op === 'oomReap');
+    if (q < 0 || s[b + R_REQ]! <= q) continue;
+    const r = resOff(L, t, q);
+    if (s[r + RES_RET] === OK && s[r + RES_FAULTS]! > 0) return true; // `faults` = attempts that backed off
+  }
+  return false;
+}
+
+/** the OOM reaper freed the victim's memory: a page has no PTE while its VMA is still there */
+export function wOomReaped(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  if (L.gUnstable < 0 || s[L.gUnstable] !== 1) return false;
+  for (let a = 0; a < L.pages; a++) {
+    const o = pgOff(L, 0, a);
+    if (s[o + PG_KIND] === PTE_NONE && (s[o + PG_VMA]! & VM_EXISTS) !== 0) return true;
+  }
+  return false;
+}
+
+/** S11: a non-blockable invalidation (the OOM reaper's) never waits in a callback */
+export function s11NonblockingNeverSleeps(c: Ctx, s: HmmState): boolean {
+  return !sleepsInNonblockable(c, s);
+}
+
 // ---- the property list ----------------------------------------------------------------------
 
 export const PROPERTY_NAMES = {
@@ -355,9 +414,15 @@ export const PROPERTY_NAMES = {
   wFork: 'w-fork-with-device-private-entry',
   wProtnone: 'w-protnone-fault-efault',
   wRead: 'w-device-read-through-mirror',
+  s11: 's11-nonblocking-invalidate-never-sleeps',
+  wSysMigrate: 'w-mirrored-page-migrated-by-migrate-pages',
+  wKsmZero: 'w-ksm-merges-page-with-zero-page',
+  wOomEagain: 'w-oom-reaper-backs-off-then-reaps',
+  wOomReaped: 'w-oom-reaper-frees-mirrored-memory',
 } as const;
 
-export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone';
+export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone' | 'wSysMigrate' | 'wKsmZero'
+  | 'wOomEagain' | 'wOomReaped';
 
 /** One sentence per property, in the reviewer's words (hmm-reference section b); shown with every trace. */
 export const DESCRIPTIONS: Record<string, string> = {
@@ -366,8 +431,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.s3]: 'S3 no use-after-free: a freed page is named by no PTE, migration entry, device PT entry or DMA mapping',
   [PROPERTY_NAMES.s4]: 'S4 no pinning by HMM: mirroring and device-private pages never hold pins',
   [PROPERTY_NAMES.s5]: 'S5 no lost update: while a page migrates nobody can write the source, and afterwards exactly one copy is mapped',
-  [PROPERTY_NAMES.s6]: 'S6 dirty never lost: removing a dirty PTE or a device write mapping marks the folio dirty first',
-  [PROPERTY_NAMES.s7]: 'S7 device-private is CPU-inaccessible: no present CPU PTE maps a device-private page',
+  [PROPERTY_NAMES.s6]: 'S6 dirty never lost: removing a dirty PTE or a device write mapping marks the folio dirty first (except MADV_FREE, which discards on purpose)',
+  [PROPERTY_NAMES.s7]: 'S7 device-private is CPU-inaccessible: no present CPU PTE maps a device-private page (device-coherent memory is CPU-accessible by design)',
   [PROPERTY_NAMES.s8]: 'S8 owner isolation: a driver never maps another owner\'s device-private page',
   [PROPERTY_NAMES.s9]: 'S9 device-exclusive: the CPU cannot use a page while a device-exclusive entry exists',
   [PROPERTY_NAMES.s10]: 'S10 protocol discipline: callbacks call mmu_interval_set_seq; the device PT is written only under the driver lock after a successful read_retry',
@@ -377,6 +442,11 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.wExcl]: 'witness: exclusive access is granted to the device and revoked by a CPU touch',
   [PROPERTY_NAMES.wFork]: 'witness: fork copies a device-private entry',
   [PROPERTY_NAMES.wProtnone]: 'witness: a device fault on a PROT_NONE page returns -EFAULT',
+  [PROPERTY_NAMES.s11]: 'S11 non-blockable invalidations never sleep: with !mmu_notifier_range_blockable (the OOM reaper) a callback that cannot take its lock returns false instead of waiting',
+  [PROPERTY_NAMES.wSysMigrate]: 'witness: a page the device mirrors is moved by migrate_pages (compaction / NUMA balancing) and the device mirrors its new frame',
+  [PROPERTY_NAMES.wKsmZero]: 'witness: KSM replaces a zero-filled page by the shared zero page (replace_page)',
+  [PROPERTY_NAMES.wOomEagain]: 'witness: the OOM reaper gets -EAGAIN from a callback, backs off, and reaps on a later attempt',
+  [PROPERTY_NAMES.wOomReaped]: 'witness: the OOM reaper frees the mirrored memory (PTEs zapped, VMA kept)',
 };
 
 /** All state invariants, for random-walk tests. */
@@ -390,6 +460,7 @@ export function invariants(c: Ctx): readonly { name: string; holds: (s: HmmState
     { name: PROPERTY_NAMES.s7, holds: (s) => s7DevicePrivateInaccessible(c, s) },
     { name: PROPERTY_NAMES.s8, holds: (s) => s8OwnerIsolation(c, s) },
     { name: PROPERTY_NAMES.s9, holds: (s) => s9ExclusiveCorrect(c, s) },
+    { name: PROPERTY_NAMES.s11, holds: (s) => s11NonblockingNeverSleeps(c, s) },
   ];
 }
 
@@ -418,9 +489,29 @@ export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[])
       case 'wProtnone':
         props.push(sometimes<HmmState>(PROPERTY_NAMES.wProtnone, (s) => wProtnoneEfault(c, s), DESCRIPTIONS[PROPERTY_NAMES.wProtnone]));
         break;
+      case 'wSysMigrate': {
+        const f0 = c.L.pages > 0 ? initialFrameOfPage0(cfg) : 0;
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wSysMigrate, (s) => wSystemPageMigrated(c, s, f0), DESCRIPTIONS[PROPERTY_NAMES.wSysMigrate]));
+        break;
+      }
+      case 'wKsmZero':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wKsmZero, (s) => wKsmZeroMerged(c, s), DESCRIPTIONS[PROPERTY_NAMES.wKsmZero]));
+        break;
+      case 'wOomEagain':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wOomEagain, (s) => wOomReapAfterEagain(c, s), DESCRIPTIONS[PROPERTY_NAMES.wOomEagain]));
+        break;
+      case 'wOomReaped':
+        props.push(sometimes<HmmState>(PROPERTY_NAMES.wOomReaped, (s) => wOomReaped(c, s), DESCRIPTIONS[PROPERTY_NAMES.wOomReaped]));
+        break;
     }
   }
   return props;
+}
+
+/** the frame page 0 starts in: frames are allocated lowest first, page by page (model/hmm/index.ts) */
+function initialFrameOfPage0(cfg: HmmConfig): number {
+  const init = cfg.initial?.[0];
+  return init === 'ro' || init === 'rw' || init === 'rwZeroed' ? 2 : 0;
 }
 
 export { PTE_NONE, VM_READ, F_DIRTY };

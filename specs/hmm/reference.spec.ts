@@ -50,6 +50,28 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'two-cpu-faults-vs-migrate-to-sys': hmmConfig('twoCpuFaultsVsMigrateToSys', 'reference', ['wMigrate'], [], { description: 'two CPU faults on one device-private page vs MIGRATE_TO_DEV + MIGRATE_TO_SYS' }),
     'fault-back-vs-device-read': hmmConfig('faultBackVsDeviceRead', 'reference', ['wMigrate', 'wRead'], [], { description: 'MIGRATE_TO_DEV then READ vs mprotect then CPU fault back' }),
     'release-vs-fault-back': hmmConfig('releaseVsFaultBack', 'reference', ['wMigrate'], [], { description: 'MIGRATE_TO_DEV then READ vs RELEASE (eviction) vs two CPU faults' }),
+    // ---- system-page migration, KSM merge, the OOM reaper (non-blockable invalidation) ----
+    // ---- the other core-mm paths racing the mirror ----
+    'mremap-vs-device': hmmConfig('mremapVsDevice', 'reference', ['wWrite', 'wRead'], [], { description: 'mremap (move_page_tables) vs device write at the old and read at the new address' }),
+    'madv-free-vs-device': hmmConfig('madvFreeVsDevice', 'reference', ['wRead'], [], { description: 'MADV_FREE + reclaim discarding the clean page vs device read and CPU write' }),
+    'shmem-vs-device': hmmConfig('shmemVsDevice', 'reference', ['wRead', 'wWrite'], [], { description: 'shared anonymous (shmem) mapping: device read/write vs CPU write and munmap' }),
+    'thp-fault-vs-device': hmmConfig('thpFaultVsDevice', 'reference', ['wRead'], [], { description: 'THP faults (huge zero page, PMD) reported at PMD order vs a splitting partial munmap' }),
+    'coherent-pin-vs-device': hmmConfig('coherentPinVsDevice', 'reference', ['wRead'], [], { description: 'device-coherent page: MIGRATE_TO_DEV, FOLL_LONGTERM pin moving it out, device read' }),
+    'thp-background': hmmConfig('thpBackground', 'reference', ['wWrite'], [], { description: 'a PMD-mapped THP behind reclaim (split), NUMA hinting (whole PMD) and KSM (split)' }),
+    'compaction-vs-device': hmmConfig('compactionVsDevice', 'reference', ['wRead', 'wWrite', 'wSysMigrate'], [], { description: 'kcompactd migrate_pages of a mirrored page vs device read/write and a CPU write' }),
+    'numa-migrate-vs-device': hmmConfig('numaMigrateVsDevice', 'reference', ['wWrite', 'wSysMigrate'], [], { description: 'NUMA hinting + migrate_misplaced_folio (from a CPU or a device fault) vs device write' }),
+    'pin-vs-compaction-numa': hmmConfig('pinVsCompactionNuma', 'reference', ['wRead'], [], { description: 'a pinned page: compaction skips it, NUMA migration backs out (migrate_folio_undo_src)' }),
+    'ksm-zero-vs-device': hmmConfig('ksmZeroVsDevice', 'reference', ['wRead', 'wWrite', 'wKsmZero'], [], { description: 'KSM use_zero_pages merges a mirrored zero-filled page (replace_page) vs device read/write' }),
+    'pin-vs-ksm': hmmConfig('pinVsKsm', 'reference', ['wRead', 'wKsmZero'], [], { description: 'write_protect_page refuses a page with a pin (refcount check)' }),
+    'oom-reap-vs-device-fault': hmmConfig('oomReapVsDeviceFault', 'reference', ['wOomEagain', 'wOomReaped'], [], { description: 'OOM reaper (non-blockable UNMAP) vs a device write fault holding the driver lock' }),
+    // FINDING F5 (model/hmm/FINDINGS.md): the reaper zaps migration entries under mmap_read_lock,
+    // so the textbook "map the destination in finalize_and_map" maps a page that
+    // migrate_vma_finalize then frees (no seq check on the migrate path)
+    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
+    // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map
+    'lazy-migrate-map-vs-oom-reap': hmmConfig('oomReapVsMigrate', 'lazyMigrateMap', ['wOomReaped', 'wRead'], [], { description: 'F5 fixed: the device maps migrated pages lazily (hmm_range_fault, owned device-private entries)' }),
+    // broken variant: the callback sleeps on its lock even when the range is not blockable
+    'sleeps-when-nonblockable': hmmConfig('oomReapVsDeviceFault', 'sleepsWhenNonblockable', ['wOomReaped'], [P.s11], { description: 'callback ignores mmu_notifier_range_blockable: S11' }),
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-reference/${name}@${driverName(params.model.driver)}`);

@@ -13,6 +13,9 @@ const CLEAN: readonly [HmmConfig['driver'], ScenarioName][] = [
   ['reference', 'faultVsMunmap'], ['reference', 'forkDevicePrivate'], ['reference', 'reclaimKsm'],
   ['reference', 'twoDevices'], ['reference', 'exclusive'], ['reference', 'migrateVsDeviceWrite'],
   ['dmirror', 'faultVsMunmap'], ['dmirror', 'reclaimKsm'], ['dmirror', 'exclusive'], ['dmirror', 'faultVsNuma'],
+  ['reference', 'compactionVsDevice'], ['reference', 'numaMigrateVsDevice'], ['reference', 'pinVsCompactionNuma'],
+  ['reference', 'ksmZeroVsDevice'], ['reference', 'oomReapVsDeviceFault'], ['dmirror', 'pinVsKsm'],
+  ['dmirror', 'oomReapVsDeviceFault'],
 ];
 
 describe('random walks keep every invariant', () => {

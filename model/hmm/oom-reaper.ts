@@ -1,0 +1,89 @@
+/**
+ * The oom_reaper kthread reaping mm 0 (mm/oom_kill.c oom_reap_task → oom_reap_task_mm →
+ * __oom_reap_task_mm), played by a CPU thread whose request is 'oomReap'.
+ *
+ * Why it matters to HMM: it is the one caller of mmu_notifier_invalidate_range_start_nonblock.
+ * It frees the victim's anonymous memory under mmap_read_lock, concurrently with device faults,
+ * and its callbacks must not sleep: a driver whose lock is held returns false, the reaper gets
+ * -EAGAIN, skips the VMA without touching a PTE, and tries again later (MAX_OOM_REAP_RETRIES,
+ * budgets.oomReap here). MMF_UNSTABLE, set first, makes later anonymous faults fail
+ * (check_stable_address_space → VM_FAULT_SIGBUS), so a device cannot fault the memory back.
+ */
+import {
+  PC, R_PC, R_RC, R_FAULTS, EV_UNMAP, EV_NONBLOCK, EAGAIN, OK, VM_EXISTS, VM_SHARED, VM_HUGETLB, PG_VMA, pgOff,
+} from './layout.ts';
+import { type Ctx, type Emit, act, finishRequest } from './ctx.ts';
+import { beginInv, endInv } from './notifier.ts';
+import { mmapReadFree, mmapReadLock, mmapReadUnlock, zapPtes, tlbFinishMmu } from './mm.ts';
+
+const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+const attempts = (c: Ctx): number => c.cfg.budgets?.oomReap ?? 2;
+
+/**
+ * __oom_reap_task_mm reaps a VMA when it is anonymous or private and neither VM_HUGETLB nor
+ * VM_PFNMAP: here, the first page with a VMA decides for the model's single mapping.
+ */
+function reapable(c: Ctx, s: Int32Array): boolean {
+  for (let a = 0; a < c.L.pages; a++) {
+    const vma = s[pgOff(c.L, 0, a) + PG_VMA]!;
+    if ((vma & VM_EXISTS) === 0) continue;
+    if ((vma & VM_HUGETLB) !== 0) return false;
+    // vma_is_anonymous (!vm_ops) || !VM_SHARED: a MAP_SHARED|MAP_ANONYMOUS mapping has shmem's
+    // vm_ops (shmem_zero_setup), so every VM_SHARED mapping of the model is skipped
+    return (vma & VM_SHARED) === 0;
+  }
+  return false;
+}
+
+// oom_reap_task_mm: mmap_read_trylock (a writer → this attempt fails); then set_bit(MMF_UNSTABLE)
+// and, for the mapping, mmu_notifier_invalidate_range_start_nonblock(UNMAP, whole VMA).
+export function stepOomReapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const n = s.slice();
+  if (!mmapReadFree(c, s, 0)) {
+    retryOrGiveUp(c, n, t, EAGAIN);
+    emit(act('mmap_read_trylock', t, 0, EAGAIN), n);
+    return;
+  }
+  mmapReadLock(c, n, t, 0);
+  n[L.gUnstable] = 1;
+  n[b + R_RC] = OK;
+  if (reapable(c, n)) beginInv(c, n, t, 0, EV_UNMAP | EV_NONBLOCK, 0, L.pages, 0, PC.O_ZAP, PC.O_FINISH);
+  else n[b + R_PC] = PC.O_FINISH;
+  emit(act('mmap_read_trylock', t, 0, OK), n);
+}
+
+// unmap_page_range over the VMA: every PTE is zapped (present pages into the mmu_gather,
+// device-private entries freed), the VMA itself stays; then mmu_notifier_invalidate_range_end.
+export function stepUnmapPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const n = s.slice();
+  zapPtes(c, n, t, 0, 0, c.L.pages, false);
+  endInv(c, n, t, 0);
+  emit(act('unmap_page_range', t, 0), n);
+}
+
+// tlb_finish_mmu, mmap_read_unlock; oom_reap_task: after -EAGAIN sleep and try again while
+// attempts remain, else give up (MMF_OOM_SKIP either way).
+export function stepOomReapFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const n = s.slice();
+  tlbFinishMmu(c, n, t, 0, 0, L.pages);
+  mmapReadUnlock(c, n, t, 0);
+  const rc = n[b + R_RC]!;
+  if (rc === EAGAIN) retryOrGiveUp(c, n, t, EAGAIN);
+  else finishRequest(c, n, t, OK);
+  emit(act('oom_reap_task', t, 0, rc), n);
+}
+
+/** a failed attempt: counted in R_FAULTS (the request's `faults` result: attempts that backed off) */
+function retryOrGiveUp(c: Ctx, n: Int32Array, t: number, rc: number): void {
+  const b = base(c, t);
+  const tried = n[b + R_FAULTS]! + 1;
+  n[b + R_FAULTS] = tried;
+  if (tried < attempts(c)) {
+    n[b + R_RC] = 0;
+    n[b + R_PC] = PC.O_LOCK;
+  } else finishRequest(c, n, t, rc); // "oom_reaper: unable to reap pid"
+}
