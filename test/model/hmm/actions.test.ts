@@ -4,41 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createHmmModel, type HmmAction, type HmmState, type HmmConfig, PC, R_PC, R_SEQOK, PTE_PRESENT, PTE_ZERO, PTE_NONE,
+  createHmmModel, type HmmConfig, PC, R_PC, R_SEQOK, PTE_PRESENT, PTE_ZERO, PTE_NONE,
   PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_PROTNONE, pgOff, dptOff, dmaOff, devOff, frOff, resOff,
   PG_KIND, PG_VAL, PG_FLAGS, F_REF, F_LOCK, DV_LOCK, DV_SSEQCUR, RES_RET, DPT_WRITE, DPT_ATOMIC, EFAULT, EPERM,
   VM_FAULT_SIGSEGV, dptFrame, isDevFrame,
 } from '../../../model/hmm/index.ts';
 
-type Succ = { a: HmmAction; n: HmmState };
-
-function succs(m: ReturnType<typeof createHmmModel>, s: HmmState): Succ[] {
-  const out: Succ[] = [];
-  m.successors(s, (a, n) => out.push({ a, n }));
-  return out;
-}
-
-/** take the first enabled step of `actor` whose label is `kind` */
-function step(m: ReturnType<typeof createHmmModel>, s: HmmState, actor: number, kind: string): HmmState {
-  const x = succs(m, s).find((e) => e.a.actor === actor && e.a.kind === kind);
-  if (x === undefined) throw new Error(`${kind} by ${actor} not enabled; enabled: ${succs(m, s).map((e) => `${e.a.actor}:${e.a.kind}`).join(', ')}`);
-  return x.n;
-}
-
-const enabled = (m: ReturnType<typeof createHmmModel>, s: HmmState, actor: number): string[] =>
-  succs(m, s).filter((e) => e.a.actor === actor).map((e) => e.a.kind);
-
-/** run `actor` alone until it reaches `pc` (or is stuck) */
-function runUntil(m: ReturnType<typeof createHmmModel>, s: HmmState, actor: number, pc: number, max = 60): HmmState {
-  let cur = s;
-  const base = m.ctx.L.actors[actor]!.base;
-  for (let i = 0; i < max && cur[base + R_PC] !== pc; i++) {
-    const x = succs(m, cur).find((e) => e.a.actor === actor);
-    if (x === undefined) break;
-    cur = x.n;
-  }
-  return cur;
-}
+import { succs, step, enabled, runUntil } from './steps/helpers.ts';
 
 const base: Omit<HmmConfig, 'driver'> = { pages: 1, frames: 2 };
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createHmmModel, type HmmAction, type HmmState, type HmmConfig, PC, R_PC, PTE_PRESENT, PTE_HMM, PTE_NONE,
+  createHmmModel, type HmmConfig, PC, R_PC, PTE_PRESENT, PTE_HMM, PTE_NONE,
   PF_W, PF_D, PF_HMM_LOCKED, pgOff, frOff, resOff, PG_KIND, PG_VAL, PG_FLAGS, F_REF, F_DIRTY, F_VER, RES_RET,
   EFAULT, OK, isDevFrame,
 } from '../../../../model/hmm/index.ts';
@@ -14,32 +14,8 @@ import {
 } from '../../../../model/hmm/v12/index.ts';
 
 type Model = ReturnType<typeof createHmmModel>;
-type Succ = { a: HmmAction; n: HmmState };
+import { succs, step, stepA, enabled, runUntil } from '../steps/helpers.ts';
 
-function succs(m: Model, s: HmmState): Succ[] {
-  const out: Succ[] = [];
-  m.successors(s, (a, n) => out.push({ a, n }));
-  return out;
-}
-function step(m: Model, s: HmmState, actor: number, kind: string): HmmState {
-  return stepA(m, s, actor, kind).n;
-}
-function stepA(m: Model, s: HmmState, actor: number, kind: string): Succ {
-  const x = succs(m, s).find((e) => e.a.actor === actor && e.a.kind === kind);
-  if (x === undefined) throw new Error(`${kind} by ${actor} not enabled; enabled: ${succs(m, s).map((e) => `${e.a.actor}:${e.a.kind}`).join(', ')}`);
-  return x;
-}
-const enabled = (m: Model, s: HmmState, actor: number): string[] => succs(m, s).filter((e) => e.a.actor === actor).map((e) => e.a.kind);
-function runUntil(m: Model, s: HmmState, actor: number, pc: number, max = 80): HmmState {
-  let cur = s;
-  const base = m.ctx.L.actors[actor]!.base;
-  for (let i = 0; i < max && cur[base + R_PC] !== pc; i++) {
-    const x = succs(m, cur).find((e) => e.a.actor === actor);
-    if (x === undefined) break;
-    cur = x.n;
-  }
-  return cur;
-}
 const v12 = (cfg: Omit<HmmConfig, 'driver'>, variant: V12Variant = 'v12'): Model =>
   createHmmModel({ driver: 'reference', design: 'v12', v12: variant, ...cfg });
 
