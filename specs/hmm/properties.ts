@@ -464,46 +464,31 @@ export function invariants(c: Ctx): readonly { name: string; holds: (s: HmmState
   ];
 }
 
+/** each witness's state predicate, built once per configuration */
+const WITNESS_PREDICATES: Readonly<Record<WitnessName, (c: Ctx, cfg: HmmConfig) => (s: HmmState) => boolean>> = {
+  wWrite: (c) => (s) => wDeviceWrite(c, s),
+  wRead: (c) => (s) => devResult(c, s, 'read', OK),
+  wMigrate: (c) => (s) => wMigrateToDeviceAndBack(c, s),
+  wExcl: (c) => (s) => wExclusiveGrantAndRevoke(c, s),
+  wFork: (c) => (s) => wForkWithDevicePrivate(c, s),
+  wProtnone: (c) => (s) => wProtnoneEfault(c, s),
+  wSysMigrate: (c, cfg) => {
+    const f0 = c.L.pages > 0 ? initialFrameOfPage0(cfg) : 0;
+    return (s) => wSystemPageMigrated(c, s, f0);
+  },
+  wKsmZero: (c) => (s) => wKsmZeroMerged(c, s),
+  wOomEagain: (c) => (s) => wOomReapAfterEagain(c, s),
+  wOomReaped: (c) => (s) => wOomReaped(c, s),
+};
+
 export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {
   const c = makeCtx(cfg);
   const props: Property<HmmState, HmmAction>[] = invariants(c).map((i) => always<HmmState>(i.name, i.holds, DESCRIPTIONS[i.name]));
   props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s6, (s, a, t) => s6DirtyNotLost(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s6]));
   props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s10, (s, a, t) => s10ProtocolDiscipline(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s10]));
   for (const w of witnesses) {
-    switch (w) {
-      case 'wWrite':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wWrite, (s) => wDeviceWrite(c, s), DESCRIPTIONS[PROPERTY_NAMES.wWrite]));
-        break;
-      case 'wRead':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wRead, (s) => devResult(c, s, 'read', OK), DESCRIPTIONS[PROPERTY_NAMES.wRead]));
-        break;
-      case 'wMigrate':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wMigrate, (s) => wMigrateToDeviceAndBack(c, s), DESCRIPTIONS[PROPERTY_NAMES.wMigrate]));
-        break;
-      case 'wExcl':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wExcl, (s) => wExclusiveGrantAndRevoke(c, s), DESCRIPTIONS[PROPERTY_NAMES.wExcl]));
-        break;
-      case 'wFork':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wFork, (s) => wForkWithDevicePrivate(c, s), DESCRIPTIONS[PROPERTY_NAMES.wFork]));
-        break;
-      case 'wProtnone':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wProtnone, (s) => wProtnoneEfault(c, s), DESCRIPTIONS[PROPERTY_NAMES.wProtnone]));
-        break;
-      case 'wSysMigrate': {
-        const f0 = c.L.pages > 0 ? initialFrameOfPage0(cfg) : 0;
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wSysMigrate, (s) => wSystemPageMigrated(c, s, f0), DESCRIPTIONS[PROPERTY_NAMES.wSysMigrate]));
-        break;
-      }
-      case 'wKsmZero':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wKsmZero, (s) => wKsmZeroMerged(c, s), DESCRIPTIONS[PROPERTY_NAMES.wKsmZero]));
-        break;
-      case 'wOomEagain':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wOomEagain, (s) => wOomReapAfterEagain(c, s), DESCRIPTIONS[PROPERTY_NAMES.wOomEagain]));
-        break;
-      case 'wOomReaped':
-        props.push(sometimes<HmmState>(PROPERTY_NAMES.wOomReaped, (s) => wOomReaped(c, s), DESCRIPTIONS[PROPERTY_NAMES.wOomReaped]));
-        break;
-    }
+    const holds = WITNESS_PREDICATES[w](c, cfg);
+    props.push(sometimes<HmmState>(PROPERTY_NAMES[w], holds, DESCRIPTIONS[PROPERTY_NAMES[w]]));
   }
   return props;
 }
