@@ -66,7 +66,7 @@ const hmmSpecs = [
   ['hmm-dmirror', '../specs/hmm/dmirror.spec.ts'],
   ['hmm-v12', '../specs/v12/v12.spec.ts'],
 ] as const;
-console.log(`\nHMM bench-mixed configurations (best of ${REPS}; the naive peer must find the same counts)`);
+console.log(`\nHMM bench-large configurations, one per design (best of ${REPS}; the naive peer must find the same counts)`);
 console.log(`  ${'spec'.padEnd(14)} ${'states'.padStart(9)} ${'ours'.padStart(10)} ${'naive'.padStart(10)} ${'ratio'.padStart(6)} ${'RSS ours'.padStart(9)} ${'RSS naive'.padStart(10)} ${'store B/state'.padStart(14)}`);
 for (const [id, rel] of hmmSpecs) {
   const file = fileURLToPath(new URL(rel, import.meta.url));

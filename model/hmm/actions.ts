@@ -67,6 +67,7 @@ export const ACTION_KINDS = [
   'try_to_unmap_one',
   'change_prot_numa',
   'change_prot_numa_set',
+  'rmap_walk_anon', //             the walk reaches the folio's mapping in another mirrored mm (its own CLEAR)
   'write_protect_page', //          KSM
   'write_protect_page_set',
   'replace_page', //                KSM use_zero_pages: pages_identical(page, ZERO_PAGE), CLEAR invalidation
@@ -105,6 +106,7 @@ export const ACTION_KINDS = [
   // mremap / madvise
   'move_page_tables', //            mremap: move the PTEs (and their device entries) to the new range
   'madvise_free_pte_range', //      MADV_FREE
+  'zap_page_range_single', //       MADV_DONTNEED: the PTEs go, the VMA stays
   // ---- v12 design (model/hmm/v12; names from the 2015/2016 HMM postings, see v12/README.md) ----
   'hmm_notifier_invalidate_range_start', // register the range (hmm_update → hmm_wait_device_fault)
   'hmm_mirror_update', //                   per mirror: hmm_pt update by event + dma unmap + device->update

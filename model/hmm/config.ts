@@ -26,6 +26,7 @@ export type CpuOp =
   | 'exit' //     exit_mmap(): mn_itree_release + zap everything
   | 'mremap' //   mremap(page, npages, MREMAP_MAYMOVE | MREMAP_FIXED [| MREMAP_DONTUNMAP], to)
   | 'madvFree' // madvise(page, npages, MADV_FREE)
+  | 'madvDontneed' // madvise(page, npages, MADV_DONTNEED): zap under mmap_read_lock, the VMA stays
   | 'oomReap'; //  this thread is the oom_reaper kthread reaping mm 0 (__oom_reap_task_mm)
 
 export interface CpuRequest {

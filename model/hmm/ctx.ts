@@ -204,6 +204,7 @@ export function startPc(c: Ctx, t: number, req: number): number {
       case 'mremap':
         return PC.C_MREMAP_LOCK;
       case 'madvFree':
+      case 'madvDontneed':
         return PC.C_MADV_LOCK;
       case 'oomReap':
         return PC.O_LOCK;

@@ -370,23 +370,26 @@ export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   emit(act('mmu_interval_notifier_remove', t, s[b + R_A]!), n);
 }
 
+/** the frames of the last allocFolio: a step allocates no array (nor closure) per call */
+const folio = new Int32Array(2);
+
 /**
- * Allocate `k` frames together (all or none: a folio of order log2(k)), each initialised with its
- * contents version and locked by t; returns them, or [] when not all could be had.
+ * Allocate `k` (1 or 2) frames together (all or none: a folio of order log2(k)) from device d's
+ * pool, or from system memory when d < 0, each initialised with its contents version (v0, v1)
+ * and locked by t, into folio[]; false, with nothing kept, when not all could be had.
  */
-function allocFrames(c: Ctx, n: Int32Array, t: number, k: number, alloc: () => number, vers: readonly number[]): number[] {
-  const got: number[] = [];
+function allocFolio(c: Ctx, n: Int32Array, t: number, k: number, d: number, v0: number, v1: number): boolean {
   for (let j = 0; j < k; j++) {
-    const f = alloc();
+    const f = d >= 0 ? allocDevFrame(c, n, d) : allocSysFrame(c, n);
     if (f === 0) {
-      for (const g of got) putFrame(c, n, g); // back to the free pool
-      return [];
+      for (let i = 0; i < j; i++) putFrame(c, n, folio[i]!); // back to the free pool
+      return false;
     }
-    initFrame(c, n, f, vers[j]!, false);
+    initFrame(c, n, f, j === 0 ? v0 : v1, false);
     n[frOff(c.L, f) + F_LOCK] = t + 1;
-    got.push(f);
+    folio[j] = f;
   }
-  return got;
+  return true;
 }
 
 // ---- HMM_DMIRROR_FLAGS ------------------------------------------------------------------------
@@ -515,12 +518,13 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     if ((src & MPFN_COMPOUND) !== 0 && i + 1 < cnt) {
       // is_large: dmirror_devmem_alloc_page(dmirror, true), a compound device page; on failure
       // "Try falling back to PAGE_SIZE pages" for every subpage
-      const srcs = [src, n[srcOff(L, t, i + 1)]!];
-      const vers = srcs.map((w) => ((w & MPFN_HOLE) !== 0 ? 0 : frameVer(c, n, mpfnFrame(w))));
-      const big = failed ? [] : allocFrames(c, n, t, 2, () => allocDevFrame(c, n, d), vers);
+      const src1 = n[srcOff(L, t, i + 1)]!;
+      const v0 = (src & MPFN_HOLE) !== 0 ? 0 : frameVer(c, n, mpfnFrame(src));
+      const v1 = (src1 & MPFN_HOLE) !== 0 ? 0 : frameVer(c, n, mpfnFrame(src1));
+      const big = !failed && allocFolio(c, n, t, 2, d, v0, v1);
       for (let j = 0; j < 2; j++) {
-        const dp = big.length === 2 ? big[j]! : allocFrames(c, n, t, 1, () => allocDevFrame(c, n, d), [vers[j]!])[0] ?? 0;
-        if (dp !== 0) n[dstOff(L, t, i + j)] = (dp << 4) | (srcs[j]! & MPFN_WRITE) | (big.length === 2 ? MPFN_COMPOUND : 0);
+        const dp = big ? folio[j]! : allocFolio(c, n, t, 1, d, j === 0 ? v0 : v1, 0) ? folio[0]! : 0;
+        if (dp !== 0) n[dstOff(L, t, i + j)] = (dp << 4) | ((j === 0 ? src : src1) & MPFN_WRITE) | (big ? MPFN_COMPOUND : 0);
       }
       i++;
       continue;
@@ -553,11 +557,12 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     if ((src & MPFN_COMPOUND) !== 0 && i + 1 < cnt) {
       // order > 0: vma_alloc_folio of the same order, or (FAIL_ALLOC / no memory) one
       // alloc_page_vma per subpage; VM_FAULT_OOM when even those fail
-      const srcs = [src, n[srcOff(L, t, i + 1)]!];
-      const vers = srcs.map((w) => frameVer(c, n, mpfnFrame(w)));
-      const big = failAlloc(c, n, d) ? [] : allocFrames(c, n, t, 2, () => allocSysFrame(c, n), vers);
+      const src1 = n[srcOff(L, t, i + 1)]!;
+      const v0 = frameVer(c, n, mpfnFrame(src));
+      const v1 = frameVer(c, n, mpfnFrame(src1));
+      const big = !failAlloc(c, n, d) && allocFolio(c, n, t, 2, -1, v0, v1);
       for (let j = 0; j < 2; j++) {
-        const dp = big.length === 2 ? big[j]! : allocFrames(c, n, t, 1, () => allocSysFrame(c, n), [vers[j]!])[0] ?? 0;
+        const dp = big ? folio[j]! : allocFolio(c, n, t, 1, -1, j === 0 ? v0 : v1, 0) ? folio[0]! : 0;
         if (dp === 0) {
           n[b + R_M_RC] = VM_FAULT_OOM;
           n[b + R_PC] = PC.M_FINALIZE;
@@ -566,7 +571,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
         }
         n[dptOff(L, d, a0 + i + j)] = 0; // xa_erase
         n[dmaOff(L, d, a0 + i + j)] = 0;
-        n[dstOff(L, t, i + j)] = (dp << 4) | (srcs[j]! & MPFN_WRITE) | (big.length === 2 ? MPFN_COMPOUND : 0);
+        n[dstOff(L, t, i + j)] = (dp << 4) | ((j === 0 ? src : src1) & MPFN_WRITE) | (big ? MPFN_COMPOUND : 0);
       }
       i++;
       continue;

@@ -86,7 +86,7 @@ export function initialState(c: Ctx): HmmState {
     if (a.kind === 'kswapd') s[a.base + R_PC] = PC.K_IDLE;
     else {
       loadRequest(c, s, t, 0);
-      if (a.kind === 'cpu' && a.mm === 1 && s[a.base + R_PC] !== PC.DONE) s[a.base + R_PC] = PC.WAIT_FORK;
+      if (a.mm === 1 && s[a.base + R_PC] !== PC.DONE) s[a.base + R_PC] = PC.WAIT_FORK;
     }
   });
   return s;

@@ -164,6 +164,7 @@ export const PC = {
   C_MADV_LOCK: 26,
   C_MADV_FREE: 27,
   C_MADV_UNLOCK: 28,
+  C_MADV_ZAP: 29, //   MADV_DONTNEED: zap_page_range_single's PTE zap (inside its CLEAR invalidation)
   // migrate_vma_* (core, any actor)
   M_SETUP: 70,
   M_COLLECT: 71,
@@ -174,6 +175,8 @@ export const PC = {
   M_INSERT: 76,
   M_FINALIZE_MAP: 77,
   M_FINALIZE: 78,
+  M_RMAP: 81, //        try_to_migrate's rmap walk reaches a mapping in another mirrored mm
+  M_RMAP_UNMAP: 82, //  try_to_migrate_one there (inside that mm's CLEAR invalidation)
   // core-mm background (kswapd / numa / ksm)
   K_IDLE: 90,
   K_UNMAP: 91,
@@ -182,6 +185,7 @@ export const PC = {
   K_UNLOCK: 94,
   K_KSM_MERGE: 95, //   replace_page: mmu_notifier_invalidate_range_start (CLEAR)
   K_KSM_REPLACE: 96, // replace_page: the PTE change (inside that invalidation)
+  K_RMAP: 97, //        try_to_unmap's rmap walk reaches a mapping in another mirrored mm
   // migrate_pages of a system folio (compaction / NUMA balancing; any actor)
   P_UNMAP: 100, //      migrate_folio_unmap: folio_trylock, allocate dst, try_to_migrate
   P_TTM: 101, //        try_to_migrate_one (inside the CLEAR invalidation)
@@ -206,7 +210,7 @@ export const R_FAULTS = 9;
 export const R_RETRIES = 10;
 export const R_WRITE = 11; //     current request wants write access
 export const R_MMAP = 12; //      1 = holds mmap_lock for read, 2 = for write
-export const R_GATHER = 13; //    (unused: the mmu_gather lives in hmm_pfns[], mm.ts gatherAdd)
+export const R_I_MM = 13; //      mm of the current invalidation (an rmap walk invalidates other mms)
 export const R_PINNED = 14; //    frame pinned by this thread's last 'pin'
 // handle_mm_fault layer
 export const R_H_A = 15;

@@ -6,15 +6,15 @@
  * dmirror_migrate_to_system and dmirror_devmem_fault (migrate_to_ram).
  */
 import {
-  PC, R_PC, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
+  PC, R_PC, R_I_MM, R_I_AFTER, EV_CLEAR, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
   isDevFrame, OK, ENOMEM, EINVAL, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
 } from './layout.ts';
 import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame, mmOf } from './ctx.ts';
-import { beginInv, endInv } from './notifier.ts';
-import { setPte, mmapReadUnlock, splitHuge } from './mm.ts';
+import { beginInv, endInv, subscribed } from './notifier.ts';
+import { setPte, mmapReadUnlock, splitHuge, rmapNextMirrored } from './mm.ts';
 
 const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 
@@ -132,6 +132,7 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const b = base(c, t);
   const fp = s[b + R_M_FAULTPAGE]!;
   const cnt = s[b + R_M_N]!;
+  const own = mmOf(c, t);
   const n = s.slice();
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -139,21 +140,9 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     const f = mpfnFrame(src);
     const fo = frOff(L, f);
     n[fo + F_LRU] = 0; // folio_isolate_lru
-    // try_to_migrate: remaining mappings (e.g. a fork child's) become migration entries
-    for (let m = 0; m < L.mms; m++) {
-      for (let a = 0; a < L.pages; a++) {
-        const o = pgOff(L, m, a);
-        const k = n[o + PG_KIND]!;
-        if ((k === PTE_PRESENT || k === PTE_DEVPRIV) && n[o + PG_VAL] === f) {
-          const fl = n[o + PG_FLAGS]!;
-          if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1;
-          flushTlb(c, n, m, a);
-          setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
-          n[fo + F_MAP]!--;
-          putFrame(c, n, f);
-        }
-      }
-    }
+    // try_to_migrate: remaining mappings (e.g. a fork child's) become migration entries; one in
+    // another mm that someone mirrors is reached later under that mm's own invalidation (M_RMAP)
+    for (let m = 0; m < L.mms; m++) if (m === own || !subscribed(c, m)) tryToMigrateIn(c, n, m, f);
     const extra = 1 + (f === fp ? 1 : 0);
     if (n[fo + F_REF]! - extra > n[fo + F_MAP]!) {
       // not migratable: restore the mappings, unlock, drop the collect reference
@@ -165,9 +154,80 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     }
   }
   const kind = s[b + R_M_KIND]!;
-  if (kind === MIG_EVICT || kind === MIG_COHERENT) endInv(c, n, t, mmOf(c, t)); // try_to_migrate's invalidation ends
-  else n[b + R_PC] = kind === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
+  const rmap = rmapNextMigrating(c, n, t, own) >= 0;
+  if (kind === MIG_EVICT || kind === MIG_COHERENT) {
+    if (rmap) n[b + R_I_AFTER] = PC.M_RMAP;
+    endInv(c, n, t, own); // try_to_migrate's invalidation ends
+  } else n[b + R_PC] = rmap ? PC.M_RMAP : afterUnmapPc(kind);
   emit(act('migrate_device_unmap', t, s[b + R_M_A]!), n);
+}
+
+/** where migrate_device_unmap's caller goes on: the driver's alloc_and_copy */
+function afterUnmapPc(kind: number): number {
+  if (kind === MIG_EVICT || kind === MIG_COHERENT) return PC.M_EVICT_ALLOC;
+  return kind === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
+}
+
+/** try_to_migrate_one in mm m for frame f: each present / device-private mapping → migration entry */
+function tryToMigrateIn(c: Ctx, n: Int32Array, m: number, f: number): void {
+  const L = c.L;
+  const fo = frOff(L, f);
+  for (let a = 0; a < L.pages; a++) {
+    const o = pgOff(L, m, a);
+    const k = n[o + PG_KIND]!;
+    if ((k !== PTE_PRESENT && k !== PTE_DEVPRIV) || n[o + PG_VAL] !== f) continue;
+    const fl = n[o + PG_FLAGS]!;
+    if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1;
+    flushTlb(c, n, m, a);
+    setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
+    n[fo + F_MAP]!--;
+    putFrame(c, n, f);
+  }
+}
+
+/**
+ * The rmap walk's next stop for t's migrating sources: mm * pages + address of a mapping of one
+ * of them in a mirrored mm other than `own`, or -1.
+ */
+function rmapNextMigrating(c: Ctx, n: Int32Array, t: number, own: number): number {
+  const L = c.L;
+  const cnt = n[base(c, t) + R_M_N]!;
+  for (let i = 0; i < cnt; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
+    const next = rmapNextMirrored(c, n, mpfnFrame(src));
+    if (next >= 0 && Math.floor(next / L.pages) !== own) return next;
+  }
+  return -1;
+}
+
+// rmap_walk_anon → try_to_migrate_one for a VMA of another mm that maps a source (a fork child
+// sharing a device-private or COW page): that mm's MMU_NOTIFY_CLEAR invalidation comes first.
+// The mapping may have gone since: then the walk is over.
+export function stepMigrateRmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const n = s.slice();
+  const next = rmapNextMigrating(c, s, t, mmOf(c, t));
+  const after = afterUnmapPc(s[b + R_M_KIND]!);
+  if (next < 0) n[b + R_PC] = after;
+  else beginInv(c, n, t, Math.floor(next / L.pages), EV_CLEAR, next % L.pages, 1, 0, PC.M_RMAP_UNMAP, after);
+  emit(act('rmap_walk_anon', t, s[b + R_M_A]!, next < 0 ? -1 : Math.floor(next / L.pages)), n);
+}
+
+// try_to_migrate_one inside that invalidation: the other mm's mappings of the sources become
+// migration entries (their references move to the migration, as in migrate_device_unmap).
+export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = base(c, t);
+  const m = s[b + R_I_MM]!;
+  const n = s.slice();
+  for (let i = 0; i < s[b + R_M_N]!; i++) {
+    const src = n[srcOff(L, t, i)]!;
+    if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src));
+  }
+  endInv(c, n, t, m);
+  emit(act('try_to_migrate_one', t, s[b + R_M_A]!, m), n);
 }
 
 function afterPagesPc(c: Ctx, s: Int32Array, b: number): number {

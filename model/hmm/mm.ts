@@ -9,7 +9,7 @@
  * atomic step (the PTL is not a separate state variable).
  */
 import {
-  PC, R_PC, R_A, R_N, R_WRITE, R_MMAP, R_PINNED, pfnOff, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
+  PC, R_PC, R_I_MM, R_I_AFTER, R_A, R_N, R_WRITE, R_MMAP, R_PINNED, pfnOff, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
   R_K_PAGE, R_K_FRAME, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE,
   PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
   VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER,
@@ -22,7 +22,7 @@ import {
   type Ctx, type Emit, act, allocSysFrame, initFrame, getFrame, putFrame, flushTlb, finishRequest, recordData,
   frameVer, deviceOfFrame, mmOf, startPc,
 } from './ctx.ts';
-import { beginInv, endInv } from './notifier.ts';
+import { beginInv, endInv, subscribed } from './notifier.ts';
 
 // ---- small PTE / lock helpers ---------------------------------------------------------------
 
@@ -114,6 +114,13 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const tlb = s[tlbOff(L, t, a)]!;
   if (tlb !== 0 && (!w || (tlb & 1) === 1)) {
     const n = s.slice();
+    if (w) {
+      // a TLB entry filled by a load has D clear: the store makes the MMU set the PTE's dirty bit
+      // (only where the PTE still maps that frame writable; through a stale entry the store
+      // reaches the frame and nothing records it — which is why PTE removals flush before freeing)
+      const o = pgOff(L, m, a);
+      if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === tlb >> 1 && (n[o + PG_FLAGS]! & PF_W) !== 0) n[o + PG_FLAGS] = n[o + PG_FLAGS]! | PF_D;
+    }
     access(c, n, t, m, a, tlb >> 1, w);
     emit(act('cpu_access', t, a, w ? 1 : 0), n);
     return;
@@ -406,7 +413,8 @@ export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit):
           if (nf === 0) throw new RangeError('fork of a pinned page needs a free frame for copy_present_page: raise `frames`');
           initFrame(c, n, nf, n[frOff(L, f) + F_VER]!, true);
           n[frOff(L, nf) + F_MAP] = 1;
-          setPte(c, n, 1, a, PTE_PRESENT, nf, PF_W | PF_D);
+          // maybe_mkwrite(pte_mkdirty(pte), dst_vma): writable only in a writable VMA
+          setPte(c, n, 1, a, PTE_PRESENT, nf, PF_D | ((n[po + PG_VMA]! & VM_WRITE) !== 0 ? PF_W : 0));
           break;
         }
         // copy_present_pte: COW — write-protect both sides, share the page (copy_huge_pmd keeps
@@ -607,6 +615,9 @@ export function stepMovePageTables(c: Ctx, s: Int32Array, t: number, emit: Emit)
 // madvise(MADV_FREE): mmap_read_lock, then madvise_free_pte_range under an MMU_NOTIFY_CLEAR
 // invalidation: exclusively mapped anonymous pages are marked clean (lazily freeable); swap
 // entries would be freed; device-private entries are left alone.
+// madvise(MADV_DONTNEED): mmap_read_lock (not write: madvise_need_mmap_write is false), then
+// zap_page_range_single under an MMU_NOTIFY_CLEAR invalidation: every PTE of the range goes,
+// migration entries included (should_zap_folio with even_cows), the VMA stays.
 export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const m = mmOf(c, t);
   if (!mmapReadFree(c, s, m)) return;
@@ -614,8 +625,24 @@ export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const n = s.slice();
   mmapReadLock(c, n, t, m);
   const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
-  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.C_MADV_FREE, PC.C_MADV_UNLOCK);
+  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, dontneed(c, s, t) ? PC.C_MADV_ZAP : PC.C_MADV_FREE, PC.C_MADV_UNLOCK);
   emit(act('mmap_read_lock', t, s[b + R_A]!), n);
+}
+
+const dontneed = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c.L.actors[t]!.base + 1]!]!.op === 'madvDontneed';
+
+// zap_page_range_single → unmap_single_vma → zap_pte_range (a partial PMD split first), then
+// mmu_notifier_invalidate_range_end; the gathered pages are freed by tlb_finish_mmu at unlock.
+export function stepMadvDontneedZap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a0 = s[b + R_A]!;
+  const cnt = s[b + R_N]!;
+  const n = s.slice();
+  splitHuge(c, n, m, a0, cnt);
+  zapPtes(c, n, t, m, a0, cnt, false);
+  endInv(c, n, t, m);
+  emit(act('zap_page_range_single', t, a0), n);
 }
 
 export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
@@ -643,6 +670,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 export function stepMadvUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const n = s.slice();
+  if (dontneed(c, s, t)) tlbFinishMmu(c, n, t, mmOf(c, t), s[b + R_A]!, s[b + R_N]!); // zap_page_range_single's tlb_finish_mmu
   mmapReadUnlock(c, n, t, mmOf(c, t));
   finishRequest(c, n, t, OK);
   emit(act('mmap_read_unlock', t, s[b + R_A]!), n);
@@ -683,7 +711,7 @@ export function numaRestore(c: Ctx, n: Int32Array, m: number, a: number, mayWrit
   const f = n[o + PG_VAL]!;
   const fl = n[o + PG_FLAGS]!;
   const fo = frOff(L, f);
-  const wr = mayWrite && (n[o + PG_VMA]! & VM_WRITE) !== 0 && n[fo + F_MAP] === 1 && n[fo + F_REF] === 1;
+  const wr = mayWrite && (n[o + PG_VMA]! & VM_WRITE) !== 0 && anonExclusive(n, fo);
   setPte(c, n, m, a, PTE_PRESENT, f, (fl & ~PF_PROTNONE) | (wr ? PF_W : 0));
   if ((fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages) {
     // do_huge_pmd_numa_page: the whole PMD gets its protection back
@@ -691,6 +719,13 @@ export function numaRestore(c: Ctx, n: Int32Array, m: number, a: number, mayWrit
     n[po + PG_FLAGS] = (n[po + PG_FLAGS]! & ~PF_PROTNONE) | (wr ? PF_W : 0);
   }
 }
+
+/**
+ * PageAnonExclusive, which the model does not keep as a flag: a page mapped once and referenced
+ * only by that mapping, or a pinned page mapped once (FOLL_PIN of an anonymous page unshares it
+ * first, so a pinned anonymous page is exclusive whatever its refcount).
+ */
+export const anonExclusive = (s: Int32Array, fo: number): boolean => s[fo + F_MAP] === 1 && (s[fo + F_REF] === 1 || s[fo + F_PIN]! > 0);
 
 export function hmfReturn(n: Int32Array, b: number, rc: number): void {
   n[b + R_PC] = n[b + R_H_RET]!;
@@ -811,8 +846,8 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
           }
           // otherwise: __split_huge_pmd, then the PTE-level COW below (wp_page_copy)
         }
-        if ((!isDevFrame(L, f) || c.coherent) && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
-          // do_wp_page → wp_can_reuse_anon_folio → wp_page_reuse
+        if ((!isDevFrame(L, f) || c.coherent) && anonExclusive(s, fo)) {
+          // do_wp_page: PageAnonExclusive, or wp_can_reuse_anon_folio → wp_page_reuse
           const n = s.slice();
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
           hmfReturn(n, b, 0);
@@ -1076,7 +1111,10 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       emit(act('try_to_unmap', t, a), n);
     }
     // task_numa_work → change_prot_numa (mmap_read_lock held)
-    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && mmapReadFree(c, s, 0)) {
+    // change_pte_range(MM_CP_PROT_NUMA) skips, in a COW mapping, folios that may be DMA-pinned or
+    // are mapped by more than one process
+    const numaSkips = (s[o + PG_VMA]! & VM_SHARED) === 0 && (s[fo + F_PIN]! > 0 || s[fo + F_MAP]! > 1);
+    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && !numaSkips && mmapReadFree(c, s, 0)) {
       const n = s.slice();
       n[L.gBudNuma]!--;
       mmapReadLock(c, n, t, 0);
@@ -1098,7 +1136,9 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       emit(act('isolate_migratepages_block', t, a), n);
     }
     // ksmd: try_to_merge_one_page → write_protect_page (mmap_read_lock + folio lock)
-    if ((f.ksm ?? false) && s[L.gBudKsm]! > 0 && (fl & PF_W) !== 0 && s[fo + F_LOCK] === 0 && mmapReadFree(c, s, 0)) {
+    // (try_to_merge_one_page: `if (!PageAnon(page)) goto out` — shared mappings are never merged)
+    if ((f.ksm ?? false) && s[L.gBudKsm]! > 0 && (fl & PF_W) !== 0 && (s[o + PG_VMA]! & VM_SHARED) === 0 && s[fo + F_LOCK] === 0
+      && mmapReadFree(c, s, 0)) {
       const n = s.slice();
       n[L.gBudKsm]!--;
       mmapReadLock(c, n, t, 0);
@@ -1117,9 +1157,16 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const L = c.L;
   const b = L.actors[t]!.base;
   const fr = s[b + R_K_FRAME]!;
+  const im = s[b + R_I_MM]!; // the mm whose CLEAR invalidation this step is inside
   const n = s.slice();
-  splitHuge(c, n, 0, s[b + R_K_PAGE]!, 1); // split_folio_to_list of a THP (a no-op otherwise)
-  for (let m = 0; m < L.mms; m++) {
+  // a pin taken since try_to_unmap chose the folio: folio_try_share_anon_rmap_pte fails for a
+  // maybe-DMA-pinned exclusive anonymous page, the PTE is restored and the walk stops
+  const pinned = n[frOff(L, fr) + F_PIN]! > 0 && (n[pgOff(L, 0, s[b + R_K_PAGE]!) + PG_VMA]! & VM_SHARED) === 0;
+  if (im === 0 && !pinned) splitHuge(c, n, 0, s[b + R_K_PAGE]!, 1); // split_folio_to_list of a THP (a no-op otherwise)
+  for (let m = 0; m < L.mms && !pinned; m++) {
+    // a mapping in another mirrored mm is reached by the rmap walk under that mm's own
+    // invalidation (K_RMAP); in an mm nobody mirrors, no notifier can tell the difference
+    if (m !== im && subscribed(c, m)) continue;
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
       if (n[o + PG_KIND] !== PTE_PRESENT || n[o + PG_VAL] !== fr) continue;
@@ -1129,8 +1176,43 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
       unmapFrame(c, n, fr);
     }
   }
-  endInv(c, n, t, 0);
-  emit(act('try_to_unmap_one', t, s[b + R_K_PAGE]!), n);
+  if (!pinned && rmapNextMirrored(c, n, fr) >= 0) n[b + R_I_AFTER] = PC.K_RMAP;
+  endInv(c, n, t, im);
+  emit(act('try_to_unmap_one', t, s[b + R_K_PAGE]!, im), n);
+}
+
+/**
+ * rmap_walk_anon's next VMA for frame f in an mm someone mirrors: mm * pages + address of the
+ * first present or device-private mapping of f there, or -1. (The model's mms share addresses:
+ * fork copies a mapping to the same address of the child.)
+ */
+export function rmapNextMirrored(c: Ctx, s: Int32Array, f: number): number {
+  const L = c.L;
+  for (let m = 0; m < L.mms; m++) {
+    if (!subscribed(c, m)) continue;
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      const k = s[o + PG_KIND]!;
+      if ((k === PTE_PRESENT || k === PTE_DEVPRIV) && s[o + PG_VAL] === f) return m * L.pages + a;
+    }
+  }
+  return -1;
+}
+
+// rmap_walk_anon → try_to_unmap_one for the VMA of another mm that maps the folio (a fork's COW
+// sharing): that mm's own MMU_NOTIFY_CLEAR invalidation around its PTE change. The mapping may
+// have gone since (the other mm unmapped it): then the walk is over.
+export function stepRmapWalkAnon(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const n = s.slice();
+  const next = rmapNextMirrored(c, s, s[b + R_K_FRAME]!);
+  if (next < 0) n[b + R_PC] = PC.K_UNLOCK;
+  else {
+    const m = Math.floor(next / L.pages);
+    beginInv(c, n, t, m, EV_CLEAR, next % L.pages, 1, 0, PC.K_UNMAP, PC.K_UNLOCK);
+  }
+  emit(act('rmap_walk_anon', t, s[b + R_K_PAGE]!, next < 0 ? -1 : Math.floor(next / L.pages)), n);
 }
 
 // change_pte_range(MM_CP_PROT_NUMA): make the PTE protnone, flush.

@@ -55,6 +55,8 @@ export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return mm.stepMadvLock(c, s, t, emit);
     case PC.C_MADV_FREE:
       return mm.stepMadvFree(c, s, t, emit);
+    case PC.C_MADV_ZAP:
+      return mm.stepMadvDontneedZap(c, s, t, emit);
     case PC.C_MADV_UNLOCK:
       return mm.stepMadvUnlock(c, s, t, emit);
     case PC.H_FAULT:
@@ -131,10 +133,16 @@ export function stepActor(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return drv.stepFinalizeAndMap(c, s, t, emit);
     case PC.M_FINALIZE:
       return mig.stepFinalize(c, s, t, emit);
+    case PC.M_RMAP:
+      return mig.stepMigrateRmap(c, s, t, emit);
+    case PC.M_RMAP_UNMAP:
+      return mig.stepMigrateRmapUnmap(c, s, t, emit);
     case PC.K_IDLE:
       return mm.stepBackground(c, s, t, emit);
     case PC.K_UNMAP:
       return mm.stepTryToUnmapOne(c, s, t, emit);
+    case PC.K_RMAP:
+      return mm.stepRmapWalkAnon(c, s, t, emit);
     case PC.K_NUMA_SET:
       return mm.stepNumaSet(c, s, t, emit);
     case PC.K_KSM_WP:

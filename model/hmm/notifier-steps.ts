@@ -3,7 +3,7 @@
  * callback per step (the driver's ops->invalidate, driver.ts), mn_itree_inv_end.
  */
 import {
-  PC, R_PC, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_I_OWNER, R_RC, R_SNAP, DV_SSEQCUR, DV_LOCK,
+  PC, R_PC, R_I_MM, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_I_OWNER, R_RC, R_SNAP, DV_SSEQCUR, DV_LOCK,
   EV_NONBLOCK, EV_MIGRATE, EAGAIN, evKind, devOff, gseqOff, activeOff,
 } from './layout.ts';
 import { act, type Ctx, type Emit } from './ctx.ts';
@@ -16,7 +16,7 @@ import { invalidateCallback, snapshotInvalidateCallback } from './driver.ts';
  * k-th snapshot thread). The next one at or after `from`, or -1.
  */
 function nextSub(c: Ctx, s: Int32Array, t: number, from: number): number {
-  const m = c.L.actors[t]!.mm;
+  const m = s[c.L.actors[t]!.base + R_I_MM]!;
   const ia = s[c.L.actors[t]!.base + R_I_A]!;
   const iend = ia + s[c.L.actors[t]!.base + R_I_N]!;
   const D = c.L.devices;
@@ -37,7 +37,7 @@ function nextSub(c: Ctx, s: Int32Array, t: number, from: number): number {
 export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const m = L.actors[t]!.mm;
+  const m = s[b + R_I_MM]!;
   const n = s.slice();
   n[activeOff(L, m)]!++;
   n[gseqOff(L, m)] = 1; // every dmirror interval covers [0, ULONG_MAX): always overlaps
@@ -57,7 +57,7 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const u = snap ? c.snapActors[d - c.L.devices]! : -1;
   if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) {
     const n = s.slice();
-    itreeInvEnd(c, n, c.L.actors[t]!.mm);
+    itreeInvEnd(c, n, s[b + R_I_MM]!);
     n[b + R_RC] = EAGAIN;
     n[b + R_PC] = n[b + R_I_AFTER]!;
     clearInv(n, b);
@@ -131,7 +131,7 @@ function itreeInvEnd(c: Ctx, n: Int32Array, m: number): void {
 export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const n = s.slice();
-  itreeInvEnd(c, n, c.L.actors[t]!.mm);
+  itreeInvEnd(c, n, s[b + R_I_MM]!);
   const page = s[b + R_I_A]!;
   n[b + R_PC] = n[b + R_I_AFTER]!;
   clearInv(n, b);

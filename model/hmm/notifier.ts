@@ -14,7 +14,7 @@
  *                      (set_seq() always moves sseq to a value no earlier read_begin returned).
  */
 import {
-  PC, R_PC, R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_RET, R_I_AFTER, R_I_CB, DV_SSEQCUR, devOff,
+  PC, R_PC, R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_RET, R_I_AFTER, R_I_CB, R_I_MM, DV_SSEQCUR, devOff,
 } from './layout.ts';
 import type { Ctx } from './ctx.ts';
 import { V12_PC } from './v12/pc.ts';
@@ -40,6 +40,7 @@ export function beginInv(c: Ctx, s: Int32Array, t: number, m: number, ev: number
   s[b + R_I_RET] = retPc;
   s[b + R_I_AFTER] = afterPc;
   s[b + R_I_CB] = 0;
+  s[b + R_I_MM] = m;
   s[b + R_PC] = subscribed(c, m) ? (c.L.v12Base >= 0 ? V12_PC.INV_START : PC.I_START) : retPc;
 }
 
@@ -62,6 +63,7 @@ export function clearInv(s: Int32Array, b: number): void {
   s[b + R_I_RET] = 0;
   s[b + R_I_AFTER] = 0;
   s[b + R_I_CB] = 0;
+  s[b + R_I_MM] = 0;
 }
 
 /** mmu_interval_read_begin would sleep: the interval's callback ran in the current epoch. */

@@ -85,6 +85,14 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'write', page: 1 }, { op: 'munmap', page: 1 }] }],
     dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }],
   },
+  /** the benchmark's larger configuration (npm run bench, one per design): bench-mixed plus a CPU
+   *  thread reading the page being migrated (1.5 M states with the reference driver: as large as
+   *  the largest configurations `npm run check` explores) */
+  benchLarge: {
+    pages: 2, frames: 3, devFrames: 1, initial: ['rw', 'none'], features: { reclaim: true, dma: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }, { op: 'munmap', page: 1 }] }, { ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }],
+  },
 
   // ---- larger configurations combining races the kernel actually had (specs/hmm/EXPLORATION.md) ----
 
@@ -233,6 +241,27 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'oomReap' }] }],
     dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }],
   },
+  /** MADV_DONTNEED (zap_page_range_single under mmap_read_lock) racing MIGRATE_TO_DEV and a
+   *  device READ: F5 without an OOM kill */
+  dontneedVsMigrate: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'madvDontneed', page: 0 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'read', page: 0 }] }],
+  },
+  /** the fork child opens its own fd (deviceMm 1) and READs the COW-shared page through it while
+   *  reclaim swaps that page out of both mms (try_to_unmap's rmap walk: one invalidation per mm) */
+  forkChildMirrorVsReclaim: {
+    pages: 1, frames: 3, initial: ['rw'], deviceMm: [1], features: { fork: true, reclaim: true },
+    cpu: [{ ops: [{ op: 'fork' }] }, { mm: 1, ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0 }] }],
+  },
+  /** parent's fd migrates the page to device memory while the child's fd READs it (fork shares
+   *  the page, then the device-private entry; migrate_device_unmap's rmap walk reaches the child) */
+  forkChildMirrorVsMigrate: {
+    pages: 1, frames: 3, devFrames: 1, devices: 2, initial: ['rw'], deviceMm: [0, 1], features: { fork: true },
+    cpu: [{ ops: [{ op: 'fork' }] }],
+    dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0 }] }],
+  },
   /** a PMD-mapped THP behind reclaim (split, then try_to_unmap of one page), NUMA hinting (the
    *  whole PMD protnone) and KSM (split, write_protect_page), a 2-page device WRITE and a CPU write */
   thpBackground: {
@@ -251,7 +280,7 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'mremap', page: 0, to: 1 }] }],
     dev: [{ ops: [{ op: 'write', page: 0 }, { op: 'read', page: 1 }] }],
   },
-  /** MADV_FREE (the page becomes clean and lazily freeable) then reclaim discards it, while the
+  /** MADV_FREE (the page becomes clean and lazily freeable) then reclaim swaps it out (the model has no lazyfree discard), while the
    *  device READs and the CPU writes it again */
   madvFreeVsDevice: {
     pages: 1, frames: 2, initial: ['rw'], features: { reclaim: true, dma: true },

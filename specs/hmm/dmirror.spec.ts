@@ -27,6 +27,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'pin-vs-migrate': hmmConfig('pinVsMigrate', 'dmirror', [], [P.s10]),
     'two-devices': hmmConfig('twoDevices', 'dmirror', ['wRead', 'wMigrate'], [P.s10]),
     'bench-mixed': hmmConfig('benchMixed', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
+    'bench-large': hmmConfig('benchLarge', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
     // ---- larger configurations (specs/hmm/EXPLORATION.md argues every expectation; with F1 fixed,
     // i.e. mmu_interval_set_seq before the early return, every one of them holds everything) ----
     'two-page-munmap-cow': hmmConfig('twoPageMunmapCow', 'dmirror', ['wWrite', 'wRead']),
@@ -65,6 +66,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-device-fault': hmmConfig('oomReapVsDeviceFault', 'dmirror', ['wOomEagain', 'wOomReaped']),
     // FINDING F5 (the reaper zaps the migration entries; finalize frees the page the mirror maps) + F1
     'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'dmirror', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10]),
+    'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'dmirror', ['wRead']),
+    'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'dmirror', ['wRead'], [P.s10]), // F1
+    // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1
+    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'dmirror', ['wZapped'], [P.s1, P.s2, P.s3, P.s10]),
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`);

@@ -6,7 +6,7 @@
  */
 import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_I_CB, R_I_A, R_I_N, R_RETRYOK, R_REQ,
+  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_I_CB, R_I_MM, R_I_A, R_I_N, R_RETRYOK, R_REQ,
   PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
   VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
   pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
@@ -18,7 +18,7 @@ import type { HmmConfig } from '../../model/hmm/config.ts';
 export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
   for (const act of c.L.actors) {
     if (s[act.base + R_PC] !== PC.I_CB) continue;
-    if (s[act.base + R_I_CB]! > d) continue;
+    if (s[act.base + R_I_MM] !== c.devMm[d] || s[act.base + R_I_CB]! > d) continue; // d mirrors another mm, or was called
     const a0 = s[act.base + R_I_A]!;
     if (a >= a0 && a < a0 + s[act.base + R_I_N]!) return true;
   }
@@ -33,7 +33,7 @@ export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
       const e = s[dptOff(L, d, a)]!;
       if (e === 0 || invPending(c, s, d, a)) continue;
       const f = dptFrame(e);
-      const o = pgOff(L, 0, a);
+      const o = pgOff(L, c.devMm[d]!, a); // the mm device d's fd mirrors
       const k = s[o + PG_KIND]!;
       const v = s[o + PG_VAL]!;
       if (k === PTE_MIGRATION) continue; // CPU side has no usable entry until migration ends
@@ -54,7 +54,7 @@ export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
     for (let a = 0; a < L.pages; a++) {
       const e = s[dptOff(L, d, a)]!;
       if (e === 0 || invPending(c, s, d, a)) continue;
-      const o = pgOff(L, 0, a);
+      const o = pgOff(L, c.devMm[d]!, a);
       const vma = s[o + PG_VMA]!;
       const k = s[o + PG_KIND]!;
       const fl = s[o + PG_FLAGS]!;
@@ -204,7 +204,7 @@ export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
     for (let a = 0; a < L.pages; a++) {
       const e = s[dptOff(L, d, a)]!;
       if ((e & 3) !== DPT_ATOMIC || invPending(c, s, d, a)) continue;
-      const o = pgOff(L, 0, a);
+      const o = pgOff(L, c.devMm[d]!, a);
       if (s[o + PG_KIND] !== PTE_DEVEXCL || s[o + PG_VAL] !== dptFrame(e)) return false;
     }
   }
@@ -381,8 +381,12 @@ export function wOomReapAfterEagain(c: Ctx, s: HmmState): boolean {
 
 /** the OOM reaper freed the victim's memory: a page has no PTE while its VMA is still there */
 export function wOomReaped(c: Ctx, s: HmmState): boolean {
+  return c.L.gUnstable >= 0 && s[c.L.gUnstable] === 1 && zappedVmaKept(c, s);
+}
+
+/** a page of mm 0 has no PTE while its VMA is still there (in scenarios whose pages start present) */
+export function zappedVmaKept(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  if (L.gUnstable < 0 || s[L.gUnstable] !== 1) return false;
   for (let a = 0; a < L.pages; a++) {
     const o = pgOff(L, 0, a);
     if (s[o + PG_KIND] === PTE_NONE && (s[o + PG_VMA]! & VM_EXISTS) !== 0) return true;
@@ -419,10 +423,11 @@ export const PROPERTY_NAMES = {
   wKsmZero: 'w-ksm-merges-page-with-zero-page',
   wOomEagain: 'w-oom-reaper-backs-off-then-reaps',
   wOomReaped: 'w-oom-reaper-frees-mirrored-memory',
+  wZapped: 'w-page-zapped-vma-kept',
 } as const;
 
 export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone' | 'wSysMigrate' | 'wKsmZero'
-  | 'wOomEagain' | 'wOomReaped';
+  | 'wOomEagain' | 'wOomReaped' | 'wZapped';
 
 /** One sentence per property, in the reviewer's words (hmm-reference section b); shown with every trace. */
 export const DESCRIPTIONS: Record<string, string> = {
@@ -447,6 +452,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.wKsmZero]: 'witness: KSM replaces a zero-filled page by the shared zero page (replace_page)',
   [PROPERTY_NAMES.wOomEagain]: 'witness: the OOM reaper gets -EAGAIN from a callback, backs off, and reaps on a later attempt',
   [PROPERTY_NAMES.wOomReaped]: 'witness: the OOM reaper frees the mirrored memory (PTEs zapped, VMA kept)',
+  [PROPERTY_NAMES.wZapped]: 'witness: a page that started present loses its PTE while its VMA stays (MADV_DONTNEED or the OOM reaper)',
 };
 
 /** All state invariants, for random-walk tests. */
@@ -479,6 +485,7 @@ const WITNESS_PREDICATES: Readonly<Record<WitnessName, (c: Ctx, cfg: HmmConfig) 
   wKsmZero: (c) => (s) => wKsmZeroMerged(c, s),
   wOomEagain: (c) => (s) => wOomReapAfterEagain(c, s),
   wOomReaped: (c) => (s) => wOomReaped(c, s),
+  wZapped: (c) => (s) => zappedVmaKept(c, s),
 };
 
 export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {

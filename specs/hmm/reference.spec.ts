@@ -34,6 +34,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'protnone-valid-prot-none': hmmConfig('faultVsProtNone', 'protnoneValid', ['wRead'], [P.s2]),
     'protnone-valid-numa': hmmConfig('faultVsNuma', 'protnoneValid', ['wRead'], [P.s2]),
     'bench-mixed': hmmConfig('benchMixed', 'reference', ['wWrite'], [], { benchOnly: true, description: 'two pages, two device threads, reclaim, DMA' }),
+    'bench-large': hmmConfig('benchLarge', 'reference', ['wWrite'], [], { benchOnly: true, description: 'bench-mixed + NUMA hinting + a CPU reader (benchmark)' }),
     // ---- larger configurations (specs/hmm/EXPLORATION.md argues every expectation) ----
     'two-page-munmap-cow': hmmConfig('twoPageMunmapCow', 'reference', ['wWrite', 'wRead'], [], { description: 'device write + read fault loops over 2 pages vs munmap of one and zero-page COW of the other' }),
     'migrate-fault-back-race': hmmConfig('migrateFaultBackRace', 'reference', ['wWrite', 'wMigrate', 'wRead'], [], { description: 'MIGRATE_TO_DEV vs device write (same fd) vs CPU fault back, 2 pages' }),
@@ -68,7 +69,12 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // so the textbook "map the destination in finalize_and_map" maps a page that
     // migrate_vma_finalize then frees (no seq check on the migrate path)
     'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
+    'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'reference', ['wRead'], [], { description: "the fork child's own fd mirrors it while reclaim unmaps the COW-shared page from both mms" }),
+    'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'reference', ['wRead'], [], { description: "parent's fd migrates to device memory, the child's fd reads the shared page" }),
+    // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
+    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
     // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map
+    'lazy-migrate-map-vs-dontneed': hmmConfig('dontneedVsMigrate', 'lazyMigrateMap', ['wZapped', 'wRead'], [], { description: 'F5 fixed, against MADV_DONTNEED' }),
     'lazy-migrate-map-vs-oom-reap': hmmConfig('oomReapVsMigrate', 'lazyMigrateMap', ['wOomReaped', 'wRead'], [], { description: 'F5 fixed: the device maps migrated pages lazily (hmm_range_fault, owned device-private entries)' }),
     // broken variant: the callback sleeps on its lock even when the range is not blockable
     'sleeps-when-nonblockable': hmmConfig('oomReapVsDeviceFault', 'sleepsWhenNonblockable', ['wOomReaped'], [P.s11], { description: 'callback ignores mmu_notifier_range_blockable: S11' }),

@@ -49,6 +49,11 @@ export const spec = defineSpec<V12SpecParams, HmmState, HmmAction>({
       ...v12Config(SCENARIOS.benchMixed, 'v12', ['wWrite'], [], 'two pages, two device threads, reclaim, DMA (benchmark)'),
       benchOnly: true,
     },
+    // npm run bench's configuration: bench-mixed plus a CPU reader, as in hmm-reference/bench-large
+    'bench-large': {
+      ...v12Config(SCENARIOS.benchLarge, 'v12', ['wWrite'], [], 'bench-mixed + a CPU reader (benchmark)'),
+      benchOnly: true,
+    },
   },
   createModel(params, name) {
     return createHmmModel(params.model, `hmm-v12/${name}@${params.model.v12 ?? 'v12'}`);

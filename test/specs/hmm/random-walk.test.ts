@@ -15,7 +15,8 @@ const CLEAN: readonly [HmmConfig['driver'], ScenarioName][] = [
   ['dmirror', 'faultVsMunmap'], ['dmirror', 'reclaimKsm'], ['dmirror', 'exclusive'], ['dmirror', 'faultVsNuma'],
   ['reference', 'compactionVsDevice'], ['reference', 'numaMigrateVsDevice'], ['reference', 'pinVsCompactionNuma'],
   ['reference', 'ksmZeroVsDevice'], ['reference', 'oomReapVsDeviceFault'], ['dmirror', 'pinVsKsm'],
-  ['dmirror', 'oomReapVsDeviceFault'],
+  ['dmirror', 'oomReapVsDeviceFault'], ['reference', 'forkChildMirrorVsReclaim'], ['dmirror', 'forkChildMirrorVsReclaim'],
+  ['reference', 'forkChildMirrorVsMigrate'], ['reference', 'thpBackground'], ['reference', 'madvFreeVsDevice'],
 ];
 
 describe('random walks keep every invariant', () => {
