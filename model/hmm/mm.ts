@@ -1085,6 +1085,22 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   for (let a = 0; a < L.pages; a++) {
     const o = pgOff(L, 0, a);
     const kind = s[o + PG_KIND]!;
+    if ((kind === PTE_DEVPRIV || kind === PTE_MIGRATION || kind === PTE_DEVEXCL) && (s[o + PG_FLAGS]! & PF_W) !== 0
+      && (f.numa ?? false) && s[L.gBudNuma]! > 0 && mmapReadFree(c, s, 0)) {
+      // task_numa_work → change_prot_numa walks every PTE of the VMA: the non-present branch of
+      // change_pte_range (change_non_present_huge_pmd for a PMD) has no prot_numa guard — "a
+      // protection check is difficult so just be safe and disable write": writable
+      // device-private, device-exclusive and migration entries become read-only
+      const [ia, inum] = hugeSpan(c, s, 0, a, 1);
+      if (ia === a) {
+        const n = s.slice();
+        n[L.gBudNuma]!--;
+        mmapReadLock(c, n, t, 0);
+        n[b + R_K_PAGE] = a;
+        beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
+        emit(act('change_prot_numa', t, a, 1), n);
+      }
+    }
     if (kind !== PTE_PRESENT) continue;
     const fr = s[o + PG_VAL]!;
     if (isDevFrame(L, fr)) continue; // device-coherent pages: not on the LRU, prot_numa and KSM skip them
@@ -1222,13 +1238,18 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const a = s[b + R_K_PAGE]!;
   const o = pgOff(L, 0, a);
   const n = s.slice();
-  const huge = n[o + PG_KIND] === PTE_PRESENT && (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
-  if (n[o + PG_KIND] === PTE_PRESENT) n[o + PG_FLAGS] = (n[o + PG_FLAGS]! | PF_PROTNONE) & ~PF_W;
+  const k = n[o + PG_KIND]!;
+  const huge = (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
+  // a present PTE becomes protnone; a non-present entry loses its write bit (see stepBackground);
+  // anything else (the PTE changed since the scan chose it) is left alone
+  const set = k === PTE_PRESENT ? PF_PROTNONE : 0;
+  const touch = k === PTE_PRESENT || k === PTE_DEVPRIV || k === PTE_MIGRATION || k === PTE_DEVEXCL;
+  if (touch) n[o + PG_FLAGS] = (n[o + PG_FLAGS]! | set) & ~PF_W;
   flushTlb(c, n, 0, a);
-  if (huge) {
+  if (touch && huge) {
     // change_huge_pmd(MM_CP_PROT_NUMA): the whole PMD
     const po = pgOff(L, 0, a ^ 1);
-    n[po + PG_FLAGS] = (n[po + PG_FLAGS]! | PF_PROTNONE) & ~PF_W;
+    n[po + PG_FLAGS] = (n[po + PG_FLAGS]! | set) & ~PF_W;
     flushTlb(c, n, 0, a ^ 1);
   }
   endInv(c, n, t, 0);

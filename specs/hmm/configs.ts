@@ -85,6 +85,12 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'write', page: 1 }, { op: 'munmap', page: 1 }] }],
     dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }],
   },
+  /** NUMA balancing scans a VMA holding a device-private entry (change_pte_range's non-present
+   *  branch makes it read-only) between MIGRATE_TO_DEV and a device WRITE of the same page */
+  numaVsDevicePrivateWrite: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { numa: true },
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
+  },
   /** the benchmark's larger configuration (npm run bench, one per design): bench-mixed plus a CPU
    *  thread reading the page being migrated (1.5 M states with the reference driver: as large as
    *  the largest configurations `npm run check` explores) */

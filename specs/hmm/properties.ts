@@ -424,10 +424,11 @@ export const PROPERTY_NAMES = {
   wOomEagain: 'w-oom-reaper-backs-off-then-reaps',
   wOomReaped: 'w-oom-reaper-frees-mirrored-memory',
   wZapped: 'w-page-zapped-vma-kept',
+  wWriteEfault: 'w-device-write-efault',
 } as const;
 
 export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone' | 'wSysMigrate' | 'wKsmZero'
-  | 'wOomEagain' | 'wOomReaped' | 'wZapped';
+  | 'wOomEagain' | 'wOomReaped' | 'wZapped' | 'wWriteEfault';
 
 /** One sentence per property, in the reviewer's words (hmm-reference section b); shown with every trace. */
 export const DESCRIPTIONS: Record<string, string> = {
@@ -452,6 +453,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.wKsmZero]: 'witness: KSM replaces a zero-filled page by the shared zero page (replace_page)',
   [PROPERTY_NAMES.wOomEagain]: 'witness: the OOM reaper gets -EAGAIN from a callback, backs off, and reaps on a later attempt',
   [PROPERTY_NAMES.wOomReaped]: 'witness: the OOM reaper frees the mirrored memory (PTEs zapped, VMA kept)',
+  [PROPERTY_NAMES.wWriteEfault]: 'witness: a device WRITE fails with -EFAULT (hmm_range_fault reported an owned, read-only device-private page as valid without faulting it for write: FINDINGS F4/F6)',
   [PROPERTY_NAMES.wZapped]: 'witness: a page that started present loses its PTE while its VMA stays (MADV_DONTNEED or the OOM reaper)',
 };
 
@@ -486,6 +488,7 @@ const WITNESS_PREDICATES: Readonly<Record<WitnessName, (c: Ctx, cfg: HmmConfig) 
   wOomEagain: (c) => (s) => wOomReapAfterEagain(c, s),
   wOomReaped: (c) => (s) => wOomReaped(c, s),
   wZapped: (c) => (s) => zappedVmaKept(c, s),
+  wWriteEfault: (c) => (s) => devResult(c, s, 'write', EFAULT),
 };
 
 export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {

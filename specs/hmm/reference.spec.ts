@@ -71,6 +71,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
     'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'reference', ['wRead'], [], { description: "the fork child's own fd mirrors it while reclaim unmaps the COW-shared page from both mms" }),
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'reference', ['wRead'], [], { description: "parent's fd migrates to device memory, the child's fd reads the shared page" }),
+    // F6: NUMA hinting write-protects migration / device-private entries under mmap_read_lock: a
+    // device WRITE then fails (-EFAULT), and finalize_and_map's write mapping outlives the CPU's
+    'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'reference', ['wWriteEfault'], [P.s2], { description: 'NUMA hinting makes the migration entry / device-private entry read-only (F6)' }),
+    'lazy-migrate-map-vs-numa': hmmConfig('numaVsDevicePrivateWrite', 'lazyMigrateMap', ['wWriteEfault'], [], { description: 'F6 with lazy mapping: S2 holds, the -EFAULT remains' }),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
     'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
     // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map

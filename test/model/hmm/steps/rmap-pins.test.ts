@@ -188,3 +188,21 @@ describe('zap_page_range_single (madvise MADV_DONTNEED): PTEs zapped under mmap_
     for (const s of states) expect(pte(m, s, 0, 0).flags & PF_PROTNONE).toBe(0);
   });
 });
+
+describe('change_prot_numa on a non-present entry (change_pte_range: "just be safe and disable write")', () => {
+  const cfg: HmmConfig = {
+    driver: 'dmirror', pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { numa: true },
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
+  };
+  it('enabled when a writable device-private entry is mapped; effect: a PROTECTION_VMA invalidation, then read-only', () => {
+    const m = model(cfg);
+    let s = runTo(m, init(m), 0, 'dmirror_do_write'); // migrated: a writable device-private entry
+    const e = pte(m, s, 0, 0);
+    expect(e.flags & PF_W).toBe(PF_W);
+    expect(enabled(m, s, 1)).toContain('change_prot_numa');
+    s = steps(m, s, 1, ['change_prot_numa', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'change_prot_numa_set']);
+    expect(pte(m, s, 0, 0).kind).toBe(e.kind);
+    expect(pte(m, s, 0, 0).flags & PF_W).toBe(0);
+    expect(enabled(m, s, 1)).not.toContain('change_prot_numa'); // nothing writable left to scan
+  });
+});
