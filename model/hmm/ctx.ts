@@ -7,7 +7,7 @@ import type { CpuOp, DevOp, HmmConfig } from './config.ts';
 import type { DriverBehaviour } from './variants.ts';
 import { resolveDriver } from './variants.ts';
 import {
-  type Layout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, FRAME_WORDS, ZERO_FRAME,
+  type Layout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
   R_WRITE, REG_FIXED, resOff, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, PC, NOT_RUN, R_RETRIES, R_I,
   R_SEQOK, R_RETRYOK, frameOwner,
@@ -164,6 +164,7 @@ export function initFrame(c: Ctx, s: Int32Array, f: number, ver: number, lru: bo
   s[o + F_LRU] = lru && !isDevFrame(c.L, f) ? 1 : 0;
   s[o + F_DIRTY] = 0;
   s[o + F_VER] = ver;
+  s[o + F_LAZY] = 0;
 }
 
 export const frameVer = (c: Ctx, s: Int32Array, f: number): number => (f === ZERO_FRAME ? 0 : s[frOff(c.L, f) + F_VER]!);

@@ -51,6 +51,11 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   const a0 = s[b + R_I_A]!;
   const end = a0 + s[b + R_I_N]!;
   for (let a = a0; a < end; a++) {
+    const e = n[dptOff(L, d, a)]!;
+    // set_page_dirty of a system page the device could write (not the zero page, not device memory)
+    if (c.beh.dirtiesOnInvalidate === true && (e & 3) === DPT_WRITE && dptFrame(e) > ZERO_FRAME && !isDevFrame(L, dptFrame(e))) {
+      n[frOff(L, dptFrame(e)) + F_DIRTY] = 1;
+    }
     n[dptOff(L, d, a)] = 0;
     if (c.beh.dmaUnmapInInvalidate) n[dmaOff(L, d, a)] = 0; // dma_unmap_page before returning
   }

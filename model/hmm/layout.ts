@@ -54,7 +54,8 @@ export const F_LOCK = 3; //  PG_locked: holder actor + 1, 0 = unlocked
 export const F_LRU = 4; //   on an LRU list (not isolated)
 export const F_DIRTY = 5; // PG_dirty
 export const F_VER = 6; //   contents version
-export const FRAME_WORDS = 7;
+export const F_LAZY = 7; //  MADV_FREE'd (lazyfree, !PG_swapbacked): contents version then + 1; 0 = not lazyfree
+export const FRAME_WORDS = 8;
 
 // notifier events (enum mmu_notifier_event)
 export const EV_UNMAP = 1;

@@ -12,7 +12,7 @@ import {
   PC, R_PC, R_I_MM, R_I_AFTER, R_A, R_N, R_WRITE, R_MMAP, R_PINNED, pfnOff, R_H_A, R_H_W, R_H_RET, R_H_RC, R_H_T,
   R_K_PAGE, R_K_FRAME, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE,
   PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
-  VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER,
+  VM_READ, VM_WRITE, VM_EXISTS, ZERO_FRAME, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER, F_LAZY,
   EV_UNMAP, EV_RELEASE, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_EXCLUSIVE, EV_MIGRATE,
   VM_FAULT_OOM, VM_FAULT_SIGSEGV, VM_FAULT_SIGBUS, EFAULT, ENOMEM, OK, MIG_FAULT, isDevFrame, pgOff, mmOff, tlbOff, frOff,
   PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, MM_EXISTS, MM_READERS, MM_WRITER, PAGE_WORDS as PAGE_WORDS_MM,
@@ -660,7 +660,8 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     const f = n[o + PG_VAL]!;
     if (isDevFrame(L, f) || n[frOff(L, f) + F_MAP] !== 1) continue;
     n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_D; // ptep_get_and_clear_full + mkclean
-    n[frOff(L, f) + F_DIRTY] = 0; //            folio_clear_dirty (folio_mark_lazyfree)
+    n[frOff(L, f) + F_DIRTY] = 0; //            folio_clear_dirty
+    if ((n[o + PG_VMA]! & VM_SHARED) === 0) n[frOff(L, f) + F_LAZY] = n[frOff(L, f) + F_VER]! + 1; // folio_mark_lazyfree
   }
   flushTlb(c, n, m, a0, cnt);
   endInv(c, n, t, m);
@@ -1186,9 +1187,21 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
       if (n[o + PG_KIND] !== PTE_PRESENT || n[o + PG_VAL] !== fr) continue;
-      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[frOff(L, fr) + F_DIRTY] = 1;
+      const fo = frOff(L, fr);
+      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[fo + F_DIRTY] = 1;
       flushTlb(c, n, m, a);
-      setPte(c, n, m, a, PTE_SWAP, n[frOff(L, fr) + F_VER]!, 0);
+      if (n[fo + F_LAZY] !== 0 && n[fo + F_DIRTY] === 0 && n[fo + F_REF] === n[fo + F_MAP]! + 1) {
+        // the MADV_FREE page check: a lazyfree folio nobody redirtied is discarded, not swapped —
+        // the PTE goes, and the next fault maps a zero page. The user gave the contents up, so
+        // "the last value written" becomes zero — unless something wrote the page after MADV_FREE
+        // without dirtying PTE or folio (a device through its mirror): that write is lost (S5)
+        if (n[fo + F_VER] === n[fo + F_LAZY]! - 1) n[o + PG_LASTW] = 0;
+        setPte(c, n, m, a, PTE_NONE, 0, 0);
+        unmapFrame(c, n, fr);
+        continue;
+      }
+      n[fo + F_LAZY] = 0; // redirtied: folio_set_swapbacked, swapped out as usual
+      setPte(c, n, m, a, PTE_SWAP, n[fo + F_VER]!, 0);
       unmapFrame(c, n, fr);
     }
   }

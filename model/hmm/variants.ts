@@ -41,6 +41,12 @@ export interface DriverBehaviour {
    * (hmm_range_fault reports an owned device-private entry without faulting) — the fix of F5
    */
   readonly mapsOnMigrate?: boolean;
+  /**
+   * the invalidate callback marks pages it had mapped writable dirty (set_page_dirty, as RDMA
+   * ODP's ib_umem_odp_unmap_dma_pages does): a device write is then never invisible to reclaim
+   * (FINDINGS F7); hmm.rst and lib/test_hmm.c do not
+   */
+  readonly dirtiesOnInvalidate?: boolean;
 }
 
 /** Documentation/mm/hmm.rst: driver_populate_range() + an invalidate() that takes driver->update */
@@ -77,6 +83,8 @@ export const DRIVER_VARIANTS = {
   sleepsWhenNonblockable: { ...REFERENCE, name: 'sleepsWhenNonblockable', sleepsWhenNonblockable: true },
   /** reference, but migrated pages are mapped only by the device's next fault (fix of FINDINGS F5) */
   lazyMigrateMap: { ...REFERENCE, name: 'lazyMigrateMap', mapsOnMigrate: false },
+  /** reference, but the callback marks pages it had mapped writable dirty (fix of FINDINGS F7) */
+  dirtyOnInvalidate: { ...REFERENCE, name: 'dirtyOnInvalidate', dirtiesOnInvalidate: true },
 } as const satisfies Record<string, DriverBehaviour>;
 
 export type DriverVariant = keyof typeof DRIVER_VARIANTS;

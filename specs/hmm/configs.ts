@@ -91,6 +91,13 @@ export const SCENARIOS = {
     pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { numa: true },
     dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
   },
+  /** MADV_FREE, then a device WRITE through the mirror (the PTE stays clean: hmm_range_fault does
+   *  not dirty it), then reclaim: the lazyfree page is discarded; the CPU reads it back */
+  madvFreeVsDeviceWrite: {
+    pages: 1, frames: 2, initial: ['rw'], features: { reclaim: true },
+    cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
   /** the benchmark's larger configuration (npm run bench, one per design): bench-mixed plus a CPU
    *  thread reading the page being migrated (1.5 M states with the reference driver: as large as
    *  the largest configurations `npm run check` explores) */

@@ -70,6 +70,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'dmirror', ['wRead'], [P.s10]), // F1
     // F6: NUMA hinting write-protects the device-private entry; the device WRITE gets -EFAULT (+ F1)
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'dmirror', ['wWriteEfault'], [P.s2, P.s10]),
+    'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
     // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1
     'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'dmirror', ['wZapped'], [P.s1, P.s2, P.s3, P.s10]),
   },

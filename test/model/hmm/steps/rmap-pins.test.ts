@@ -206,3 +206,47 @@ describe('change_prot_numa on a non-present entry (change_pte_range: "just be sa
     expect(enabled(m, s, 1)).not.toContain('change_prot_numa'); // nothing writable left to scan
   });
 });
+
+describe('try_to_unmap_one: the MADV_FREE page check discards a lazyfree folio nobody redirtied (mm/rmap.c)', () => {
+  const cfg = (driver: HmmConfig['driver'], cpuOps: NonNullable<HmmConfig['cpu']>): HmmConfig => ({
+    driver, pages: 1, frames: 2, initial: ['rw'], features: { reclaim: true }, cpu: cpuOps, dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  });
+  const MADV = ['mmap_read_lock', 'mmu_notifier_invalidate_range_start', 'driver_invalidate', 'madvise_free_pte_range', 'mmu_notifier_invalidate_range_end', 'mmap_read_unlock'];
+  const DEV_WRITE = ['driver_device_write', 'mmu_interval_read_begin', 'mmap_read_lock', 'hmm_range_fault', 'mutex_lock', 'mmu_interval_read_retry', 'driver_update_device_pt', 'driver_device_write'];
+  const RECLAIM = ['try_to_unmap', 'mmu_notifier_invalidate_range_start', 'driver_invalidate', 'try_to_unmap_one'];
+
+  it('madvise_free_pte_range marks the folio lazyfree; with no later write, reclaim discards it (PTE none, zero on read)', () => {
+    const m = model(cfg('reference', [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'read', page: 0 }] }]));
+    let s = steps(m, init(m), 0, MADV);
+    expect(frame(m, s, 2).dirty).toBe(0);
+    s = steps(m, s, 2, RECLAIM);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_NONE);
+    expect(pte(m, s, 0, 0).lastw).toBe(0); // the user gave the contents up
+  });
+  it('a CPU write after MADV_FREE dirties the PTE: the folio is swapped out, not discarded', () => {
+    const m = model(cfg('reference', [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'write', page: 0 }] }]));
+    let s = steps(m, init(m), 0, [...MADV, 'cpu_access']);
+    s = steps(m, s, 2, RECLAIM);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_SWAP);
+  });
+  it('a device write after MADV_FREE dirties nothing: the discard loses it (FINDINGS F7)', () => {
+    const m = model(cfg('reference', [{ ops: [{ op: 'madvFree', page: 0 }] }]));
+    let s = steps(m, init(m), 0, MADV);
+    s = steps(m, s, 1, DEV_WRITE);
+    expect(frame(m, s, 2).ver).toBe(2);
+    expect(frame(m, s, 2).dirty).toBe(0);
+    s = steps(m, s, 2, RECLAIM);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_NONE);
+    expect(pte(m, s, 0, 0).lastw).toBe(2); // written, and gone
+  });
+  it('dirtiesOnInvalidate: the callback marks the written page dirty, so reclaim swaps it out', () => {
+    const m = model(cfg('dirtyOnInvalidate', [{ ops: [{ op: 'madvFree', page: 0 }] }]));
+    let s = steps(m, init(m), 0, MADV);
+    s = steps(m, s, 1, DEV_WRITE);
+    s = steps(m, s, 2, RECLAIM.slice(0, 3));
+    expect(frame(m, s, 2).dirty).toBe(1);
+    s = step(m, s, 2, 'try_to_unmap_one');
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_SWAP);
+    expect(pte(m, s, 0, 0).val).toBe(2);
+  });
+});
