@@ -6,7 +6,7 @@
  * dmirror_migrate_to_system and dmirror_devmem_fault (migrate_to_ram).
  */
 import {
-  PC, R_PC, R_I_MM, R_I_AFTER, EV_CLEAR, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
+  PC, R_PC, R_I_MM, R_I_AFTER, R_I_A, R_I_N, EV_CLEAR, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
@@ -168,11 +168,14 @@ function afterUnmapPc(kind: number): number {
   return kind === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
 }
 
-/** try_to_migrate_one in mm m for frame f: each present / device-private mapping → migration entry */
-function tryToMigrateIn(c: Ctx, n: Int32Array, m: number, f: number): void {
+/**
+ * try_to_migrate_one in mm m for frame f: each present / device-private mapping in [a0, a0 + cnt)
+ * → migration entry
+ */
+function tryToMigrateIn(c: Ctx, n: Int32Array, m: number, f: number, a0 = 0, cnt = c.L.pages): void {
   const L = c.L;
   const fo = frOff(L, f);
-  for (let a = 0; a < L.pages; a++) {
+  for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     const k = n[o + PG_KIND]!;
     if ((k !== PTE_PRESENT && k !== PTE_DEVPRIV) || n[o + PG_VAL] !== f) continue;
@@ -215,8 +218,10 @@ export function stepMigrateRmap(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   emit(act('rmap_walk_anon', t, s[b + R_M_A]!, next < 0 ? -1 : Math.floor(next / L.pages)), n);
 }
 
-// try_to_migrate_one inside that invalidation: the other mm's mappings of the sources become
-// migration entries (their references move to the migration, as in migrate_device_unmap).
+// try_to_migrate_one inside that invalidation: the other mm's mappings of the sources within its
+// range become migration entries (their references move to the migration, as in
+// migrate_device_unmap); a mapping elsewhere gets its own invalidation next (one range per folio
+// and VMA, as try_to_migrate_one's mmu_notifier_range_init).
 export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
@@ -224,8 +229,9 @@ export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emi
   const n = s.slice();
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src));
+    if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src), s[b + R_I_A]!, s[b + R_I_N]!);
   }
+  if (rmapNextMigrating(c, n, t, mmOf(c, t)) >= 0) n[b + R_I_AFTER] = PC.M_RMAP;
   endInv(c, n, t, m);
   emit(act('try_to_migrate_one', t, s[b + R_M_A]!, m), n);
 }

@@ -1251,7 +1251,13 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const a = s[b + R_K_PAGE]!;
   const o = pgOff(L, 0, a);
   const n = s.slice();
-  const k = n[o + PG_KIND]!;
+  const k0 = n[o + PG_KIND]!;
+  // change_pte_range's checks are made under the PTL, after the invalidation began: a present
+  // entry that is now device memory, or a maybe-pinned / shared COW folio, is skipped
+  const fo = k0 === PTE_PRESENT ? frOff(L, n[o + PG_VAL]!) : -1;
+  const skip = fo >= 0 && (isDevFrame(L, n[o + PG_VAL]!)
+    || ((n[o + PG_VMA]! & VM_SHARED) === 0 && (n[fo + F_PIN]! > 0 || n[fo + F_MAP]! > 1)));
+  const k = skip ? PTE_NONE : k0;
   const huge = (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
   // a present PTE becomes protnone; a non-present entry loses its write bit (see stepBackground);
   // anything else (the PTE changed since the scan chose it) is left alone

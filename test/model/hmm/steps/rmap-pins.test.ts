@@ -250,3 +250,43 @@ describe('try_to_unmap_one: the MADV_FREE page check discards a lazyfree folio n
     expect(pte(m, s, 0, 0).val).toBe(2);
   });
 });
+
+describe('rmap_walk_anon for migrate_device_unmap: one invalidation per folio and VMA (try_to_migrate_one)', () => {
+  it('two pages shared with a mirrored fork child, both migrated by the parent: every invariant holds (was: S1, the second page never invalidated in the child)', () => {
+    for (const driver of ['reference', 'dmirror'] as const) {
+      const states = explore({
+        driver, pages: 2, frames: 4, devFrames: 2, devices: 2, initial: ['rw', 'rw'], deviceMm: [0, 1], features: { fork: true },
+        cpu: [{ ops: [{ op: 'fork' }] }],
+        dev: [{ device: 1, ops: [{ op: 'read', page: 0, npages: 2 }] }, { device: 0, ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }],
+      });
+      expect(states.length).toBeGreaterThan(1000);
+    }
+  });
+});
+
+describe('change_prot_numa_set re-checks under the PTL what the scan chose (change_pte_range)', () => {
+  it('a migration entry that became a device-coherent PTE meanwhile is never made protnone', () => {
+    const m = model({
+      driver: 'reference', pages: 1, frames: 2, devFrames: 1, initial: ['rw'], deviceMemory: 'coherent', features: { numa: true },
+      cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }],
+    });
+    const seen = new Set<string>();
+    const q = [init(m)];
+    let coherentMapped = 0;
+    for (let i = 0; i < q.length; i++) {
+      const e = pte(m, q[i]!, 0, 0);
+      if (e.kind === PTE_PRESENT && e.val >= 2 + m.ctx.L.sysFrames) {
+        coherentMapped++;
+        expect(e.flags & PF_PROTNONE).toBe(0);
+      }
+      for (const { n } of succs(m, q[i]!)) {
+        const k = n.join(',');
+        if (!seen.has(k)) {
+          seen.add(k);
+          q.push(n);
+        }
+      }
+    }
+    expect(coherentMapped).toBeGreaterThan(0);
+  });
+});
