@@ -13,7 +13,6 @@ export const ACTION_KINDS = [
   'wp_page_copy', //                COW: allocate + copy, then invalidate, then set the new PTE
   'wp_page_copy_set_pte', //        ptep_clear_flush + set_pte_at (inside the invalidation)
   'do_swap_page', //                swap-in, or the device-private branch (→ migrate_to_ram)
-  'migration_entry_wait',
   'do_numa_page',
   'remove_device_exclusive_entry',
   'restore_exclusive_pte',

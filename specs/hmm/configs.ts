@@ -98,6 +98,33 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'read', page: 0 }] }],
     dev: [{ ops: [{ op: 'write', page: 0 }] }],
   },
+  /** a PMD THP made read-only by mprotect and writable again: the next write fault reuses the
+   *  whole PMD (do_huge_pmd_wp_page) while a 2-page device READ mirrors it at PMD order */
+  thpWpVsDevice: {
+    pages: 2, frames: 3, mapping: 'thp',
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'mprotect', page: 0, npages: 2, prot: 'read' }, { op: 'mprotect', page: 0, npages: 2, prot: 'rw' }, { op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** the same on a hugetlb mapping (hugetlb_wp) */
+  hugetlbWpVsDevice: {
+    pages: 2, frames: 3, mapping: 'hugetlb',
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'mprotect', page: 0, npages: 2, prot: 'read' }, { op: 'mprotect', page: 0, npages: 2, prot: 'rw' }, { op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** a THP migrated whole to a compound device page; a CPU read faults the PMD back
+   *  (do_huge_pmd_device_private → migrate_to_ram of the folio) */
+  thpDevicePrivateFaultBack: {
+    pages: 2, frames: 3, devFrames: 2, mapping: 'thp', initial: ['rw', 'rw'], features: { deviceThp: true },
+    cpu: [{ ops: [{ op: 'read', page: 1 }] }],
+    dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }],
+  },
+  /** get_user_pages (a transient reference, no pin) racing MIGRATE_TO_DEV whose allocation fails
+   *  once (HMM_DMIRROR_FLAGS FAIL_ALLOC) */
+  gupVsFailAlloc: {
+    pages: 1, frames: 2, devFrames: 1, initial: ['rw'],
+    cpu: [{ ops: [{ op: 'gup', page: 0 }, { op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'flags', flags: 1 }, { op: 'migrateToDev', page: 0 }] }],
+  },
   /** the benchmark's larger configuration (npm run bench, one per design): bench-mixed plus a CPU
    *  thread reading the page being migrated (1.5 M states with the reference driver: as large as
    *  the largest configurations `npm run check` explores) */

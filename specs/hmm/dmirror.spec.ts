@@ -71,6 +71,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // F6: NUMA hinting write-protects the device-private entry; the device WRITE gets -EFAULT (+ F1)
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'dmirror', ['wWriteEfault'], [P.s2, P.s10]),
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
+    'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'dmirror', ['wRead']),
+    'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'dmirror', ['wRead']),
+    'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'dmirror', ['wMigrate'], [P.s10]), // F1
+    'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'dmirror', [], [P.s10]), // F1
     // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1
     'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'dmirror', ['wZapped'], [P.s1, P.s2, P.s3, P.s10]),
   },

@@ -78,6 +78,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // F7: a device write after MADV_FREE dirties neither PTE nor folio; reclaim discards it
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'reference', ['wWrite'], [P.s5], { description: 'MADV_FREE, device write, reclaim discards the lazyfree page (finding F7)' }),
     'dirty-on-invalidate-vs-madv-free': hmmConfig('madvFreeVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty' }),
+    'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),
+    'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),
+    'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'reference', ['wMigrate']),
+    'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'reference', []),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
     'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
     // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map

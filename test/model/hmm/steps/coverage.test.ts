@@ -19,9 +19,9 @@ const hmmTests = join(here, '..');
  * listed here must not be emittable.
  */
 const UNREACHABLE: Readonly<Record<string, string>> = {
-  // (none at the moment: 'migration_entry_wait' is never emitted either — a waiting actor simply
-  // has no enabled step — but it is named by the blocking tests in fault.test.ts and
-  // device-fault.test.ts, so it needs no exemption)
+  // (none at the moment; blocking such as migration_entry_wait is no label at all: a waiting
+  // actor simply has no enabled step, which the blocking tests in fault.test.ts and
+  // device-fault.test.ts check)
 };
 
 function testFiles(): string[] {
