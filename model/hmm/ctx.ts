@@ -114,6 +114,9 @@ export function protBits(p: 'none' | 'read' | 'rw'): number {
   return p === 'none' ? 0 : p === 'read' ? 1 : 3;
 }
 
+/** the offset of actor t's registers in a state */
+export const actorBase = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+
 /** the mm actor t acts on */
 export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 

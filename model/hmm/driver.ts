@@ -16,13 +16,11 @@ import {
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
-  getFrame, putFrame, flushTlb, mmOf,
-} from './ctx.ts';
+  getFrame, putFrame, flushTlb, mmOf, actorBase as base } from './ctx.ts';
 import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
 import { hmmWalkPage, walkOut, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
 import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte, hugeSpan, splitHuge } from './mm.ts';
 
-const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
 /** the mm the thread's dmirror fd mirrors (config.deviceMm) */
 const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;

@@ -13,11 +13,9 @@ import {
   PC, R_K_PAGE, R_K_FRAME, R_I_AFTER, F_MAP, F_REF, F_DIRTY, F_VER, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
   PTE_ZERO, PF_W, PF_D, EV_CLEAR, ZERO_FRAME, EBUSY, OK, frOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, flushTlb } from './ctx.ts';
+import { type Ctx, type Emit, act, flushTlb, actorBase as base } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
 import { setPte, unmapFrame, splitHuge } from './mm.ts';
-
-const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 
 // write_protect_page, inside its invalidation: ptep_clear_flush, then "no O_DIRECT or similar
 // I/O in progress": folio_mapcount + 1 (KSM's reference) must equal folio_ref_count, or the

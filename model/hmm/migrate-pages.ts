@@ -12,14 +12,12 @@
  */
 import {
   PC, R_PC, R_K_PAGE, R_K_FRAME, R_H_T, F_LOCK, F_LRU, F_MAP, F_PIN, F_REF, F_DIRTY, F_VER, PG_KIND, PG_VAL, PG_FLAGS,
-  PTE_PRESENT, PTE_MIGRATION, PF_W, PF_D, PF_PROTNONE, EV_CLEAR, EAGAIN, ENOMEM, OK, frOff, pgOff,
+  PTE_PRESENT, PF_PROTNONE, EV_CLEAR, EAGAIN, ENOMEM, OK, frOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, allocSysFrame, initFrame, putFrame, flushTlb, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, allocSysFrame, initFrame, putFrame, mmOf, actorBase as base } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
-import { setPte, unmapFrame, hmfReturn, numaRestore } from './mm.ts';
-import { removeMigrationPtes } from './migrate.ts';
-
-const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+import { hmfReturn, numaRestore } from './mm.ts';
+import { removeMigrationPtes, installMigrationEntry } from './migrate.ts';
 
 /** the one present mapping of frame f in mm m (rmap walk), or -1 */
 function mappedAt(c: Ctx, s: Int32Array, m: number, f: number): number {
@@ -77,13 +75,7 @@ export function stepTryToMigrateOne(c: Ctx, s: Int32Array, t: number, emit: Emit
   const n = s.slice();
   const fo = frOff(L, src);
   const pinned = n[fo + F_PIN]! > 0;
-  if (!pinned && n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === src) {
-    const fl = n[o + PG_FLAGS]!;
-    if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1;
-    flushTlb(c, n, m, a);
-    setPte(c, n, m, a, PTE_MIGRATION, src, fl & (PF_W | PF_D));
-    unmapFrame(c, n, src);
-  }
+  if (!pinned && n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === src) installMigrationEntry(c, n, m, a, src);
   endInv(c, n, t, m);
   emit(act('try_to_migrate_one', t, a, pinned ? EAGAIN : OK), n);
 }

@@ -6,17 +6,15 @@
  * dmirror_migrate_to_system and dmirror_devmem_fault (migrate_to_ram).
  */
 import {
-  PC, R_PC, R_I_MM, R_I_AFTER, R_I_A, R_I_N, EV_CLEAR, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
+  PC, R_PC, R_I_MM, R_I_AFTER, R_I_A, R_I_N, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
   pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
   PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
   MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
   isDevFrame, OK, ENOMEM, EINVAL, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
 } from './layout.ts';
-import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame, mmOf, actorBase as base } from './ctx.ts';
 import { beginInv, endInv, subscribed } from './notifier.ts';
-import { setPte, mmapReadUnlock, splitHuge, rmapNextMirrored } from './mm.ts';
-
-const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+import { setPte, mmapReadUnlock, splitHuge, rmapNextMirrored, rmapWalkTo, unmapFrame } from './mm.ts';
 
 // migrate_vma_collect → migrate_vma_collect_pmd (PTL held, TLB flushed before it is dropped):
 // holes → MIGRATE without a page; selected pages: folio_get + folio_trylock, (anon-exclusive
@@ -174,18 +172,23 @@ function afterUnmapPc(kind: number): number {
  */
 function tryToMigrateIn(c: Ctx, n: Int32Array, m: number, f: number, a0 = 0, cnt = c.L.pages): void {
   const L = c.L;
-  const fo = frOff(L, f);
   for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     const k = n[o + PG_KIND]!;
-    if ((k !== PTE_PRESENT && k !== PTE_DEVPRIV) || n[o + PG_VAL] !== f) continue;
-    const fl = n[o + PG_FLAGS]!;
-    if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1;
-    flushTlb(c, n, m, a);
-    setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
-    n[fo + F_MAP]!--;
-    putFrame(c, n, f);
+    if ((k === PTE_PRESENT || k === PTE_DEVPRIV) && n[o + PG_VAL] === f) installMigrationEntry(c, n, m, a, f);
   }
+}
+
+/**
+ * try_to_migrate_one's PTE change for (m, a) mapping f: ptep_clear_flush, the dirty bit to the
+ * folio, a migration entry {pfn, write, dirty}, the rmap and the mapping's reference dropped
+ */
+export function installMigrationEntry(c: Ctx, n: Int32Array, m: number, a: number, f: number): void {
+  const fl = n[pgOff(c.L, m, a) + PG_FLAGS]!;
+  if ((fl & PF_D) !== 0) n[frOff(c.L, f) + F_DIRTY] = 1;
+  flushTlb(c, n, m, a);
+  setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
+  unmapFrame(c, n, f);
 }
 
 /**
@@ -208,14 +211,8 @@ function rmapNextMigrating(c: Ctx, n: Int32Array, t: number, own: number): numbe
 // sharing a device-private or COW page): that mm's MMU_NOTIFY_CLEAR invalidation comes first.
 // The mapping may have gone since: then the walk is over.
 export function stepMigrateRmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
   const b = base(c, t);
-  const n = s.slice();
-  const next = rmapNextMigrating(c, s, t, mmOf(c, t));
-  const after = afterUnmapPc(s[b + R_M_KIND]!);
-  if (next < 0) n[b + R_PC] = after;
-  else beginInv(c, n, t, Math.floor(next / L.pages), EV_CLEAR, next % L.pages, 1, 0, PC.M_RMAP_UNMAP, after);
-  emit(act('rmap_walk_anon', t, s[b + R_M_A]!, next < 0 ? -1 : Math.floor(next / L.pages)), n);
+  rmapWalkTo(c, s, t, rmapNextMigrating(c, s, t, mmOf(c, t)), s[b + R_M_A]!, PC.M_RMAP_UNMAP, afterUnmapPc(s[b + R_M_KIND]!), emit);
 }
 
 // try_to_migrate_one inside that invalidation: the other mm's mappings of the sources within its

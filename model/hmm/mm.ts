@@ -1130,8 +1130,8 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // task_numa_work → change_prot_numa (mmap_read_lock held)
     // change_pte_range(MM_CP_PROT_NUMA) skips, in a COW mapping, folios that may be DMA-pinned or
     // are mapped by more than one process
-    const numaSkips = (s[o + PG_VMA]! & VM_SHARED) === 0 && (s[fo + F_PIN]! > 0 || s[fo + F_MAP]! > 1);
-    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && !numaSkips && mmapReadFree(c, s, 0)) {
+    if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && !protNumaSkips(c, s, o)
+      && mmapReadFree(c, s, 0)) {
       const n = s.slice();
       n[L.gBudNuma]!--;
       mmapReadLock(c, n, t, 0);
@@ -1232,16 +1232,22 @@ export function rmapNextMirrored(c: Ctx, s: Int32Array, f: number): number {
 // sharing): that mm's own MMU_NOTIFY_CLEAR invalidation around its PTE change. The mapping may
 // have gone since (the other mm unmapped it): then the walk is over.
 export function stepRmapWalkAnon(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = c.L.actors[t]!.base;
+  rmapWalkTo(c, s, t, rmapNextMirrored(c, s, s[b + R_K_FRAME]!), s[b + R_K_PAGE]!, PC.K_UNMAP, PC.K_UNLOCK, emit);
+}
+
+/**
+ * The rmap_walk_anon step of try_to_unmap and try_to_migrate: to the next mapping `next` (mm *
+ * pages + address, from rmapNextMirrored) under that mm's own MMU_NOTIFY_CLEAR invalidation of the
+ * page (`unmapPc` inside it, `afterPc` after it), or, with none left (next < 0), on to `afterPc`.
+ */
+export function rmapWalkTo(c: Ctx, s: Int32Array, t: number, next: number, page: number, unmapPc: number, afterPc: number, emit: Emit): void {
   const L = c.L;
-  const b = L.actors[t]!.base;
   const n = s.slice();
-  const next = rmapNextMirrored(c, s, s[b + R_K_FRAME]!);
-  if (next < 0) n[b + R_PC] = PC.K_UNLOCK;
-  else {
-    const m = Math.floor(next / L.pages);
-    beginInv(c, n, t, m, EV_CLEAR, next % L.pages, 1, 0, PC.K_UNMAP, PC.K_UNLOCK);
-  }
-  emit(act('rmap_walk_anon', t, s[b + R_K_PAGE]!, next < 0 ? -1 : Math.floor(next / L.pages)), n);
+  const m = next < 0 ? -1 : Math.floor(next / L.pages);
+  if (next < 0) n[L.actors[t]!.base + R_PC] = afterPc;
+  else beginInv(c, n, t, m, EV_CLEAR, next % L.pages, 1, 0, unmapPc, afterPc);
+  emit(act('rmap_walk_anon', t, page, m), n);
 }
 
 // change_pte_range(MM_CP_PROT_NUMA): make the PTE protnone, flush.
@@ -1251,18 +1257,13 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const a = s[b + R_K_PAGE]!;
   const o = pgOff(L, 0, a);
   const n = s.slice();
-  const k0 = n[o + PG_KIND]!;
-  // change_pte_range's checks are made under the PTL, after the invalidation began: a present
-  // entry that is now device memory, or a maybe-pinned / shared COW folio, is skipped
-  const fo = k0 === PTE_PRESENT ? frOff(L, n[o + PG_VAL]!) : -1;
-  const skip = fo >= 0 && (isDevFrame(L, n[o + PG_VAL]!)
-    || ((n[o + PG_VMA]! & VM_SHARED) === 0 && (n[fo + F_PIN]! > 0 || n[fo + F_MAP]! > 1)));
-  const k = skip ? PTE_NONE : k0;
+  const k = n[o + PG_KIND]!;
   const huge = (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
-  // a present PTE becomes protnone; a non-present entry loses its write bit (see stepBackground);
+  // a present PTE becomes protnone — unless change_pte_range's checks, made under the PTL after the
+  // invalidation began, now skip it; a non-present entry loses its write bit (see stepBackground);
   // anything else (the PTE changed since the scan chose it) is left alone
   const set = k === PTE_PRESENT ? PF_PROTNONE : 0;
-  const touch = k === PTE_PRESENT || k === PTE_DEVPRIV || k === PTE_MIGRATION || k === PTE_DEVEXCL;
+  const touch = k === PTE_PRESENT ? !protNumaSkips(c, n, o) : k === PTE_DEVPRIV || k === PTE_MIGRATION || k === PTE_DEVEXCL;
   if (touch) n[o + PG_FLAGS] = (n[o + PG_FLAGS]! | set) & ~PF_W;
   flushTlb(c, n, 0, a);
   if (touch && huge) {
@@ -1273,6 +1274,18 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   }
   endInv(c, n, t, 0);
   emit(act('change_prot_numa_set', t, a), n);
+}
+
+/**
+ * change_pte_range(MM_CP_PROT_NUMA) leaves the present PTE at page offset o alone: device memory
+ * (folio_is_zone_device), or in a COW mapping a folio that may be DMA-pinned or is mapped by more
+ * than one process
+ */
+function protNumaSkips(c: Ctx, s: Int32Array, o: number): boolean {
+  const f = s[o + PG_VAL]!;
+  if (isDevFrame(c.L, f)) return true;
+  const fo = frOff(c.L, f);
+  return (s[o + PG_VMA]! & VM_SHARED) === 0 && (s[fo + F_PIN]! > 0 || s[fo + F_MAP]! > 1);
 }
 
 // folio_unlock / folio_putback_lru / mmap_read_unlock at the end of a background operation.

@@ -12,11 +12,10 @@
 import {
   PC, R_PC, R_RC, R_FAULTS, EV_UNMAP, EV_NONBLOCK, EAGAIN, OK, VM_EXISTS, VM_SHARED, VM_HUGETLB, PG_VMA, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, actorBase as base } from './ctx.ts';
 import { beginInv, endInv } from './notifier.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock, zapPtes, tlbFinishMmu } from './mm.ts';
 
-const base = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 const attempts = (c: Ctx): number => c.cfg.budgets?.oomReap ?? 2;
 
 /**

@@ -366,18 +366,19 @@ export function wKsmZeroMerged(c: Ctx, s: HmmState): boolean {
  * the OOM reaper both backed off (a callback's trylock failed: -EAGAIN) and, on a later attempt,
  * reaped (a page that started present has no PTE while its VMA is still there)
  */
-export function wOomReapAfterEagain(c: Ctx, s: HmmState): boolean {
+export function wOomReapAfterEagain(c: Ctx, s: HmmState, oomReq: readonly number[] = oomReapRequests(c)): boolean {
   const L = c.L;
   for (let t = 0; t < L.actors.length; t++) {
-    const reqs = c.reqs[t]!;
-    const b = L.actors[t]!.base;
-    const q = reqs.findIndex((r) => r.op === 'oomReap');
-    if (q < 0 || s[b + R_REQ]! <= q) continue;
+    const q = oomReq[t]!;
+    if (q < 0 || s[L.actors[t]!.base + R_REQ]! <= q) continue;
     const r = resOff(L, t, q);
     if (s[r + RES_RET] === OK && s[r + RES_FAULTS]! > 0) return true; // `faults` = attempts that backed off
   }
   return false;
 }
+
+/** per actor, the index of its 'oomReap' request, or -1 (computed once per configuration) */
+export const oomReapRequests = (c: Ctx): number[] => c.reqs.map((reqs) => reqs.findIndex((r) => r.op === 'oomReap'));
 
 /** the OOM reaper freed the victim's memory: a page has no PTE while its VMA is still there */
 export function wOomReaped(c: Ctx, s: HmmState): boolean {
@@ -485,7 +486,10 @@ const WITNESS_PREDICATES: Readonly<Record<WitnessName, (c: Ctx, cfg: HmmConfig) 
     return (s) => wSystemPageMigrated(c, s, f0);
   },
   wKsmZero: (c) => (s) => wKsmZeroMerged(c, s),
-  wOomEagain: (c) => (s) => wOomReapAfterEagain(c, s),
+  wOomEagain: (c) => {
+    const oomReq = oomReapRequests(c);
+    return (s) => wOomReapAfterEagain(c, s, oomReq);
+  },
   wOomReaped: (c) => (s) => wOomReaped(c, s),
   wZapped: (c) => (s) => zappedVmaKept(c, s),
   wWriteEfault: (c) => (s) => devResult(c, s, 'write', EFAULT),
