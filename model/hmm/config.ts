@@ -5,6 +5,7 @@
  */
 import type { DriverSpec } from './variants.ts';
 import type { V12Variant } from './v12/variants.ts';
+import { type HmmPatch, validatePatch } from './patch.ts';
 
 /**
  * Which mirror design sits behind the notifier seam (notifier.ts): the upstream interval notifier
@@ -30,7 +31,8 @@ export type CpuOp =
   | 'oomReap'; //  this thread is the oom_reaper kthread reaping mm 0 (__oom_reap_task_mm)
 
 export interface CpuRequest {
-  readonly op: CpuOp;
+  /** a built-in operation, or a request the patch adds (patch.requests) */
+  readonly op: CpuOp | (string & {});
   readonly page?: number;
   readonly npages?: number;
   readonly prot?: Prot;
@@ -53,7 +55,8 @@ export type DevOp =
   | 'flags'; //          HMM_DMIRROR_FLAGS: dmirror->flags = `flags` (HMM_DMIRROR_FLAG_FAIL_ALLOC = 1)
 
 export interface DevRequest {
-  readonly op: DevOp;
+  /** a built-in ioctl, or a request the patch adds (patch.requests) */
+  readonly op: DevOp | (string & {});
   readonly page?: number;
   readonly npages?: number;
   /** 'flags': the value for dmirror->flags (the ioctl passes it in cmd.npages) */
@@ -179,9 +182,43 @@ export interface HmmConfig {
   readonly deviceMemory?: 'private' | 'coherent';
   /** per device: the mm its fd mirrors (default 0; 1 = opened by the fork child, needs fork) */
   readonly deviceMm?: readonly (0 | 1)[];
+  /** the patch under review (patch.ts): step bodies, labels, state and requests it adds */
+  readonly patch?: HmmPatch;
+}
+
+const CONFIG_KEYS = new Set([
+  'driver', 'design', 'v12', 'pages', 'frames', 'devFrames', 'devices', 'prot', 'initial', 'cpu', 'dev', 'features',
+  'budgets', 'mapping', 'deviceMemory', 'deviceMm', 'patch',
+]);
+const FEATURE_KEYS = new Set([
+  'fork', 'exclusive', 'reclaim', 'numa', 'ksm', 'dma', 'migration', 'deviceThp', 'compaction', 'numaMigrate', 'ksmZeroPages',
+]);
+const BUDGET_KEYS = new Set(['reclaim', 'numa', 'ksm', 'compaction', 'oomReap', 'retries']);
+const CPU_OPS = new Set(['read', 'write', 'munmap', 'mprotect', 'fork', 'pin', 'gup', 'unpin', 'exit', 'mremap', 'madvFree', 'madvDontneed', 'oomReap']);
+const DEV_OPS = new Set(['read', 'write', 'migrateToDev', 'migrateToSys', 'exclusive', 'checkExclusive', 'release', 'snapshot', 'flags']);
+
+function onlyKeys(what: string, o: object | undefined, allowed: ReadonlySet<string>): void {
+  for (const k of Object.keys(o ?? {})) {
+    if (!allowed.has(k)) throw new RangeError(`${what} has no key '${k}' (allowed: ${[...allowed].join(', ')})`);
+  }
 }
 
 export function validateConfig(c: HmmConfig): void {
+  onlyKeys('the HMM configuration', c, CONFIG_KEYS);
+  onlyKeys('features', c.features, FEATURE_KEYS);
+  onlyKeys('budgets', c.budgets, BUDGET_KEYS);
+  if (c.patch !== undefined) validatePatch(c.patch);
+  const custom = c.patch?.requests ?? {};
+  for (const [who, threads, ops] of [['cpu', c.cpu, CPU_OPS], ['dev', c.dev, DEV_OPS]] as const) {
+    for (const th of threads ?? []) {
+      for (const r of th.ops) {
+        const pr = Object.hasOwn(custom, r.op) ? custom[r.op] : undefined;
+        if (!ops.has(r.op) && pr?.actor !== who) {
+          throw new RangeError(`${who} request '${r.op}' is neither built in (${[...ops].join(', ')}) nor a ${who} request of the patch`);
+        }
+      }
+    }
+  }
   if (c.pages < 1 || c.pages > 8) throw new RangeError('pages must be 1..8');
   if (c.frames < 0) throw new RangeError('frames must be >= 0');
   const devices = c.devices ?? 1;

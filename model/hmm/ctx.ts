@@ -7,18 +7,21 @@ import type { CpuOp, DevOp, HmmConfig } from './config.ts';
 import type { DriverBehaviour } from './variants.ts';
 import { resolveDriver } from './variants.ts';
 import {
-  type Layout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
+  type Layout, type PatchFieldLayout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
   R_WRITE, REG_FIXED, resOff, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, PC, NOT_RUN, R_RETRIES, R_I,
   R_SEQOK, R_RETRYOK, frameOwner,
 } from './layout.ts';
 import type { ActionKind } from './actions.ts';
 import type { HmmAction } from './actions.ts';
+import { buildProgram, type Program } from './program.ts';
+import { upstreamSteps } from './steps.ts';
+import { v12Steps } from './v12/steps.ts';
 
 export type Emit = (action: HmmAction, next: Int32Array) => void;
 
 export interface Req {
-  readonly op: CpuOp | DevOp;
+  readonly op: CpuOp | DevOp | (string & {});
   readonly page: number;
   readonly npages: number;
   readonly prot: number; // VM_* bits for mprotect
@@ -30,6 +33,12 @@ export interface Req {
 export interface Ctx {
   readonly cfg: HmmConfig;
   readonly L: Layout;
+  /** the steps this model runs, by program counter (program.ts) */
+  readonly prog: Program;
+  /** start pc of each request the patch adds (patch.requests) */
+  readonly customStart: Readonly<Record<string, number>>;
+  /** the patch's per-frame words, reset when a frame is freed */
+  readonly frameFieldResets: readonly PatchFieldLayout[];
   readonly beh: DriverBehaviour;
   readonly dma: boolean;
   readonly exclusive: boolean;
@@ -88,8 +97,18 @@ export function makeCtx(cfg: HmmConfig): Ctx {
   const p = beh.prefix;
   const devMm = Array.from({ length: L.devices }, (_, d) => cfg.deviceMm?.[d] ?? 0);
   const snapActors = L.actors.flatMap((a, t) => (a.kind === 'dev' && reqs[t]!.some((r) => r.op === 'snapshot') ? [t] : []));
+  const up = upstreamSteps();
+  const design = cfg.design === 'v12' ? { ...up, ...v12Steps(up) } : up;
+  const prog = buildProgram({ ...design, ...cfg.patch?.steps }, cfg.patch?.labels ?? []);
+  const customStart: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [op, r] of Object.entries(cfg.patch?.requests ?? {})) {
+    const pc = prog.pc[r.start];
+    if (pc === undefined || pc === 0) throw new RangeError(`patch request '${op}' starts at '${r.start}', which is no label of the program`);
+    customStart[op] = pc;
+  }
+  const frameFieldResets = Object.values(L.patchFields).filter((f) => f.scope === 'frame');
   return {
-    cfg, L, beh, devMm, snapActors,
+    cfg, L, prog, customStart, frameFieldResets, beh, devMm, snapActors,
     mmSubscribed: [devMm.includes(0), devMm.includes(1)],
 
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
@@ -154,7 +173,10 @@ export function putFrame(c: Ctx, s: Int32Array, f: number): void {
   const o = frOff(c.L, f);
   const r = s[o + F_REF]! - 1;
   s[o + F_REF] = r;
-  if (r <= 0) for (let k = 0; k < FRAME_WORDS; k++) s[o + k] = 0;
+  if (r <= 0) {
+    for (let k = 0; k < FRAME_WORDS; k++) s[o + k] = 0;
+    for (const pf of c.frameFieldResets) s[pf.base + f] = pf.init;
+  }
 }
 
 /** A freshly allocated frame: one reference, contents version `ver`. */
@@ -186,56 +208,58 @@ export function flushTlb(c: Ctx, s: Int32Array, m: number, a: number, n = 1): vo
 
 export function startPc(c: Ctx, t: number, req: number): number {
   const r = c.reqs[t]![req];
-  if (r === undefined) return PC.DONE;
+  if (r === undefined) return PC.done;
+  const custom = c.customStart[r.op];
+  if (custom !== undefined) return custom;
   const kind = c.L.actors[t]!.kind;
   if (kind === 'cpu') {
     switch (r.op) {
       case 'read':
       case 'write':
-        return PC.C_ACCESS;
+        return PC.cpu_access;
       case 'munmap':
       case 'exit':
-        return PC.C_MUNMAP_LOCK;
+        return PC.do_vmi_munmap;
       case 'mprotect':
-        return PC.C_MPROT_LOCK;
+        return PC.do_mprotect_pkey;
       case 'fork':
-        return PC.C_FORK_LOCK;
+        return PC.dup_mmap;
       case 'pin':
       case 'gup':
-        return PC.C_PIN_LOCK;
+        return PC.gup_mmap_read_lock;
       case 'unpin':
-        return PC.C_UNPIN;
+        return PC.unpin_user_page;
       case 'mremap':
-        return PC.C_MREMAP_LOCK;
+        return PC.sys_mremap;
       case 'madvFree':
       case 'madvDontneed':
-        return PC.C_MADV_LOCK;
+        return PC.do_madvise;
       case 'oomReap':
-        return PC.O_LOCK;
+        return PC.oom_reap_task_mm;
       default:
-        return PC.DONE;
+        return PC.done;
     }
   }
   switch (r.op) {
     case 'read':
     case 'write':
-      return PC.D_RW;
+      return PC.dmirror_fault_ioctl;
     case 'migrateToDev':
     case 'migrateToSys':
-      return PC.D_MIG_LOCK;
+      return PC.dmirror_migrate;
     case 'exclusive':
-      return PC.D_EXCL_LOCK;
+      return PC.dmirror_exclusive;
     case 'checkExclusive':
-      return PC.D_CHECK_EXCL;
+      return PC.dmirror_check_atomic;
     case 'snapshot':
-      return PC.D_SNAP_INSERT;
+      return PC.dmirror_range_snapshot;
     case 'release':
-      return PC.D_EVICT;
+      return PC.migrate_device_range;
     case 'flags':
-      return PC.D_FLAGS;
+      return PC.dmirror_fops_unlocked_ioctl;
 
     default:
-      return PC.DONE;
+      return PC.done;
   }
 }
 
@@ -245,7 +269,7 @@ export function loadRequest(c: Ctx, s: Int32Array, t: number, req: number): void
   const r = c.reqs[t]![req];
   s[b + R_REQ] = req;
   if (r === undefined) {
-    s[b + R_PC] = PC.DONE;
+    s[b + R_PC] = PC.done;
     s[b + R_A] = 0;
     s[b + R_N] = 0;
     s[b + R_WRITE] = 0;

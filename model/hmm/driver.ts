@@ -41,11 +41,19 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   const L = c.L;
   const b = base(c, t);
   const ev = s[b + R_I_EV]!;
-  if (c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1) return s.slice();
+  const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1;
+  const ownSeq = c.beh.ownMigrateSetsSeq;
+  if (own && ownSeq === undefined) return s.slice();
+  if (own && ownSeq === 'unlocked') {
+    // mmu_interval_set_seq(mni, cur_seq); return true; — before mutex_lock
+    const n = s.slice();
+    setSeq(c, n, d);
+    return n;
+  }
   if (!lockFree(c, s, d)) return null; // mutex_lock sleeps (also when t itself holds it)
   const n = s.slice();
-  n[devOff(L, d) + DV_SSEQCUR] = 1; // mmu_interval_set_seq(mni, cur_seq)
-  for (const u of c.devActors[d]!) if (n[base(c, u) + R_SNAP] === 0) n[base(c, u) + R_SEQOK] = 0;
+  setSeq(c, n, d); // mmu_interval_set_seq(mni, cur_seq)
+  if (own) return n; // ownMigrateSetsSeq 'locked': the erase is skipped, the mutex released
   const a0 = s[b + R_I_A]!;
   const end = a0 + s[b + R_I_N]!;
   for (let a = a0; a < end; a++) {
@@ -58,6 +66,12 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
     if (c.beh.dmaUnmapInInvalidate) n[dmaOff(L, d, a)] = 0; // dma_unmap_page before returning
   }
   return n;
+}
+
+/** mmu_interval_set_seq: read_begin/read_retry pairs of d's threads that began before now fail */
+function setSeq(c: Ctx, n: Int32Array, d: number): void {
+  n[devOff(c.L, d) + DV_SSEQCUR] = 1;
+  for (const u of c.devActors[d]!) if (n[base(c, u) + R_SNAP] === 0) n[base(c, u) + R_SEQOK] = 0;
 }
 
 // ---- HMM_DMIRROR_READ / HMM_DMIRROR_WRITE ----------------------------------------------------
@@ -88,7 +102,7 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     return;
   }
   n[b + R_RETRIES] = 0;
-  n[b + R_PC] = PC.D_BEGIN; // -ENOENT → dmirror_fault(dmirror, start, end, write)
+  n[b + R_PC] = PC.mmu_interval_read_begin; // -ENOENT → dmirror_fault(dmirror, start, end, write)
   emit(act(kind, t, a, ENOENT), n);
 }
 
@@ -109,7 +123,7 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const n = s.slice();
   n[b + R_SEQOK] = 1;
   n[b + R_RETRYOK] = 0;
-  n[b + R_PC] = PC.D_MMAP;
+  n[b + R_PC] = PC.range_fault_mmap_read_lock;
   emit(act('mmu_interval_read_begin', t, s[b + R_A]! + s[b + R_CPAGES]!), n);
 }
 
@@ -120,13 +134,13 @@ export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const n = s.slice();
   mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
-  n[b + R_PC] = PC.D_WALK;
+  n[b + R_PC] = PC.hmm_range_fault;
   emit(act('mmap_read_lock', t, n[b + R_I]!), n);
 }
 
 function afterWalkPc(c: Ctx): number {
-  if (!c.beh.checksRetry) return PC.D_LOCK;
-  return c.beh.retryUnderLock ? PC.D_LOCK : PC.D_RETRY_EARLY;
+  if (!c.beh.checksRetry) return PC.range_fault_mutex_lock;
+  return c.beh.retryUnderLock ? PC.range_fault_mutex_lock : PC.mmu_interval_read_retry_unlocked;
 }
 
 // hmm_range_fault: one page of the walk. At the start of each walk the outer loop checks
@@ -145,7 +159,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
     n[b + R_I] = 0;
-    n[b + R_PC] = PC.D_BEGIN;
+    n[b + R_PC] = PC.mmu_interval_read_begin;
     emit(act('hmm_range_fault', t, a, EBUSY), n);
     return;
   }
@@ -157,7 +171,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     else {
       mmapReadUnlock(c, n, t, mmOf(c, t));
       n[b + R_I] = 0;
-      n[b + R_PC] = PC.D_LOCK;
+      n[b + R_PC] = PC.range_fault_mutex_lock;
     }
     emit(act('hmm_range_fault', t, a, 0), n);
     return;
@@ -180,7 +194,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     }
     case WALK_FAULT: {
       const n = s.slice();
-      beginHmf(c, n, t, a, value === 1, PC.D_WALK_FAULTED);
+      beginHmf(c, n, t, a, value === 1, PC.hmm_vma_fault);
       emit(act('hmm_range_fault', t, a, 1), n);
       return;
     }
@@ -207,7 +221,7 @@ export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const rc = takeHmfRc(n, b);
   if (rc === 0) {
     n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
-    n[b + R_PC] = PC.D_WALK;
+    n[b + R_PC] = PC.hmm_range_fault;
   } else {
     mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
@@ -222,7 +236,7 @@ export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const b = base(c, t);
   const n = s.slice();
   n[devOff(c.L, d) + DV_LOCK] = t + 1;
-  n[b + R_PC] = (c.beh.checksRetry && c.beh.retryUnderLock) || isSnap(c, s, t) ? PC.D_RETRY : PC.D_PROGRAM;
+  n[b + R_PC] = (c.beh.checksRetry && c.beh.retryUnderLock) || isSnap(c, s, t) ? PC.mmu_interval_read_retry : PC.dmirror_do_fault;
   emit(act('mutex_lock', t, s[b + R_A]!, d), n);
 }
 
@@ -235,12 +249,12 @@ export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     n[devOff(c.L, d) + DV_LOCK] = 0; // mutex_unlock; continue
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
-    n[b + R_PC] = PC.D_BEGIN;
+    n[b + R_PC] = PC.mmu_interval_read_begin;
     emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 1), n);
     return;
   }
   n[b + R_RETRYOK] = 1;
-  n[b + R_PC] = PC.D_PROGRAM;
+  n[b + R_PC] = PC.dmirror_do_fault;
   emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 0), n);
 }
 
@@ -251,12 +265,12 @@ export function stepReadRetryEarly(c: Ctx, s: Int32Array, t: number, emit: Emit)
   if (s[b + R_SEQOK] === 0) {
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
-    n[b + R_PC] = PC.D_BEGIN;
+    n[b + R_PC] = PC.mmu_interval_read_begin;
     emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 1), n);
     return;
   }
   n[b + R_RETRYOK] = 2;
-  n[b + R_PC] = PC.D_LOCK;
+  n[b + R_PC] = PC.range_fault_mutex_lock;
   emit(act('mmu_interval_read_retry', t, s[b + R_A]!, 0), n);
 }
 
@@ -277,7 +291,7 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
     n[b + R_SEQOK] = 0;
     n[b + R_RETRYOK] = 0;
     n[b + R_CPAGES] = end - start;
-    n[b + R_PC] = PC.D_SNAP_REMOVE;
+    n[b + R_PC] = PC.mmu_interval_notifier_remove;
     emit(act('dmirror_mkentry', t, start), n);
     return;
   }
@@ -302,7 +316,7 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   else {
     n[b + R_FAULTS]!++;
     n[b + R_RETRIES] = 0;
-    n[b + R_PC] = PC.D_RW;
+    n[b + R_PC] = PC.dmirror_fault_ioctl;
   }
   emit(act(c.names.doFault, t, start, rc), n);
 }
@@ -345,7 +359,7 @@ export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const n = s.slice();
   n[b + R_SNAP] = s[gseqOff(c.L, mmOf(c, t))] === 1 ? 2 : 1;
   n[b + R_RETRIES] = 0;
-  n[b + R_PC] = PC.D_BEGIN;
+  n[b + R_PC] = PC.mmu_interval_read_begin;
   emit(act('mmu_interval_notifier_insert', t, s[b + R_A]!), n);
 }
 
@@ -437,7 +451,7 @@ export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   n[b + R_M_N] = L.devFrames;
   n[b + R_M_DEV] = d;
   n[b + R_M_FAULTPAGE] = 0;
-  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
+  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.migrate_device_unmap, PC.dmirror_device_evict_chunk);
   emit(act('migrate_device_range', t, 0, d), n);
 }
 
@@ -456,7 +470,7 @@ export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     n[frOff(L, dp) + F_LOCK] = t + 1;
     n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
   }
-  n[b + R_PC] = PC.M_PAGES;
+  n[b + R_PC] = PC.migrate_vma_pages;
   if (s[b + R_M_KIND] === MIG_COHERENT) emit(act('migrate_device_coherent_folio', t, 0, 1), n); // folio_alloc + folio_copy
   else emit(act('dmirror_device_evict_chunk', t, 0, s[b + R_M_DEV]!), n);
 }
@@ -500,7 +514,7 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   n[b + R_M_A] = a0;
   n[b + R_M_N] = cnt;
   n[b + R_M_DEV] = d;
-  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, cnt, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, cnt, d + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
   emit(act('migrate_vma_setup', t, a0, toDev ? 1 : 2), n);
 }
 
@@ -539,7 +553,7 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     n[frOff(L, dp) + F_LOCK] = t + 1;
     n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
   }
-  n[b + R_PC] = PC.M_PAGES;
+  n[b + R_PC] = PC.migrate_vma_pages;
   emit(act('dmirror_migrate_alloc_and_copy', t, s[b + R_M_A]!), n);
 }
 
@@ -568,7 +582,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
         const dp = big ? folio[j]! : allocFolio(c, n, t, 1, -1, j === 0 ? v0 : v1, 0) ? folio[0]! : 0;
         if (dp === 0) {
           n[b + R_M_RC] = VM_FAULT_OOM;
-          n[b + R_PC] = PC.M_FINALIZE;
+          n[b + R_PC] = PC.migrate_vma_finalize;
           emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, VM_FAULT_OOM), n);
           return;
         }
@@ -586,7 +600,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     }
     if (dp === 0) {
       n[b + R_M_RC] = VM_FAULT_OOM;
-      n[b + R_PC] = PC.M_FINALIZE;
+      n[b + R_PC] = PC.migrate_vma_finalize;
       emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, VM_FAULT_OOM), n);
       return;
     }
@@ -594,7 +608,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     n[frOff(L, dp) + F_LOCK] = t + 1;
     n[dstOff(L, t, i)] = (dp << 4) | (src & MPFN_WRITE);
   }
-  n[b + R_PC] = PC.M_PAGES;
+  n[b + R_PC] = PC.migrate_vma_pages;
   emit(act('dmirror_devmem_fault_alloc_and_copy', t, a0, 0), n);
 }
 
@@ -612,7 +626,7 @@ export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit)
     if ((src & MPFN_MIGRATE) === 0 || dst === 0) continue;
     n[dptOff(L, d, a0 + i)] = (mpfnFrame(dst) << 2) | ((dst & MPFN_WRITE) !== 0 ? DPT_WRITE : 0);
   }
-  n[b + R_PC] = PC.M_FINALIZE;
+  n[b + R_PC] = PC.migrate_vma_finalize;
   emit(act('dmirror_migrate_finalize_and_map', t, a0), n);
 }
 
@@ -657,7 +671,7 @@ export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   }
   mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]!;
-  n[b + R_PC] = PC.X_FOLLOW;
+  n[b + R_PC] = PC.make_device_exclusive;
   emit(act('mmap_read_lock', t, s[b + R_A]!), n);
 }
 
@@ -690,7 +704,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // FOLL_SPLIT_PMD: a PMD-mapped THP is split first (its invalidation folded into this one)
     const [ia, inum] = hugeSpan(c, n, mmOf(c, t), a, 1);
     splitHuge(c, n, mmOf(c, t), a, 1);
-    beginInv(c, n, t, mmOf(c, t), EV_EXCLUSIVE, ia, inum, 0, PC.X_CONVERT, PC.X_MAP);
+    beginInv(c, n, t, mmOf(c, t), EV_EXCLUSIVE, ia, inum, 0, PC.make_device_exclusive_convert, PC.dmirror_atomic_map);
     emit(act('make_device_exclusive', t, a, 0), n);
     return;
   }
@@ -702,7 +716,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     emit(act('make_device_exclusive', t, a, EFAULT), n);
     return;
   }
-  beginHmf(c, n, t, a, true, PC.X_FOLLOW); // get_user_page_vma_remote → faultin_page
+  beginHmf(c, n, t, a, true, PC.make_device_exclusive); // get_user_page_vma_remote → faultin_page
   emit(act('make_device_exclusive', t, a, 1), n);
 }
 
@@ -726,7 +740,7 @@ export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     n[frOff(L, f) + F_LOCK] = 0;
     putFrame(c, n, f);
     n[b + R_M_A] = 0;
-    n[b + R_I_AFTER] = PC.X_FOLLOW;
+    n[b + R_I_AFTER] = PC.make_device_exclusive;
     endInv(c, n, t, mmOf(c, t));
   }
   emit(act('make_device_exclusive_convert', t, a), n);
@@ -747,12 +761,12 @@ export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   n[b + R_M_A] = 0;
   if (a + 1 < s[b + R_A]! + s[b + R_N]!) {
     n[b + R_I] = a + 1;
-    n[b + R_PC] = PC.X_FOLLOW;
+    n[b + R_PC] = PC.make_device_exclusive;
   } else {
     mmapReadUnlock(c, n, t, mmOf(c, t));
     n[b + R_I] = 0;
     n[b + R_RC] = OK;
-    n[b + R_PC] = PC.D_MIG_READBACK;
+    n[b + R_PC] = PC.dmirror_migrate_readback;
   }
   emit(act('dmirror_atomic_map', t, a), n);
 }

@@ -40,6 +40,7 @@ export function initialState(c: Ctx): HmmState {
   s[L.gBudKsm] = (f.ksm ?? false) ? (bud.ksm ?? 1) : 0;
   if (L.gBudCompact >= 0) s[L.gBudCompact] = bud.compaction ?? 1;
   s[mmOff(L, 0) + MM_EXISTS] = 1;
+  for (const pf of Object.values(L.patchFields)) s.fill(pf.init, pf.base, pf.base + pf.count);
   const prot = protBits(cfg.prot ?? 'rw');
   const vmKind = mappingVmFlags(cfg.mapping ?? 'anon');
   const hugeMap = (vmKind & (VM_HUGETLB | VM_HUGEPAGE)) !== 0;
@@ -83,10 +84,10 @@ export function initialState(c: Ctx): HmmState {
   }
   L.actors.forEach((a, t) => {
     initResults(c, s, t);
-    if (a.kind === 'kswapd') s[a.base + R_PC] = PC.K_IDLE;
+    if (a.kind === 'kswapd') s[a.base + R_PC] = PC.core_mm_background;
     else {
       loadRequest(c, s, t, 0);
-      if (a.mm === 1 && s[a.base + R_PC] !== PC.DONE) s[a.base + R_PC] = PC.WAIT_FORK;
+      if (a.mm === 1 && s[a.base + R_PC] !== PC.done) s[a.base + R_PC] = PC.ret_from_fork;
     }
   });
   return s;
@@ -116,8 +117,8 @@ export function isTerminal(c: Ctx, s: HmmState): boolean {
     const a = L.actors[t]!;
     const pc = s[a.base + R_PC]!;
     if (a.kind === 'kswapd') {
-      if (pc !== PC.K_IDLE) return false;
-    } else if (pc !== PC.DONE && !(pc === PC.WAIT_FORK && s[mmOff(L, 1) + MM_EXISTS] !== 1)) return false;
+      if (pc !== PC.core_mm_background) return false;
+    } else if (pc !== PC.done && !(pc === PC.ret_from_fork && s[mmOff(L, 1) + MM_EXISTS] !== 1)) return false;
   }
   return true;
 }
@@ -128,7 +129,7 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
   const init = initialState(c);
   const width = c.L.width;
   return {
-    id: id ?? `hmm/upstream@${driverName(cfg.driver)}`,
+    id: id ?? `hmm/upstream@${driverName(cfg.driver)}${cfg.patch === undefined ? '' : `+${cfg.patch.name}`}`,
     ctx: c,
     initialStates: () => [init],
     successors: (s, emit) => successors(c, s, emit),

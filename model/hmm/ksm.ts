@@ -37,7 +37,7 @@ export function stepWriteProtectPage(c: Ctx, s: Int32Array, t: number, emit: Emi
     n[o + PG_FLAGS] = fl & ~(PF_W | PF_D);
     rc = OK;
     // use_zero_pages: pages_identical(page, ZERO_PAGE) → replace_page after this range ends
-    if (c.ksmZeroPages && n[fo + F_VER] === 0) n[b + R_I_AFTER] = PC.K_KSM_MERGE;
+    if (c.ksmZeroPages && n[fo + F_VER] === 0) n[b + R_I_AFTER] = PC.replace_page;
   }
   flushTlb(c, n, 0, a);
   endInv(c, n, t, 0);
@@ -49,7 +49,7 @@ export function stepReplacePageStart(c: Ctx, s: Int32Array, t: number, emit: Emi
   const b = base(c, t);
   const a = s[b + R_K_PAGE]!;
   const n = s.slice();
-  beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.K_KSM_REPLACE, PC.K_UNLOCK);
+  beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.replace_page_set_pte, PC.background_folio_unlock);
   emit(act('replace_page', t, a), n);
 }
 

@@ -109,93 +109,8 @@ export const MIG_FAULT = 3; //    dmirror_devmem_fault (migrate_to_ram)
 export const MIG_COHERENT = 5; // migrate_device_coherent_folio (FOLL_LONGTERM GUP of a coherent page)
 export const MIG_EVICT = 4; //    dmirror_device_evict_chunk (migrate_device_range; src/dst by device frame)
 
-// ---- program counters ---------------------------------------------------------------------
-export const PC = {
-  DONE: 0,
-  WAIT_FORK: 1, // child thread: not started until fork created mm 1
-  // CPU thread
-  C_ACCESS: 10,
-  C_FAULT_ENTER: 11,
-  C_FAULT_DONE: 12,
-  C_MUNMAP_LOCK: 13,
-  C_ZAP: 14,
-  C_TLB_FINISH: 15,
-  C_MPROT_LOCK: 16,
-  C_CHANGE_PTE: 17,
-  C_UNLOCK_W: 18,
-  C_FORK_LOCK: 19,
-  C_COPY: 20,
-  C_PIN_LOCK: 21,
-  C_PIN_FOLLOW: 22,
-  C_UNPIN: 23,
-  // handle_mm_fault (any actor)
-  H_FAULT: 30,
-  H_WPCOPY_SET: 31,
-  H_DSP_DONE: 32,
-  H_EXCL_RESTORE: 33,
-  H_EXCL_DONE: 34,
-  // invalidation (any actor)
-  I_START: 40,
-  I_CB: 41,
-  I_END: 42,
-  // device thread (driver)
-  D_RW: 50,
-  D_BEGIN: 51,
-  D_MMAP: 52,
-  D_WALK: 53,
-  D_WALK_FAULTED: 54,
-  D_LOCK: 55,
-  D_RETRY: 56,
-  D_PROGRAM: 57,
-  D_RETRY_EARLY: 58,
-  D_MIG_LOCK: 60,
-  D_MIG_READBACK: 61,
-  D_EXCL_LOCK: 62,
-  X_FOLLOW: 63,
-  X_CONVERT: 64,
-  X_MAP: 65,
-  D_CHECK_EXCL: 66,
-  D_SNAP_INSERT: 67, // dmirror_range_snapshot: mmu_interval_notifier_insert
-  D_SNAP_REMOVE: 68, //                         mmu_interval_notifier_remove
-  D_EVICT: 69, //      dmirror_device_evict_chunk: migrate_device_range
-  M_EVICT_ALLOC: 79, //                         allocate + copy
-  D_FLAGS: 80, //      HMM_DMIRROR_FLAGS
-  C_MREMAP_LOCK: 24,
-  C_MOVE: 25,
-  C_MADV_LOCK: 26,
-  C_MADV_FREE: 27,
-  C_MADV_UNLOCK: 28,
-  C_MADV_ZAP: 29, //   MADV_DONTNEED: zap_page_range_single's PTE zap (inside its CLEAR invalidation)
-  // migrate_vma_* (core, any actor)
-  M_SETUP: 70,
-  M_COLLECT: 71,
-  M_UNMAP: 72,
-  M_ALLOC_TODEV: 73,
-  M_ALLOC_TORAM: 74,
-  M_PAGES: 75,
-  M_INSERT: 76,
-  M_FINALIZE_MAP: 77,
-  M_FINALIZE: 78,
-  M_RMAP: 81, //        try_to_migrate's rmap walk reaches a mapping in another mirrored mm
-  M_RMAP_UNMAP: 82, //  try_to_migrate_one there (inside that mm's CLEAR invalidation)
-  // core-mm background (kswapd / numa / ksm)
-  K_IDLE: 90,
-  K_UNMAP: 91,
-  K_NUMA_SET: 92,
-  K_KSM_WP: 93,
-  K_UNLOCK: 94,
-  K_KSM_MERGE: 95, //   replace_page: mmu_notifier_invalidate_range_start (CLEAR)
-  K_KSM_REPLACE: 96, // replace_page: the PTE change (inside that invalidation)
-  K_RMAP: 97, //        try_to_unmap's rmap walk reaches a mapping in another mirrored mm
-  // migrate_pages of a system folio (compaction / NUMA balancing; any actor)
-  P_UNMAP: 100, //      migrate_folio_unmap: folio_trylock, allocate dst, try_to_migrate
-  P_TTM: 101, //        try_to_migrate_one (inside the CLEAR invalidation)
-  P_MOVE: 102, //       migrate_folio_move / migrate_folio_undo_src
-  // oom_reaper kthread (a CPU thread with the request 'oomReap')
-  O_LOCK: 110, //       mmap_read_trylock, MMF_UNSTABLE, invalidate_range_start_nonblock
-  O_ZAP: 111, //        unmap_page_range
-  O_FINISH: 112, //     tlb_finish_mmu, mmap_read_unlock, retry or give up
-} as const;
+// ---- program counters: generated from the label table (labels.ts) ----------------------------
+export { PC } from './labels.ts';
 
 // ---- actor registers ------------------------------------------------------------------------
 export const R_PC = 0;
@@ -257,6 +172,14 @@ export interface ActorInfo {
   readonly nreq: number;
 }
 
+export interface PatchFieldLayout {
+  readonly base: number;
+  /** 1 (global), or one word per mm / frame / device */
+  readonly count: number;
+  readonly init: number;
+  readonly scope: 'global' | 'mm' | 'frame' | 'device';
+}
+
 export interface Layout {
   readonly pages: number;
   readonly mms: number;
@@ -291,6 +214,8 @@ export interface Layout {
   readonly resWords: number;
   /** v12 design only: first word of model/hmm/v12's own state (v12/words.ts), -1 = upstream */
   readonly v12Base: number;
+  /** a patch's state words by name (patch.ts `fields`) */
+  readonly patchFields: Readonly<Record<string, PatchFieldLayout>>;
   readonly width: number;
 }
 
@@ -359,10 +284,17 @@ export function makeLayout(c: HmmConfig): Layout {
     v12Base = off;
     off += v12WordCount(devices, pages, actors.length);
   }
+  // a patch's own state words (patch.ts), last, so the model's own offsets never move
+  const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
+  for (const [name, pf] of Object.entries(c.patch?.fields ?? {})) {
+    const count = pf.scope === 'global' ? 1 : pf.scope === 'mm' ? mms : pf.scope === 'frame' ? frameCount : devices;
+    patchFields[name] = { base: off, count, init: pf.init ?? 0, scope: pf.scope };
+    off += count;
+  }
   return {
     pages, mms, devices, sysFrames, devFrames, frameCount,
     gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1, gBudCompact, gUnstable,
-    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, width: off,
+    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, patchFields, width: off,
   };
 }
 
@@ -378,6 +310,13 @@ export const dptOff = (L: Layout, d: number, a: number): number => L.devBase + d
 export const dmaOff = (L: Layout, d: number, a: number): number => L.devBase + d * L.devWords + DV_PT + L.pages + a;
 /** dmirror->flags of device d (only when L.devFlags) */
 export const dvFlagsOff = (L: Layout, d: number): number => L.devBase + d * L.devWords + DV_PT + 2 * L.pages;
+/** offset of word i of patch field `name` (i = the mm, frame or device; 0 for a global field) */
+export function patchFieldOff(L: Layout, name: string, i = 0): number {
+  const f = L.patchFields[name];
+  if (f === undefined) throw new RangeError(`no patch field '${name}' (declare it in patch.fields)`);
+  if (!Number.isInteger(i) || i < 0 || i >= f.count) throw new RangeError(`patch field '${name}' has no word ${i} (it has ${f.count})`);
+  return f.base + i;
+}
 export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
 export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
 export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;

@@ -57,8 +57,8 @@ export function stepMigrateFolioUnmap(c: Ctx, s: Int32Array, t: number, emit: Em
   n[b + R_H_T] = dst;
   if (a >= 0) {
     n[b + R_K_PAGE] = a;
-    beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.P_TTM, PC.P_MOVE);
-  } else n[b + R_PC] = PC.P_MOVE; // folio no longer mapped: nothing to unmap
+    beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.try_to_migrate_one, PC.migrate_folio_move);
+  } else n[b + R_PC] = PC.migrate_folio_move; // folio no longer mapped: nothing to unmap
   emit(act('migrate_folio_unmap', t, a >= 0 ? a : s[b + R_K_PAGE]!, OK), n);
 }
 
@@ -140,7 +140,7 @@ function finish(c: Ctx, n: Int32Array, t: number, migrated: boolean): void {
   n[b + R_K_FRAME] = 0;
   n[b + R_H_T] = 0;
   if (c.L.actors[t]!.kind === 'kswapd') {
-    n[b + R_PC] = PC.K_IDLE;
+    n[b + R_PC] = PC.core_mm_background;
     return;
   }
   const m = mmOf(c, t);

@@ -154,16 +154,16 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const kind = s[b + R_M_KIND]!;
   const rmap = rmapNextMigrating(c, n, t, own) >= 0;
   if (kind === MIG_EVICT || kind === MIG_COHERENT) {
-    if (rmap) n[b + R_I_AFTER] = PC.M_RMAP;
+    if (rmap) n[b + R_I_AFTER] = PC.try_to_migrate_rmap_walk;
     endInv(c, n, t, own); // try_to_migrate's invalidation ends
-  } else n[b + R_PC] = rmap ? PC.M_RMAP : afterUnmapPc(kind);
+  } else n[b + R_PC] = rmap ? PC.try_to_migrate_rmap_walk : afterUnmapPc(kind);
   emit(act('migrate_device_unmap', t, s[b + R_M_A]!), n);
 }
 
 /** where migrate_device_unmap's caller goes on: the driver's alloc_and_copy */
 function afterUnmapPc(kind: number): number {
-  if (kind === MIG_EVICT || kind === MIG_COHERENT) return PC.M_EVICT_ALLOC;
-  return kind === MIG_TO_DEV ? PC.M_ALLOC_TODEV : PC.M_ALLOC_TORAM;
+  if (kind === MIG_EVICT || kind === MIG_COHERENT) return PC.dmirror_device_evict_chunk;
+  return kind === MIG_TO_DEV ? PC.dmirror_migrate_alloc_and_copy : PC.dmirror_devmem_fault_alloc_and_copy;
 }
 
 /**
@@ -212,7 +212,7 @@ function rmapNextMigrating(c: Ctx, n: Int32Array, t: number, own: number): numbe
 // The mapping may have gone since: then the walk is over.
 export function stepMigrateRmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
-  rmapWalkTo(c, s, t, rmapNextMigrating(c, s, t, mmOf(c, t)), s[b + R_M_A]!, PC.M_RMAP_UNMAP, afterUnmapPc(s[b + R_M_KIND]!), emit);
+  rmapWalkTo(c, s, t, rmapNextMigrating(c, s, t, mmOf(c, t)), s[b + R_M_A]!, PC.try_to_migrate_one_other_mm, afterUnmapPc(s[b + R_M_KIND]!), emit);
 }
 
 // try_to_migrate_one inside that invalidation: the other mm's mappings of the sources within its
@@ -228,13 +228,13 @@ export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emi
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src), s[b + R_I_A]!, s[b + R_I_N]!);
   }
-  if (rmapNextMigrating(c, n, t, mmOf(c, t)) >= 0) n[b + R_I_AFTER] = PC.M_RMAP;
+  if (rmapNextMigrating(c, n, t, mmOf(c, t)) >= 0) n[b + R_I_AFTER] = PC.try_to_migrate_rmap_walk;
   endInv(c, n, t, m);
   emit(act('try_to_migrate_one', t, s[b + R_M_A]!, m), n);
 }
 
 function afterPagesPc(c: Ctx, s: Int32Array, b: number): number {
-  return s[b + R_M_KIND] === MIG_TO_DEV ? PC.M_FINALIZE_MAP : PC.M_FINALIZE;
+  return s[b + R_M_KIND] === MIG_TO_DEV ? PC.dmirror_migrate_finalize_and_map : PC.migrate_vma_finalize;
 }
 
 // migrate_vma_pages → __migrate_device_pages: no dst ⇒ clear MIGRATE; holes need
@@ -294,7 +294,7 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   }
   const after = afterPagesPc(c, s, b);
   if (holes) {
-    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.M_INSERT, after);
+    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.migrate_vma_insert_page, after);
   } else n[b + R_PC] = after;
   emit(act(s[b + R_M_KIND]! >= MIG_EVICT ? 'migrate_device_pages' : 'migrate_vma_pages', t, s[b + R_M_A]!), n);
 }
@@ -383,7 +383,7 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   n[b + R_M_RC] = 0;
   if (kind === MIG_FAULT) {
     n[b + R_H_RC] = mrc === VM_FAULT_OOM ? VM_FAULT_OOM : 0;
-    n[b + R_PC] = PC.H_DSP_DONE;
+    n[b + R_PC] = PC.do_swap_page_migrated;
   } else if (kind === MIG_TO_DEV) {
     mmapReadUnlock(c, n, t, mmOf(c, t));
     // a later VMA of the range was bad (stepMigLock left -EINVAL in R_RC): no read-back
@@ -393,7 +393,7 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
       finishRequest(c, n, t, OK); // nothing mapped, nothing to read back: the device faults later
     } else {
       n[b + R_RC] = OK;
-      n[b + R_PC] = PC.D_MIG_READBACK;
+      n[b + R_PC] = PC.dmirror_migrate_readback;
     }
   } else if (kind === MIG_TO_SYS) {
     mmapReadUnlock(c, n, t, mmOf(c, t));
@@ -404,7 +404,7 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   } else if (kind === MIG_EVICT) {
     finishRequest(c, n, t, OK); // dmirror_device_remove_chunks → HMM_DMIRROR_RELEASE returns 0
   } else if (kind === MIG_COHERENT) {
-    n[b + R_PC] = PC.C_PIN_FOLLOW; // __gup_longterm_locked: pin again, now a system page
+    n[b + R_PC] = PC.follow_page_pte; // __gup_longterm_locked: pin again, now a system page
   }
   emit(act(kind >= MIG_EVICT ? 'migrate_device_finalize' : 'migrate_vma_finalize', t, s[b + R_M_A]!, migrated), n);
 }

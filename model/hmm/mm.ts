@@ -154,7 +154,7 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     return;
   }
   mmapReadLock(c, n, t, m);
-  beginHmf(c, n, t, a, w, PC.C_FAULT_DONE);
+  beginHmf(c, n, t, a, w, PC.do_user_addr_fault_unlock);
   emit(act('lock_mm_and_find_vma', t, a, 0), n);
 }
 
@@ -170,7 +170,7 @@ export function stepCpuFaultDone(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const n = s.slice();
   const rc = takeHmfRc(n, b);
   mmapReadUnlock(c, n, t, mmOf(c, t));
-  if (rc === 0) n[b + R_PC] = PC.C_ACCESS;
+  if (rc === 0) n[b + R_PC] = PC.cpu_access;
   else finishRequest(c, n, t, rc);
   emit(act('mmap_read_unlock', t, s[b + R_A]!, rc), n);
 }
@@ -198,7 +198,7 @@ export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   if (!mmapWriteFree(c, s, m)) return;
   const n = s.slice();
   const exit = c.reqs[t]![s[b + 1]!]!.op === 'exit';
-  writeLockAndInvalidate(c, n, t, m, s[b + R_A]!, s[b + R_N]!, exit ? EV_RELEASE : EV_UNMAP, PC.C_ZAP, PC.C_TLB_FINISH, emit);
+  writeLockAndInvalidate(c, n, t, m, s[b + R_A]!, s[b + R_N]!, exit ? EV_RELEASE : EV_UNMAP, PC.zap_pte_range, PC.tlb_finish_mmu, emit);
 }
 
 // zap_pte_range (via unmap_vmas): clear every PTE of the range; present pages go to the
@@ -305,7 +305,7 @@ export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     const o = pgOff(L, m, a);
     n[o + PG_VMA] = (n[o + PG_VMA]! & ~(VM_READ | VM_WRITE)) | prot; // mprotect_fixup: vm_flags
   }
-  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_PROTECTION_VMA, PC.C_CHANGE_PTE, PC.C_UNLOCK_W, emit);
+  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_PROTECTION_VMA, PC.change_pte_range, PC.mmap_write_unlock, emit);
 }
 
 // change_pte_range: downgrade PTEs to the new protection (PROT_NONE → pte_protnone), then
@@ -371,7 +371,7 @@ export function stepForkLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   n[mmOff(L, 1) + MM_WRITER] = t + 1;
   n[mmOff(L, 1) + MM_EXISTS] = 1;
   n[L.actors[t]!.base + R_MMAP] = 2;
-  beginInv(c, n, t, 0, EV_PROTECTION_PAGE, 0, L.pages, 0, PC.C_COPY, PC.C_UNLOCK_W);
+  beginInv(c, n, t, 0, EV_PROTECTION_PAGE, 0, L.pages, 0, PC.copy_page_range, PC.mmap_write_unlock);
   emit(act('mmap_write_lock', t, 0, EV_PROTECTION_PAGE), n);
 }
 const EINVALFORK = -11; // EAGAIN: model supports a single fork
@@ -458,7 +458,7 @@ export function stepRetFromFork(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1 || s[mmOff(L, 1) + MM_WRITER] !== 0) return;
   const n = s.slice();
   const b = L.actors[t]!.base;
-  n[b + R_PC] = PC.C_ACCESS;
+  n[b + R_PC] = PC.cpu_access;
   const req = n[b + 1]!;
   // re-derive the start pc of the first request
   finishRequestStart(c, n, t, req);
@@ -475,7 +475,7 @@ export function stepPinLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   if (!mmapReadFree(c, s, m)) return;
   const n = s.slice();
   mmapReadLock(c, n, t, m);
-  n[c.L.actors[t]!.base + R_PC] = PC.C_PIN_FOLLOW;
+  n[c.L.actors[t]!.base + R_PC] = PC.follow_page_pte;
   emit(act('mmap_read_lock', t, s[c.L.actors[t]!.base + R_A]!), n);
 }
 
@@ -517,7 +517,7 @@ export function stepPinFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     emit(act(longterm ? 'pin_user_pages' : 'get_user_pages', t, a, 0), n);
     return;
   }
-  beginHmf(c, n, t, a, true, PC.C_PIN_FOLLOW);
+  beginHmf(c, n, t, a, true, PC.follow_page_pte);
   emit(act(longterm ? 'pin_user_pages' : 'get_user_pages', t, a, 1), n);
 }
 
@@ -542,7 +542,7 @@ export function beginCoherentMigration(c: Ctx, n: Int32Array, t: number, f: numb
   n[b + R_M_N] = L.devFrames;
   n[b + R_M_DEV] = d;
   n[b + R_M_FAULTPAGE] = 0;
-  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.M_UNMAP, PC.M_EVICT_ALLOC);
+  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.migrate_device_unmap, PC.dmirror_device_evict_chunk);
 }
 
 const longtermOp = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c.L.actors[t]!.base + 1]!]!.op === 'pin';
@@ -584,7 +584,7 @@ export function stepMremapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     emit(act('mmap_write_lock', t, a0, -22), n);
     return;
   }
-  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_UNMAP, PC.C_MOVE, PC.C_UNLOCK_W, emit);
+  writeLockAndInvalidate(c, n, t, m, a0, cnt, EV_UNMAP, PC.move_page_tables, PC.mmap_write_unlock, emit);
 }
 
 // move_page_tables: every PTE (present, zero, swap, device-private, ...) moves with its rmap and
@@ -625,7 +625,7 @@ export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const n = s.slice();
   mmapReadLock(c, n, t, m);
   const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
-  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, dontneed(c, s, t) ? PC.C_MADV_ZAP : PC.C_MADV_FREE, PC.C_MADV_UNLOCK);
+  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, dontneed(c, s, t) ? PC.zap_page_range_single : PC.madvise_free_pte_range, PC.do_madvise_unlock);
   emit(act('mmap_read_lock', t, s[b + R_A]!), n);
 }
 
@@ -687,7 +687,7 @@ export function beginHmf(c: Ctx, n: Int32Array, t: number, a: number, w: boolean
   n[b + R_H_RET] = ret;
   n[b + R_H_RC] = 0;
   n[b + R_H_T] = 0;
-  n[b + R_PC] = PC.H_FAULT;
+  n[b + R_PC] = PC.handle_mm_fault;
 }
 
 /** the caller reads handle_mm_fault's result; the fault registers are cleared (canonical) */
@@ -811,7 +811,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
             getFrame(c, n, f); // the isolation reference
             n[b + R_K_PAGE] = a;
             n[b + R_K_FRAME] = f;
-            n[b + R_PC] = PC.P_UNMAP;
+            n[b + R_PC] = PC.migrate_folio_unmap;
             emit(act('migrate_misplaced_folio', t, a), n);
           }
         }
@@ -912,7 +912,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       n[b + R_M_N] = huge ? 2 : 1;
       n[b + R_M_DEV] = d;
       n[b + R_M_FAULTPAGE] = hf;
-      beginInv(c, n, t, m, EV_MIGRATE, ha, huge ? 2 : 1, d + 1, PC.M_COLLECT, PC.M_UNMAP);
+      beginInv(c, n, t, m, EV_MIGRATE, ha, huge ? 2 : 1, d + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
       emit(act(huge ? 'do_huge_pmd_device_private' : 'do_swap_page', t, a, 1), n);
       return;
     }
@@ -923,7 +923,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       n[frOff(L, f) + F_LOCK] = t + 1;
       getFrame(c, n, f);
       n[b + R_H_T] = f;
-      beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.H_EXCL_RESTORE, PC.H_EXCL_DONE);
+      beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.restore_exclusive_pte, PC.remove_device_exclusive_entry_unlock);
       emit(act('remove_device_exclusive_entry', t, a), n);
       return;
     }
@@ -1001,7 +1001,7 @@ function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver:
   if (ok === PTE_PRESENT) getFrame(c, n, of);
   n[b + R_H_T] = nf | (of << 8) | (ofl << 16) | (ok << 24);
   const [ia, inum] = hugeSpan(c, n, m, a, 1); // a huge entry is split first (CLEAR over the PMD)
-  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.H_WPCOPY_SET, n[b + R_H_RET]!);
+  beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, PC.wp_page_copy_set_pte, n[b + R_H_RET]!);
   emit(act('wp_page_copy', t, a), n);
 }
 
@@ -1098,7 +1098,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
         n[L.gBudNuma]!--;
         mmapReadLock(c, n, t, 0);
         n[b + R_K_PAGE] = a;
-        beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
+        beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.change_prot_numa_set, PC.background_folio_unlock);
         emit(act('change_prot_numa', t, a, 1), n);
       }
     }
@@ -1124,7 +1124,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       getFrame(c, n, fr);
       n[b + R_K_PAGE] = a;
       n[b + R_K_FRAME] = fr;
-      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.K_UNMAP, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.try_to_unmap_one, PC.background_folio_unlock);
       emit(act('try_to_unmap', t, a), n);
     }
     // task_numa_work → change_prot_numa (mmap_read_lock held)
@@ -1136,7 +1136,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       n[L.gBudNuma]!--;
       mmapReadLock(c, n, t, 0);
       n[b + R_K_PAGE] = a;
-      beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.K_NUMA_SET, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_PROTECTION_VMA, ia, inum, 0, PC.change_prot_numa_set, PC.background_folio_unlock);
       emit(act('change_prot_numa', t, a), n);
     }
     // kcompactd: isolate_migratepages_block skips folios with references beyond their mappings
@@ -1149,7 +1149,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       getFrame(c, n, fr);
       n[b + R_K_PAGE] = a;
       n[b + R_K_FRAME] = fr;
-      n[b + R_PC] = PC.P_UNMAP;
+      n[b + R_PC] = PC.migrate_folio_unmap;
       emit(act('isolate_migratepages_block', t, a), n);
     }
     // ksmd: try_to_merge_one_page → write_protect_page (mmap_read_lock + folio lock)
@@ -1163,7 +1163,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       getFrame(c, n, fr);
       n[b + R_K_PAGE] = a;
       n[b + R_K_FRAME] = fr;
-      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.K_KSM_WP, PC.K_UNLOCK);
+      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.write_protect_page, PC.background_folio_unlock);
       emit(act('write_protect_page', t, a), n);
     }
   }
@@ -1205,7 +1205,7 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
       unmapFrame(c, n, fr);
     }
   }
-  if (!pinned && rmapNextMirrored(c, n, fr) >= 0) n[b + R_I_AFTER] = PC.K_RMAP;
+  if (!pinned && rmapNextMirrored(c, n, fr) >= 0) n[b + R_I_AFTER] = PC.rmap_walk_anon;
   endInv(c, n, t, im);
   emit(act('try_to_unmap_one', t, s[b + R_K_PAGE]!, im), n);
 }
@@ -1233,7 +1233,7 @@ export function rmapNextMirrored(c: Ctx, s: Int32Array, f: number): number {
 // have gone since (the other mm unmapped it): then the walk is over.
 export function stepRmapWalkAnon(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
-  rmapWalkTo(c, s, t, rmapNextMirrored(c, s, s[b + R_K_FRAME]!), s[b + R_K_PAGE]!, PC.K_UNMAP, PC.K_UNLOCK, emit);
+  rmapWalkTo(c, s, t, rmapNextMirrored(c, s, s[b + R_K_FRAME]!), s[b + R_K_PAGE]!, PC.try_to_unmap_one, PC.background_folio_unlock, emit);
 }
 
 /**
@@ -1304,7 +1304,7 @@ export function stepBackgroundUnlock(c: Ctx, s: Int32Array, t: number, emit: Emi
   const a = n[b + R_K_PAGE]!;
   n[b + R_K_PAGE] = 0;
   n[b + R_K_FRAME] = 0;
-  n[b + R_PC] = PC.K_IDLE;
+  n[b + R_PC] = PC.core_mm_background;
   emit(act('folio_unlock', t, a), n);
 }
 

@@ -41,7 +41,7 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const n = s.slice();
   n[activeOff(L, m)]!++;
   n[gseqOff(L, m)] = 1; // every dmirror interval covers [0, ULONG_MAX): always overlaps
-  n[b + R_PC] = PC.I_CB;
+  n[b + R_PC] = PC.mn_itree_invalidate;
   n[b + R_I_CB] = nextSub(c, n, t, 0);
   emit(act('mmu_notifier_invalidate_range_start', t, s[b + R_I_A]!, s[b + R_I_EV]!), n);
 }
@@ -97,7 +97,7 @@ function callbackWouldBlockFails(c: Ctx, s: Int32Array, t: number, k: number): b
 export function sleepsInNonblockable(c: Ctx, s: Int32Array): boolean {
   for (let t = 0; t < c.L.actors.length; t++) {
     const b = c.L.actors[t]!.base;
-    if (s[b + R_PC] !== PC.I_CB || (s[b + R_I_EV]! & EV_NONBLOCK) === 0) continue;
+    if (s[b + R_PC] !== PC.mn_itree_invalidate || (s[b + R_I_EV]! & EV_NONBLOCK) === 0) continue;
     stepped = false;
     stepInvCallback(c, s, t, markStepped);
     if (!stepped) return true;

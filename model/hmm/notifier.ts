@@ -17,7 +17,6 @@ import {
   PC, R_PC, R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_RET, R_I_AFTER, R_I_CB, R_I_MM, DV_SSEQCUR, devOff,
 } from './layout.ts';
 import type { Ctx } from './ctx.ts';
-import { V12_PC } from './v12/pc.ts';
 
 /**
  * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
@@ -41,14 +40,14 @@ export function beginInv(c: Ctx, s: Int32Array, t: number, m: number, ev: number
   s[b + R_I_AFTER] = afterPc;
   s[b + R_I_CB] = 0;
   s[b + R_I_MM] = m;
-  s[b + R_PC] = subscribed(c, m) ? (c.L.v12Base >= 0 ? V12_PC.INV_START : PC.I_START) : retPc;
+  s[b + R_PC] = subscribed(c, m) ? (c.L.v12Base >= 0 ? PC.hmm_notifier_invalidate_range_start : PC.mn_itree_inv_start_range) : retPc;
 }
 
 /** Called by the PTE-change step: continue with mmu_notifier_invalidate_range_end. */
 export function endInv(c: Ctx, s: Int32Array, t: number, m: number): void {
   const b = c.L.actors[t]!.base;
   if (subscribed(c, m)) {
-    s[b + R_PC] = c.L.v12Base >= 0 ? V12_PC.INV_END : PC.I_END;
+    s[b + R_PC] = c.L.v12Base >= 0 ? PC.hmm_notifier_invalidate_range_end : PC.mn_itree_inv_end;
     return;
   }
   s[b + R_PC] = s[b + R_I_AFTER]!;

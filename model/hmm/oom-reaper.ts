@@ -48,8 +48,8 @@ export function stepOomReapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   mmapReadLock(c, n, t, 0);
   n[L.gUnstable] = 1;
   n[b + R_RC] = OK;
-  if (reapable(c, n)) beginInv(c, n, t, 0, EV_UNMAP | EV_NONBLOCK, 0, L.pages, 0, PC.O_ZAP, PC.O_FINISH);
-  else n[b + R_PC] = PC.O_FINISH;
+  if (reapable(c, n)) beginInv(c, n, t, 0, EV_UNMAP | EV_NONBLOCK, 0, L.pages, 0, PC.unmap_page_range, PC.oom_reap_task);
+  else n[b + R_PC] = PC.oom_reap_task;
   emit(act('mmap_read_trylock', t, 0, OK), n);
 }
 
@@ -83,6 +83,6 @@ function retryOrGiveUp(c: Ctx, n: Int32Array, t: number, rc: number): void {
   n[b + R_FAULTS] = tried;
   if (tried < attempts(c)) {
     n[b + R_RC] = 0;
-    n[b + R_PC] = PC.O_LOCK;
+    n[b + R_PC] = PC.oom_reap_task_mm;
   } else finishRequest(c, n, t, rc); // "oom_reaper: unable to reap pid"
 }

@@ -15,6 +15,13 @@ export interface DriverBehaviour {
   readonly retryUnderLock: boolean;
   /** invalidate callback: `if (event == MMU_NOTIFY_MIGRATE && owner == mdevice) return true;` */
   readonly skipOwnMigrate: boolean;
+  /**
+   * with skipOwnMigrate: the early return for the device's own MIGRATE still calls
+   * mmu_interval_set_seq — 'unlocked' before the return, as FINDINGS F2 first proposed; 'locked'
+   * under the driver lock, skipping only the device-PT erase. Unset: set_seq is skipped too
+   * (lib/test_hmm.c).
+   */
+  readonly ownMigrateSetsSeq?: 'unlocked' | 'locked';
   /** migrate_to_ram's alloc_and_copy erases the device PT entry without the driver lock (xa_erase) */
   readonly eraseWithoutLockInDevmemFault: boolean;
   /** driver DMA-maps pages when it programs the device PT (only when the `dma` feature is on) */

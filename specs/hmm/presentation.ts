@@ -5,7 +5,7 @@
  */
 import type { ItfValue, TraceView } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, eventName, PC, R_PC, R_SEQOK,
+  type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, eventName, R_PC, R_SEQOK,
   pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
   F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, F_LAZY, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
   DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED, VM_HUGETLB, VM_HUGEPAGE,
@@ -13,7 +13,6 @@ import {
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
-const PC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PC).map(([k, v]) => [v, k]));
 
 export function actorName(c: Ctx, t: number): string {
   const a = c.L.actors[t];
@@ -107,7 +106,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     }
   }
   L.actors.forEach((a, t) => {
-    v[`${actorName(c, t)}.pc`] = PC_NAMES[s[a.base + R_PC]!] ?? String(s[a.base + R_PC]);
+    v[`${actorName(c, t)}.pc`] = c.prog.labels[s[a.base + R_PC]!] ?? String(s[a.base + R_PC]);
     if (a.kind === 'dev') {
       v[`${actorName(c, t)}.seqValid`] = s[a.base + R_SEQOK] === 1;
       // dmirror_snapshot's temporary interval notifier

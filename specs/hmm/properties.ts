@@ -17,7 +17,7 @@ import type { HmmConfig } from '../../model/hmm/config.ts';
 /** Inv(d, a): an invalidation covering a has started and d's callback has not returned yet. */
 export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
   for (const act of c.L.actors) {
-    if (s[act.base + R_PC] !== PC.I_CB) continue;
+    if (s[act.base + R_PC] !== PC.mn_itree_invalidate) continue;
     if (s[act.base + R_I_MM] !== c.devMm[d] || s[act.base + R_I_CB]! > d) continue; // d mirrors another mm, or was called
     const a0 = s[act.base + R_I_A]!;
     if (a >= a0 && a < a0 + s[act.base + R_I_N]!) return true;

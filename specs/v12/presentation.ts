@@ -9,7 +9,7 @@ import { type Ctx, type HmmAction, type HmmState, makeCtx, ACTION_KINDS, R_PC, R
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import {
   HMM_EVENT_NAMES, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff,
-  faultOff, invOff, V12_PC_NAMES,
+  faultOff, invOff,
 } from '../../model/hmm/v12/index.ts';
 import { actorName, actionLabel, stateVars } from '../hmm/presentation.ts';
 
@@ -52,8 +52,6 @@ export function v12StateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     if (s[invOff(L, t)] === 1) ranges.push(`${name}[${s[act.base + R_I_A]}+${s[act.base + R_I_N]}]`);
     const f = s[faultOff(L, t)]!;
     if (f !== 0) faults.push(`${name}[${s[act.base + R_A]}+${s[act.base + R_N]}]${f === 2 ? ' back-off' : ''}`);
-    const pc = s[act.base + R_PC]!;
-    if (V12_PC_NAMES[pc] !== undefined) v[`${name}.pc`] = V12_PC_NAMES[pc]!;
   });
   v['hmm.ranges'] = ranges.join(', ') || 'none';
   v['hmm.faults'] = faults.join(', ') || 'none';

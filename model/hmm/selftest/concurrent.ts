@@ -22,7 +22,7 @@ export function runPrefix(m: HmmModel, prefix: readonly PrefixStep[]): HmmState 
   let s = m.initialStates()[0]!;
   for (const p of prefix) {
     const b = m.ctx.L.actors[p.actor]!.base;
-    for (let guard = 0; s[b + R_PC] !== PC.DONE && s[b + R_REQ]! < p.requests; guard++) {
+    for (let guard = 0; s[b + R_PC] !== PC.done && s[b + R_REQ]! < p.requests; guard++) {
       if (guard > 500) throw new Error(`prefix: actor ${p.actor} does not terminate`);
       const steps: { a: HmmAction; n: HmmState }[] = [];
       m.successors(s, (a, n) => {

@@ -233,7 +233,7 @@ export class Session {
       const t = this.actorIndex(m, e.who);
       const b = m.ctx.L.actors[t]!.base;
       for (let guard = 0; ; guard++) {
-        if (s[b + R_PC] === PC.DONE || s[b + R_REQ]! > e.req) break;
+        if (s[b + R_PC] === PC.done || s[b + R_REQ]! > e.req) break;
         if (guard > 500) throw new SessionError(`request ${e.req} of actor ${t} does not terminate`);
         const steps: { a: HmmAction; n: HmmState }[] = [];
         m.successors(s, (a, n) => {

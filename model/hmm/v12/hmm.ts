@@ -34,7 +34,6 @@ import {
 } from '../ctx.ts';
 import { beginInv, endInv, clearInv } from '../notifier.ts';
 import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte } from '../mm.ts';
-import { V12_PC } from './pc.ts';
 import { V12_VARIANTS, type V12Behaviour } from './variants.ts';
 import {
   HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_NONE, FAULT_REGISTERED,
@@ -88,7 +87,7 @@ export function v12InvPending(c: Ctx, s: Int32Array, d: number, a: number): bool
   for (let t = 0; t < L.actors.length; t++) {
     if (s[invOff(L, t)] !== 1) continue;
     const b = base(c, t);
-    if (s[b + R_PC] !== V12_PC.INV_UPDATE || s[b + R_I_CB]! > d) continue;
+    if (s[b + R_PC] !== PC.hmm_mirror_update || s[b + R_I_CB]! > d) continue;
     if (a >= s[b + R_I_A]! && a < s[b + R_I_A]! + s[b + R_I_N]!) return true;
   }
   return false;
@@ -111,7 +110,7 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     const ub = base(c, u);
     if (overlap(a0, cnt, s[ub + R_A]!, s[ub + R_N]!)) n[faultOff(L, u)] = FAULT_BACKOFF;
   }
-  n[b + R_PC] = V12_PC.INV_UPDATE;
+  n[b + R_PC] = PC.hmm_mirror_update;
   n[b + R_I_CB] = 0;
   emit(act('hmm_notifier_invalidate_range_start', t, a0, hmmEvent(c, s, t)), n);
 }
@@ -259,7 +258,7 @@ export function stepDevAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     return;
   }
   n[b + R_RETRIES] = 0;
-  n[b + R_PC] = V12_PC.FAULT_BEGIN;
+  n[b + R_PC] = PC.hmm_mirror_fault;
   emit(act(kind, t, a, ENOENT), n);
 }
 
@@ -282,7 +281,7 @@ export function stepFaultBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   mmapReadLock(c, n, t, 0);
   if (v12Beh(c).registerFaultRange) n[faultOff(L, t)] = FAULT_REGISTERED;
   n[b + R_I] = a0 + s[b + R_CPAGES]!;
-  n[b + R_PC] = V12_PC.FAULT_WALK;
+  n[b + R_PC] = PC.hmm_mirror_fault_pmd;
   emit(act('hmm_mirror_fault', t, n[b + R_I]!), n);
 }
 
@@ -298,7 +297,7 @@ function backOff(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const n = s.slice();
   endFault(c, n, t);
   n[b + R_RETRIES]!++;
-  n[b + R_PC] = V12_PC.FAULT_BEGIN;
+  n[b + R_PC] = PC.hmm_mirror_fault;
   emit(act('hmm_device_fault_end', t, s[b + R_I]!, EAGAIN), n);
 }
 const EAGAIN = -11;
@@ -344,13 +343,13 @@ export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   if (pfn < 0) {
     // -ENOENT → hmm_device_fault_end, then hmm_mm_fault (handle_mm_fault), then -EAGAIN: retry
     if (v12Beh(c).backOffAroundHandleMmFault) n[faultOff(L, t)] = FAULT_NONE;
-    beginHmf(c, n, t, a, w, V12_PC.FAULT_HMF_DONE);
+    beginHmf(c, n, t, a, w, PC.hmm_mm_fault_done);
     emit(act('hmm_mm_fault', t, a, w ? 1 : 0), n);
     return;
   }
   n[pfnOff(L, t, a)] = pfn;
   if (a + 1 < s[b + R_A]! + s[b + R_N]!) n[b + R_I] = a + 1;
-  else n[b + R_PC] = V12_PC.FAULT_UPDATE;
+  else n[b + R_PC] = PC.hmm_mirror_handle_fault;
   emit(act('hmm_mirror_fault_pmd', t, a, 0), n);
 }
 
@@ -362,7 +361,7 @@ export function stepFaultHmfDone(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const a = s[b + R_I]!;
   endFault(c, n, t);
   if (rc !== 0) finishRequest(c, n, t, EFAULT);
-  else n[b + R_PC] = V12_PC.FAULT_BEGIN;
+  else n[b + R_PC] = PC.hmm_mirror_fault;
   emit(act('hmm_mirror_fault_retry', t, a, rc === 0 ? 0 : EFAULT), n);
 }
 
@@ -394,7 +393,7 @@ export function stepFaultUpdate(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   endFault(c, n, t);
   n[b + R_FAULTS]!++;
   n[b + R_RETRIES] = 0;
-  n[b + R_PC] = V12_PC.DEV_ACCESS;
+  n[b + R_PC] = PC.hmm_device_access;
   const w = s[b + R_WRITE] === 1;
   emit(act('hmm_mirror_handle_fault', t, start, w ? HMM_DEVICE_WFAULT : HMM_DEVICE_RFAULT), n);
 }
@@ -428,7 +427,7 @@ export function stepMigrate(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   n[b + R_M_A] = a0;
   n[b + R_M_N] = cnt;
   n[b + R_M_DEV] = d;
-  beginInv(c, n, t, 0, EV_MIGRATE, a0, cnt, d + 1, V12_PC.MIG_BEGIN, V12_PC.MIG_COPY);
+  beginInv(c, n, t, 0, EV_MIGRATE, a0, cnt, d + 1, PC.mm_hmm_migrate, PC.copy_to_device);
   emit(act('hmm_mirror_migrate', t, a0, 0), n);
 }
 
@@ -480,7 +479,7 @@ export function stepCopyToDevice(c: Ctx, s: Int32Array, t: number, emit: Emit): 
     initFrame(c, n, df, frameVer(c, n, mpfnFrame(src)), false);
     n[dstOff(L, t, i)] = (df << 4) | (src & MPFN_WRITE);
   }
-  n[b + R_PC] = V12_PC.MIG_COMMIT;
+  n[b + R_PC] = PC.mm_hmm_migrate_cleanup;
   emit(act('copy_to_device', t, s[b + R_M_A]!), n);
 }
 
@@ -575,7 +574,7 @@ export function stepHandleCpuFault(c: Ctx, s: Int32Array, t: number, emit: Emit)
   n[b + R_H_T] = nf;
   n[o + PG_FLAGS] = s[o + PG_FLAGS]! | PF_HMM_LOCKED;
   if (v12Beh(c).writeProtectBeforeCopyBack) n[mirrorOff(L, d, a)] = s[mirrorOff(L, d, a)]! & ~HMM_PTE_WRITE;
-  n[b + R_PC] = V12_PC.BACK_COPY;
+  n[b + R_PC] = PC.copy_from_device;
   emit(act('hmm_handle_cpu_fault', t, a, 0), n);
 }
 
@@ -588,7 +587,7 @@ export function stepCopyFromDevice(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const n = s.slice();
   const nf = s[b + R_H_T]!;
   if (d >= 0) n[frOff(L, nf) + F_VER] = s[frOff(L, hmmPteFrame(s[mirrorOff(L, d, a)]!)) + F_VER]!;
-  n[b + R_PC] = V12_PC.BACK_MIRROR;
+  n[b + R_PC] = PC.hmm_mirror_migrate_back;
   emit(act('copy_from_device', t, a), n);
 }
 
@@ -607,7 +606,7 @@ export function stepMigrateBackMirror(c: Ctx, s: Int32Array, t: number, emit: Em
     n[mirrorOff(L, d, a)] = (nf << 4) | HMM_PTE_VALID | ((e & HMM_PTE_WRITE) !== 0 && vw ? HMM_PTE_WRITE : 0);
     n[mdmaOff(L, d, a)] = dmaOn(c) ? nf : 0;
   }
-  n[b + R_PC] = V12_PC.BACK_CPU;
+  n[b + R_PC] = PC.mm_hmm_migrate_back_cleanup;
   emit(act('hmm_mirror_migrate_back', t, a), n);
 }
 

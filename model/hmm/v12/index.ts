@@ -1,6 +1,5 @@
 /** The v12 design's public surface (specs/ and test/ import from here). */
 export * from './words.ts';
-export { V12_PC, V12_PC_BASE, V12_PC_NAMES } from './pc.ts';
 export { V12_VARIANTS, V12_VARIANT_NAMES, type V12Behaviour, type V12Variant } from './variants.ts';
 export {
   HMM_NONE, HMM_FORK, HMM_MIGRATE, HMM_MUNMAP, HMM_DEVICE_RFAULT, HMM_DEVICE_WFAULT, HMM_WRITE_PROTECT,

@@ -23,11 +23,11 @@ describe('do_anonymous_page (mm/memory.c) via lock_mm_and_find_vma', () => {
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     s = step(m, s, 0, 'do_anonymous_page');
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_ZERO);
-    s = runUntil(m, s, 0, PC.C_ACCESS);
+    s = runUntil(m, s, 0, PC.cpu_access);
     s = step(m, s, 0, 'cpu_access'); // read via the zero page
     s = step(m, s, 0, 'lock_mm_and_find_vma'); // write: COW of the zero page
     s = step(m, s, 0, 'wp_page_copy');
-    s = runUntil(m, s, 0, PC.C_FAULT_DONE);
+    s = runUntil(m, s, 0, PC.do_user_addr_fault_unlock);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & PF_W).toBe(PF_W);
   });
@@ -36,7 +36,7 @@ describe('do_anonymous_page (mm/memory.c) via lock_mm_and_find_vma', () => {
     let s = m.initialStates()[0]!;
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(VM_FAULT_SIGSEGV);
-    expect(s[m.ctx.L.actors[0]!.base + R_PC]).toBe(PC.DONE);
+    expect(s[m.ctx.L.actors[0]!.base + R_PC]).toBe(PC.done);
   });
 });
 
@@ -70,7 +70,7 @@ describe('mmu_interval_read_begin / mmu_interval_read_retry (mm/mmu_notifier.c)'
     expect(s[b1 + R_SEQOK]).toBe(0);
     s = step(m, s, 1, 'mutex_lock');
     s = step(m, s, 1, 'mmu_interval_read_retry');
-    expect(s[b1 + R_PC]).toBe(PC.D_BEGIN);
+    expect(s[b1 + R_PC]).toBe(PC.mmu_interval_read_begin);
     expect(s[devOff(L, 0) + DV_LOCK]).toBe(0);
   });
 });
@@ -80,7 +80,7 @@ describe('driver invalidate callback (dmirror_interval_invalidate / hmm.rst inva
     const m = createHmmModel({ driver: 'reference', ...base, initial: ['rw'], features: { dma: true }, cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] });
     const L = m.ctx.L;
     let s = m.initialStates()[0]!;
-    s = runUntil(m, s, 1, PC.D_PROGRAM);
+    s = runUntil(m, s, 1, PC.dmirror_do_fault);
     s = step(m, s, 0, 'mmap_write_lock');
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
     expect(enabled(m, s, 0)).toEqual([]); // mutex held by the fault thread
@@ -104,24 +104,24 @@ describe('driver invalidate callback (dmirror_interval_invalidate / hmm.rst inva
 describe('hmm_range_fault (mm/hmm.c)', () => {
   it('PROT_NONE VMA with a fault requested → -EFAULT', () => {
     const m = createHmmModel({ driver: 'reference', ...base, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(EFAULT);
   });
   it('write request on a read-only VMA → -EPERM', () => {
     const m = createHmmModel({ driver: 'reference', ...base, initial: ['ro'], prot: 'read', dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(EPERM);
   });
   it('protnone variant reports a PROT_NONE page as valid and maps it', () => {
     const m = createHmmModel({ driver: 'protnoneValid', ...base, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(0);
     expect(s[pgOff(m.ctx.L, 0, 0) + PG_FLAGS]! & PF_PROTNONE).toBe(PF_PROTNONE);
   });
   it('a swapped-out page is faulted in (do_swap_page) and then mapped writable for a write', () => {
     const m = createHmmModel({ driver: 'reference', ...base, initial: ['swap'], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
     const L = m.ctx.L;
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[resOff(L, 0, 0) + RES_RET]).toBe(0);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(s[dptOff(L, 0, 0)]! & 3).toBe(DPT_WRITE);
@@ -134,10 +134,10 @@ describe('migrate_vma_setup / _pages / _finalize (mm/migrate_device.c) + dmirror
     const L = m.ctx.L;
     let s = m.initialStates()[0]!;
     const src = s[pgOff(L, 0, 0) + PG_VAL]!;
-    s = runUntil(m, s, 0, PC.M_UNMAP);
+    s = runUntil(m, s, 0, PC.migrate_device_unmap);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_MIGRATION);
     expect(s[frOff(L, src) + F_LOCK]).toBe(1);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_DEVPRIV);
     expect(isDevFrame(L, s[pgOff(L, 0, 0) + PG_VAL]!)).toBe(true);
     expect(s[frOff(L, src) + F_REF]).toBe(0);
@@ -147,8 +147,8 @@ describe('migrate_vma_setup / _pages / _finalize (mm/migrate_device.c) + dmirror
   it('a CPU touch of the device-private page runs do_swap_page → migrate_to_ram', () => {
     const m = createHmmModel({ driver: 'dmirror', ...base, devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE);
-    s = runUntil(m, s, 0, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
+    s = runUntil(m, s, 0, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(isDevFrame(L, s[pgOff(L, 0, 0) + PG_VAL]!)).toBe(false);
     expect(s[dptOff(L, 0, 0)]).toBe(0); // dmirror_devmem_fault_alloc_and_copy: xa_erase
@@ -156,8 +156,8 @@ describe('migrate_vma_setup / _pages / _finalize (mm/migrate_device.c) + dmirror
   it('a pinned page is not migrated (migrate_vma_check_page / anon-exclusive pin check)', () => {
     const m = createHmmModel({ driver: 'reference', ...base, devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'pin', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
-    s = runUntil(m, s, 1, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
+    s = runUntil(m, s, 1, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(s[resOff(L, 1, 0) + RES_RET]).toBe(-2); // read-back finds no device entry: -ENOENT
   });
@@ -167,8 +167,8 @@ describe('copy_page_range (fork) with a device-private entry', () => {
   it('both parent and child get read-only device-private entries; refcount 2', () => {
     const m = createHmmModel({ driver: 'reference', ...base, devFrames: 1, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE);
-    s = runUntil(m, s, 0, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
+    s = runUntil(m, s, 0, PC.done);
     for (const mm of [0, 1]) {
       expect(s[pgOff(L, mm, 0) + PG_KIND]).toBe(PTE_DEVPRIV);
       expect(s[pgOff(L, mm, 0) + PG_FLAGS]! & PF_W).toBe(0);
@@ -182,10 +182,10 @@ describe('make_device_exclusive + dmirror_atomic_map, remove_device_exclusive_en
   it('grant: devExclusive entry + ATOMIC device entry; a CPU write revokes both', () => {
     const m = createHmmModel({ driver: 'dmirror', ...base, initial: ['rw'], cpu: [{ ops: [{ op: 'write', page: 0 }] }], dev: [{ ops: [{ op: 'exclusive', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_DEVEXCL);
     expect(s[dptOff(L, 0, 0)]! & 3).toBe(DPT_ATOMIC);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(s[dptOff(L, 0, 0)]).toBe(0);
   });
@@ -212,9 +212,9 @@ describe('zap_pte_range + tlb_finish_mmu (munmap)', () => {
   it('the page is freed only after the TLB flush', () => {
     const m = createHmmModel({ driver: 'reference', ...base, cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 0, PC.C_MUNMAP_LOCK);
+    let s = runUntil(m, m.initialStates()[0]!, 0, PC.do_vmi_munmap);
     const f = s[pgOff(L, 0, 0) + PG_VAL]!;
-    s = runUntil(m, s, 0, PC.C_TLB_FINISH);
+    s = runUntil(m, s, 0, PC.tlb_finish_mmu);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_NONE);
     expect(s[frOff(L, f) + F_REF]).toBe(1); // held by the mmu_gather
     s = step(m, s, 0, 'tlb_finish_mmu');

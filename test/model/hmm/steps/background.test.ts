@@ -21,7 +21,7 @@ describe('try_to_unmap (mm/rmap.c, from shrink_folio_list)', () => {
   });
   it('not enabled for a pinned page (maybe DMA-pinned anon page is kept)', () => {
     const m = model(cfg({ features: { reclaim: true }, cpu: [{ ops: [{ op: 'pin', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2).pin).toBe(1);
     expect(enabled(m, s, 1)).toEqual([]);
   });
@@ -48,7 +48,7 @@ describe('folio_unlock (end of a background operation: folio_unlock / putback / 
     const m = model(cfg({ features: { reclaim: true } }));
     const s = steps(m, init(m), 0, ['try_to_unmap', ...INV, 'try_to_unmap_one', 'mmu_notifier_invalidate_range_end', 'folio_unlock']);
     expect(frame(m, s, 2).ref).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.K_IDLE);
+    expect(pc(m, s, 0)).toBe(PC.core_mm_background);
   });
 });
 
@@ -92,7 +92,7 @@ describe('write_protect_page / write_protect_page_set (mm/ksm.c)', () => {
   });
   it('write_protect_page_set effect on a pinned page: folio_mapcount + 1 != folio_ref_count → the PTE is put back unchanged', () => {
     const m = model(cfg({ features: { ksm: true }, cpu: [{ ops: [{ op: 'pin', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     s = steps(m, s, 1, ['write_protect_page', ...INV]);
     const x = stepA(m, s, 1, 'write_protect_page_set');
     expect(x.a.info).toBe(EBUSY);

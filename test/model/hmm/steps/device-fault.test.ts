@@ -33,14 +33,14 @@ describe('dmirror_do_read (lib/test_hmm.c, under dmirror->mutex)', () => {
     expect(x.a.info).toBe(ENOENT);
     expect(x.a.page).toBe(0);
     expect(reg(m, x.n, 0, R_CPAGES)).toBe(0);
-    expect(pc(m, x.n, 0)).toBe(PC.D_BEGIN);
+    expect(pc(m, x.n, 0)).toBe(PC.mmu_interval_read_begin);
     // page 0 faulted; the read resumes at cmd->addr + cpages and finds both pages
-    const done = runUntil(m, x.n, 0, PC.DONE);
+    const done = runUntil(m, x.n, 0, PC.done);
     expect(result(m, done, 0, 1)).toMatchObject({ ret: 0, cpages: 2, faults: 1, data: [1, 1] });
   });
   it('not enabled while another thread holds dmirror->mutex', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'read', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.D_RETRY);
+    const s = runUntil(m, init(m), 0, PC.mmu_interval_read_retry);
     expect(devLock(m, s, 0)).toBe(1);
     expect(enabled(m, s, 1)).toEqual([]);
   });
@@ -49,7 +49,7 @@ describe('dmirror_do_read (lib/test_hmm.c, under dmirror->mutex)', () => {
 describe('dmirror_do_write (lib/test_hmm.c)', () => {
   it('effect -ENOENT for an entry without DPT_XA_TAG_WRITE (mapped by a read fault): a write fault follows', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     expect(dpt(m, s, 0, 0) & 3).toBe(DPT_WRITE); // a read fault of a writable PTE maps it writable
     // make the entry read-only: a read of a read-only page
     const r = model(cfg({ initial: ['ro'], dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }] }));
@@ -57,19 +57,19 @@ describe('dmirror_do_write (lib/test_hmm.c)', () => {
     expect(dpt(r, s, 0, 0) & 3).toBe(0);
     const x = stepA(r, s, 0, 'dmirror_do_write');
     expect(x.a.info).toBe(ENOENT);
-    const done = runUntil(r, x.n, 0, PC.DONE);
+    const done = runUntil(r, x.n, 0, PC.done);
     expect(result(r, done, 0, 1)).toMatchObject({ ret: 0, cpages: 1, faults: 1 });
     expect(dpt(r, done, 0, 0) & 3).toBe(DPT_WRITE);
   });
   it('effect -ENOENT for an ATOMIC (exclusive) entry too: xa_pointer_tag != DPT_XA_TAG_WRITE', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'exclusive', page: 0 }, { op: 'write', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.D_RW);
+    const s = runUntil(m, init(m), 0, PC.dmirror_fault_ioctl);
     expect(dpt(m, s, 0, 0) & 3).toBe(DPT_ATOMIC);
     expect(stepA(m, s, 0, 'dmirror_do_write').a.info).toBe(ENOENT);
   });
   it('effect a writable entry: the store lands in the page (contents version + 1)', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'write', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2).ver).toBe(2);
     expect(pte(m, s, 0, 0).lastw).toBe(2);
     expect(result(m, s, 0)).toMatchObject({ ret: 0, cpages: 1, faults: 1 });
@@ -92,7 +92,7 @@ describe('driver_device_read / driver_device_write / driver_update_device_pt (Do
   });
   it('driver_device_write effect a writable entry: the store lands in the page', () => {
     const m = model({ driver: 'reference', pages: 1, frames: 2, initial: ['rw'], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2).ver).toBe(2);
     expect(result(m, s, 0).ret).toBe(0);
   });
@@ -104,7 +104,7 @@ describe('mmap_read_lock (dmirror_range_fault, before hmm_range_fault)', () => {
     const s = steps(m, init(m), 0, ['dmirror_do_read', 'mmu_interval_read_begin', 'mmap_read_lock']);
     expect(readers(m, s)).toBe(1);
     expect(reg(m, s, 0, R_I)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.D_WALK);
+    expect(pc(m, s, 0)).toBe(PC.hmm_range_fault);
   });
   it('not enabled while a writer holds mmap_lock', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
@@ -126,7 +126,7 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
     expect(x.a.info).toBe(0);
     expect(pfn(m, x.n, 0, 0)).toBe((2 << 2) | VALID | WRITE);
     expect(readers(m, x.n)).toBe(0);
-    expect(pc(m, x.n, 0)).toBe(PC.D_LOCK);
+    expect(pc(m, x.n, 0)).toBe(PC.range_fault_mutex_lock);
   });
   it('effect a read-only PTE is reported VALID only for a read request', () => {
     const { m, x } = walk(cfg({ initial: ['ro'], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
@@ -142,7 +142,7 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
   it('effect pte_none with a fault requested → hmm_vma_fault: handle_mm_fault (do_anonymous_page) runs for the device thread', () => {
     const { m, x } = walk(cfg({ dev: [{ ops: [{ op: 'write', page: 0 }] }] }));
     expect(x.a.info).toBe(1);
-    expect(pc(m, x.n, 0)).toBe(PC.H_FAULT);
+    expect(pc(m, x.n, 0)).toBe(PC.handle_mm_fault);
     expect(readers(m, x.n)).toBe(1); // mmap_lock still held across the fault
     expect(enabled(m, x.n, 0)).toEqual(['do_anonymous_page']);
   });
@@ -171,12 +171,12 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
     const x = stepA(m, s, 1, 'hmm_range_fault');
     expect(x.a.info).toBe(EBUSY);
     expect(readers(m, x.n)).toBe(0);
-    expect(pc(m, x.n, 1)).toBe(PC.D_BEGIN);
+    expect(pc(m, x.n, 1)).toBe(PC.mmu_interval_read_begin);
     expect(reg(m, x.n, 1, R_RETRIES)).toBe(1);
   });
   it('not enabled on a migration entry (migration_entry_wait) until the migration finishes', () => {
     const m = model(cfg({ devices: 2, devFrames: 1, initial: ['rw'], dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.M_UNMAP);
+    let s = runUntil(m, init(m), 0, PC.migrate_device_unmap);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_MIGRATION);
     s = steps(m, s, 1, ['dmirror_do_read', 'mmu_interval_read_begin', 'mmap_read_lock']);
     expect(enabled(m, s, 1)).toEqual([]);
@@ -195,7 +195,7 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
   });
   it('effect a device-private page of another device → fault (do_swap_page → migrate_to_ram)', () => {
     const m = model(cfg({ devices: 2, devFrames: 1, initial: ['rw'], dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     s = runTo(m, s, 1, 'hmm_range_fault');
     const x = stepA(m, s, 1, 'hmm_range_fault');
     expect(x.a.info).toBe(1);
@@ -203,7 +203,7 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
   });
   it('effect a device-exclusive entry → fault (remove_device_exclusive_entry)', () => {
     const m = model(cfg({ devices: 2, initial: ['rw'], dev: [{ device: 0, ops: [{ op: 'exclusive', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVEXCL);
     s = runTo(m, s, 1, 'hmm_range_fault');
     expect(stepA(m, s, 1, 'hmm_range_fault').a.info).toBe(1);
@@ -223,7 +223,7 @@ describe('hmm_vma_fault (mm/hmm.c): handle_mm_fault returned to the walk', () =>
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
     const x = stepA(m, s, 0, 'hmm_vma_fault');
     expect(x.a.info).toBe(0);
-    expect(pc(m, x.n, 0)).toBe(PC.D_WALK);
+    expect(pc(m, x.n, 0)).toBe(PC.hmm_range_fault);
     expect(reg(m, x.n, 0, R_RETRIES)).toBe(0);
     s = step(m, x.n, 0, 'hmm_range_fault');
     expect(pfn(m, s, 0, 0)).toBe((2 << 2) | VALID | WRITE);
@@ -243,12 +243,12 @@ describe('mutex_lock (dmirror_range_fault: mutex_lock(&dmirror->mutex))', () => 
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
     const s = step(m, runTo(m, init(m), 0, 'mutex_lock'), 0, 'mutex_lock');
     expect(devLock(m, s, 0)).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.D_RETRY);
+    expect(pc(m, s, 0)).toBe(PC.mmu_interval_read_retry);
   });
   it('not enabled while another device thread of the same dmirror holds the mutex', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'write', page: 0 }] }] }));
     let s = runTo(m, init(m), 1, 'mutex_lock');
-    s = runUntil(m, s, 0, PC.D_RETRY);
+    s = runUntil(m, s, 0, PC.mmu_interval_read_retry);
     expect(devLock(m, s, 0)).toBe(1);
     expect(enabled(m, s, 1)).toEqual([]);
   });
@@ -267,11 +267,11 @@ describe('dmirror_do_fault (lib/test_hmm.c, under dmirror->mutex)', () => {
     expect(devLock(m, x.n, 0)).toBe(0);
     expect(reg(m, x.n, 0, R_FAULTS)).toBe(1);
     expect(pfn(m, x.n, 0, 0)).toBe(0); // hmm_pfns[] scratch cleared
-    expect(pc(m, x.n, 0)).toBe(PC.D_RW);
+    expect(pc(m, x.n, 0)).toBe(PC.dmirror_fault_ioctl);
   });
   it('effect the CPU PTE is untouched by the device mapping it (no reference taken: the xarray relies on the notifier)', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, map: 1 });
     expect(pte(m, s, 0, 0).flags & PF_W).toBe(PF_W);
   });

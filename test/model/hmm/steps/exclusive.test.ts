@@ -39,7 +39,7 @@ describe('make_device_exclusive (mm/rmap.c) from dmirror_exclusive', () => {
   });
   it('effect a read-only VMA: the FOLL_WRITE fault fails → -EFAULT', () => {
     const m = model(cfg({ initial: ['ro'], prot: 'read' }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).ret).toBe(EFAULT);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
   });
@@ -72,7 +72,7 @@ describe('make_device_exclusive_convert (make_device_exclusive inside the invali
     expect(frame(m, s, 2)).toMatchObject({ lock: 0, ref: 1 });
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_end');
-    expect(pc(m, s, 0)).toBe(PC.X_FOLLOW);
+    expect(pc(m, s, 0)).toBe(PC.make_device_exclusive);
   });
 });
 
@@ -83,18 +83,18 @@ describe('dmirror_atomic_map (lib/test_hmm.c) + folio_unlock/folio_put in dmirro
     expect(dpt(m, s, 0, 0)).toBe((2 << 2) | DPT_ATOMIC);
     expect(frame(m, s, 2)).toMatchObject({ lock: 0, ref: 1 });
     expect(readers(m, s)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.D_MIG_READBACK);
+    expect(pc(m, s, 0)).toBe(PC.dmirror_migrate_readback);
   });
   it('not enabled while dmirror->mutex is held', () => {
     const m = model(cfg({ pages: 2, initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'exclusive', page: 0 }] }, { ops: [{ op: 'read', page: 1 }] }] }));
     let s = runTo(m, init(m), 0, 'dmirror_atomic_map');
-    s = runUntil(m, s, 1, PC.D_RETRY);
+    s = runUntil(m, s, 1, PC.mmu_interval_read_retry);
     expect(devLock(m, s, 0)).toBe(2);
     expect(enabled(m, s, 0)).toEqual([]);
   });
   it('then dmirror_do_read (read-back): returns 0 and the contents (ATOMIC entries are readable)', () => {
     const m = model(cfg({}));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0)).toMatchObject({ ret: 0, cpages: 1, data: [1] });
   });
 });
@@ -110,7 +110,7 @@ describe('dmirror_check_atomic (lib/test_hmm.c, HMM_DMIRROR_CHECK_EXCLUSIVE)', (
   it('effect 0 once a CPU access revoked the exclusive entry (its CLEAR invalidation erased the device entry)', () => {
     const m = model(cfg({ cpu: [{ ops: [{ op: 'write', page: 0 }] }], dev: [{ ops: [{ op: 'exclusive', page: 0 }, { op: 'checkExclusive', page: 0 }] }] }));
     let s = runToReq(m, init(m), 1, 1);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(dpt(m, s, 0, 0)).toBe(0);
     const x = stepA(m, s, 1, 'dmirror_check_atomic');
     expect(x.a.info).toBe(0);

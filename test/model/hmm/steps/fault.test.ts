@@ -62,7 +62,7 @@ describe('lock_mm_and_find_vma (mm/memory.c, arch fault entry)', () => {
     const s = step(m, init(m), 0, 'lock_mm_and_find_vma');
     expect(readers(m, s)).toBe(1);
     expect(reg(m, s, 0, R_MMAP)).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.H_FAULT);
+    expect(pc(m, s, 0)).toBe(PC.handle_mm_fault);
   });
   it('not enabled when a writer holds mmap_lock (munmap by another thread)', () => {
     const m = model(cfg1({ cpu: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'munmap', page: 0 }] }] }));
@@ -91,7 +91,7 @@ describe('mmap_read_unlock after handle_mm_fault (mm/memory.c)', () => {
     s = x.n;
     expect(x.a.info).toBe(0);
     expect(readers(m, s)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.C_ACCESS);
+    expect(pc(m, s, 0)).toBe(PC.cpu_access);
   });
   it('effect delivers VM_FAULT_OOM to the access when do_anonymous_page could not allocate', () => {
     const m = model(cfg1({ frames: 0, cpu: [{ ops: [{ op: 'write', page: 0 }] }] }));
@@ -160,7 +160,7 @@ describe('wp_page_copy / wp_page_copy_set_pte (mm/memory.c)', () => {
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, map: 0, ver: 0 });
     expect(pte(m, s, 0, 0).kind).toBe(PTE_ZERO);
     expect(reg(m, s, 0, R_I_EV)).toBe(EV_CLEAR);
-    expect(pc(m, s, 0)).toBe(PC.I_START);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_inv_start_range);
   });
   it('wp_page_copy_set_pte effect (pte_same): the PTE maps the copy writable+dirty, the copy is mapped and on the LRU', () => {
     const m = model(cfg1({ initial: ['zero'], cpu: [{ ops: [{ op: 'write', page: 0 }] }] }));
@@ -168,11 +168,11 @@ describe('wp_page_copy / wp_page_copy_set_pte (mm/memory.c)', () => {
     s = step(m, s, 0, 'wp_page_copy_set_pte');
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D });
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, map: 1, lru: 1 });
-    expect(pc(m, s, 0)).toBe(PC.I_END);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_inv_end);
   });
   it('effect COW of a page shared with the fork child: copy carries the contents, the old page keeps only the child mapping', () => {
     const m = model(cfg1({ frames: 3, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }, { op: 'write', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.C_ACCESS);
+    let s = runUntil(m, init(m), 0, PC.cpu_access);
     expect(frame(m, s, 2)).toMatchObject({ ref: 2, map: 2 });
     s = steps(m, s, 0, ['lock_mm_and_find_vma', 'wp_page_copy']);
     expect(frame(m, s, 3)).toMatchObject({ ref: 1, ver: 1 }); // the copy
@@ -197,7 +197,7 @@ describe('wp_page_copy / wp_page_copy_set_pte (mm/memory.c)', () => {
     const m = model(cfg1({ frames: 0, initial: ['zero'], cpu: [{ ops: [{ op: 'write', page: 0 }] }] }));
     const x = stepA(m, step(m, init(m), 0, 'lock_mm_and_find_vma'), 0, 'wp_page_copy');
     expect(x.a.info).toBe(VM_FAULT_OOM);
-    expect(pc(m, x.n, 0)).toBe(PC.C_FAULT_DONE);
+    expect(pc(m, x.n, 0)).toBe(PC.do_user_addr_fault_unlock);
     expect(pte(m, x.n, 0, 0).kind).toBe(PTE_ZERO);
   });
 });
@@ -212,7 +212,7 @@ describe('do_swap_page (mm/memory.c): swap entry', () => {
   });
   it('effect a read fault swaps in a present page; the access then reads the swapped contents', () => {
     const m = model(cfg1({ initial: ['swap'], cpu: [{ ops: [{ op: 'read', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 });
     expect(result(m, s, 0).data[0]).toBe(1);
   });
@@ -229,7 +229,7 @@ describe('do_swap_page (mm/memory.c): swap entry', () => {
   });
   it('effect no free page: VM_FAULT_OOM, the swap entry stays', () => {
     const m = model(cfg1({ frames: 0, initial: ['swap'], cpu: [{ ops: [{ op: 'read', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_SWAP);
     expect(result(m, s, 0).ret).toBe(VM_FAULT_OOM);
   });
@@ -239,7 +239,7 @@ describe('do_swap_page (mm/memory.c): device-private entry → pgmap->ops->migra
   const cfg = cfg1({ devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
   it('enabled when the device page is unlocked: effect folio_trylock + reference, then a MIGRATE invalidation owned by the device', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const df = firstDevFrame(m.ctx.L, 0);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_DEVPRIV, val: df });
     const ref = frame(m, s, df).ref;
@@ -253,7 +253,7 @@ describe('do_swap_page (mm/memory.c): device-private entry → pgmap->ops->migra
   });
   it('effect (do_swap_page after migrate_to_ram returns): unlock + put the device page, which is freed; the access reads the contents', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const df = firstDevFrame(m.ctx.L, 0);
     s = runTo(m, s, 0, 'do_swap_page');
     s = step(m, s, 0, 'do_swap_page'); // info 1
@@ -262,13 +262,13 @@ describe('do_swap_page (mm/memory.c): device-private entry → pgmap->ops->migra
     expect(x.a.info).toBe(2);
     expect(frame(m, x.n, df)).toMatchObject({ ref: 0, lock: 0 });
     expect(pte(m, x.n, 0, 0).kind).toBe(PTE_PRESENT);
-    const done = runUntil(m, x.n, 0, PC.DONE);
+    const done = runUntil(m, x.n, 0, PC.done);
     expect(result(m, done, 0).data[0]).toBe(1);
     expect(dpt(m, done, 0, 0)).toBe(0);
   });
   it('not enabled while the device page is locked (HMM_DMIRROR_RELEASE holds it: migration_entry_wait_on_locked)', () => {
     const m = model(cfg1({ devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'release' }] }] }));
-    let s = runUntil(m, init(m), 1, PC.D_EVICT);
+    let s = runUntil(m, init(m), 1, PC.migrate_device_range);
     s = step(m, s, 1, 'migrate_device_range');
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVPRIV);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
@@ -279,11 +279,11 @@ describe('do_swap_page (mm/memory.c): device-private entry → pgmap->ops->migra
 describe('migration_entry_wait (mm/migrate.c via do_swap_page)', () => {
   it('not enabled (the faulting thread sleeps) while a migration entry is present; resumes after migrate_vma_finalize', () => {
     const m = model(cfg1({ devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.M_UNMAP);
+    let s = runUntil(m, init(m), 1, PC.migrate_device_unmap);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_MIGRATION);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     expect(enabled(m, s, 0)).toEqual([]);
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     expect(enabled(m, s, 0)).toEqual(['do_swap_page']); // now a device-private entry
   });
 });
@@ -305,7 +305,7 @@ describe('remove_device_exclusive_entry / restore_exclusive_pte / folio_unlock (
   const cfg = cfg1({ initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'exclusive', page: 0 }] }] });
   it('remove_device_exclusive_entry enabled when the folio is unlocked: effect folio locked + referenced, MMU_NOTIFY_CLEAR invalidation', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVEXCL);
     const ref = frame(m, s, 2).ref;
     s = steps(m, s, 0, ['lock_mm_and_find_vma', 'remove_device_exclusive_entry']);
@@ -315,7 +315,7 @@ describe('remove_device_exclusive_entry / restore_exclusive_pte / folio_unlock (
   });
   it('not enabled while the folio is locked (dmirror_exclusive holds it until dmirror_atomic_map)', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.X_MAP);
+    let s = runUntil(m, init(m), 1, PC.dmirror_atomic_map);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVEXCL);
     expect(frame(m, s, 2).lock).toBe(2);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
@@ -323,7 +323,7 @@ describe('remove_device_exclusive_entry / restore_exclusive_pte / folio_unlock (
   });
   it('restore_exclusive_pte effect: the PTE maps the folio again with its write bit; the callback erased the ATOMIC device entry', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     s = steps(m, s, 0, ['lock_mm_and_find_vma', 'remove_device_exclusive_entry', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate']);
     expect(dpt(m, s, 0, 0)).toBe(0);
     s = step(m, s, 0, 'restore_exclusive_pte');
@@ -332,11 +332,11 @@ describe('remove_device_exclusive_entry / restore_exclusive_pte / folio_unlock (
   });
   it('folio_unlock effect: the folio is unlocked and the fault reference dropped', () => {
     const m = model(cfg);
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const ref = frame(m, s, 2).ref;
     s = steps(m, s, 0, ['lock_mm_and_find_vma', 'remove_device_exclusive_entry', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'restore_exclusive_pte', 'mmu_notifier_invalidate_range_end', 'folio_unlock']);
     expect(frame(m, s, 2)).toMatchObject({ lock: 0, ref });
-    expect(pc(m, s, 0)).toBe(PC.C_FAULT_DONE);
+    expect(pc(m, s, 0)).toBe(PC.do_user_addr_fault_unlock);
   });
 });
 
@@ -429,7 +429,7 @@ describe('do_read_fault / do_shared_fault (mm/memory.c, MAP_SHARED)', () => {
   });
   it('effect no free page: VM_FAULT_OOM', () => {
     const m = model(cfg1({ frames: 0, mapping: 'shared', cpu: [{ ops: [{ op: 'read', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).ret).toBe(VM_FAULT_OOM);
   });
 });

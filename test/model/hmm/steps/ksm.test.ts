@@ -26,7 +26,7 @@ const BG = 1;
 describe('write_protect_page_set (mm/ksm.c) before a use_zero_pages merge', () => {
   it('effect on a zero-filled page (contents version 0): dirty → folio, the PTE made read-only and clean; replace_page is next after range_end', () => {
     const m = model(zcfg());
-    let s = runUntil(m, init(m), DEV, PC.DONE);
+    let s = runUntil(m, init(m), DEV, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ ver: 0, dirty: 1, ref: 1, map: 1 });
     s = steps(m, s, BG, ['write_protect_page', ...INV]);
     expect(dpt(m, s, 0, 0)).toBe(0); // the CLEAR callback erased the mirror
@@ -34,7 +34,7 @@ describe('write_protect_page_set (mm/ksm.c) before a use_zero_pages merge', () =
     expect(x.a.info).toBe(OK);
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: 0 });
     expect(frame(m, x.n, 2)).toMatchObject({ dirty: 1, ref: 2, map: 1, lock: BG + 1 }); // KSM's reference + lock
-    expect(reg(m, x.n, BG, R_I_AFTER)).toBe(PC.K_KSM_MERGE);
+    expect(reg(m, x.n, BG, R_I_AFTER)).toBe(PC.replace_page);
     s = step(m, x.n, BG, 'mmu_notifier_invalidate_range_end');
     expect(enabled(m, s, BG)).toEqual(['replace_page']);
   });
@@ -54,13 +54,13 @@ describe('write_protect_page_set (mm/ksm.c) before a use_zero_pages merge', () =
   });
   it('effect on a pinned page: folio_mapcount + 1 != folio_ref_count → refused (-EBUSY), the PTE stays writable+dirty, no replace_page', () => {
     const m = model(zcfg({ dev: [], cpu: [{ ops: [{ op: 'pin', page: 0 }] }] })); // cpu 0, ksmd 1
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ ref: 2, map: 1, pin: 1 });
     s = steps(m, s, 1, ['write_protect_page', ...INV]);
     const x = stepA(m, s, 1, 'write_protect_page_set');
     expect(x.a.info).toBe(EBUSY);
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D });
-    expect(reg(m, x.n, 1, R_I_AFTER)).toBe(PC.K_UNLOCK);
+    expect(reg(m, x.n, 1, R_I_AFTER)).toBe(PC.background_folio_unlock);
     s = step(m, x.n, 1, 'mmu_notifier_invalidate_range_end');
     expect(enabled(m, s, 1)).toEqual(['folio_unlock']);
   });
@@ -69,13 +69,13 @@ describe('write_protect_page_set (mm/ksm.c) before a use_zero_pages merge', () =
 describe('replace_page (mm/ksm.c: mmu_notifier_invalidate_range_start(CLEAR, addr, addr + PAGE_SIZE))', () => {
   it('enabled after write_protect_page\'s range_end for a version-0 page: effect a CLEAR invalidation of the page; mmap_lock and the folio lock stay held', () => {
     const m = model(zcfg());
-    let s = runUntil(m, init(m), DEV, PC.DONE);
+    let s = runUntil(m, init(m), DEV, PC.done);
     s = steps(m, s, BG, WP);
     expect([gseq(m, s), active(m, s)]).toEqual([0, 0]);
     const x = stepA(m, s, BG, 'replace_page');
     expect(reg(m, x.n, BG, R_I_EV)).toBe(EV_CLEAR);
     expect([reg(m, x.n, BG, R_I_A), reg(m, x.n, BG, R_I_N)]).toEqual([0, 1]);
-    expect(pc(m, x.n, BG)).toBe(PC.I_START);
+    expect(pc(m, x.n, BG)).toBe(PC.mn_itree_inv_start_range);
     expect(readers(m, x.n)).toBe(1);
     expect(frame(m, x.n, 2).lock).toBe(BG + 1);
     s = step(m, x.n, BG, 'mmu_notifier_invalidate_range_start');
@@ -85,7 +85,7 @@ describe('replace_page (mm/ksm.c: mmu_notifier_invalidate_range_start(CLEAR, add
     const m = model(zcfg());
     let s = steps(m, init(m), BG, WP);
     expect(dpt(m, s, 0, 0)).toBe(0);
-    s = runUntil(m, s, DEV, PC.DONE); // the device faults the read-only page back in
+    s = runUntil(m, s, DEV, PC.done); // the device faults the read-only page back in
     expect(dptFrame(dpt(m, s, 0, 0))).toBe(2);
     s = steps(m, s, BG, ['replace_page', ...INV]);
     expect(dpt(m, s, 0, 0)).toBe(0);
@@ -111,9 +111,9 @@ describe('replace_page_set (mm/ksm.c, inside replace_page\'s invalidation)', () 
     s = step(m, s, 2, 'folio_unlock');
     expect(frame(m, s, 2)).toMatchObject({ ref: 0, map: 0, lock: 0 });
     expect(readers(m, s)).toBe(0);
-    expect(pc(m, s, 2)).toBe(PC.K_IDLE);
+    expect(pc(m, s, 2)).toBe(PC.core_mm_background);
     // the device maps the zero page read-only and reads zeroes
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     expect(dptFrame(dpt(m, s, 0, 0))).toBe(ZERO_FRAME);
     expect(result(m, s, 1).data[0]).toBe(0);
   });
@@ -131,7 +131,7 @@ describe('replace_page_set (mm/ksm.c, inside replace_page\'s invalidation)', () 
     expect(frame(m, x.n, 2)).toMatchObject({ map: 0, ref: 1 });
     s = steps(m, x.n, 1, ['mmu_notifier_invalidate_range_end', 'folio_unlock']);
     expect(frame(m, s, 2).ref).toBe(0);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(frame(m, s, 3).ver).toBe(1);
   });
 });

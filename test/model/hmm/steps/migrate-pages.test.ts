@@ -26,7 +26,7 @@ const BG = 1;
 /** the device mirrors page 0, then kcompactd isolates it */
 function isolated(c: Partial<HmmConfig> = {}) {
   const m = model(compact(c));
-  let s = runUntil(m, init(m), DEV, PC.DONE);
+  let s = runUntil(m, init(m), DEV, PC.done);
   s = step(m, s, BG, 'isolate_migratepages_block');
   return { m, s };
 }
@@ -34,19 +34,19 @@ function isolated(c: Partial<HmmConfig> = {}) {
 describe('isolate_migratepages_block (mm/compaction.c, kcompactd)', () => {
   it('enabled when the folio is on the LRU, unlocked and mapped once without extra references: effect LRU cleared, isolation reference, budget spent', () => {
     const m = model(compact());
-    let s = runUntil(m, init(m), DEV, PC.DONE);
+    let s = runUntil(m, init(m), DEV, PC.done);
     expect(dpt(m, s, 0, 0)).not.toBe(0);
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, map: 1, lru: 1, lock: 0 }); // the mirror holds no reference
     s = step(m, s, BG, 'isolate_migratepages_block');
     expect(frame(m, s, 2)).toMatchObject({ ref: 2, map: 1, lru: 0, lock: 0 });
-    expect(pc(m, s, BG)).toBe(PC.P_UNMAP);
+    expect(pc(m, s, BG)).toBe(PC.migrate_folio_unmap);
     expect(s[m.ctx.L.gBudCompact]).toBe(0);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D }); // not touched yet
     expect(dpt(m, s, 0, 0)).not.toBe(0);
   });
   it('not enabled for a pinned page (F_REF != F_MAP: folio_ref_count - 1 > folio_mapcount → isolate_fail_put)', () => {
     const m = model(compact({ dev: [], cpu: [{ ops: [{ op: 'pin', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ ref: 2, map: 1, pin: 1, lru: 1 });
     expect(enabled(m, s, 1)).toEqual([]);
   });
@@ -54,7 +54,7 @@ describe('isolate_migratepages_block (mm/compaction.c, kcompactd)', () => {
     const m0 = model(compact({ budgets: { compaction: 0 } }));
     expect(enabled(m0, init(m0), BG)).toEqual([]);
     const m = model(compact({ dev: [] }));
-    const s = runUntil(m, step(m, init(m), 0, 'isolate_migratepages_block'), 0, PC.K_IDLE);
+    const s = runUntil(m, step(m, init(m), 0, 'isolate_migratepages_block'), 0, PC.core_mm_background);
     expect(frame(m, s, 3)).toMatchObject({ map: 1, lru: 1 }); // migrated once
     expect(enabled(m, s, 0)).toEqual([]);
   });
@@ -70,7 +70,7 @@ describe('migrate_folio_unmap (mm/migrate.c)', () => {
     expect(reg(m, x.n, BG, R_H_T)).toBe(3);
     expect(reg(m, x.n, BG, R_I_EV)).toBe(EV_CLEAR);
     expect([reg(m, x.n, BG, R_I_A), reg(m, x.n, BG, R_I_N)]).toEqual([0, 1]);
-    expect(pc(m, x.n, BG)).toBe(PC.I_START);
+    expect(pc(m, x.n, BG)).toBe(PC.mn_itree_inv_start_range);
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 }); // the PTE changes inside the invalidation
   });
   it('effect no free frame (get_new_folio fails): -ENOMEM, no invalidation, the source is put back on the LRU and the isolation reference dropped', () => {
@@ -81,7 +81,7 @@ describe('migrate_folio_unmap (mm/migrate.c)', () => {
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D });
     expect([gseq(m, x.n), active(m, x.n)]).toEqual([0, 0]);
     expect(dpt(m, x.n, 0, 0)).not.toBe(0); // no callback ran
-    expect(pc(m, x.n, BG)).toBe(PC.K_IDLE);
+    expect(pc(m, x.n, BG)).toBe(PC.core_mm_background);
   });
 });
 
@@ -98,7 +98,7 @@ describe('migrate_folio_unmap: folio_trylock fails (MIGRATE_ASYNC)', () => {
     expect(frame(m, x.n, 2).lru).toBe(1);
     expect(frame(m, x.n, 2).ref).toBe(frame(m, s, 2).ref - 1); // the isolation reference dropped
     expect([gseq(m, x.n), active(m, x.n)]).toEqual([gseq(m, s), active(m, s)]);
-    expect(pc(m, x.n, BG)).toBe(PC.K_IDLE);
+    expect(pc(m, x.n, BG)).toBe(PC.core_mm_background);
   });
 });
 
@@ -106,7 +106,7 @@ describe('try_to_migrate_one (mm/rmap.c, inside the CLEAR invalidation)', () => 
   it('effect the callback erased the device entry (seq odd, active 1); then PTE → migration entry {pfn, write, dirty}, dirty → folio, rmap and mapping reference dropped, TLB flushed', () => {
     const m = model(compact({ cpu: [{ ops: [{ op: 'read', page: 0 }] }] })); // cpu 0, dev 1, bg 2
     let s = step(m, init(m), 0, 'cpu_access');
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     expect(tlb(m, s, 0, 0)).not.toBe(0);
     s = steps(m, s, 2, ['isolate_migratepages_block', 'migrate_folio_unmap', 'mmu_notifier_invalidate_range_start']);
     expect([gseq(m, s), active(m, s)]).toEqual([1, 1]);
@@ -118,15 +118,15 @@ describe('try_to_migrate_one (mm/rmap.c, inside the CLEAR invalidation)', () => 
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_MIGRATION, val: 2, flags: PF_W | PF_D });
     expect(frame(m, x.n, 2)).toMatchObject({ map: 0, ref: 1, dirty: 1, lock: 3 }); // only the isolation reference
     expect(tlb(m, x.n, 0, 0)).toBe(0);
-    expect(pc(m, x.n, 2)).toBe(PC.I_END);
+    expect(pc(m, x.n, 2)).toBe(PC.mn_itree_inv_end);
     s = step(m, x.n, 2, 'mmu_notifier_invalidate_range_end');
     expect([gseq(m, s), active(m, s)]).toEqual([0, 0]);
-    expect(pc(m, s, 2)).toBe(PC.P_MOVE);
+    expect(pc(m, s, 2)).toBe(PC.migrate_folio_move);
   });
   it('effect a pinned page (folio_try_share_anon_rmap_pte fails): -EAGAIN, the PTE is left mapped as it was', () => {
     const m = model(compact({ dev: [], cpu: [{ ops: [{ op: 'pin', page: 0 }] }] })); // cpu 0, bg 1
     let s = step(m, init(m), 1, 'isolate_migratepages_block'); // isolated before the pin
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ ref: 3, pin: 1 });
     s = steps(m, s, 1, ['migrate_folio_unmap', ...INV]);
     const x = stepA(m, s, 1, 'try_to_migrate_one');
@@ -140,7 +140,7 @@ describe('migrate_folio_undo_src (mm/migrate.c)', () => {
   it('effect after the pinned bail-out: the source is unlocked, put back on the LRU, isolation reference dropped; the destination is freed', () => {
     const m = model(compact({ dev: [], cpu: [{ ops: [{ op: 'pin', page: 0 }] }] }));
     let s = step(m, init(m), 1, 'isolate_migratepages_block');
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     s = steps(m, s, 1, [...UNMAP]);
     expect(enabled(m, s, 1)).toEqual(['migrate_folio_undo_src']);
     const x = stepA(m, s, 1, 'migrate_folio_undo_src');
@@ -148,7 +148,7 @@ describe('migrate_folio_undo_src (mm/migrate.c)', () => {
     expect(frame(m, x.n, 2)).toMatchObject({ ref: 2, map: 1, pin: 1, lock: 0, lru: 1 });
     expect(frame(m, x.n, 3)).toMatchObject({ ref: 0, lock: 0 });
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D });
-    expect(pc(m, x.n, 1)).toBe(PC.K_IDLE);
+    expect(pc(m, x.n, 1)).toBe(PC.core_mm_background);
   });
   it('effect on an extra reference (wp_page_copy holds the old folio: refcount != 1 after unmap): remove_migration_ptes(src, src) restores the PTE, so the COW still sees pte_same', () => {
     // cpu 0 writes a read-only page after kcompactd isolated it: mapcount 1 but refcount 2 → COW
@@ -180,7 +180,7 @@ describe('migrate_folio_move (mm/migrate.c: move_to_new_folio, remove_migration_
     const m = model(compact({ cpu: [{ ops: [{ op: 'write', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'read', page: 0 }] }] }));
     let s = step(m, init(m), 0, 'cpu_access');
     expect(frame(m, s, 2).ver).toBe(2);
-    s = runUntil(m, s, 1, PC.D_RW); // first read done
+    s = runUntil(m, s, 1, PC.dmirror_fault_ioctl); // first read done
     s = steps(m, s, 2, ['isolate_migratepages_block', ...UNMAP]);
     const x = stepA(m, s, 2, 'migrate_folio_move');
     s = x.n;
@@ -188,10 +188,10 @@ describe('migrate_folio_move (mm/migrate.c: move_to_new_folio, remove_migration_
     expect(frame(m, s, 3)).toMatchObject({ ver: 2, dirty: 1, map: 1, ref: 1, lock: 0, lru: 1 });
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 3, flags: PF_W | PF_D });
     expect(frame(m, s, 2)).toMatchObject({ ref: 0, map: 0, lock: 0 });
-    expect(pc(m, s, 2)).toBe(PC.K_IDLE);
+    expect(pc(m, s, 2)).toBe(PC.core_mm_background);
     expect([gseq(m, s), active(m, s)]).toEqual([0, 0]); // remove_migration_ptes: no notifier
     // the device faults the new page in
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     expect(dptFrame(dpt(m, s, 0, 0))).toBe(3);
     expect(result(m, s, 1, 1).data[0]).toBe(2);
   });
@@ -209,7 +209,7 @@ describe('migrate_folio_move (mm/migrate.c: move_to_new_folio, remove_migration_
     expect(enabled(m, s, 0)).toEqual([]);
     s = step(m, s, 1, 'migrate_folio_move');
     expect(enabled(m, s, 0)).toEqual(['do_wp_page']); // spurious: the new PTE is writable
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(frame(m, s, 3).ver).toBe(2);
     expect(result(m, s, 0).ret).toBe(0);
   });
@@ -222,7 +222,7 @@ describe('migrate_misplaced_folio (mm/migrate.c, from do_numa_page in mm/memory.
       driver: 'dmirror', pages: 1, frames: 2, initial: ['rw'], features: { numa: true, numaMigrate: true },
       cpu: [{ ops: [{ op: 'read', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }], ...c,
     });
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     s = steps(m, s, 2, ['change_prot_numa', ...INV, 'change_prot_numa_set', 'mmu_notifier_invalidate_range_end', 'folio_unlock']);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     return { m, s };
@@ -234,7 +234,7 @@ describe('migrate_misplaced_folio (mm/migrate.c, from do_numa_page in mm/memory.
     const n = step(m, s, 0, 'migrate_misplaced_folio');
     expect(frame(m, n, 2)).toMatchObject({ ref: 2, map: 1, lru: 0, lock: 0 });
     expect(pte(m, n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_PROTNONE | PF_D });
-    expect(pc(m, n, 0)).toBe(PC.P_UNMAP);
+    expect(pc(m, n, 0)).toBe(PC.migrate_folio_unmap);
     expect(readers(m, n)).toBe(1); // the fault's mmap_read_lock
   });
   it('not enabled without features.numaMigrate (do_numa_page only)', () => {
@@ -253,8 +253,8 @@ describe('migrate_misplaced_folio (mm/migrate.c, from do_numa_page in mm/memory.
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 3, flags: PF_D });
     expect(frame(m, s, 3)).toMatchObject({ ver: 1, dirty: 1, map: 1, ref: 1, lru: 1 });
     expect(frame(m, s, 2).ref).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.C_FAULT_DONE);
-    s = runUntil(m, s, 0, PC.DONE);
+    expect(pc(m, s, 0)).toBe(PC.do_user_addr_fault_unlock);
+    s = runUntil(m, s, 0, PC.done);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 3, flags: PF_D });
     expect(result(m, s, 0).data[0]).toBe(1);
   });
@@ -266,7 +266,7 @@ describe('migrate_misplaced_folio (mm/migrate.c, from do_numa_page in mm/memory.
     s = x.n;
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_D });
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, map: 1, lru: 1, lock: 0 });
-    expect(pc(m, s, 0)).toBe(PC.C_FAULT_DONE);
+    expect(pc(m, s, 0)).toBe(PC.do_user_addr_fault_unlock);
     // do_numa_page without a migration attempt makes the exclusive page writable again
     const n = step(m, s0, 0, 'do_numa_page');
     expect(pte(m, n, 0, 0).flags).toBe(PF_W | PF_D);

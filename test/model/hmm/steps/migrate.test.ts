@@ -56,14 +56,14 @@ describe('migrate_vma_setup (mm/migrate_device.c)', () => {
     expect(reg(m, x.n, 0, R_I_EV)).toBe(EV_MIGRATE);
     expect(reg(m, x.n, 0, R_I_OWNER)).toBe(1);
     expect(reg(m, x.n, 0, R_M_KIND)).toBe(MIG_TO_DEV);
-    expect(pc(m, x.n, 0)).toBe(PC.I_START);
+    expect(pc(m, x.n, 0)).toBe(PC.mn_itree_inv_start_range);
   });
 });
 
 describe('migrate_vma_collect_pmd (mm/migrate_device.c)', () => {
   const collect = (c: HmmConfig, t = 0) => {
     const m = model(c);
-    const s = runTo(m, t === 0 ? init(m) : runUntil(m, init(m), 0, PC.DONE), t, 'migrate_vma_collect_pmd');
+    const s = runTo(m, t === 0 ? init(m) : runUntil(m, init(m), 0, PC.done), t, 'migrate_vma_collect_pmd');
     return { m, s, n: step(m, s, t, 'migrate_vma_collect_pmd') };
   };
   it('effect a present anon page: folio_get + folio_trylock, PTE → migration entry (write, dirty kept), rmap removed, src = MIGRATE|WRITE|DIRTY', () => {
@@ -71,7 +71,7 @@ describe('migrate_vma_collect_pmd (mm/migrate_device.c)', () => {
     expect(pte(m, n, 0, 0)).toMatchObject({ kind: PTE_MIGRATION, val: 2, flags: PF_W | PF_D });
     expect(frame(m, n, 2)).toMatchObject({ lock: 1, map: 0, ref: 1, dirty: 1 });
     expect(src(m, n, 0, 0)).toBe((2 << 4) | MPFN_MIGRATE | MPFN_WRITE | MPFN_DIRTY);
-    expect(pc(m, n, 0)).toBe(PC.I_END);
+    expect(pc(m, n, 0)).toBe(PC.mn_itree_inv_end);
   });
   it('effect pte_none and the zero page (SELECT_SYSTEM): MIGRATE|HOLE without a page; the PTE is left as it is', () => {
     const { m, n } = collect(toDev({ pages: 2, devFrames: 2, initial: ['none', 'zero'], dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }] }));
@@ -82,7 +82,7 @@ describe('migrate_vma_collect_pmd (mm/migrate_device.c)', () => {
   });
   it('effect a pinned anon-exclusive page is skipped (folio_try_share_anon_rmap_pte fails): src 0, PTE unchanged', () => {
     const m = model(toDev({ cpu: [{ ops: [{ op: 'pin', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     s = steps(m, s, 1, ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'migrate_vma_collect_pmd']);
     expect(src(m, s, 1, 0)).toBe(0);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
@@ -121,17 +121,17 @@ describe('migrate_device_unmap (mm/migrate_device.c): isolate, try_to_migrate, m
     const s = step(m, runTo(m, init(m), 0, 'migrate_device_unmap'), 0, 'migrate_device_unmap');
     expect(frame(m, s, 2).lru).toBe(0);
     expect(src(m, s, 0, 0) & MPFN_MIGRATE).toBe(MPFN_MIGRATE);
-    expect(pc(m, s, 0)).toBe(PC.M_ALLOC_TODEV);
+    expect(pc(m, s, 0)).toBe(PC.dmirror_migrate_alloc_and_copy);
   });
   it('effect try_to_migrate replaces the fork child\'s mapping by a migration entry too', () => {
     const m = model(toDev({ frames: 2, features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     s = runTo(m, s, 1, 'migrate_device_unmap');
     expect(pte(m, s, 1, 0).kind).toBe(PTE_PRESENT);
     s = step(m, s, 1, 'migrate_device_unmap');
     expect(pte(m, s, 1, 0)).toMatchObject({ kind: PTE_MIGRATION, val: 2 });
     expect(frame(m, s, 2).map).toBe(0);
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     const df = firstDevFrame(m.ctx.L, 0);
     for (const mm of [0, 1]) expect(pte(m, s, mm, 0)).toMatchObject({ kind: PTE_DEVPRIV, val: df });
     expect(frame(m, s, df)).toMatchObject({ map: 2 });
@@ -167,7 +167,7 @@ describe('dmirror_migrate_alloc_and_copy (lib/test_hmm.c)', () => {
     const m = model(toDev({ devFrames: 0 }));
     let s = step(m, runTo(m, init(m), 0, 'dmirror_migrate_alloc_and_copy'), 0, 'dmirror_migrate_alloc_and_copy');
     expect(dst(m, s, 0, 0)).toBe(0);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 });
     expect(result(m, s, 0).ret).toBe(ENOENT);
   });
@@ -187,7 +187,7 @@ describe('migrate_vma_pages (mm/migrate_device.c: __migrate_device_pages)', () =
     const s = step(m, runTo(m, init(m), 0, 'migrate_vma_pages'), 0, 'migrate_vma_pages');
     expect(src(m, s, 0, 0) & MPFN_MIGRATE).toBe(MPFN_MIGRATE);
     expect(frame(m, s, firstDevFrame(m.ctx.L, 0)).dirty).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.M_FINALIZE_MAP);
+    expect(pc(m, s, 0)).toBe(PC.dmirror_migrate_finalize_and_map);
   });
   it('effect no destination: MIGRATE cleared', () => {
     const m = model(toDev({ devFrames: 0 }));
@@ -204,7 +204,7 @@ describe('migrate_vma_pages (mm/migrate_device.c: __migrate_device_pages)', () =
     const s = step(m, runTo(m, init(m), 0, 'migrate_vma_pages'), 0, 'migrate_vma_pages');
     expect(reg(m, s, 0, R_I_EV)).toBe(EV_MIGRATE);
     expect(reg(m, s, 0, R_I_OWNER)).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.I_START);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_inv_start_range);
   });
 });
 
@@ -224,12 +224,12 @@ describe('migrate_vma_insert_page (mm/migrate_device.c)', () => {
   it('effect the PTE got populated since collect (!pte_none): abort, MIGRATE cleared, the device page is freed at finalize', () => {
     const m = model(toDev({ initial: ['none'], cpu: [{ ops: [{ op: 'write', page: 0 }] }] }));
     let s = runTo(m, init(m), 1, 'dmirror_migrate_alloc_and_copy');
-    s = runUntil(m, s, 0, PC.DONE); // the CPU write fault maps a page meanwhile
+    s = runUntil(m, s, 0, PC.done); // the CPU write fault maps a page meanwhile
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
     s = step(m, runTo(m, s, 1, 'migrate_vma_insert_page'), 1, 'migrate_vma_insert_page');
     expect(src(m, s, 1, 0) & MPFN_MIGRATE).toBe(0);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     expect(frame(m, s, firstDevFrame(m.ctx.L, 0)).ref).toBe(0);
   });
 });
@@ -245,7 +245,7 @@ describe('dmirror_migrate_finalize_and_map (lib/test_hmm.c)', () => {
   it('not enabled while another thread holds dmirror->mutex', () => {
     const m = model(toDev({ pages: 2, frames: 2, initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }, { ops: [{ op: 'read', page: 1 }] }] }));
     let s = runTo(m, init(m), 0, 'dmirror_migrate_finalize_and_map');
-    s = runUntil(m, s, 1, PC.D_PROGRAM);
+    s = runUntil(m, s, 1, PC.dmirror_do_fault);
     expect(devLock(m, s, 0)).toBe(2);
     expect(enabled(m, s, 0)).toEqual([]);
   });
@@ -260,7 +260,7 @@ describe('migrate_vma_finalize (mm/migrate_device.c: remove_migration_ptes + unl
     expect(frame(m, s, 2).ref).toBe(0);
     expect(frame(m, s, df)).toMatchObject({ lock: 0, ref: 1, map: 1 });
     expect(readers(m, s)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.D_MIG_READBACK);
+    expect(pc(m, s, 0)).toBe(PC.dmirror_migrate_readback);
   });
   it('effect not migrated: remove_migration_ptes(src, src) restores the PTE and the page goes back to the LRU', () => {
     const m = model(toDev({ devFrames: 0 }));
@@ -295,14 +295,14 @@ describe('dmirror_devmem_fault_alloc_and_copy (lib/test_hmm.c; MIGRATE_TO_SYS an
     for (const [driver, expected] of [['dmirror', ['dmirror_devmem_fault_alloc_and_copy']], ['reference', []]] as const) {
       const m = toSys(driver, { pages: 2, frames: 3, initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'migrateToSys', page: 0 }] }, { ops: [{ op: 'read', page: 1 }] }] });
       let s = runTo(m, init(m), 0, 'dmirror_devmem_fault_alloc_and_copy');
-      s = runUntil(m, s, 1, PC.D_RETRY);
+      s = runUntil(m, s, 1, PC.mmu_interval_read_retry);
       expect(devLock(m, s, 0)).toBe(2);
       expect(enabled(m, s, 0)).toEqual(expected);
     }
   });
   it('effect MIGRATE_TO_SYS completes: present system page, device page freed, cpages = pages migrated, returns 0', () => {
     const m = toSys();
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 });
     expect(frame(m, s, firstDevFrame(m.ctx.L, 0)).ref).toBe(0);
     expect(result(m, s, 0, 1)).toMatchObject({ ret: 0, cpages: 1 });
@@ -318,14 +318,14 @@ describe('dmirror_devmem_fault_alloc_and_copy (lib/test_hmm.c; MIGRATE_TO_SYS an
     expect(x.a.info).toBe(VM_FAULT_OOM);
     expect(s[dvFlagsOff(m.ctx.L, 0)]).toBe(1);
     expect(x.n[dvFlagsOff(m.ctx.L, 0)]).toBe(0);
-    s = runUntil(m, x.n, 0, PC.DONE);
+    s = runUntil(m, x.n, 0, PC.done);
     expect(result(m, s, 0, 2)).toMatchObject({ ret: 0, cpages: 0 });
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_DEVPRIV, val: df });
     expect(frame(m, s, df)).toMatchObject({ ref: 1, map: 1, lock: 0 });
   });
   it('effect MIGRATE_TO_SYS of system pages: nothing selected (SELECT_DEVICE_PRIVATE), cpages 0, returns 0', () => {
     const m = model(cfg({ initial: ['rw'], dev: [{ ops: [{ op: 'migrateToSys', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0)).toMatchObject({ ret: 0, cpages: 0 });
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 });
   });
@@ -336,7 +336,7 @@ describe('migrate_vma_finalize then -EINVAL (dmirror_migrate_to_device / _to_sys
     const m = model(cfg({ pages: 2, initial: ['rw', 'hole'], dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }] }));
     const x = stepA(m, init(m), 0, 'migrate_vma_setup');
     expect(reg(m, x.n, 0, R_M_N)).toBe(1);
-    const t = trace(m, x.n, 0, PC.DONE);
+    const t = trace(m, x.n, 0, PC.done);
     expect(t.kinds).toContain('migrate_vma_finalize');
     expect(t.kinds).not.toContain('dmirror_do_read');
     expect(result(m, t.s, 0).ret).toBe(EINVAL);
@@ -347,8 +347,8 @@ describe('migrate_vma_finalize then -EINVAL (dmirror_migrate_to_device / _to_sys
   it('effect MIGRATE_TO_DEV over a range that runs into a VMA without VM_READ (mprotect PROT_NONE): same, -EINVAL after migrating the readable page', () => {
     const m = model(cfg({ pages: 2, devFrames: 2, initial: ['rw', 'rw'], cpu: [{ ops: [{ op: 'mprotect', page: 1, prot: 'none' }] }],
       dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
-    const t = trace(m, s, 1, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
+    const t = trace(m, s, 1, PC.done);
     expect(t.kinds).not.toContain('dmirror_do_read');
     s = t.s;
     expect(result(m, s, 1).ret).toBe(EINVAL);
@@ -360,7 +360,7 @@ describe('migrate_vma_finalize then -EINVAL (dmirror_migrate_to_device / _to_sys
     let s = runToReq(m, init(m), 0, 1);
     const df = firstDevFrame(m.ctx.L, 0);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_DEVPRIV, val: df });
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(result(m, s, 0, 1).ret).toBe(EINVAL);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2 });
     expect(frame(m, s, df).ref).toBe(0);

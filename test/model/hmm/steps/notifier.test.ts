@@ -20,7 +20,7 @@ describe('mmu_notifier_invalidate_range_start (mn_itree_inv_start_range, mm/mmu_
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
     expect(active(m, s)).toBe(1);
     expect(gseq(m, s)).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.I_CB);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_invalidate);
     expect(reg(m, s, 0, R_I_CB)).toBe(0);
   });
   it('not emitted when the mm has no interval subscriptions (mm_has_notifiers false: the PTE change follows directly)', () => {
@@ -49,7 +49,7 @@ describe('mmu_notifier_invalidate_range_end (mn_itree_inv_end, mm/mmu_notifier.c
     expect(active(m, s)).toBe(0);
     expect(gseq(m, s)).toBe(0);
     expect(sseqCur(m, s, 0)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.C_UNLOCK_W);
+    expect(pc(m, s, 0)).toBe(PC.mmap_write_unlock);
   });
   it('effect with two overlapping invalidations (mprotect + reclaim) the first end leaves the seq odd; the second makes it even', () => {
     const m = model(cfg({ initial: ['rw'], features: { reclaim: true }, cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }] }));
@@ -72,7 +72,7 @@ describe('dmirror_interval_invalidate (lib/test_hmm.c)', () => {
   it('effect early return for MMU_NOTIFY_MIGRATE whose owner is this device: no mutex, no mmu_interval_set_seq, no erase', () => {
     // device 0 maps page 0 (read), then migrates it: its own callback returns before mutex_lock
     const m = model(cfg({ devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.D_MIG_LOCK);
+    let s = runUntil(m, init(m), 0, PC.dmirror_migrate);
     const e = dpt(m, s, 0, 0);
     expect(e).not.toBe(0);
     s = steps(m, s, 0, ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start']);
@@ -83,14 +83,14 @@ describe('dmirror_interval_invalidate (lib/test_hmm.c)', () => {
   });
   it('enabled even while the mutex is held when it takes the MIGRATE+owner early return (the check precedes mutex_lock)', () => {
     const m = model(cfg({ devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }, { ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.D_RETRY); // thread 0 holds dmirror->mutex
+    let s = runUntil(m, init(m), 0, PC.mmu_interval_read_retry); // thread 0 holds dmirror->mutex
     expect(devLock(m, s, 0)).toBe(1);
     s = steps(m, s, 1, ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start']);
     expect(enabled(m, s, 1)).toEqual(['dmirror_interval_invalidate']);
   });
   it('effect MMU_NOTIFY_MIGRATE of another device: no early return — mmu_interval_set_seq and erase this device\'s entries', () => {
     const m = model(cfg({ devices: 2, devFrames: 1, initial: ['rw'], dev: [{ device: 1, ops: [{ op: 'read', page: 0 }] }, { device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     expect(dpt(m, s, 1, 0)).not.toBe(0);
     s = steps(m, s, 1, ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start']);
     const own = stepA(m, s, 1, 'dmirror_interval_invalidate'); // device 0: early return
@@ -104,14 +104,14 @@ describe('dmirror_interval_invalidate (lib/test_hmm.c)', () => {
   });
   it('not enabled while dmirror->mutex is held (mutex_lock sleeps) for any other event', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.D_RETRY);
+    let s = runUntil(m, init(m), 1, PC.mmu_interval_read_retry);
     expect(devLock(m, s, 0)).toBe(2);
     s = steps(m, s, 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start']);
     expect(enabled(m, s, 0)).toEqual([]);
   });
   it('effect erases only [start, end) of the device page table (dmirror_do_update) and sets the interval seq', () => {
     const m = model(cfg({ pages: 2, initial: ['rw', 'rw'], frames: 2, cpu: [{ ops: [{ op: 'munmap', page: 1 }] }], dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const e0 = dpt(m, s, 0, 0);
     s = steps(m, s, 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate']);
     expect(dpt(m, s, 0, 0)).toBe(e0);
@@ -130,7 +130,7 @@ describe('dmirror_interval_invalidate (lib/test_hmm.c)', () => {
 describe('driver_invalidate (Documentation/mm/hmm.rst invalidate(): take_lock(driver->update))', () => {
   it('effect no early return even for the driver\'s own MMU_NOTIFY_MIGRATE: seq set, device entries erased', () => {
     const m = model({ driver: 'reference', pages: 1, frames: 2, devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }, { op: 'migrateToDev', page: 0 }] }] });
-    let s = runUntil(m, init(m), 0, PC.D_MIG_LOCK);
+    let s = runUntil(m, init(m), 0, PC.dmirror_migrate);
     s = steps(m, s, 0, ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start']);
     expect(reg(m, s, 0, 20)).toBe(EV_MIGRATE); // R_I_EV
     s = step(m, s, 0, 'driver_invalidate');
@@ -140,7 +140,7 @@ describe('driver_invalidate (Documentation/mm/hmm.rst invalidate(): take_lock(dr
   it('effect with DMA mapping on: the invalidation also unmaps the DMA words it erases (dmaNoUnmap variant does not)', () => {
     for (const [driver, left] of [['reference', false], ['dmaNoUnmap', true]] as const) {
       const m = model({ driver, pages: 1, frames: 2, initial: ['rw'], features: { dma: true }, cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-      let s = runUntil(m, init(m), 1, PC.DONE);
+      let s = runUntil(m, init(m), 1, PC.done);
       expect(dma(m, s, 0, 0)).toBe(2);
       s = steps(m, s, 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start', 'driver_invalidate']);
       expect(dpt(m, s, 0, 0)).toBe(0);
@@ -155,7 +155,7 @@ describe('mmu_interval_read_begin (mm/mmu_notifier.c) in dmirror_range_fault', (
     const s = steps(m, init(m), 0, ['dmirror_do_read', 'mmu_interval_read_begin']);
     expect(reg(m, s, 0, R_SEQOK)).toBe(1);
     expect(reg(m, s, 0, R_RETRYOK)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.D_MMAP);
+    expect(pc(m, s, 0)).toBe(PC.range_fault_mmap_read_lock);
   });
   it('not enabled while this interval was invalidated in the current epoch (wait_event until invalidate_range_end)', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
@@ -168,7 +168,7 @@ describe('mmu_interval_read_begin (mm/mmu_notifier.c) in dmirror_range_fault', (
   it('effect -EBUSY when the retries run out (dmirror_range_fault: time_after(jiffies, timeout))', () => {
     const m = model(cfg({ initial: ['rw'], budgets: { retries: 0 }, cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
     let s = steps(m, init(m), 1, ['dmirror_do_read', 'mmu_interval_read_begin', 'mmap_read_lock', 'hmm_range_fault']);
-    s = runUntil(m, s, 0, PC.DONE); // mprotect invalidates in between
+    s = runUntil(m, s, 0, PC.done); // mprotect invalidates in between
     s = step(m, s, 1, 'mutex_lock');
     s = step(m, s, 1, 'mmu_interval_read_retry'); // retry 1 > budget 0
     expect(reg(m, s, 1, R_RETRIES)).toBe(1);
@@ -189,17 +189,17 @@ describe('mmu_interval_read_retry (mm/mmu_notifier.c) under dmirror->mutex', () 
     expect(x.a.info).toBe(0);
     expect(reg(m, s, 0, R_RETRYOK)).toBe(1);
     expect(devLock(m, s, 0)).toBe(1);
-    expect(pc(m, s, 0)).toBe(PC.D_PROGRAM);
+    expect(pc(m, s, 0)).toBe(PC.dmirror_do_fault);
   });
   it('effect seq changed: mutex_unlock and loop back to mmu_interval_read_begin (retries + 1)', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] }));
     let s = steps(m, init(m), 1, ['dmirror_do_read', 'mmu_interval_read_begin', 'mmap_read_lock', 'hmm_range_fault']);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     s = step(m, s, 1, 'mutex_lock');
     const x = stepA(m, s, 1, 'mmu_interval_read_retry');
     expect(x.a.info).toBe(1);
     expect(devLock(m, x.n, 0)).toBe(0);
-    expect(pc(m, x.n, 1)).toBe(PC.D_BEGIN);
+    expect(pc(m, x.n, 1)).toBe(PC.mmu_interval_read_begin);
     expect(reg(m, x.n, 1, R_RETRIES)).toBe(1);
   });
   it('retryBeforeLock variant: mmu_interval_read_retry is checked before mutex_lock (RETRYOK = 2, unlocked)', () => {

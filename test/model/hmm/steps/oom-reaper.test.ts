@@ -31,7 +31,7 @@ describe('mmap_read_trylock (mm/oom_kill.c oom_reap_task_mm)', () => {
     expect(unstable(m, x.n)).toBe(1);
     expect(reg(m, x.n, 0, R_I_EV)).toBe(EV_UNMAP | EV_NONBLOCK);
     expect([reg(m, x.n, 0, R_I_A), reg(m, x.n, 0, R_I_N)]).toEqual([0, 2]);
-    expect(pc(m, x.n, 0)).toBe(PC.I_START);
+    expect(pc(m, x.n, 0)).toBe(PC.mn_itree_inv_start_range);
   });
   it('effect fails while a writer holds mmap_lock: the attempt is counted (faults), MMF_UNSTABLE not set, retried; after budgets.oomReap attempts it gives up with -EAGAIN', () => {
     for (const budget of [undefined, 3]) {
@@ -46,11 +46,11 @@ describe('mmap_read_trylock (mm/oom_kill.c oom_reap_task_mm)', () => {
         expect(unstable(m, s)).toBe(0);
         expect(readers(m, s)).toBe(0);
         if (i < tries) {
-          expect(pc(m, s, 0)).toBe(PC.O_LOCK);
+          expect(pc(m, s, 0)).toBe(PC.oom_reap_task_mm);
           expect(enabled(m, s, 0)).toEqual(['mmap_read_trylock']);
         }
       }
-      expect(pc(m, s, 0)).toBe(PC.DONE);
+      expect(pc(m, s, 0)).toBe(PC.done);
       expect(result(m, s, 0)).toMatchObject({ ret: EAGAIN, faults: tries });
       expect(EAGAIN).toBe(-11);
       expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
@@ -61,7 +61,7 @@ describe('mmap_read_trylock (mm/oom_kill.c oom_reap_task_mm)', () => {
       const m = model(cfg({ pages: 2, initial: ['rw', 'rw'], mapping, dev: [] }));
       const x = stepA(m, init(m), 0, 'mmap_read_trylock');
       expect(unstable(m, x.n)).toBe(1);
-      expect(pc(m, x.n, 0)).toBe(PC.O_FINISH);
+      expect(pc(m, x.n, 0)).toBe(PC.oom_reap_task);
       expect([gseq(m, x.n), active(m, x.n)]).toEqual([0, 0]);
       const s = step(m, x.n, 0, 'oom_reap_task');
       expect(result(m, s, 0).ret).toBe(0);
@@ -73,10 +73,10 @@ describe('mmap_read_trylock (mm/oom_kill.c oom_reap_task_mm)', () => {
     const m = model(cfg({ dev: [], cpu: [REAP, { ops: [{ op: 'mprotect', page: 0, prot: 'read' }] }] }));
     let s = step(m, init(m), 1, 'mmap_write_lock');
     s = step(m, s, 0, 'mmap_read_trylock');
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 1, PC.done);
     const x = stepA(m, s, 0, 'mmap_read_trylock');
     expect(x.a.info).toBe(OK);
-    s = runUntil(m, x.n, 0, PC.DONE);
+    s = runUntil(m, x.n, 0, PC.done);
     expect(result(m, s, 0)).toMatchObject({ ret: 0, faults: 1 });
     expect(pte(m, s, 0, 0).kind).toBe(PTE_NONE);
   });
@@ -86,7 +86,7 @@ describe('unmap_page_range (mm/memory.c, from __oom_reap_task_mm)', () => {
   it('effect after the callback erased the mirror: every PTE zapped, the VMA kept, pages moved to the mmu_gather (not freed yet, TLB still stale)', () => {
     const m = model(cfg({ cpu: [REAP, { ops: [{ op: 'read', page: 0 }] }] })); // reaper 0, reader 1, dev 2
     let s = step(m, init(m), 1, 'cpu_access');
-    s = runUntil(m, s, 2, PC.DONE);
+    s = runUntil(m, s, 2, PC.done);
     expect(dpt(m, s, 0, 0)).not.toBe(0);
     s = steps(m, s, 0, ['mmap_read_trylock', 'mmu_notifier_invalidate_range_start']);
     expect([gseq(m, s), active(m, s)]).toEqual([1, 1]);
@@ -97,14 +97,14 @@ describe('unmap_page_range (mm/memory.c, from __oom_reap_task_mm)', () => {
     expect(pte(m, s, 0, 0).vma & VM_EXISTS).toBe(VM_EXISTS);
     expect(frame(m, s, 2)).toMatchObject({ map: 0, ref: 1, dirty: 1 });
     expect(tlb(m, s, 1, 0)).not.toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.I_END);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_inv_end);
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_end');
     expect([gseq(m, s), active(m, s)]).toEqual([0, 0]);
-    expect(pc(m, s, 0)).toBe(PC.O_FINISH);
+    expect(pc(m, s, 0)).toBe(PC.oom_reap_task);
   });
   it('effect a device-private entry is zapped and its device page freed at once', () => {
     const m = model(cfg({ devFrames: 1, dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const df = firstDevFrame(m.ctx.L, 0);
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_DEVPRIV, val: df });
     s = steps(m, s, 0, ['mmap_read_trylock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'unmap_page_range']);
@@ -135,7 +135,7 @@ describe('mmu_notifier_invalidate_range_start_nonblock (mm/mmu_notifier.c mn_itr
   /** reaper 0; device thread 1 holds dmirror->mutex (between mutex_lock and read_retry) */
   const held = (driver: HmmConfig['driver'] = 'dmirror') => {
     const m = model(cfg({ driver }));
-    let s = runUntil(m, init(m), 1, PC.D_RETRY);
+    let s = runUntil(m, init(m), 1, PC.mmu_interval_read_retry);
     expect(devLock(m, s, 0)).toBe(2);
     s = steps(m, s, 0, ['mmap_read_trylock', 'mmu_notifier_invalidate_range_start']);
     return { m, s };
@@ -149,7 +149,7 @@ describe('mmu_notifier_invalidate_range_start_nonblock (mm/mmu_notifier.c mn_itr
     expect(pte(m, x.n, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 2, flags: PF_W | PF_D });
     expect(frame(m, x.n, 2)).toMatchObject({ ref: 1, map: 1 });
     expect(reg(m, x.n, 0, R_RC)).toBe(EAGAIN);
-    expect(pc(m, x.n, 0)).toBe(PC.O_FINISH);
+    expect(pc(m, x.n, 0)).toBe(PC.oom_reap_task);
     expect(unstable(m, x.n)).toBe(1); // MMF_UNSTABLE stays set
     expect(devLock(m, x.n, 0)).toBe(2);
   });
@@ -159,10 +159,10 @@ describe('mmu_notifier_invalidate_range_start_nonblock (mm/mmu_notifier.c mn_itr
     const x = stepA(m, s, 0, 'oom_reap_task');
     expect(x.a.info).toBe(EAGAIN);
     expect(readers(m, x.n)).toBe(0);
-    expect(pc(m, x.n, 0)).toBe(PC.O_LOCK);
-    s = runUntil(m, x.n, 1, PC.DONE); // the device thread finishes and maps the page
+    expect(pc(m, x.n, 0)).toBe(PC.oom_reap_task_mm);
+    s = runUntil(m, x.n, 1, PC.done); // the device thread finishes and maps the page
     expect(dpt(m, s, 0, 0)).not.toBe(0);
-    const t = trace(m, s, 0, PC.DONE);
+    const t = trace(m, s, 0, PC.done);
     expect(t.kinds).toEqual(['mmap_read_trylock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'unmap_page_range',
       'mmu_notifier_invalidate_range_end', 'oom_reap_task']);
     expect(result(m, t.s, 0)).toMatchObject({ ret: 0, faults: 1 });
@@ -172,12 +172,12 @@ describe('mmu_notifier_invalidate_range_start_nonblock (mm/mmu_notifier.c mn_itr
   });
   it('not enabled for the sleepsWhenNonblockable driver: the reaper\'s callback has no enabled step while the lock is held, and sleepsInNonblockable() is true', () => {
     const { m, s } = held('sleepsWhenNonblockable');
-    expect(pc(m, s, 0)).toBe(PC.I_CB);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_invalidate);
     expect(enabled(m, s, 0)).toEqual([]);
     expect(sleepsInNonblockable(m.ctx, s)).toBe(true);
     const d = held();
     expect(sleepsInNonblockable(d.m.ctx, d.s)).toBe(false); // dmirror returns false instead
-    const free = runUntil(m, s, 1, PC.DONE);
+    const free = runUntil(m, s, 1, PC.done);
     expect(enabled(m, free, 0)).toEqual(['driver_invalidate']);
     expect(sleepsInNonblockable(m.ctx, free)).toBe(false);
   });
@@ -186,18 +186,18 @@ describe('mmu_notifier_invalidate_range_start_nonblock (mm/mmu_notifier.c mn_itr
 describe('do_anonymous_page after the reap (check_stable_address_space: MMF_UNSTABLE → VM_FAULT_SIGBUS)', () => {
   it('effect a CPU read fault on the reaped anonymous page gets VM_FAULT_SIGBUS', () => {
     const m = model(cfg({ dev: [], cpu: [REAP, { ops: [{ op: 'read', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
     s = step(m, s, 1, 'lock_mm_and_find_vma');
     const x = stepA(m, s, 1, 'do_anonymous_page');
     expect(x.a.info).toBe(VM_FAULT_SIGBUS);
     expect(pte(m, x.n, 0, 0).kind).toBe(PTE_NONE);
-    s = runUntil(m, x.n, 1, PC.DONE);
+    s = runUntil(m, x.n, 1, PC.done);
     expect(result(m, s, 1).ret).toBe(VM_FAULT_SIGBUS);
   });
   it('effect a device fault (hmm_range_fault → handle_mm_fault) on the reaped page: VM_FAULT_SIGBUS → hmm_vma_fault -EFAULT, the ioctl returns -EFAULT', () => {
     const m = model(cfg());
-    let s = runUntil(m, init(m), 0, PC.DONE);
-    const t = trace(m, s, 1, PC.DONE);
+    let s = runUntil(m, init(m), 0, PC.done);
+    const t = trace(m, s, 1, PC.done);
     const i = t.kinds.indexOf('do_anonymous_page');
     expect(i).toBeGreaterThan(0);
     expect(t.acts[i]!.info).toBe(VM_FAULT_SIGBUS);

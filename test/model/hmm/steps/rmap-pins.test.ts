@@ -67,7 +67,7 @@ describe('rmap_walk_anon: try_to_unmap_one invalidates each mirrored mm on its o
     s = step(m, s, 3, 'try_to_unmap_one');
     expect(pte(m, s, 1, 0).kind).toBe(PTE_SWAP);
     s = step(m, s, 3, 'mmu_notifier_invalidate_range_end');
-    expect(pc(m, s, 3)).toBe(PC.K_UNLOCK);
+    expect(pc(m, s, 3)).toBe(PC.background_folio_unlock);
   });
 
   it('every interleaving keeps S1–S11 (was: S3, the frame freed while device 0 still mapped it)', () => {

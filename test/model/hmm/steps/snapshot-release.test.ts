@@ -33,24 +33,24 @@ describe('hmm_range_fault without faulting + dmirror_mkentry (dmirror_range_snap
   });
   it('dmirror_mkentry effect: a PROT_NONE VMA reports HMM_DMIRROR_PROT_ERROR (hmm_vma_walk_test: HMM_PFN_ERROR)', () => {
     const m = model({ driver: 'dmirror', pages: 1, frames: 2, prot: 'none', initial: ['rw'], dev: [{ ops: [{ op: 'snapshot', page: 0 }] }] });
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).data).toEqual([PROT_ERROR]);
   });
   it('dmirror_mkentry effect: this device\'s device-private page is DEV_PRIVATE_LOCAL|WRITE; another device sees NONE (not its owner)', () => {
     const m = model({ driver: 'dmirror', pages: 1, frames: 2, devices: 2, devFrames: 1, initial: ['rw'], dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }, { op: 'snapshot', page: 0 }] }, { device: 1, ops: [{ op: 'snapshot', page: 0 }] }] });
-    let s = runUntil(m, runUntil(m, init(m), 0, PC.DONE), 1, PC.DONE);
+    let s = runUntil(m, runUntil(m, init(m), 0, PC.done), 1, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVPRIV);
     expect(result(m, s, 0, 1).data).toEqual([PROT_DEV_PRIVATE_LOCAL | PROT_WRITE]);
     expect(result(m, s, 1, 0).data).toEqual([PROT_NONE]);
   });
   it('dmirror_mkentry effect: a PMD-mapped THP adds HMM_DMIRROR_PROT_PMD (hmm_pfn_to_map_order)', () => {
     const m = model({ driver: 'dmirror', pages: 2, frames: 2, mapping: 'thp', initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'snapshot', page: 0, npages: 2 }] }] });
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).data).toEqual([PROT_WRITE | PROT_PMD, PROT_WRITE | PROT_PMD]);
   });
   it('hmm_range_fault effect (snapshot): a migration entry is reported as not valid instead of waiting (no fault requested)', () => {
     const m = model({ driver: 'dmirror', pages: 1, frames: 2, devices: 2, devFrames: 1, initial: ['rw'], dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'snapshot', page: 0 }] }] });
-    let s = runUntil(m, init(m), 0, PC.M_UNMAP);
+    let s = runUntil(m, init(m), 0, PC.migrate_device_unmap);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_MIGRATION);
     s = steps(m, s, 1, ['mmu_interval_notifier_insert', 'mmu_interval_read_begin', 'mmap_read_lock']);
     expect(enabled(m, s, 1)).toEqual(['hmm_range_fault']);

@@ -23,7 +23,7 @@ describe('mmap_write_lock (munmap / exit_mmap / mprotect / mremap / fork entry)'
     expect(writer(m, x.n)).toBe(1);
     expect(reg(m, x.n, 0, R_I_A)).toBe(1);
     expect(reg(m, x.n, 0, R_I_N)).toBe(1);
-    expect(pc(m, x.n, 0)).toBe(PC.I_START);
+    expect(pc(m, x.n, 0)).toBe(PC.mn_itree_inv_start_range);
   });
   it('exit_mmap effect: the invalidation event is MMU_NOTIFY_RELEASE over every page', () => {
     const m = model(cfg({ pages: 2, initial: ['rw', 'none'], cpu: [{ ops: [{ op: 'exit' }] }] }));
@@ -71,7 +71,7 @@ describe('zap_pte_range (mm/memory.c, via unmap_vmas)', () => {
   });
   it('effect device-private entry: the device page loses its mapping and reference immediately (zap_nonpresent_ptes)', () => {
     const m = model(cfg({ devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const df = firstDevFrame(m.ctx.L, 0);
     expect(frame(m, s, df).ref).toBe(1);
     s = steps(m, s, 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'zap_pte_range']);
@@ -81,7 +81,7 @@ describe('zap_pte_range (mm/memory.c, via unmap_vmas)', () => {
   });
   it('effect device-exclusive entry: the folio loses its mapping and reference', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'exclusive', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVEXCL);
     s = steps(m, s, 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate', 'zap_pte_range']);
     expect(frame(m, s, 2)).toMatchObject({ ref: 0, map: 0 });
@@ -91,7 +91,7 @@ describe('zap_pte_range (mm/memory.c, via unmap_vmas)', () => {
 describe('tlb_finish_mmu (mm/mmu_gather.c)', () => {
   it('effect flushes the TLB first, then frees the gathered pages, drops mmap_lock and returns 0', () => {
     const m = model(cfg({ cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.C_TLB_FINISH);
+    let s = runUntil(m, init(m), 0, PC.tlb_finish_mmu);
     expect(tlb(m, s, 0, 0)).not.toBe(0); // stale until the flush
     s = step(m, s, 0, 'tlb_finish_mmu');
     expect(tlb(m, s, 0, 0)).toBe(0);
@@ -104,19 +104,19 @@ describe('tlb_finish_mmu (mm/mmu_gather.c)', () => {
 describe('change_pte_range (mm/mprotect.c)', () => {
   const run = (c: HmmConfig) => {
     const m = model(c);
-    let s = c.dev ? runUntil(m, init(m), 1, PC.DONE) : init(m);
+    let s = c.dev ? runUntil(m, init(m), 1, PC.done) : init(m);
     s = runTo(m, s, 0, 'change_pte_range');
     return { m, s, n: step(m, s, 0, 'change_pte_range') };
   };
   it('effect PROT_READ: present PTEs lose their write bit; the TLB is flushed before invalidate_range_end', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }, { op: 'mprotect', page: 0, prot: 'read' }] }] }));
-    let s = runUntil(m, init(m), 0, PC.C_MPROT_LOCK);
+    let s = runUntil(m, init(m), 0, PC.do_mprotect_pkey);
     expect(tlb(m, s, 0, 0)).not.toBe(0);
     s = runTo(m, s, 0, 'change_pte_range');
     s = step(m, s, 0, 'change_pte_range');
     expect(pte(m, s, 0, 0).flags & PF_W).toBe(0);
     expect(tlb(m, s, 0, 0)).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.I_END);
+    expect(pc(m, s, 0)).toBe(PC.mn_itree_inv_end);
   });
   it('effect PROT_NONE: present PTEs become pte_protnone (not writable)', () => {
     const { m, n } = run(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'mprotect', page: 0, prot: 'none' }] }] }));
@@ -148,7 +148,7 @@ describe('change_pte_range (mm/mprotect.c)', () => {
     s = runTo(m, s, 0, 'change_pte_range');
     s = step(m, s, 0, 'change_pte_range');
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_MIGRATION, val: 2, flags: PF_D });
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     s = step(m, s, 1, 'migrate_folio_move');
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 3, flags: PF_D });
   });
@@ -174,7 +174,7 @@ describe('mmap_write_unlock (end of mprotect / fork / mremap)', () => {
 describe('copy_page_range (mm/memory.c: copy_present_pte / copy_nonpresent_pte)', () => {
   const fork = (c: Partial<HmmConfig>) => {
     const m = model(cfg({ features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], ...c }));
-    const s = runTo(m, c.dev ? runUntil(m, init(m), 1, PC.DONE) : init(m), 0, 'copy_page_range');
+    const s = runTo(m, c.dev ? runUntil(m, init(m), 1, PC.done) : init(m), 0, 'copy_page_range');
     return { m, s, n: step(m, s, 0, 'copy_page_range') };
   };
   it('effect private anon page (is_cow_mapping): write-protected in parent and child, mapcount and refcount 2', () => {
@@ -231,7 +231,7 @@ describe('ret_from_fork (the child thread starts)', () => {
     s = step(m, s, 0, 'mmap_write_unlock');
     expect(enabled(m, s, 1)).toEqual(['ret_from_fork']);
     s = step(m, s, 1, 'ret_from_fork');
-    expect(pc(m, s, 1)).toBe(PC.C_ACCESS);
+    expect(pc(m, s, 1)).toBe(PC.cpu_access);
   });
 });
 
@@ -274,7 +274,7 @@ describe('pin_user_pages (mm/gup.c, FOLL_WRITE | FOLL_PIN | FOLL_LONGTERM)', () 
 describe('unpin_user_page (mm/gup.c)', () => {
   it('effect drops the pin and its reference', () => {
     const m = model(cfg({ initial: ['rw'], cpu: [{ ops: [{ op: 'pin', page: 0 }, { op: 'unpin', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 0, PC.C_UNPIN);
+    let s = runUntil(m, init(m), 0, PC.unpin_user_page);
     s = step(m, s, 0, 'unpin_user_page');
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, pin: 0, map: 1 });
     expect(result(m, s, 0, 1).ret).toBe(0);
@@ -284,7 +284,7 @@ describe('unpin_user_page (mm/gup.c)', () => {
 describe('get_user_pages (mm/gup.c, FOLL_WRITE without FOLL_PIN/LONGTERM) + put_page', () => {
   it('effect faults the page in writable; no pin is left behind', () => {
     const m = model(cfg({ initial: ['ro'], cpu: [{ ops: [{ op: 'gup', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(pte(m, s, 0, 0).flags & PF_W).toBe(PF_W);
     expect(frame(m, s, 2)).toMatchObject({ ref: 1, pin: 0 });
     expect(result(m, s, 0).ret).toBe(0);
@@ -298,7 +298,7 @@ describe('move_page_tables (mm/mremap.c)', () => {
   });
   it('effect the PTE (frame, flags, rmap) moves to the new address; the old one is a hole; MMU_NOTIFY_UNMAP erased the mirror', () => {
     const m = model(c(false));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     expect(dpt(m, s, 0, 0)).not.toBe(0);
     const before = pte(m, s, 0, 0);
     const x = stepA(m, s, 0, 'mmap_write_lock');
@@ -311,7 +311,7 @@ describe('move_page_tables (mm/mremap.c)', () => {
   });
   it('effect MREMAP_DONTUNMAP: the old range keeps an empty VMA', () => {
     const m = model(c(true));
-    const s = runUntil(m, runUntil(m, init(m), 1, PC.DONE), 0, PC.DONE);
+    const s = runUntil(m, runUntil(m, init(m), 1, PC.done), 0, PC.done);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_NONE);
     expect(pte(m, s, 0, 0).vma & VM_EXISTS).toBe(VM_EXISTS);
     expect(result(m, s, 0).ret).toBe(0);
@@ -334,15 +334,15 @@ describe('madvise_free_pte_range (mm/madvise.c, MADV_FREE)', () => {
   });
   it('effect a dirty folio mapped twice (after fork) is left alone (folio_mapcount != folio_nr_pages)', () => {
     const m = model(cfg({ initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }, { op: 'madvFree', page: 0 }] }] }));
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(frame(m, s, 2)).toMatchObject({ map: 2, dirty: 1 });
     expect(pte(m, s, 0, 0).flags & PF_D).toBe(PF_D);
   });
   it('effect a device-private entry is left alone', () => {
     const m = model(cfg({ devFrames: 1, initial: ['rw'], cpu: [{ ops: [{ op: 'madvFree', page: 0 }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] }));
-    let s = runUntil(m, init(m), 1, PC.DONE);
+    let s = runUntil(m, init(m), 1, PC.done);
     const before = pte(m, s, 0, 0);
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(pte(m, s, 0, 0)).toEqual(before);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PC, PTE_PRESENT, PTE_HMM, PF_HMM_LOCKED, EFAULT, type HmmConfig } from '../../../../model/hmm/index.ts';
 import {
-  V12_PC, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
+  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
   FAULT_REGISTERED, FAULT_BACKOFF,
 } from '../../../../model/hmm/v12/index.ts';
 import { model, init, step, steps, stepA, enabled, runUntil, pte, frame, result, pc, readers } from './helpers.ts';
@@ -16,14 +16,14 @@ describe('device_read / device_write (v12: the device hardware through hmm_pt)',
   it('device_read effect on a miss: -ENOENT → hmm_mirror_fault; on a valid entry: reads the contents and returns 0', () => {
     const m = v12({ pages: 1, frames: 2, initial: ['rw'], dev: [{ ops: [{ op: 'read', page: 0 }] }] });
     let s = step(m, init(m), 0, 'device_read');
-    expect(pc(m, s, 0)).toBe(V12_PC.FAULT_BEGIN);
+    expect(pc(m, s, 0)).toBe(PC.hmm_mirror_fault);
     s = steps(m, s, 0, ['hmm_mirror_fault', 'hmm_mirror_fault_pmd', 'hmm_mirror_handle_fault']);
     s = step(m, s, 0, 'device_read');
     expect(result(m, s, 0)).toMatchObject({ ret: 0, data: [1] });
   });
   it('device_write effect: the store lands in the page and sets HMM_PTE_DIRTY', () => {
     const m = v12({ pages: 1, frames: 2, initial: ['rw'], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(s[mirrorOff(m.ctx.L, 0, 0)]! & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
     expect(frame(m, s, 2).ver).toBe(2);
   });
@@ -44,7 +44,7 @@ describe('hmm_mirror_fault_pmd / hmm_mirror_handle_fault (v12 device fault)', ()
   });
   it('hmm_mirror_fault_pmd effect on a PROT_NONE VMA: the fault ends with -EFAULT', () => {
     const m = v12({ pages: 1, frames: 2, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-    const s = runUntil(m, init(m), 0, PC.DONE);
+    const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).ret).toBe(EFAULT);
   });
 });
@@ -55,7 +55,7 @@ describe('hmm_mm_fault / hmm_mirror_fault_retry (v12: unregister, handle_mm_faul
     const L = m.ctx.L;
     let s = steps(m, init(m), 0, ['device_write', 'hmm_mirror_fault', 'hmm_mm_fault']);
     expect(s[faultOff(L, 0)]).toBe(0);
-    expect(pc(m, s, 0)).toBe(PC.H_FAULT);
+    expect(pc(m, s, 0)).toBe(PC.handle_mm_fault);
     s = step(m, s, 0, 'do_anonymous_page');
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
     s = step(m, s, 0, 'hmm_mirror_fault_retry');

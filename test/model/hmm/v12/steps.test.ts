@@ -9,7 +9,7 @@ import {
   EFAULT, OK, isDevFrame,
 } from '../../../../model/hmm/index.ts';
 import {
-  V12_PC, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
+  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
   FAULT_REGISTERED, FAULT_BACKOFF, EACCES, HMM_MUNMAP, HMM_MIGRATE, HMM_FORK, HMM_WRITE_PROTECT, type V12Variant,
 } from '../../../../model/hmm/v12/index.ts';
 
@@ -37,7 +37,7 @@ describe('device access through hmm_pt → hmm_mirror_fault (HMM_DEVICE_RFAULT/W
     let s = m.initialStates()[0]!;
     expect(enabled(m, s, 0)).toEqual(['device_read']);
     s = step(m, s, 0, 'device_read'); // -ENOENT
-    expect(s[L.actors[0]!.base + R_PC]).toBe(V12_PC.FAULT_BEGIN);
+    expect(s[L.actors[0]!.base + R_PC]).toBe(PC.hmm_mirror_fault);
     s = step(m, s, 0, 'hmm_mirror_fault');
     expect(s[faultOff(L, 0)]).toBe(FAULT_REGISTERED);
     s = step(m, s, 0, 'hmm_mirror_fault_pmd');
@@ -52,14 +52,14 @@ describe('device access through hmm_pt → hmm_mirror_fault (HMM_DEVICE_RFAULT/W
   });
   it('a device write sets HMM_PTE_DIRTY (the CPU PTE dirty bit does not see device writes)', () => {
     const m = v12({ pages: 1, frames: 2, initial: ['rw'], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[mirrorOff(m.ctx.L, 0, 0)]! & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
   });
   it('PROT_NONE VMA → -EFAULT (v11 "Fix PROT_NONE case"); write on a read-only VMA → -EACCES', () => {
     const a = v12({ pages: 1, frames: 2, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-    expect(runUntil(a, a.initialStates()[0]!, 0, PC.DONE)[resOff(a.ctx.L, 0, 0) + RES_RET]).toBe(EFAULT);
+    expect(runUntil(a, a.initialStates()[0]!, 0, PC.done)[resOff(a.ctx.L, 0, 0) + RES_RET]).toBe(EFAULT);
     const b = v12({ pages: 1, frames: 2, initial: ['ro'], prot: 'read', dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    expect(runUntil(b, b.initialStates()[0]!, 0, PC.DONE)[resOff(b.ctx.L, 0, 0) + RES_RET]).toBe(EACCES);
+    expect(runUntil(b, b.initialStates()[0]!, 0, PC.done)[resOff(b.ctx.L, 0, 0) + RES_RET]).toBe(EACCES);
   });
   it('a page the CPU does not map: the fault backs off (unregisters) before handle_mm_fault', () => {
     const m = v12({ pages: 1, frames: 2, dev: [{ ops: [{ op: 'write', page: 0 }] }] });
@@ -69,7 +69,7 @@ describe('device access through hmm_pt → hmm_mirror_fault (HMM_DEVICE_RFAULT/W
     s = step(m, s, 0, 'hmm_mirror_fault');
     s = step(m, s, 0, 'hmm_mm_fault');
     expect(s[faultOff(L, 0)]).toBe(0);
-    expect(s[L.actors[0]!.base + R_PC]).toBe(PC.H_FAULT);
+    expect(s[L.actors[0]!.base + R_PC]).toBe(PC.handle_mm_fault);
     const k = v12({ pages: 1, frames: 2, dev: [{ ops: [{ op: 'write', page: 0 }] }] }, 'faultRangeAcrossFault');
     let t = k.initialStates()[0]!;
     t = step(k, t, 0, 'device_write');
@@ -130,8 +130,8 @@ describe('hmm_mirror_update by event', () => {
     const m = v12({ pages: 1, frames: 2, features: { dma: true }, cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'munmap', page: 0 }] }], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
     const L = m.ctx.L;
     let s = m.initialStates()[0]!;
-    s = runUntil(m, s, 0, PC.C_MUNMAP_LOCK);
-    s = runUntil(m, s, 1, PC.DONE);
+    s = runUntil(m, s, 0, PC.do_vmi_munmap);
+    s = runUntil(m, s, 1, PC.done);
     const f = s[pgOff(L, 0, 0) + PG_VAL]!;
     expect(s[mirrorOff(L, 0, 0)]! & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
     s = step(m, s, 0, 'mmap_write_lock');
@@ -146,7 +146,7 @@ describe('hmm_mirror_update by event', () => {
     for (const [prot, expectClear] of [['read', false], ['none', true]] as const) {
       const m = v12({ pages: 1, frames: 2, initial: ['rw'], cpu: [{ ops: [{ op: 'mprotect', page: 0, prot }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] });
       const L = m.ctx.L;
-      let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE);
+      let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
       expect(s[mirrorOff(L, 0, 0)]! & HMM_PTE_WRITE).toBe(HMM_PTE_WRITE);
       s = step(m, s, 0, 'mmap_write_lock');
       s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
@@ -183,8 +183,8 @@ describe('migration to device memory: hmm_mirror_migrate → mm_hmm_migrate → 
   });
   it('a page with an extra reference is not migrated (mm_hmm_migrate page check)', () => {
     const m = v12({ pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
-    let s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE); // fork: the page is COW-shared (mapcount 2)
-    s = runUntil(m, s, 1, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 0, PC.done); // fork: the page is COW-shared (mapcount 2)
+    s = runUntil(m, s, 1, PC.done);
     expect(s[pgOff(m.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
   });
 });
@@ -194,7 +194,7 @@ describe('CPU fault on the special entry: hmm_handle_cpu_fault → copy_from_dev
   it('grabs the entry exclusively, write-protects the device entry, copies, retargets hmm_pt, restores the PTE', () => {
     const m = v12(cfg);
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE); // migrate + device write
+    let s = runUntil(m, m.initialStates()[0]!, 1, PC.done); // migrate + device write
     const df = hmmPteFrame(s[mirrorOff(L, 0, 0)]!);
     expect(s[frOff(L, df) + F_VER]).toBe(2);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
@@ -216,13 +216,13 @@ describe('CPU fault on the special entry: hmm_handle_cpu_fault → copy_from_dev
   it('a device write faults on the write-protected entry and waits while the special entry is locked', () => {
     const m = v12({ ...cfg, dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }] });
     let s = m.initialStates()[0]!;
-    s = runUntil(m, s, 1, PC.D_RW);
+    s = runUntil(m, s, 1, PC.dmirror_fault_ioctl);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     s = step(m, s, 0, 'hmm_handle_cpu_fault');
     s = step(m, s, 1, 'device_write'); // -ENOENT: the entry lost WRITE
     s = step(m, s, 1, 'hmm_mirror_fault');
     expect(enabled(m, s, 1)).toEqual([]); // is_hmm_entry_locked: waits
-    s = runUntil(m, s, 0, PC.DONE);
+    s = runUntil(m, s, 0, PC.done);
     expect(enabled(m, s, 1)).toEqual(['hmm_mirror_fault_pmd']);
   });
 });
@@ -231,7 +231,7 @@ describe('HMM_FORK', () => {
   it('brings device memory back to a system page before copy_page_range shares it', () => {
     const m = v12({ pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
-    let s = runUntil(m, m.initialStates()[0]!, 1, PC.DONE);
+    let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
     expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_HMM);
     s = step(m, s, 0, 'mmap_write_lock');
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
@@ -251,7 +251,7 @@ describe('hugetlbfs (v11 "Add support for hugetlbfs") and mm_hmm_migrate page ch
   it('hmm_mirror_fault mirrors both halves of a huge page as 4 KiB hmm_pt entries', () => {
     const m = v12({ pages: 2, frames: 3, mapping: 'hugetlb', dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }] });
     const L = m.ctx.L;
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE, 200);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done, 200);
     expect(s[resOff(L, 0, 0) + RES_RET]).toBe(OK);
     for (const a of [0, 1]) {
       expect(s[mirrorOff(L, 0, a)]! & (HMM_PTE_VALID | HMM_PTE_WRITE)).toBe(HMM_PTE_VALID | HMM_PTE_WRITE);
@@ -260,7 +260,7 @@ describe('hugetlbfs (v11 "Add support for hugetlbfs") and mm_hmm_migrate page ch
   });
   it('mm_hmm_migrate leaves hugetlbfs pages in place (only private anonymous 4 KiB pages move)', () => {
     const m = v12({ pages: 2, frames: 3, devFrames: 2, mapping: 'hugetlb', initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }] });
-    const s = runUntil(m, m.initialStates()[0]!, 0, PC.DONE);
+    const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[pgOff(m.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
     expect(s[pgOff(m.ctx.L, 0, 1) + PG_KIND]).toBe(PTE_PRESENT);
   });

@@ -1,0 +1,83 @@
+/**
+ * A patch under review, as data: what a reviewer changes in the model from one spec file,
+ * without editing model/. It can
+ *  - replace the body of any labelled step (`steps`), e.g. move a TLB flush or drop a reference;
+ *  - add labels (`labels`): split a step by giving its first half a body that jumps to a new label;
+ *  - add state (`fields`): named words, global or one per mm, per frame or per device, each with
+ *    an initial value; they are shown in traces as `patch.<name>[i]`;
+ *  - add a request a CPU or device thread can issue (`requests`: a syscall or an ioctl), started
+ *    at a label of the program;
+ * and HmmConfig's `driver` takes a full DriverBehaviour record beside the variant names.
+ * Anything else in a patch is an error, never ignored: a misspelt key would otherwise check the
+ * unpatched model and report "holds".
+ */
+import type { AddedLabel, StepImpl } from './program.ts';
+
+export type FieldScope = 'global' | 'mm' | 'frame' | 'device';
+
+export interface PatchField {
+  /** one word, or one per mm, per frame (including the zero page and device frames) or per device */
+  readonly scope: FieldScope;
+  /** initial value (default 0); a frame's word is also reset to it when the frame is freed */
+  readonly init?: number;
+}
+
+export interface PatchRequest {
+  /** which threads may issue it: a CPU thread (syscall) or a device thread (ioctl) */
+  readonly actor: 'cpu' | 'dev';
+  /** the label its first step runs at (a declared label or one this patch adds) */
+  readonly start: string;
+}
+
+export interface HmmPatch {
+  /** a short name, shown in model ids and reports */
+  readonly name: string;
+  /** new bodies for labelled steps, by label (see labels.ts for the labels) */
+  readonly steps?: Readonly<Record<string, StepImpl>>;
+  /** labels this patch adds, numbered after the declared ones */
+  readonly labels?: readonly AddedLabel[];
+  /** state words this patch adds */
+  readonly fields?: Readonly<Record<string, PatchField>>;
+  /** request names a thread's `ops` may use besides the built-in ones */
+  readonly requests?: Readonly<Record<string, PatchRequest>>;
+}
+
+const PATCH_KEYS = new Set(['name', 'steps', 'labels', 'fields', 'requests']);
+const FIELD_KEYS = new Set(['scope', 'init']);
+const REQUEST_KEYS = new Set(['actor', 'start']);
+const LABEL_KEYS = new Set(['name', 'file', 'fn', 'emits', 'body']);
+const SCOPES = new Set<string>(['global', 'mm', 'frame', 'device']);
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function unknownKeys(what: string, o: object, allowed: ReadonlySet<string>): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.has(k)) throw new RangeError(`${what} has no key '${k}' (allowed: ${[...allowed].join(', ')})`);
+  }
+}
+
+/** Reject anything a patch cannot mean; the program checks label names when it is built. */
+export function validatePatch(p: HmmPatch): void {
+  if (typeof p !== 'object' || p === null) throw new RangeError('patch must be an object');
+  unknownKeys('patch', p, PATCH_KEYS);
+  if (typeof p.name !== 'string' || p.name === '') throw new RangeError('patch.name must be a non-empty string');
+  for (const [l, impl] of Object.entries(p.steps ?? {})) {
+    if (typeof impl !== 'function' && (typeof impl !== 'object' || impl === null || typeof impl.body !== 'function')) {
+      throw new RangeError(`patch.steps.${l} must be a step function (c, s, t, emit) or { body, emits }`);
+    }
+  }
+  for (const a of p.labels ?? []) {
+    unknownKeys(`patch label '${a.name}'`, a, LABEL_KEYS);
+    if (!IDENT.test(a.name)) throw new RangeError(`patch label '${a.name}' must be an identifier`);
+    if (typeof a.body !== 'function') throw new RangeError(`patch label '${a.name}' needs a body`);
+  }
+  for (const [name, f] of Object.entries(p.fields ?? {})) {
+    if (!IDENT.test(name)) throw new RangeError(`patch field '${name}' must be an identifier`);
+    unknownKeys(`patch field '${name}'`, f, FIELD_KEYS);
+    if (!SCOPES.has(f.scope)) throw new RangeError(`patch field '${name}': scope must be global, mm, frame or device`);
+    if (f.init !== undefined && !Number.isInteger(f.init)) throw new RangeError(`patch field '${name}': init must be an integer`);
+  }
+  for (const [name, r] of Object.entries(p.requests ?? {})) {
+    unknownKeys(`patch request '${name}'`, r, REQUEST_KEYS);
+    if (r.actor !== 'cpu' && r.actor !== 'dev') throw new RangeError(`patch request '${name}': actor must be 'cpu' or 'dev'`);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The program a model instance runs: one step body per label, program counters numbered from the
+ * label table (labels.ts) and, after them, the labels a patch adds. Nothing here is numbered by
+ * hand, so two steps can never share a program counter (test/model/hmm/program.test.ts).
+ *
+ * The hot path is `table[pc](c, s, t, emit)`: a plain array lookup per actor per state.
+ */
+import type { Ctx, Emit } from './ctx.ts';
+import { LABELS, LABEL_NAMES, type Label, type LabelDecl } from './labels.ts';
+
+/** One atomic step: emit one successor per outcome (none when the actor is blocked). */
+export type StepFn = (c: Ctx, s: Int32Array, t: number, emit: Emit) => void;
+
+/**
+ * A label's body, optionally with the action kinds it emits instead of (or, with `extendsEmits`,
+ * besides) the declared ones — a replacement may well emit kinds the original never did.
+ */
+export type StepImpl = StepFn | { readonly body: StepFn; readonly emits: readonly string[]; readonly extendsEmits?: boolean };
+
+/** Step bodies by label (a design supplies every label it can reach). */
+export type StepBodies = Readonly<Partial<Record<string, StepImpl>>>;
+
+export interface Program {
+  /** step body per program counter (index 0, `done`, has none: the actor has finished) */
+  readonly table: readonly (StepFn | undefined)[];
+  /** label per program counter */
+  readonly labels: readonly string[];
+  /** program counter per label */
+  readonly pc: Readonly<Record<string, number>>;
+  /** declaration (kernel file, function, action kinds it may emit) per program counter */
+  readonly decls: readonly LabelDecl[];
+}
+
+/** A label a patch adds: where it stands in the kernel and what it may emit. */
+export interface AddedLabel extends LabelDecl {
+  readonly name: string;
+  readonly body: StepFn;
+}
+
+/**
+ * Number the declared labels (0 = done, then LABELS' order), then the added ones; attach bodies.
+ * A body for an unknown label, or an added label that clashes with a declared one, is an error.
+ */
+export function buildProgram(bodies: StepBodies, added: readonly AddedLabel[] = []): Program {
+  const labels: string[] = [...LABEL_NAMES];
+  const decls: LabelDecl[] = LABEL_NAMES.map((l) => LABELS[l]);
+  const pc: Record<string, number> = Object.create(null) as Record<string, number>;
+  labels.forEach((l, i) => { pc[l] = i; });
+  for (const a of added) {
+    if (pc[a.name] !== undefined) throw new Error(`label '${a.name}' already exists: replace its body instead of adding it`);
+    pc[a.name] = labels.length;
+    labels.push(a.name);
+    decls.push({ file: a.file, fn: a.fn, emits: a.emits });
+  }
+  const table: (StepFn | undefined)[] = labels.map(() => undefined);
+  for (const [l, impl] of Object.entries(bodies)) {
+    const at = pc[l];
+    if (at === undefined) throw new Error(`no label '${l}' to give a body to`);
+    if (at === 0) throw new Error(`'done' is not a step and takes no body`);
+    if (impl === undefined) continue;
+    if (typeof impl === 'function') table[at] = impl;
+    else {
+      table[at] = impl.body;
+      const d = decls[at]!;
+      decls[at] = { ...d, emits: impl.extendsEmits === true ? [...new Set([...d.emits, ...impl.emits])] : impl.emits };
+    }
+  }
+  for (const a of added) table[pc[a.name]!] = a.body;
+  return { table, labels, pc, decls };
+}
+
+export type { Label };
