@@ -8,7 +8,7 @@ import type { V12Variant } from './v12/variants.ts';
 import { type HmmPatch, validatePatch } from './patch.ts';
 
 /**
- * Which mirror design sits behind the notifier seam (notifier.ts): the upstream interval notifier
+ * Which mirror design sits behind the notifier seam (mmu_notifier.ts): the upstream interval notifier
  * + driver callback (default), or the 2016 HMM v12 design (model/hmm/v12: HMM-owned mirror page
  * table, fault-range tracking, device->update(mirror, event), special swap entry migration).
  */

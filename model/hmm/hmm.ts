@@ -4,11 +4,14 @@
  * default_flags = HMM_PFN_REQ_FAULT | (write ? HMM_PFN_REQ_WRITE : 0) as dmirror_fault() uses.
  */
 import {
-  pgOff, PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, VM_WRITE, PTE_NONE, PTE_PRESENT, PTE_ZERO,
-  PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PF_W, PF_PROTNONE, ZERO_FRAME, EFAULT, EPERM,
-  PF_HUGE, HMM_PFN_PMD,
+  EBUSY, EFAULT, EPERM, HMM_PFN_PMD, PC, PF_HUGE, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_DEVEXCL,
+  PTE_DEVPRIV, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, PTE_SWAP, PTE_ZERO, R_A, R_CPAGES, R_I, R_N, R_PC, R_RETRIES,
+  R_SEQOK, R_WRITE, VM_EXISTS, VM_READ, VM_WRITE, ZERO_FRAME, pfnOff, pgOff,
 } from './layout.ts';
-import { type Ctx, deviceOfFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf } from './ctx.ts';
+import { beginHmf, takeHmfRc } from './memory.ts';
+import { mmapReadUnlock } from './mmap_lock.ts';
+import { devOf, isSnap } from './test_hmm.ts';
 
 /** hmm_pfns[] word: frame << 2 | HMM_PFN_VALID(1) | HMM_PFN_WRITE(2); 0 = not valid */
 export const HMM_PFN_VALID = 1;
@@ -115,4 +118,95 @@ export function hmmSnapshotPage(c: Ctx, s: Int32Array, m: number, a: number, dev
     default:
       return 0;
   }
+}
+
+function afterWalkPc(c: Ctx): number {
+  if (!c.beh.checksRetry) return PC.range_fault_mutex_lock;
+  return c.beh.retryUnderLock ? PC.range_fault_mutex_lock : PC.mmu_interval_read_retry_unlocked;
+}
+
+// hmm_range_fault: one page of the walk. At the start of each walk the outer loop checks
+// mmu_interval_check_retry() (→ -EBUSY); needs-fault pages go to hmm_vma_fault/handle_mm_fault
+// and then re-walk; migration entries wait and re-walk; -EFAULT/-EPERM end the request.
+export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = actorBase(c, t);
+  const d = devOf(c, t);
+  const a = s[b + R_I]!;
+  const start = s[b + R_A]! + s[b + R_CPAGES]!;
+  const end = s[b + R_A]! + s[b + R_N]!;
+  if (a === start && s[b + R_SEQOK] === 0) {
+    const n = s.slice();
+    mmapReadUnlock(c, n, t, mmOf(c, t)); // -EBUSY: dmirror_range_fault unlocks and retries
+    n[b + R_RETRIES]!++;
+    clearPfns(c, n, t);
+    n[b + R_I] = 0;
+    n[b + R_PC] = PC.mmu_interval_read_begin;
+    emit(act('hmm_range_fault', t, a, EBUSY), n);
+    return;
+  }
+  if (isSnap(c, s, t)) {
+    // dmirror_range_snapshot: default_flags = 0, nothing is faulted, every page is reported
+    const n = s.slice();
+    n[pfnOff(L, t, a)] = hmmSnapshotPage(c, s, mmOf(c, t), a, d);
+    if (a + 1 < end) n[b + R_I] = a + 1;
+    else {
+      mmapReadUnlock(c, n, t, mmOf(c, t));
+      n[b + R_I] = 0;
+      n[b + R_PC] = PC.range_fault_mutex_lock;
+    }
+    emit(act('hmm_range_fault', t, a, 0), n);
+    return;
+  }
+  const w = s[b + R_WRITE] === 1;
+  const kind = hmmWalkPage(c, s, mmOf(c, t), a, w, d);
+  const value = walkOut.value;
+  switch (kind) {
+    case WALK_PFN: {
+      const n = s.slice();
+      n[pfnOff(L, t, a)] = value;
+      if (a + 1 < end) n[b + R_I] = a + 1;
+      else {
+        mmapReadUnlock(c, n, t, mmOf(c, t));
+        n[b + R_I] = 0;
+        n[b + R_PC] = afterWalkPc(c);
+      }
+      emit(act('hmm_range_fault', t, a, 0), n);
+      return;
+    }
+    case WALK_FAULT: {
+      const n = s.slice();
+      beginHmf(c, n, t, a, value === 1, PC.hmm_vma_fault);
+      emit(act('hmm_range_fault', t, a, 1), n);
+      return;
+    }
+    case WALK_WAIT:
+      return; // migration_entry_wait: no step until the migration entry is gone
+    default: {
+      const n = s.slice();
+      mmapReadUnlock(c, n, t, mmOf(c, t));
+      finishRequest(c, n, t, value);
+      emit(act('hmm_range_fault', t, a, value), n);
+    }
+  }
+}
+
+export function clearPfns(c: Ctx, n: Int32Array, t: number): void {
+  for (let a = 0; a < c.L.pages; a++) n[pfnOff(c.L, t, a)] = 0;
+}
+
+// hmm_vma_fault: handle_mm_fault returned; success → -EBUSY inside hmm_range_fault (re-walk),
+// VM_FAULT_ERROR → -EFAULT.
+export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = actorBase(c, t);
+  const n = s.slice();
+  const rc = takeHmfRc(n, b);
+  if (rc === 0) {
+    n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
+    n[b + R_PC] = PC.hmm_range_fault;
+  } else {
+    mmapReadUnlock(c, n, t, mmOf(c, t));
+    finishRequest(c, n, t, EFAULT);
+  }
+  emit(act('hmm_vma_fault', t, s[b + R_I]!, rc === 0 ? 0 : EFAULT), n);
 }

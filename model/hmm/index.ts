@@ -10,11 +10,11 @@ import {
   VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP, PF_HUGE,
 } from './layout.ts';
 import { type Ctx, makeCtx, protBits, allocSysFrame, initFrame, loadRequest, initResults } from './ctx.ts';
-import { setPte } from './mm.ts';
 import type { Mapping } from './config.ts';
 import { successors } from './next.ts';
 import { driverName } from './variants.ts';
 import type { HmmAction } from './actions.ts';
+import { setPte } from './pgtable.ts';
 
 export type HmmState = Int32Array;
 export type { HmmAction } from './actions.ts';
@@ -150,5 +150,5 @@ export * from './layout.ts';
 export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
 export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
 export { ACTION_KINDS } from './actions.ts';
-export { sleepsInNonblockable } from './notifier-steps.ts';
+export { sleepsInNonblockable } from './mmu_notifier.ts';
 export type { ActionKind } from './actions.ts';

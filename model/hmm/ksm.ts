@@ -1,7 +1,7 @@
 /**
  * ksmd's try_to_merge_one_page (mm/ksm.c), after the background actor has picked a writable
  * anonymous page, taken mmap_read_lock, the folio lock and KSM's own reference, and opened
- * write_protect_page's CLEAR invalidation (mm.ts stepBackground).
+ * write_protect_page's CLEAR invalidation (vmscan.ts stepBackground).
  *
  * Contents are versions (0 = all zeroes), so the one merge whose outcome the model can decide is
  * KSM's use_zero_pages: pages_identical(page, ZERO_PAGE) holds exactly for version 0, and
@@ -14,8 +14,10 @@ import {
   PTE_ZERO, PF_W, PF_D, EV_CLEAR, ZERO_FRAME, EBUSY, OK, frOff, pgOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, flushTlb, actorBase as base } from './ctx.ts';
-import { beginInv, endInv } from './notifier.ts';
-import { setPte, unmapFrame, splitHuge } from './mm.ts';
+import { splitHuge } from './huge_memory.ts';
+import { beginInv, endInv } from './mmu_notifier.ts';
+import { setPte } from './pgtable.ts';
+import { unmapFrame } from './rmap.ts';
 
 // write_protect_page, inside its invalidation: ptep_clear_flush, then "no O_DIRECT or similar
 // I/O in progress": folio_mapcount + 1 (KSM's reference) must equal folio_ref_count, or the

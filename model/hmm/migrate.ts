@@ -1,412 +1,143 @@
 /**
- * mm/migrate_device.c: migrate_vma_collect (inside a MIGRATE invalidation), migrate_device_unmap
- * (isolation + the pin check), migrate_vma_pages (+ migrate_vma_insert_page for holes, under a
- * second MIGRATE invalidation) and migrate_vma_finalize (remove_migration_ptes). The driver's
- * alloc/copy and finalize_and_map steps are in driver.ts. Used by dmirror_migrate_to_device,
- * dmirror_migrate_to_system and dmirror_devmem_fault (migrate_to_ram).
+ * mm/migrate.c: migrate_pages of a system folio (compaction, NUMA balancing).
  */
 import {
-  PC, R_PC, R_I_MM, R_I_AFTER, R_I_A, R_I_N, R_RC, R_CPAGES, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE, R_M_RC, R_H_RC,
-  pgOff, frOff, srcOff, dstOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, VM_WRITE, VM_EXISTS,
-  PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, F_LOCK, F_LRU, F_PIN, F_DIRTY, F_REF, F_MAP,
-  MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, EV_MIGRATE,
-  isDevFrame, OK, ENOMEM, EINVAL, VM_FAULT_OOM, VM_SHARED, MIG_EVICT, MIG_COHERENT, MPFN_COMPOUND, PF_HUGE, VM_HUGEPAGE,
+  EAGAIN, ENOMEM, EV_CLEAR, F_DIRTY, F_LOCK, F_LRU, F_MAP, F_PIN, F_REF, F_VER, OK, PC, PF_PROTNONE, PG_FLAGS,
+  PG_KIND, PG_VAL, PTE_PRESENT, R_H_T, R_K_FRAME, R_K_PAGE, R_PC, frOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, getFrame, putFrame, flushTlb, finishRequest, deviceOfFrame, mmOf, actorBase as base } from './ctx.ts';
-import { beginInv, endInv, subscribed } from './notifier.ts';
-import { setPte, mmapReadUnlock, splitHuge, rmapNextMirrored, rmapWalkTo, unmapFrame } from './mm.ts';
+import { type Ctx, type Emit, act, actorBase, allocSysFrame, initFrame, mmOf, putFrame } from './ctx.ts';
+import { hmfReturn, numaRestore } from './memory.ts';
+import { installMigrationEntry, removeMigrationPtes } from './migrate_device.ts';
+import { beginInv, endInv } from './mmu_notifier.ts';
 
-// migrate_vma_collect → migrate_vma_collect_pmd (PTL held, TLB flushed before it is dropped):
-// holes → MIGRATE without a page; selected pages: folio_get + folio_trylock, (anon-exclusive
-// pinned pages are skipped), PTE → migration entry, dirty → folio, rmap removed.
-export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const m = mmOf(c, t);
-  const kind = s[b + R_M_KIND]!;
-  const d = s[b + R_M_DEV]!;
-  const fp = s[b + R_M_FAULTPAGE]!;
-  const a0 = s[b + R_M_A]!;
-  const cnt = s[b + R_M_N]!;
-  const selSystem = kind === MIG_TO_DEV;
-  const n = s.slice();
-  // device THP (MIGRATE_VMA_SELECT_COMPOUND): a fully covered, aligned huge entry — a PMD THP,
-  // the huge zero page, a device-private PMD, or an empty PMD of a THP VMA — is collected whole
-  // (migrate_vma_collect_huge_pmd / _hole: MIGRATE_PFN_COMPOUND). Every other huge entry is split
-  // first (split_huge_pmd / migrate_vma_split_folio).
-  const whole = wholeHuge(c, n, t, m, a0, cnt);
-  for (let i = 0; i < cnt; i++) if (!whole[i]) splitHuge(c, n, m, a0 + i, 1);
-  for (let i = 0; i < cnt; i++) {
-    const a = a0 + i;
-    const o = pgOff(L, m, a);
-    const pk = n[o + PG_KIND]!;
-    const f = n[o + PG_VAL]!;
-    const fl = n[o + PG_FLAGS]!;
-    const anon = (n[o + PG_VMA]! & VM_SHARED) === 0;
-    let src = 0;
-    if (pk === PTE_NONE) src = anon ? MPFN_MIGRATE | MPFN_HOLE : 0; // migrate_vma_collect_hole: anon VMAs only
-    else if (pk === PTE_ZERO) src = selSystem ? MPFN_MIGRATE | MPFN_HOLE : 0;
-    else if ((pk === PTE_PRESENT && selSystem && !isDevFrame(L, f)) ||
-      (pk === PTE_DEVPRIV && !selSystem && deviceOfFrame(c, f) === d) ||
-      // MIGRATE_VMA_SELECT_DEVICE_COHERENT: a coherent page of this pgmap owner
-      (pk === PTE_PRESENT && !selSystem && c.coherent && isDevFrame(L, f) && deviceOfFrame(c, f) === d)) {
-      const fo = frOff(L, f);
-      const lockedByUs = f === fp && n[fo + F_LOCK] === t + 1;
-      if ((n[fo + F_LOCK] === 0 || lockedByUs) && n[fo + F_PIN] === 0) {
-        getFrame(c, n, f);
-        if (!lockedByUs) n[fo + F_LOCK] = t + 1;
-        if ((fl & PF_D) !== 0) n[fo + F_DIRTY] = 1; // folio_mark_dirty (fd35ca3d12cc)
-        setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D | PF_HUGE)); // (a PMD migration entry if whole)
-        n[fo + F_MAP]!--;
-        putFrame(c, n, f); // the mapping's reference (the collect reference is kept)
-        flushTlb(c, n, m, a); // before the PTL is dropped (60bae7370896)
-        src = (f << 4) | MPFN_MIGRATE | ((fl & PF_W) !== 0 ? MPFN_WRITE : 0) | ((fl & PF_D) !== 0 ? MPFN_DIRTY : 0);
-      }
-    }
-    if (whole[i] === true && src !== 0) src |= MPFN_COMPOUND;
-    n[srcOff(L, t, i)] = src;
-  }
-  endInv(c, n, t, m);
-  emit(act('migrate_vma_collect_pmd', t, a0), n);
-}
-
-/**
- * Which pages of [a0, a0+cnt) are collected as part of a whole huge entry (device THP only): an
- * aligned pair, fully in range, mapped by one huge entry (both PF_HUGE, same kind; for pages the
- * folio lock can be taken — folio_trylock of the whole folio), or both pte_none in a THP VMA.
- */
-function wholeHuge(c: Ctx, n: Int32Array, t: number, m: number, a0: number, cnt: number): boolean[] {
-  const L = c.L;
-  const whole = Array.from({ length: cnt }, () => false);
-  if (!c.deviceThp) return whole;
-  const fp = n[base(c, t) + R_M_FAULTPAGE]!;
-  for (let i = 0; i + 1 < cnt; i++) {
-    const a = a0 + i;
-    if ((a & 1) !== 0) continue;
-    const o0 = pgOff(L, m, a);
-    const o1 = pgOff(L, m, a + 1);
-    const k = n[o0 + PG_KIND]!;
-    if (k !== n[o1 + PG_KIND]) continue;
-    if (k === PTE_NONE) {
-      if ((n[o0 + PG_VMA]! & n[o1 + PG_VMA]! & VM_HUGEPAGE) === 0) continue;
-    } else {
-      if ((n[o0 + PG_FLAGS]! & n[o1 + PG_FLAGS]! & PF_HUGE) === 0) continue;
-      if (k === PTE_PRESENT || k === PTE_DEVPRIV) {
-        const lockable = (f: number) => {
-          const fo = frOff(L, f);
-          return (n[fo + F_LOCK] === 0 || (f === fp && n[fo + F_LOCK] === t + 1)) && n[fo + F_PIN] === 0;
-        };
-        if (!lockable(n[o0 + PG_VAL]!) || !lockable(n[o1 + PG_VAL]!)) continue;
-      }
-    }
-    whole[i] = true;
-    whole[i + 1] = true;
-    i++;
-  }
-  return whole;
-}
-
-/** remove_migration_ptes(src, dst): every migration entry for `sp` becomes a mapping of `nf`. */
-export function removeMigrationPtes(c: Ctx, n: Int32Array, sp: number, nf: number): void {
-  const L = c.L;
-  for (let m = 0; m < L.mms; m++) {
-    for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (n[o + PG_KIND] !== PTE_MIGRATION || n[o + PG_VAL] !== sp) continue;
-      const fl = n[o + PG_FLAGS]!;
-      // (a PMD migration entry becomes a PMD mapping: device-private PMD or THP)
-      if (isDevFrame(L, nf) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, nf, fl & (PF_W | PF_HUGE));
-      else setPte(c, n, m, a, PTE_PRESENT, nf, fl & (PF_W | PF_D | PF_HUGE));
-      n[frOff(L, nf) + F_MAP]!++;
-      getFrame(c, n, nf);
-    }
-  }
-}
-
-// migrate_device_unmap: isolate from the LRU, try_to_migrate other mappings, and
-// migrate_vma_check_page — refcount − extra > mapcount (a pin / extra reference) ⇒ restore.
-export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const fp = s[b + R_M_FAULTPAGE]!;
-  const cnt = s[b + R_M_N]!;
-  const own = mmOf(c, t);
-  const n = s.slice();
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
-    const f = mpfnFrame(src);
-    const fo = frOff(L, f);
-    n[fo + F_LRU] = 0; // folio_isolate_lru
-    // try_to_migrate: remaining mappings (e.g. a fork child's) become migration entries; one in
-    // another mm that someone mirrors is reached later under that mm's own invalidation (M_RMAP)
-    for (let m = 0; m < L.mms; m++) if (m === own || !subscribed(c, m)) tryToMigrateIn(c, n, m, f);
-    const extra = 1 + (f === fp ? 1 : 0);
-    if (n[fo + F_REF]! - extra > n[fo + F_MAP]!) {
-      // not migratable: restore the mappings, unlock, drop the collect reference
-      removeMigrationPtes(c, n, f, f);
-      if (!isDevFrame(L, f)) n[fo + F_LRU] = 1;
-      if (f !== fp) n[fo + F_LOCK] = 0;
-      putFrame(c, n, f);
-      n[srcOff(L, t, i)] = 0;
-    }
-  }
-  const kind = s[b + R_M_KIND]!;
-  const rmap = rmapNextMigrating(c, n, t, own) >= 0;
-  if (kind === MIG_EVICT || kind === MIG_COHERENT) {
-    if (rmap) n[b + R_I_AFTER] = PC.try_to_migrate_rmap_walk;
-    endInv(c, n, t, own); // try_to_migrate's invalidation ends
-  } else n[b + R_PC] = rmap ? PC.try_to_migrate_rmap_walk : afterUnmapPc(kind);
-  emit(act('migrate_device_unmap', t, s[b + R_M_A]!), n);
-}
-
-/** where migrate_device_unmap's caller goes on: the driver's alloc_and_copy */
-function afterUnmapPc(kind: number): number {
-  if (kind === MIG_EVICT || kind === MIG_COHERENT) return PC.dmirror_device_evict_chunk;
-  return kind === MIG_TO_DEV ? PC.dmirror_migrate_alloc_and_copy : PC.dmirror_devmem_fault_alloc_and_copy;
-}
-
-/**
- * try_to_migrate_one in mm m for frame f: each present / device-private mapping in [a0, a0 + cnt)
- * → migration entry
- */
-function tryToMigrateIn(c: Ctx, n: Int32Array, m: number, f: number, a0 = 0, cnt = c.L.pages): void {
-  const L = c.L;
-  for (let a = a0; a < a0 + cnt; a++) {
-    const o = pgOff(L, m, a);
-    const k = n[o + PG_KIND]!;
-    if ((k === PTE_PRESENT || k === PTE_DEVPRIV) && n[o + PG_VAL] === f) installMigrationEntry(c, n, m, a, f);
-  }
-}
-
-/**
- * try_to_migrate_one's PTE change for (m, a) mapping f: ptep_clear_flush, the dirty bit to the
- * folio, a migration entry {pfn, write, dirty}, the rmap and the mapping's reference dropped
- */
-export function installMigrationEntry(c: Ctx, n: Int32Array, m: number, a: number, f: number): void {
-  const fl = n[pgOff(c.L, m, a) + PG_FLAGS]!;
-  if ((fl & PF_D) !== 0) n[frOff(c.L, f) + F_DIRTY] = 1;
-  flushTlb(c, n, m, a);
-  setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D));
-  unmapFrame(c, n, f);
-}
-
-/**
- * The rmap walk's next stop for t's migrating sources: mm * pages + address of a mapping of one
- * of them in a mirrored mm other than `own`, or -1.
- */
-function rmapNextMigrating(c: Ctx, n: Int32Array, t: number, own: number): number {
-  const L = c.L;
-  const cnt = n[base(c, t) + R_M_N]!;
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
-    const next = rmapNextMirrored(c, n, mpfnFrame(src));
-    if (next >= 0 && Math.floor(next / L.pages) !== own) return next;
+/** the one present mapping of frame f in mm m (rmap walk), or -1 */
+function mappedAt(c: Ctx, s: Int32Array, m: number, f: number): number {
+  for (let a = 0; a < c.L.pages; a++) {
+    const o = pgOff(c.L, m, a);
+    if (s[o + PG_KIND] === PTE_PRESENT && s[o + PG_VAL] === f) return a;
   }
   return -1;
 }
 
-// rmap_walk_anon → try_to_migrate_one for a VMA of another mm that maps a source (a fork child
-// sharing a device-private or COW page): that mm's MMU_NOTIFY_CLEAR invalidation comes first.
-// The mapping may have gone since: then the walk is over.
-export function stepMigrateRmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
-  rmapWalkTo(c, s, t, rmapNextMigrating(c, s, t, mmOf(c, t)), s[b + R_M_A]!, PC.try_to_migrate_one_other_mm, afterUnmapPc(s[b + R_M_KIND]!), emit);
-}
-
-// try_to_migrate_one inside that invalidation: the other mm's mappings of the sources within its
-// range become migration entries (their references move to the migration, as in
-// migrate_device_unmap); a mapping elsewhere gets its own invalidation next (one range per folio
-// and VMA, as try_to_migrate_one's mmu_notifier_range_init).
-export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+// migrate_folio_unmap: get_new_folio (the destination), folio_trylock(src) — MIGRATE_ASYNC gives
+// up on a locked folio — then try_to_migrate, whose try_to_migrate_one runs inside a CLEAR
+// invalidation of the mapping.
+export function stepMigrateFolioUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
-  const m = s[b + R_I_MM]!;
-  const n = s.slice();
-  for (let i = 0; i < s[b + R_M_N]!; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src), s[b + R_I_A]!, s[b + R_I_N]!);
-  }
-  if (rmapNextMigrating(c, n, t, mmOf(c, t)) >= 0) n[b + R_I_AFTER] = PC.try_to_migrate_rmap_walk;
-  endInv(c, n, t, m);
-  emit(act('try_to_migrate_one', t, s[b + R_M_A]!, m), n);
-}
-
-function afterPagesPc(c: Ctx, s: Int32Array, b: number): number {
-  return s[b + R_M_KIND] === MIG_TO_DEV ? PC.dmirror_migrate_finalize_and_map : PC.migrate_vma_finalize;
-}
-
-// migrate_vma_pages → __migrate_device_pages: no dst ⇒ clear MIGRATE; holes need
-// migrate_vma_insert_page (one MIGRATE invalidation first); pages: folio_migrate_mapping
-// (refcount must be exactly the expected count) + folio_migrate_flags.
-export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const fp = s[b + R_M_FAULTPAGE]!;
-  const cnt = s[b + R_M_N]!;
-  const n = s.slice();
-  let holes = false;
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_COMPOUND) === 0 || (n[dstOff(L, t, i)]! & MPFN_COMPOUND) !== 0) continue;
-    // the driver fell back to 4 KiB destination pages: migrate_vma_split_unmapped_folio splits the
-    // source folio (its PMD migration entry becomes PTE migration entries)
-    n[srcOff(L, t, i)] = src & ~MPFN_COMPOUND;
-    if ((src & MPFN_HOLE) !== 0) {
-      const o = pgOff(L, mmOf(c, t), s[b + R_M_A]! + i); // the huge zero page is split too
-      n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_HUGE;
-      continue;
-    }
-    const sp = mpfnFrame(src);
-    for (let m = 0; m < L.mms; m++) {
-      for (let a = 0; a < L.pages; a++) {
-        const o = pgOff(L, m, a);
-        if (n[o + PG_KIND] === PTE_MIGRATION && n[o + PG_VAL] === sp) n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_HUGE;
-      }
-    }
-  }
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) === 0) continue;
-    const dst = n[dstOff(L, t, i)]!;
-    if (dst === 0) {
-      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
-      continue;
-    }
-    if ((src & MPFN_HOLE) !== 0) {
-      holes = true;
-      continue;
-    }
-    const sp = mpfnFrame(src);
-    const dp = mpfnFrame(dst);
-    if (s[b + R_M_KIND]! < MIG_EVICT && (n[pgOff(L, mmOf(c, t), s[b + R_M_A]! + i) + PG_VMA]! & VM_SHARED) !== 0) {
-      // folio_mapping() != NULL and !folio_test_anon: "only support anonymous memory migrating
-      // to device private or coherent memory"
-      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
-      continue;
-    }
-    if (n[frOff(L, sp) + F_REF] !== 1 + (sp === fp ? 1 : 0)) {
-      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE; // folio_migrate_mapping: -EAGAIN
-      continue;
-    }
-    if (n[frOff(L, sp) + F_DIRTY] === 1) n[frOff(L, dp) + F_DIRTY] = 1; // folio_migrate_flags
-  }
-  const after = afterPagesPc(c, s, b);
-  if (holes) {
-    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.migrate_vma_insert_page, after);
-  } else n[b + R_PC] = after;
-  emit(act(s[b + R_M_KIND]! >= MIG_EVICT ? 'migrate_device_pages' : 'migrate_vma_pages', t, s[b + R_M_A]!), n);
-}
-
-// migrate_vma_insert_page: only over pte_none / zero-page PTEs of an anon VMA; installs a
-// device-private entry (writable iff VM_WRITE); a lost race clears MIGRATE.
-export function stepInsertPage(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
+  const src = s[b + R_K_FRAME]!;
   const m = mmOf(c, t);
-  const a0 = s[b + R_M_A]!;
-  const cnt = s[b + R_M_N]!;
   const n = s.slice();
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    const dst = n[dstOff(L, t, i)]!;
-    if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) === 0 || dst === 0) continue;
-    const a = a0 + i;
-    const o = pgOff(L, m, a);
-    const pk = n[o + PG_KIND]!;
-    const vma = n[o + PG_VMA]!;
-    if ((pk !== PTE_NONE && pk !== PTE_ZERO) || (vma & VM_EXISTS) === 0) {
-      n[srcOff(L, t, i)] = src & ~MPFN_MIGRATE;
-      continue;
-    }
-    const dp = mpfnFrame(dst);
-    if (pk === PTE_ZERO) flushTlb(c, n, m, a);
-    // migrate_vma_insert_huge_pmd_page for a compound hole: a device-private PMD
-    const huge = (src & MPFN_COMPOUND) !== 0 ? PF_HUGE : 0;
-    if (isDevFrame(L, dp) && !c.coherent) setPte(c, n, m, a, PTE_DEVPRIV, dp, ((vma & VM_WRITE) !== 0 ? PF_W : 0) | huge);
-    else setPte(c, n, m, a, PTE_PRESENT, dp, ((vma & VM_WRITE) !== 0 ? PF_W | PF_D : 0) | huge);
-    n[frOff(L, dp) + F_MAP]!++;
-    getFrame(c, n, dp);
+  const dst = allocSysFrame(c, n);
+  const locked = s[frOff(L, src) + F_LOCK] !== 0;
+  // the mapping may have moved (mremap) or gone (munmap) since isolation; a mapping in another mm
+  // (possible only after fork) is beyond this model's single-mm rmap walk: treated as busy
+  const a = mappedAt(c, s, m, src);
+  const elsewhere = a < 0 && s[frOff(L, src) + F_MAP]! > 0;
+  if (dst === 0 || locked || elsewhere) {
+    // -ENOMEM comes before the trylock, a failed trylock leaves the lock to its holder: either
+    // way nothing was unmapped or locked here, the folio just goes back (putback_movable_pages)
+    putbackSrc(c, n, src);
+    finish(c, n, t, false);
+    emit(act('migrate_folio_unmap', t, s[b + R_K_PAGE]!, dst === 0 ? ENOMEM : EAGAIN), n);
+    return;
   }
-  endInv(c, n, t, m);
-  emit(act('migrate_vma_insert_page', t, a0), n);
+  initFrame(c, n, dst, 0, false);
+  n[frOff(L, dst) + F_LOCK] = t + 1;
+  n[frOff(L, src) + F_LOCK] = t + 1;
+  n[b + R_H_T] = dst;
+  if (a >= 0) {
+    n[b + R_K_PAGE] = a;
+    beginInv(c, n, t, m, EV_CLEAR, a, 1, 0, PC.try_to_migrate_one, PC.migrate_folio_move);
+  } else n[b + R_PC] = PC.migrate_folio_move; // folio no longer mapped: nothing to unmap
+  emit(act('migrate_folio_unmap', t, a >= 0 ? a : s[b + R_K_PAGE]!, OK), n);
 }
 
-// migrate_vma_finalize → __migrate_device_finalize: remove_migration_ptes(src, dst or src),
-// unlock and put the pages (not the fault page: do_swap_page does that); then return to the caller.
-export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+// try_to_migrate_one: ptep_clear_flush, dirty bit to the folio, a migration entry {pfn, write,
+// dirty} in place of the PTE, rmap and reference dropped. An anon-exclusive folio that may be
+// DMA-pinned cannot be shared (folio_try_share_anon_rmap_pte fails): the PTE is left as it was.
+export function stepTryToMigrateOne(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
-  const fp = s[b + R_M_FAULTPAGE]!;
-  const cnt = s[b + R_M_N]!;
-  const kind = s[b + R_M_KIND]!;
+  const b = actorBase(c, t);
+  const m = mmOf(c, t);
+  const a = s[b + R_K_PAGE]!;
+  const src = s[b + R_K_FRAME]!;
+  const o = pgOff(L, m, a);
   const n = s.slice();
-  let migrated = 0;
-  for (let i = 0; i < cnt; i++) {
-    const src = n[srcOff(L, t, i)]!;
-    const dst = n[dstOff(L, t, i)]!;
-    const dp = dst === 0 ? 0 : mpfnFrame(dst);
-    const mig = (src & MPFN_MIGRATE) !== 0 && dp !== 0;
-    if ((src & MPFN_HOLE) !== 0 || src === 0) {
-      if (dp !== 0) {
-        n[frOff(L, dp) + F_LOCK] = 0;
-        if (!isDevFrame(L, dp) && mig) n[frOff(L, dp) + F_LRU] = 1;
-        putFrame(c, n, dp); // inserted: the mapping holds it; otherwise freed
-      }
-      continue;
-    }
-    const sp = mpfnFrame(src);
-    if (mig && (src & MPFN_HOLE) === 0) migrated++;
-    const nf = mig ? dp : sp;
-    removeMigrationPtes(c, n, sp, nf);
-    if (!isDevFrame(L, nf) && n[frOff(L, nf) + F_MAP]! > 0) n[frOff(L, nf) + F_LRU] = 1;
-    if (dp !== 0) {
-      n[frOff(L, dp) + F_LOCK] = 0;
-      putFrame(c, n, dp);
-    }
-    // if (fault_folio != src) folio_unlock(src); folio_put(src);  — the collect reference is
-    // dropped for the fault page too (do_swap_page drops its own reference afterwards)
-    if (sp !== fp) n[frOff(L, sp) + F_LOCK] = 0;
-    putFrame(c, n, sp);
-  }
-  for (let i = 0; i < L.pages; i++) {
-    n[srcOff(L, t, i)] = 0;
-    n[dstOff(L, t, i)] = 0;
-  }
-  const mrc = n[b + R_M_RC]!;
-  n[b + R_M_KIND] = 0;
-  n[b + R_M_A] = 0;
-  n[b + R_M_N] = 0;
-  n[b + R_M_DEV] = 0;
-  n[b + R_M_FAULTPAGE] = 0;
-  n[b + R_M_RC] = 0;
-  if (kind === MIG_FAULT) {
-    n[b + R_H_RC] = mrc === VM_FAULT_OOM ? VM_FAULT_OOM : 0;
-    n[b + R_PC] = PC.do_swap_page_migrated;
-  } else if (kind === MIG_TO_DEV) {
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    // a later VMA of the range was bad (stepMigLock left -EINVAL in R_RC): no read-back
-    if (n[b + R_RC] === EINVAL) finishRequest(c, n, t, EINVAL);
-    else if (c.beh.mapsOnMigrate === false) {
-      n[b + R_CPAGES] = migrated;
-      finishRequest(c, n, t, OK); // nothing mapped, nothing to read back: the device faults later
-    } else {
-      n[b + R_RC] = OK;
-      n[b + R_PC] = PC.dmirror_migrate_readback;
-    }
-  } else if (kind === MIG_TO_SYS) {
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    n[b + R_CPAGES] = migrated;
-    // dmirror_migrate_to_system ignores dmirror_devmem_fault_alloc_and_copy's VM_FAULT_OOM: rc 0,
-    // cmd->cpages = dmirror_successful_migrated_pages (fewer); -EINVAL from a later bad VMA
-    finishRequest(c, n, t, n[b + R_RC] === EINVAL ? EINVAL : OK);
-  } else if (kind === MIG_EVICT) {
-    finishRequest(c, n, t, OK); // dmirror_device_remove_chunks → HMM_DMIRROR_RELEASE returns 0
-  } else if (kind === MIG_COHERENT) {
-    n[b + R_PC] = PC.follow_page_pte; // __gup_longterm_locked: pin again, now a system page
-  }
-  emit(act(kind >= MIG_EVICT ? 'migrate_device_finalize' : 'migrate_vma_finalize', t, s[b + R_M_A]!, migrated), n);
+  const fo = frOff(L, src);
+  const pinned = n[fo + F_PIN]! > 0;
+  if (!pinned && n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === src) installMigrationEntry(c, n, m, a, src);
+  endInv(c, n, t, m);
+  emit(act('try_to_migrate_one', t, a, pinned ? EAGAIN : OK), n);
 }
 
-export { MIG_TO_SYS };
+// migrate_folio_move: move_to_new_folio → folio_migrate_mapping (the isolation reference must be
+// the only one left: an anon folio without swap cache expects refcount 1) → folio_migrate_copy
+// (contents, dirty flag), remove_migration_ptes(src, dst), folio_put(dst), and the source is
+// freed. On -EAGAIN (still mapped, or an extra reference): migrate_folio_undo_src restores the
+// source mappings (remove_migration_ptes(src, src)), unlocks and puts it back; dst is freed.
+export function stepMigrateFolioMove(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = actorBase(c, t);
+  const src = s[b + R_K_FRAME]!;
+  const dst = s[b + R_H_T]!;
+  const so = frOff(L, src);
+  const dof = frOff(L, dst);
+  const n = s.slice();
+  const a = s[b + R_K_PAGE]!;
+  if (n[so + F_MAP]! > 0 || n[so + F_REF] !== 1) {
+    undoSrc(c, n, src);
+    n[dof + F_LOCK] = 0;
+    putFrame(c, n, dst);
+    finish(c, n, t, false);
+    emit(act('migrate_folio_undo_src', t, a, EAGAIN), n);
+    return;
+  }
+  n[dof + F_VER] = n[so + F_VER]!;
+  n[dof + F_DIRTY] = n[so + F_DIRTY]!;
+  removeMigrationPtes(c, n, src, dst);
+  n[dof + F_LOCK] = 0;
+  if (n[dof + F_MAP]! > 0) n[dof + F_LRU] = 1; // folio_add_lru(dst)
+  putFrame(c, n, dst);
+  n[so + F_LOCK] = 0;
+  putFrame(c, n, src); // migrate_folio_done: the isolation reference was the last one
+  finish(c, n, t, true);
+  emit(act('migrate_folio_move', t, a, OK), n);
+}
+
+/** migrate_folio_undo_src: remove_migration_ptes(src, src), folio_unlock, putback, folio_put */
+function undoSrc(c: Ctx, n: Int32Array, src: number): void {
+  removeMigrationPtes(c, n, src, src);
+  n[frOff(c.L, src) + F_LOCK] = 0;
+  putbackSrc(c, n, src);
+}
+
+/** folio_putback_lru: back on the LRU (if still mapped; else it is being freed) and folio_put */
+function putbackSrc(c: Ctx, n: Int32Array, src: number): void {
+  const fo = frOff(c.L, src);
+  if (n[fo + F_MAP]! > 0) n[fo + F_LRU] = 1;
+  putFrame(c, n, src);
+}
+
+/**
+ * Back to the caller: the background actor goes idle; do_numa_page returns 0 — after a failed
+ * migration it first restores the protection if the PTE is still the protnone one it saw.
+ */
+function finish(c: Ctx, n: Int32Array, t: number, migrated: boolean): void {
+  const b = actorBase(c, t);
+  const src = n[b + R_K_FRAME]!;
+  const a = n[b + R_K_PAGE]!;
+  n[b + R_K_PAGE] = 0;
+  n[b + R_K_FRAME] = 0;
+  n[b + R_H_T] = 0;
+  if (c.L.actors[t]!.kind === 'kswapd') {
+    n[b + R_PC] = PC.core_mm_background;
+    return;
+  }
+  const m = mmOf(c, t);
+  const o = pgOff(c.L, m, a);
+  if (!migrated && n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === src && (n[o + PG_FLAGS]! & PF_PROTNONE) !== 0) {
+    numaRestore(c, n, m, a, false);
+  }
+  hmfReturn(n, b, 0);
+}

@@ -5,13 +5,25 @@
  */
 import type { StepFn } from './program.ts';
 import type { Label } from './labels.ts';
-import * as mm from './mm.ts';
-import * as drv from './driver.ts';
-import * as mig from './migrate.ts';
-import * as mp from './migrate-pages.ts';
+import * as fault from './fault.ts';
+import * as fork from './fork.ts';
+import * as gup from './gup.ts';
+import * as hmm from './hmm.ts';
 import * as ksm from './ksm.ts';
-import * as oom from './oom-reaper.ts';
-import { stepInvStart, stepInvCallback, stepInvEnd } from './notifier-steps.ts';
+import * as madvise from './madvise.ts';
+import * as memory from './memory.ts';
+import * as migrate from './migrate.ts';
+import * as migrate_device from './migrate_device.ts';
+import * as mmap from './mmap.ts';
+import * as mmap_lock from './mmap_lock.ts';
+import * as mmu_gather from './mmu_gather.ts';
+import * as mmu_notifier from './mmu_notifier.ts';
+import * as mprotect from './mprotect.ts';
+import * as mremap from './mremap.ts';
+import * as oom_kill from './oom_kill.ts';
+import * as rmap from './rmap.ts';
+import * as test_hmm from './test_hmm.ts';
+import * as vmscan from './vmscan.ts';
 
 /** every upstream label but `done` and the v12 design's own labels */
 export type UpstreamLabel = Exclude<Label, 'done' | V12Label>;
@@ -25,78 +37,78 @@ export type V12Label =
 
 export function upstreamSteps(): Record<UpstreamLabel, StepFn> {
   return {
-    ret_from_fork: mm.stepRetFromFork,
-    cpu_access: mm.stepCpuAccess,
-    do_user_addr_fault_unlock: mm.stepCpuFaultDone,
-    do_vmi_munmap: mm.stepMunmapLock,
-    zap_pte_range: mm.stepZap,
-    tlb_finish_mmu: mm.stepTlbFinish,
-    do_mprotect_pkey: mm.stepMprotectLock,
-    change_pte_range: mm.stepChangePte,
-    mmap_write_unlock: mm.stepUnlockWrite,
-    dup_mmap: mm.stepForkLock,
-    copy_page_range: mm.stepCopyPageRange,
-    gup_mmap_read_lock: mm.stepPinLock,
-    follow_page_pte: mm.stepPinFollow,
-    unpin_user_page: mm.stepUnpin,
-    sys_mremap: mm.stepMremapLock,
-    move_page_tables: mm.stepMovePageTables,
-    do_madvise: mm.stepMadvLock,
-    madvise_free_pte_range: mm.stepMadvFree,
-    zap_page_range_single: mm.stepMadvDontneedZap,
-    do_madvise_unlock: mm.stepMadvUnlock,
-    handle_mm_fault: mm.stepHandleMmFault,
-    wp_page_copy_set_pte: mm.stepWpCopySet,
-    do_swap_page_migrated: mm.stepDspDone,
-    restore_exclusive_pte: mm.stepExclRestore,
-    remove_device_exclusive_entry_unlock: mm.stepExclDone,
-    mn_itree_inv_start_range: stepInvStart,
-    mn_itree_invalidate: stepInvCallback,
-    mn_itree_inv_end: stepInvEnd,
-    dmirror_fault_ioctl: drv.stepDevRw,
-    mmu_interval_read_begin: drv.stepReadBegin,
-    range_fault_mmap_read_lock: drv.stepDevMmap,
-    hmm_range_fault: drv.stepWalk,
-    hmm_vma_fault: drv.stepWalkFaulted,
-    range_fault_mutex_lock: drv.stepDevLock,
-    mmu_interval_read_retry: drv.stepReadRetry,
-    mmu_interval_read_retry_unlocked: drv.stepReadRetryEarly,
-    dmirror_do_fault: drv.stepProgram,
-    dmirror_migrate: drv.stepMigLock,
-    dmirror_migrate_readback: drv.stepMigReadback,
-    dmirror_exclusive: drv.stepExclLock,
-    make_device_exclusive: drv.stepExclFollow,
-    make_device_exclusive_convert: drv.stepExclConvert,
-    dmirror_atomic_map: drv.stepAtomicMap,
-    dmirror_check_atomic: drv.stepCheckAtomic,
-    dmirror_range_snapshot: drv.stepSnapInsert,
-    mmu_interval_notifier_remove: drv.stepSnapRemove,
-    migrate_device_range: drv.stepEvict,
-    dmirror_device_evict_chunk: drv.stepEvictAlloc,
-    dmirror_fops_unlocked_ioctl: drv.stepSetFlags,
-    migrate_vma_collect_pmd: mig.stepCollect,
-    migrate_device_unmap: mig.stepMigrateUnmap,
-    dmirror_migrate_alloc_and_copy: drv.stepAllocToDev,
-    dmirror_devmem_fault_alloc_and_copy: drv.stepAllocToRam,
-    migrate_vma_pages: mig.stepMigratePages,
-    migrate_vma_insert_page: mig.stepInsertPage,
-    dmirror_migrate_finalize_and_map: drv.stepFinalizeAndMap,
-    migrate_vma_finalize: mig.stepFinalize,
-    try_to_migrate_rmap_walk: mig.stepMigrateRmap,
-    try_to_migrate_one_other_mm: mig.stepMigrateRmapUnmap,
-    core_mm_background: mm.stepBackground,
-    try_to_unmap_one: mm.stepTryToUnmapOne,
-    rmap_walk_anon: mm.stepRmapWalkAnon,
-    change_prot_numa_set: mm.stepNumaSet,
+    ret_from_fork: fork.stepRetFromFork,
+    cpu_access: fault.stepCpuAccess,
+    do_user_addr_fault_unlock: fault.stepCpuFaultDone,
+    do_vmi_munmap: mmap.stepMunmapLock,
+    zap_pte_range: memory.stepZap,
+    tlb_finish_mmu: mmu_gather.stepTlbFinish,
+    do_mprotect_pkey: mprotect.stepMprotectLock,
+    change_pte_range: mprotect.stepChangePte,
+    mmap_write_unlock: mmap_lock.stepUnlockWrite,
+    dup_mmap: fork.stepForkLock,
+    copy_page_range: memory.stepCopyPageRange,
+    gup_mmap_read_lock: gup.stepPinLock,
+    follow_page_pte: gup.stepPinFollow,
+    unpin_user_page: gup.stepUnpin,
+    sys_mremap: mremap.stepMremapLock,
+    move_page_tables: mremap.stepMovePageTables,
+    do_madvise: madvise.stepMadvLock,
+    madvise_free_pte_range: madvise.stepMadvFree,
+    zap_page_range_single: memory.stepMadvDontneedZap,
+    do_madvise_unlock: madvise.stepMadvUnlock,
+    handle_mm_fault: memory.stepHandleMmFault,
+    wp_page_copy_set_pte: memory.stepWpCopySet,
+    do_swap_page_migrated: memory.stepDspDone,
+    restore_exclusive_pte: memory.stepExclRestore,
+    remove_device_exclusive_entry_unlock: memory.stepExclDone,
+    mn_itree_inv_start_range: mmu_notifier.stepInvStart,
+    mn_itree_invalidate: mmu_notifier.stepInvCallback,
+    mn_itree_inv_end: mmu_notifier.stepInvEnd,
+    dmirror_fault_ioctl: test_hmm.stepDevRw,
+    mmu_interval_read_begin: test_hmm.stepReadBegin,
+    range_fault_mmap_read_lock: test_hmm.stepDevMmap,
+    hmm_range_fault: hmm.stepWalk,
+    hmm_vma_fault: hmm.stepWalkFaulted,
+    range_fault_mutex_lock: test_hmm.stepDevLock,
+    mmu_interval_read_retry: test_hmm.stepReadRetry,
+    mmu_interval_read_retry_unlocked: test_hmm.stepReadRetryEarly,
+    dmirror_do_fault: test_hmm.stepProgram,
+    dmirror_migrate: test_hmm.stepMigLock,
+    dmirror_migrate_readback: test_hmm.stepMigReadback,
+    dmirror_exclusive: test_hmm.stepExclLock,
+    make_device_exclusive: rmap.stepExclFollow,
+    make_device_exclusive_convert: rmap.stepExclConvert,
+    dmirror_atomic_map: test_hmm.stepAtomicMap,
+    dmirror_check_atomic: test_hmm.stepCheckAtomic,
+    dmirror_range_snapshot: test_hmm.stepSnapInsert,
+    mmu_interval_notifier_remove: test_hmm.stepSnapRemove,
+    migrate_device_range: migrate_device.stepEvict,
+    dmirror_device_evict_chunk: test_hmm.stepEvictAlloc,
+    dmirror_fops_unlocked_ioctl: test_hmm.stepSetFlags,
+    migrate_vma_collect_pmd: migrate_device.stepCollect,
+    migrate_device_unmap: migrate_device.stepMigrateUnmap,
+    dmirror_migrate_alloc_and_copy: test_hmm.stepAllocToDev,
+    dmirror_devmem_fault_alloc_and_copy: test_hmm.stepAllocToRam,
+    migrate_vma_pages: migrate_device.stepMigratePages,
+    migrate_vma_insert_page: migrate_device.stepInsertPage,
+    dmirror_migrate_finalize_and_map: test_hmm.stepFinalizeAndMap,
+    migrate_vma_finalize: migrate_device.stepFinalize,
+    try_to_migrate_rmap_walk: migrate_device.stepMigrateRmap,
+    try_to_migrate_one_other_mm: migrate_device.stepMigrateRmapUnmap,
+    core_mm_background: vmscan.stepBackground,
+    try_to_unmap_one: rmap.stepTryToUnmapOne,
+    rmap_walk_anon: rmap.stepRmapWalkAnon,
+    change_prot_numa_set: mprotect.stepNumaSet,
     write_protect_page: ksm.stepWriteProtectPage,
-    background_folio_unlock: mm.stepBackgroundUnlock,
+    background_folio_unlock: vmscan.stepBackgroundUnlock,
     replace_page: ksm.stepReplacePageStart,
     replace_page_set_pte: ksm.stepReplacePage,
-    migrate_folio_unmap: mp.stepMigrateFolioUnmap,
-    try_to_migrate_one: mp.stepTryToMigrateOne,
-    migrate_folio_move: mp.stepMigrateFolioMove,
-    oom_reap_task_mm: oom.stepOomReapLock,
-    unmap_page_range: oom.stepUnmapPageRange,
-    oom_reap_task: oom.stepOomReapFinish,
+    migrate_folio_unmap: migrate.stepMigrateFolioUnmap,
+    try_to_migrate_one: migrate.stepTryToMigrateOne,
+    migrate_folio_move: migrate.stepMigrateFolioMove,
+    oom_reap_task_mm: oom_kill.stepOomReapLock,
+    unmap_page_range: oom_kill.stepUnmapPageRange,
+    oom_reap_task: oom_kill.stepOomReapFinish,
   };
 }

@@ -32,13 +32,16 @@ import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
   putFrame, flushTlb,
 } from '../ctx.ts';
-import { beginInv, endInv, clearInv } from '../notifier.ts';
-import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte } from '../mm.ts';
 import { V12_VARIANTS, type V12Behaviour } from './variants.ts';
 import {
   HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_NONE, FAULT_REGISTERED,
   FAULT_BACKOFF, invOff, faultOff, mirrorOff, mdmaOff, ghostForkBackOff,
 } from './words.ts';
+import { storeTo } from '../fault.ts';
+import { beginHmf, takeHmfRc } from '../memory.ts';
+import { mmapReadFree, mmapReadLock, mmapReadUnlock } from '../mmap_lock.ts';
+import { beginInv, clearInv, endInv } from '../mmu_notifier.ts';
+import { setPte } from '../pgtable.ts';
 
 // enum hmm_etype (the v12 events the device update callback receives)
 export const HMM_NONE = 0;

@@ -1,27 +1,26 @@
 /**
- * The device driver, parameterised by DriverBehaviour (variants.ts): the ioctl paths of
- * lib/test_hmm.c (dmirror_read/dmirror_write → dmirror_fault → dmirror_range_fault →
- * dmirror_do_fault, migrate to/from device, exclusive) and the interval-notifier callback.
- * The `reference` behaviour is Documentation/mm/hmm.rst's driver_populate_range().
+ * lib/test_hmm.c, the dmirror driver, and the textbook driver of Documentation/mm/hmm.rst: the same
+ * steps, with DriverBehaviour (variants.ts) saying where hmm.rst and the broken variants differ.
  */
 import {
-  PC, R_PC, R_A, R_N, R_I, R_SEQOK, R_RETRYOK, R_RC, R_CPAGES, R_FAULTS, R_RETRIES, R_WRITE, R_MMAP,
-  R_I_EV, R_I_A, R_I_N, R_I_OWNER, R_I_AFTER, R_H_RC, R_M_KIND, R_M_A, R_M_N, R_M_DEV, R_M_RC,
-  DV_LOCK, DV_SSEQCUR, devOff, dptOff, dmaOff, pfnOff, srcOff, dstOff, pgOff, frOff,
-  PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, VM_EXISTS, VM_READ, PTE_PRESENT, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE,
-  F_LOCK, F_DIRTY, DPT_WRITE, DPT_ATOMIC, dptFrame, EV_MIGRATE, EV_EXCLUSIVE, MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE,
-  mpfnFrame, MIG_TO_DEV, MIG_TO_SYS, OK, ENOENT, EBUSY, EFAULT, EINVAL, EPERM, VM_FAULT_OOM, ENOMEM, isDevFrame,
-  HMM_PFN_PMD, VM_HUGETLB, VM_MIXEDMAP, R_SNAP, R_REQ, gseqOff, ZERO_FRAME, frameOwner, firstDevFrame, F_REF,
-  MIG_EVICT, MIG_COHERENT, EV_CLEAR, R_M_FAULTPAGE, dvFlagsOff, R_REQ as R_REQ_, MPFN_COMPOUND,
+  DPT_ATOMIC, DPT_WRITE, DV_LOCK, DV_SSEQCUR, EBUSY, EFAULT, EINVAL, ENOENT, ENOMEM, EPERM, EV_MIGRATE, F_DIRTY,
+  F_LOCK, HMM_PFN_PMD, MIG_COHERENT, MIG_TO_DEV, MIG_TO_SYS, MPFN_COMPOUND, MPFN_HOLE, MPFN_MIGRATE, MPFN_WRITE, OK,
+  PC, PG_FLAGS, PG_KIND, PG_VMA, R_A, R_CPAGES, R_FAULTS, R_H_RC, R_I, R_I_A, R_I_EV, R_I_N, R_I_OWNER, R_MMAP,
+  R_M_A, R_M_DEV, R_M_KIND, R_M_N, R_M_RC, R_N, R_PC, R_RC, R_REQ, R_RETRIES, R_RETRYOK, R_SEQOK, R_SNAP, R_WRITE,
+  VM_EXISTS, VM_FAULT_OOM, VM_HUGETLB, VM_MIXEDMAP, VM_READ, ZERO_FRAME, devOff, dmaOff, dptFrame, dptOff, dstOff,
+  dvFlagsOff, frOff, frameOwner, gseqOff, isDevFrame, mpfnFrame, pfnOff, pgOff, srcOff,
 } from './layout.ts';
 import {
-  type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
-  getFrame, putFrame, flushTlb, mmOf, actorBase as base } from './ctx.ts';
-import { beginInv, endInv, readBeginBlocked } from './notifier.ts';
-import { hmmWalkPage, walkOut, hmmSnapshotPage, WALK_PFN, WALK_FAULT, WALK_WAIT, HMM_PFN_WRITE, HMM_PFN_VALID, HMM_PFN_ERROR } from './hmm.ts';
-import { beginHmf, takeHmfRc, mmapReadFree, mmapReadLock, mmapReadUnlock, storeTo, setPte, hugeSpan, splitHuge } from './mm.ts';
+  type Ctx, type Emit, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
+  putFrame, recordData,
+} from './ctx.ts';
+import { storeTo } from './fault.ts';
+import { HMM_PFN_ERROR, HMM_PFN_VALID, HMM_PFN_WRITE, clearPfns } from './hmm.ts';
+import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
+import { beginInv, readBeginBlocked } from './mmu_notifier.ts';
 
-const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+export const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+
 /** the mm the thread's dmirror fd mirrors (config.deviceMm) */
 const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;
 
@@ -39,7 +38,7 @@ const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d)
  */
 export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number): Int32Array | null {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const ev = s[b + R_I_EV]!;
   const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1;
   const ownSeq = c.beh.ownMigrateSetsSeq;
@@ -71,7 +70,7 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
 /** mmu_interval_set_seq: read_begin/read_retry pairs of d's threads that began before now fail */
 function setSeq(c: Ctx, n: Int32Array, d: number): void {
   n[devOff(c.L, d) + DV_SSEQCUR] = 1;
-  for (const u of c.devActors[d]!) if (n[base(c, u) + R_SNAP] === 0) n[base(c, u) + R_SEQOK] = 0;
+  for (const u of c.devActors[d]!) if (n[actorBase(c, u) + R_SNAP] === 0) n[actorBase(c, u) + R_SEQOK] = 0;
 }
 
 // ---- HMM_DMIRROR_READ / HMM_DMIRROR_WRITE ----------------------------------------------------
@@ -80,7 +79,7 @@ function setSeq(c: Ctx, n: Int32Array, d: number): void {
 // mutex_unlock; on -ENOENT call dmirror_fault(start, end, write) and retry.
 export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
   const w = s[b + R_WRITE] === 1;
@@ -109,7 +108,7 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
 // dmirror_range_fault: timeout check, then range->notifier_seq = mmu_interval_read_begin()
 // (sleeps while this interval is being invalidated in the current epoch).
 export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   const snap = isSnap(c, s, t);
   if (s[b + R_RETRIES]! > c.retries) {
@@ -130,7 +129,7 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 // mmap_read_lock(mm) before hmm_range_fault
 export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (!mmapReadFree(c, s, mmOf(c, t))) return;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
@@ -138,102 +137,11 @@ export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   emit(act('mmap_read_lock', t, n[b + R_I]!), n);
 }
 
-function afterWalkPc(c: Ctx): number {
-  if (!c.beh.checksRetry) return PC.range_fault_mutex_lock;
-  return c.beh.retryUnderLock ? PC.range_fault_mutex_lock : PC.mmu_interval_read_retry_unlocked;
-}
-
-// hmm_range_fault: one page of the walk. At the start of each walk the outer loop checks
-// mmu_interval_check_retry() (→ -EBUSY); needs-fault pages go to hmm_vma_fault/handle_mm_fault
-// and then re-walk; migration entries wait and re-walk; -EFAULT/-EPERM end the request.
-export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const d = devOf(c, t);
-  const a = s[b + R_I]!;
-  const start = s[b + R_A]! + s[b + R_CPAGES]!;
-  const end = s[b + R_A]! + s[b + R_N]!;
-  if (a === start && s[b + R_SEQOK] === 0) {
-    const n = s.slice();
-    mmapReadUnlock(c, n, t, mmOf(c, t)); // -EBUSY: dmirror_range_fault unlocks and retries
-    n[b + R_RETRIES]!++;
-    clearPfns(c, n, t);
-    n[b + R_I] = 0;
-    n[b + R_PC] = PC.mmu_interval_read_begin;
-    emit(act('hmm_range_fault', t, a, EBUSY), n);
-    return;
-  }
-  if (isSnap(c, s, t)) {
-    // dmirror_range_snapshot: default_flags = 0, nothing is faulted, every page is reported
-    const n = s.slice();
-    n[pfnOff(L, t, a)] = hmmSnapshotPage(c, s, mmOf(c, t), a, d);
-    if (a + 1 < end) n[b + R_I] = a + 1;
-    else {
-      mmapReadUnlock(c, n, t, mmOf(c, t));
-      n[b + R_I] = 0;
-      n[b + R_PC] = PC.range_fault_mutex_lock;
-    }
-    emit(act('hmm_range_fault', t, a, 0), n);
-    return;
-  }
-  const w = s[b + R_WRITE] === 1;
-  const kind = hmmWalkPage(c, s, mmOf(c, t), a, w, d);
-  const value = walkOut.value;
-  switch (kind) {
-    case WALK_PFN: {
-      const n = s.slice();
-      n[pfnOff(L, t, a)] = value;
-      if (a + 1 < end) n[b + R_I] = a + 1;
-      else {
-        mmapReadUnlock(c, n, t, mmOf(c, t));
-        n[b + R_I] = 0;
-        n[b + R_PC] = afterWalkPc(c);
-      }
-      emit(act('hmm_range_fault', t, a, 0), n);
-      return;
-    }
-    case WALK_FAULT: {
-      const n = s.slice();
-      beginHmf(c, n, t, a, value === 1, PC.hmm_vma_fault);
-      emit(act('hmm_range_fault', t, a, 1), n);
-      return;
-    }
-    case WALK_WAIT:
-      return; // migration_entry_wait: no step until the migration entry is gone
-    default: {
-      const n = s.slice();
-      mmapReadUnlock(c, n, t, mmOf(c, t));
-      finishRequest(c, n, t, value);
-      emit(act('hmm_range_fault', t, a, value), n);
-    }
-  }
-}
-
-function clearPfns(c: Ctx, n: Int32Array, t: number): void {
-  for (let a = 0; a < c.L.pages; a++) n[pfnOff(c.L, t, a)] = 0;
-}
-
-// hmm_vma_fault: handle_mm_fault returned; success → -EBUSY inside hmm_range_fault (re-walk),
-// VM_FAULT_ERROR → -EFAULT.
-export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
-  const n = s.slice();
-  const rc = takeHmfRc(n, b);
-  if (rc === 0) {
-    n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
-    n[b + R_PC] = PC.hmm_range_fault;
-  } else {
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    finishRequest(c, n, t, EFAULT);
-  }
-  emit(act('hmm_vma_fault', t, s[b + R_I]!, rc === 0 ? 0 : EFAULT), n);
-}
-
 // mutex_lock(&dmirror->mutex) / take_lock(driver->update)
 export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   n[devOff(c.L, d) + DV_LOCK] = t + 1;
   n[b + R_PC] = (c.beh.checksRetry && c.beh.retryUnderLock) || isSnap(c, s, t) ? PC.mmu_interval_read_retry : PC.dmirror_do_fault;
@@ -242,7 +150,7 @@ export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 
 // mmu_interval_read_retry(range->notifier, range->notifier_seq) under the driver lock
 export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   const n = s.slice();
   if (s[b + R_SEQOK] === 0) {
@@ -260,7 +168,7 @@ export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 
 // broken variant: mmu_interval_read_retry checked before take_lock(driver->update)
 export function stepReadRetryEarly(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   if (s[b + R_SEQOK] === 0) {
     n[b + R_RETRIES]!++;
@@ -278,7 +186,7 @@ export function stepReadRetryEarly(c: Ctx, s: Int32Array, t: number, emit: Emit)
 // dma_map_page each page, then mutex_unlock; cmd->faults++ and back to dmirror_do_read/write.
 export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   const n = s.slice();
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
@@ -323,17 +231,25 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 
 // ---- HMM_DMIRROR_SNAPSHOT -------------------------------------------------------------------
 
-const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[base(c, t) + R_REQ]!]?.op === 'snapshot';
+export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[actorBase(c, t) + R_REQ]!]?.op === 'snapshot';
 
 /** HMM_DMIRROR_PROT_* (lib/test_hmm_uapi.h) */
 const PROT_ERROR = 0xff;
+
 const PROT_READ = 0x01;
+
 const PROT_WRITE = 0x02;
+
 const PROT_PMD = 0x04;
+
 const PROT_ZERO = 0x10;
+
 const PROT_DEV_PRIVATE_LOCAL = 0x20;
+
 const PROT_DEV_PRIVATE_REMOTE = 0x30;
+
 const PROT_DEV_COHERENT_LOCAL = 0x40;
+
 const PROT_DEV_COHERENT_REMOTE = 0x50;
 
 /** dmirror_mkentry: the permission byte of one hmm_pfns[] entry, seen from device d */
@@ -355,7 +271,7 @@ export function mkentry(c: Ctx, d: number, p: number): number {
 // &dmirror_mrn_ops). While an invalidation is in flight the insert is deferred and
 // invalidate_seq == the mm's seq, so the first read_begin waits for the epoch to end.
 export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   n[b + R_SNAP] = s[gseqOff(c.L, mmOf(c, t))] === 1 ? 2 : 1;
   n[b + R_RETRIES] = 0;
@@ -371,8 +287,8 @@ export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): In
   if (!lockFree(c, s, devOf(c, u))) return null;
   const n = s.slice();
   if (c.beh.snapshotSetsSeq === false) return n; // broken variant: the collision goes unnoticed
-  n[base(c, u) + R_SNAP] = 2;
-  n[base(c, u) + R_SEQOK] = 0;
+  n[actorBase(c, u) + R_SNAP] = 2;
+  n[actorBase(c, u) + R_SEQOK] = 0;
   return n;
 }
 
@@ -380,7 +296,7 @@ export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): In
 // being invalidated; then cmd->cpages = npages and the permission bytes go to user space.
 export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (s[gseqOff(c.L, mmOf(c, t))] === 1) return;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   n[b + R_SNAP] = 0;
   finishRequest(c, n, t, OK);
@@ -414,7 +330,7 @@ function allocFolio(c: Ctx, n: Int32Array, t: number, k: number, d: number, v0: 
 // dmirror_fops_unlocked_ioctl, case HMM_DMIRROR_FLAGS: dmirror->flags = cmd.npages
 export function stepSetFlags(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const n = s.slice();
-  n[dvFlagsOff(c.L, devOf(c, t))] = c.reqs[t]![s[base(c, t) + R_REQ_]!]!.flags;
+  n[dvFlagsOff(c.L, devOf(c, t))] = c.reqs[t]![s[actorBase(c, t) + R_REQ]!]!.flags;
   finishRequest(c, n, t, OK);
   emit(act('dmirror_fops_unlocked_ioctl', t, 0, n[dvFlagsOff(c.L, devOf(c, t))]!), n);
 }
@@ -428,38 +344,11 @@ function failAlloc(c: Ctx, n: Int32Array, d: number): boolean {
 
 // ---- HMM_DMIRROR_RELEASE ---------------------------------------------------------------------
 
-// dmirror_device_remove_chunks → dmirror_device_evict_chunk: migrate_device_range(src, start_pfn,
-// npages) takes a reference and the lock (trylock) of every in-use device page of the chunk, by
-// pfn, no VMA needed; migrate_device_unmap then try_to_migrate()s every mapping (an
-// MMU_NOTIFY_CLEAR invalidation: the mirrors drop their entries).
-export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const d = devOf(c, t);
-  const n = s.slice();
-  const f0 = firstDevFrame(L, d);
-  for (let i = 0; i < L.devFrames; i++) {
-    const f = f0 + i;
-    const fo = frOff(L, f);
-    if (n[fo + F_REF] === 0 || n[fo + F_LOCK] !== 0) continue; // free, or folio_trylock failed
-    getFrame(c, n, f);
-    n[fo + F_LOCK] = t + 1;
-    n[srcOff(L, t, i)] = (f << 4) | MPFN_MIGRATE;
-  }
-  n[b + R_M_KIND] = MIG_EVICT;
-  n[b + R_M_A] = 0;
-  n[b + R_M_N] = L.devFrames;
-  n[b + R_M_DEV] = d;
-  n[b + R_M_FAULTPAGE] = 0;
-  beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.migrate_device_unmap, PC.dmirror_device_evict_chunk);
-  emit(act('migrate_device_range', t, 0, d), n);
-}
-
 // dmirror_device_evict_chunk: alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL), lock_page,
 // copy_highpage from the backing page; dst = migrate_pfn(dpage) | (src WRITE).
 export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -482,7 +371,7 @@ export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   if (!mmapReadFree(c, s, mmOf(c, t))) return;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
   const n = s.slice();
@@ -522,7 +411,7 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 // (dmirror_devmem_alloc_page, locked, ref 1) and copy (or clear, for holes).
 export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
   const n = s.slice();
   const cnt = s[b + R_M_N]!;
@@ -561,7 +450,7 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 // PT entry (dmirror: without dmirror->mutex), allocate a system page, copy. OOM → VM_FAULT_OOM.
 export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
   if (!c.beh.eraseWithoutLockInDevmemFault && !lockFree(c, s, d)) return;
   const n = s.slice();
@@ -615,7 +504,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 // dmirror_migrate_finalize_and_map: under dmirror->mutex, map each migrated page in the device PT.
 export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
   if (!lockFree(c, s, d)) return;
   const n = s.slice();
@@ -634,7 +523,7 @@ export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit)
 // -ENOENT when a page is not mapped by the device; cmd->cpages = pages read.
 export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
   const n = s.slice();
@@ -662,7 +551,7 @@ export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 // dmirror_exclusive: mmap_read_lock, then make_device_exclusive() page by page
 export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (!mmapReadFree(c, s, mmOf(c, t))) return;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   if (!c.exclusive) {
     finishRequest(c, n, t, EINVAL);
@@ -675,81 +564,10 @@ export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   emit(act('mmap_read_lock', t, s[b + R_A]!), n);
 }
 
-// make_device_exclusive(mm, addr, owner = NULL, &folio): GUP(FOLL_WRITE) faults the page in
-// writable, folio_lock, then an EXCLUSIVE invalidation before converting the PTE.
-export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const a = s[b + R_I]!;
-  const o = pgOff(L, mmOf(c, t), a);
-  const kind = s[o + PG_KIND]!;
-  const f = s[o + PG_VAL]!;
-  const fl = s[o + PG_FLAGS]!;
-  if (s[b + R_H_RC] !== 0) {
-    // handle_mm_fault failed (R_H_RC): ERR_PTR → dmirror_exclusive returns the error
-    const n = s.slice();
-    takeHmfRc(n, b);
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    finishRequest(c, n, t, EFAULT);
-    emit(act('make_device_exclusive', t, a, EFAULT), n);
-    return;
-  }
-  if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
-    if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
-    const n = s.slice();
-    takeHmfRc(n, b);
-    n[frOff(L, f) + F_LOCK] = t + 1;
-    getFrame(c, n, f); // the GUP reference returned to the caller
-    n[b + R_M_A] = f; // remember the folio (R_M_A is free outside migration)
-    // FOLL_SPLIT_PMD: a PMD-mapped THP is split first (its invalidation folded into this one)
-    const [ia, inum] = hugeSpan(c, n, mmOf(c, t), a, 1);
-    splitHuge(c, n, mmOf(c, t), a, 1);
-    beginInv(c, n, t, mmOf(c, t), EV_EXCLUSIVE, ia, inum, 0, PC.make_device_exclusive_convert, PC.dmirror_atomic_map);
-    emit(act('make_device_exclusive', t, a, 0), n);
-    return;
-  }
-  const vma = s[o + PG_VMA]!;
-  const n = s.slice();
-  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    finishRequest(c, n, t, EFAULT);
-    emit(act('make_device_exclusive', t, a, EFAULT), n);
-    return;
-  }
-  beginHmf(c, n, t, a, true, PC.make_device_exclusive); // get_user_page_vma_remote → faultin_page
-  emit(act('make_device_exclusive', t, a, 1), n);
-}
-
-// make_device_exclusive (inside the invalidation): folio_walk, pte still maps the folio
-// writable? ptep_clear_flush → device-exclusive entry (dirty moves to the folio).
-export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const L = c.L;
-  const b = base(c, t);
-  const a = s[b + R_I]!;
-  const f = s[b + R_M_A]!;
-  const o = pgOff(L, mmOf(c, t), a);
-  const n = s.slice();
-  const fl = s[o + PG_FLAGS]!;
-  if (s[o + PG_KIND] === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_W) !== 0) {
-    flushTlb(c, n, mmOf(c, t), a);
-    if ((fl & PF_D) !== 0) n[frOff(L, f) + F_DIRTY] = 1;
-    setPte(c, n, mmOf(c, t), a, PTE_DEVEXCL, f, PF_W);
-    endInv(c, n, t, mmOf(c, t)); // then X_MAP
-  } else {
-    // raced: mmu_notifier_invalidate_range_end, folio_unlock, folio_put, retry
-    n[frOff(L, f) + F_LOCK] = 0;
-    putFrame(c, n, f);
-    n[b + R_M_A] = 0;
-    n[b + R_I_AFTER] = PC.make_device_exclusive;
-    endInv(c, n, t, mmOf(c, t));
-  }
-  emit(act('make_device_exclusive_convert', t, a), n);
-}
-
 // dmirror_atomic_map (mutex, xa_store with DPT_XA_TAG_ATOMIC), then folio_unlock + folio_put.
 export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
   const a = s[b + R_I]!;
@@ -774,7 +592,7 @@ export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 // dmirror_check_atomic: -EPERM if any device PT entry in the range still has the ATOMIC tag.
 export function stepCheckAtomic(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
   let rc = OK;

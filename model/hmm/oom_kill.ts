@@ -1,20 +1,14 @@
 /**
- * The oom_reaper kthread reaping mm 0 (mm/oom_kill.c oom_reap_task → oom_reap_task_mm →
- * __oom_reap_task_mm), played by a CPU thread whose request is 'oomReap'.
- *
- * Why it matters to HMM: it is the one caller of mmu_notifier_invalidate_range_start_nonblock.
- * It frees the victim's anonymous memory under mmap_read_lock, concurrently with device faults,
- * and its callbacks must not sleep: a driver whose lock is held returns false, the reaper gets
- * -EAGAIN, skips the VMA without touching a PTE, and tries again later (MAX_OOM_REAP_RETRIES,
- * budgets.oomReap here). MMF_UNSTABLE, set first, makes later anonymous faults fail
- * (check_stable_address_space → VM_FAULT_SIGBUS), so a device cannot fault the memory back.
+ * mm/oom_kill.c: the OOM reaper (__oom_reap_task_mm, oom_reap_task).
  */
 import {
-  PC, R_PC, R_RC, R_FAULTS, EV_UNMAP, EV_NONBLOCK, EAGAIN, OK, VM_EXISTS, VM_SHARED, VM_HUGETLB, PG_VMA, pgOff,
+  EAGAIN, EV_NONBLOCK, EV_UNMAP, OK, PC, PG_VMA, R_FAULTS, R_PC, R_RC, VM_EXISTS, VM_HUGETLB, VM_SHARED, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, actorBase as base } from './ctx.ts';
-import { beginInv, endInv } from './notifier.ts';
-import { mmapReadFree, mmapReadLock, mmapReadUnlock, zapPtes, tlbFinishMmu } from './mm.ts';
+import { type Ctx, type Emit, act, actorBase, finishRequest } from './ctx.ts';
+import { zapPtes } from './memory.ts';
+import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
+import { tlbFinishMmu } from './mmu_gather.ts';
+import { beginInv, endInv } from './mmu_notifier.ts';
 
 const attempts = (c: Ctx): number => c.cfg.budgets?.oomReap ?? 2;
 
@@ -38,7 +32,7 @@ function reapable(c: Ctx, s: Int32Array): boolean {
 // and, for the mapping, mmu_notifier_invalidate_range_start_nonblock(UNMAP, whole VMA).
 export function stepOomReapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   if (!mmapReadFree(c, s, 0)) {
     retryOrGiveUp(c, n, t, EAGAIN);
@@ -66,7 +60,7 @@ export function stepUnmapPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit)
 // attempts remain, else give up (MMF_OOM_SKIP either way).
 export function stepOomReapFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const n = s.slice();
   tlbFinishMmu(c, n, t, 0, 0, L.pages);
   mmapReadUnlock(c, n, t, 0);
@@ -78,7 +72,7 @@ export function stepOomReapFinish(c: Ctx, s: Int32Array, t: number, emit: Emit):
 
 /** a failed attempt: counted in R_FAULTS (the request's `faults` result: attempts that backed off) */
 function retryOrGiveUp(c: Ctx, n: Int32Array, t: number, rc: number): void {
-  const b = base(c, t);
+  const b = actorBase(c, t);
   const tried = n[b + R_FAULTS]! + 1;
   n[b + R_FAULTS] = tried;
   if (tried < attempts(c)) {

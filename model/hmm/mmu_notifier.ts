@@ -1,14 +1,62 @@
 /**
- * The notifier's own steps (mm/mmu_notifier.c): mn_itree_inv_start_range, one subscriber
- * callback per step (the driver's ops->invalidate, driver.ts), mn_itree_inv_end.
+ * mm/mmu_notifier.c: the interval notifier — the seam between the CPU-side mm and the mirror.
  */
 import {
-  PC, R_PC, R_I_MM, R_I_A, R_I_N, R_A, R_N, R_I_EV, R_I_RET, R_I_AFTER, R_I_CB, R_I_OWNER, R_RC, R_SNAP, DV_SSEQCUR, DV_LOCK,
-  EV_NONBLOCK, EV_MIGRATE, EAGAIN, evKind, devOff, gseqOff, activeOff,
+  DV_LOCK, DV_SSEQCUR, EAGAIN, EV_MIGRATE, EV_NONBLOCK, PC, R_A, R_I_A, R_I_AFTER, R_I_CB, R_I_EV, R_I_MM, R_I_N,
+  R_I_OWNER, R_I_RET, R_N, R_PC, R_RC, R_SNAP, activeOff, devOff, evKind, gseqOff,
 } from './layout.ts';
-import { act, type Ctx, type Emit } from './ctx.ts';
-import { clearInv } from './notifier.ts';
-import { invalidateCallback, snapshotInvalidateCallback } from './driver.ts';
+import { type Ctx, type Emit, act } from './ctx.ts';
+import { invalidateCallback, snapshotInvalidateCallback } from './test_hmm.ts';
+
+/**
+ * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
+ * it, dmirror_fops_open: mm 0, or the fork child's mm 1 per config.deviceMm)
+ */
+export const subscribed = (c: Ctx, m: number): boolean => c.mmSubscribed[m] === true;
+
+/**
+ * mmu_notifier_invalidate_range_start(range{event, start, end, owner}): set up the invalidation
+ * registers. `retPc` runs after all callbacks (the PTE change), `afterPc` after range_end.
+ * For an mm nobody mirrors the notifier is a no-op and control goes straight to `retPc`.
+ */
+export function beginInv(c: Ctx, s: Int32Array, t: number, m: number, ev: number, a: number, n: number,
+  owner: number, retPc: number, afterPc: number): void {
+  const b = c.L.actors[t]!.base;
+  s[b + R_I_EV] = ev;
+  s[b + R_I_A] = a;
+  s[b + R_I_N] = n;
+  s[b + R_I_OWNER] = owner;
+  s[b + R_I_RET] = retPc;
+  s[b + R_I_AFTER] = afterPc;
+  s[b + R_I_CB] = 0;
+  s[b + R_I_MM] = m;
+  s[b + R_PC] = subscribed(c, m) ? (c.L.v12Base >= 0 ? PC.hmm_notifier_invalidate_range_start : PC.mn_itree_inv_start_range) : retPc;
+}
+
+/** Called by the PTE-change step: continue with mmu_notifier_invalidate_range_end. */
+export function endInv(c: Ctx, s: Int32Array, t: number, m: number): void {
+  const b = c.L.actors[t]!.base;
+  if (subscribed(c, m)) {
+    s[b + R_PC] = c.L.v12Base >= 0 ? PC.hmm_notifier_invalidate_range_end : PC.mn_itree_inv_end;
+    return;
+  }
+  s[b + R_PC] = s[b + R_I_AFTER]!;
+  clearInv(s, b);
+}
+
+export function clearInv(s: Int32Array, b: number): void {
+  s[b + R_I_EV] = 0;
+  s[b + R_I_A] = 0;
+  s[b + R_I_N] = 0;
+  s[b + R_I_OWNER] = 0;
+  s[b + R_I_RET] = 0;
+  s[b + R_I_AFTER] = 0;
+  s[b + R_I_CB] = 0;
+  s[b + R_I_MM] = 0;
+}
+
+/** mmu_interval_read_begin would sleep: the interval's callback ran in the current epoch. */
+export const readBeginBlocked = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_SSEQCUR] === 1;
 
 /**
  * The interval subscriptions of mm m, in a fixed order: the dmirror fds mirroring m (index =
@@ -104,7 +152,7 @@ export function sleepsInNonblockable(c: Ctx, s: Int32Array): boolean {
   }
   return false;
 }
-let stepped = false;
+
 const markStepped: Emit = () => {
   stepped = true;
 };
@@ -137,3 +185,5 @@ export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   clearInv(n, b);
   emit(act('mmu_notifier_invalidate_range_end', t, page, s[b + R_I_EV]!), n);
 }
+
+let stepped = false;

@@ -1,0 +1,44 @@
+/**
+ * kernel/fork.c: dup_mmap (copy_page_range under a PROTECTION_PAGE invalidation of the parent) and ret_from_fork.
+ */
+import { EV_PROTECTION_PAGE, MM_EXISTS, MM_WRITER, PC, R_MMAP, R_PC, mmOff } from './layout.ts';
+import { type Ctx, type Emit, act, finishRequest, mmOf } from './ctx.ts';
+import { finishRequestStart } from './gup.ts';
+import { mmapWriteFree } from './mmap_lock.ts';
+import { beginInv } from './mmu_notifier.ts';
+
+// fork() → dup_mmap: mmap_write_lock(parent), create the child mm (its lock held too), then
+// copy_page_range under a PROTECTION_PAGE invalidation of the parent (is_cow_mapping).
+export function stepForkLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const m = mmOf(c, t);
+  if (m !== 0 || L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] === 1) {
+    const n = s.slice();
+    finishRequest(c, n, t, EINVALFORK);
+    emit(act('mmap_write_lock', t, 0, EINVALFORK), n);
+    return;
+  }
+  if (!mmapWriteFree(c, s, 0)) return;
+  const n = s.slice();
+  n[mmOff(L, 0) + MM_WRITER] = t + 1;
+  n[mmOff(L, 1) + MM_WRITER] = t + 1;
+  n[mmOff(L, 1) + MM_EXISTS] = 1;
+  n[L.actors[t]!.base + R_MMAP] = 2;
+  beginInv(c, n, t, 0, EV_PROTECTION_PAGE, 0, L.pages, 0, PC.copy_page_range, PC.mmap_write_unlock);
+  emit(act('mmap_write_lock', t, 0, EV_PROTECTION_PAGE), n);
+}
+
+const EINVALFORK = -11; // EAGAIN: model supports a single fork
+
+// The child's thread returns from fork once the child mm exists and dup_mmap released it.
+export function stepRetFromFork(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1 || s[mmOff(L, 1) + MM_WRITER] !== 0) return;
+  const n = s.slice();
+  const b = L.actors[t]!.base;
+  n[b + R_PC] = PC.cpu_access;
+  const req = n[b + 1]!;
+  // re-derive the start pc of the first request
+  finishRequestStart(c, n, t, req);
+  emit(act('ret_from_fork', t, 0), n);
+}
