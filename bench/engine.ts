@@ -6,9 +6,20 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expectedCounts } from './counters-model.ts';
+import { benchBaseline } from './baseline.ts';
 
 const runner = fileURLToPath(new URL('./engine-run.ts', import.meta.url));
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+const baselineAt = process.argv.indexOf('--baseline');
+if (baselineAt >= 0) {
+  const rev = process.argv[baselineAt + 1];
+  if (rev === undefined || rev.startsWith('-')) {
+    console.error('npm run bench -- --baseline REV: name a git revision (a commit, tag or branch) to compare with');
+    process.exit(2);
+  }
+  benchBaseline(rev, REPS);
+  process.exit(0);
+}
 const cases = [
   { dims: 8, max: 6 }, // 5,764,801 states
   { dims: 4, max: 30 }, // 923,521 states

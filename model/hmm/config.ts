@@ -5,7 +5,7 @@
  */
 import type { DriverSpec } from './variants.ts';
 import type { V12Variant } from './v12/variants.ts';
-import { type HmmPatch, validatePatch } from './patch.ts';
+import { type HmmPatchOf, validatePatch } from './patch.ts';
 
 /**
  * Which mirror design sits behind the notifier seam (mmu_notifier.ts): the upstream interval notifier
@@ -183,7 +183,8 @@ export interface HmmConfig {
   /** per device: the mm its fd mirrors (default 0; 1 = opened by the fork child, needs fork) */
   readonly deviceMm?: readonly (0 | 1)[];
   /** the patch under review (patch.ts): step bodies, labels, state and requests it adds */
-  readonly patch?: HmmPatch;
+  // eslint-style note: the context type is the model's (ctx.ts); config.ts does not depend on it
+  readonly patch?: HmmPatchOf<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 const CONFIG_KEYS = new Set([

@@ -14,11 +14,28 @@ import {
 } from './layout.ts';
 import type { ActionKind } from './actions.ts';
 import type { HmmAction } from './actions.ts';
-import { buildProgram, type Program } from './program.ts';
-import { upstreamSteps } from './steps.ts';
-import { v12Steps } from './v12/steps.ts';
+import { applyStepPatch, buildProgram, type AddedLabelOf, type ProgramOf, type StepBodiesOf, type StepFnOf, type StepImplOf } from './program.ts';
+import type { HmmPatchOf, InvalidateOpOf } from './patch.ts';
 
 export type Emit = (action: HmmAction, next: Int32Array) => void;
+export type StepFn = StepFnOf<Ctx>;
+export type StepImpl = StepImplOf<Ctx>;
+export type StepBodies = StepBodiesOf<Ctx>;
+export type AddedLabel = AddedLabelOf<Ctx>;
+export type Program = ProgramOf<Ctx>;
+export type InvalidateOp = InvalidateOpOf<Ctx>;
+export type HmmPatch = HmmPatchOf<Ctx>;
+
+/** What runs the model: the design's step bodies and driver callbacks (machine.ts supplies them). */
+export interface Implementation {
+  readonly bodies: StepBodies;
+  readonly invalidate: InvalidateOp;
+  readonly snapshotInvalidate: InvalidateOp;
+}
+
+const NOT_RUNNABLE: InvalidateOp = () => {
+  throw new Error('this model context only reads states (makeCtx without an implementation): build models with createHmmModel');
+};
 
 export interface Req {
   readonly op: CpuOp | DevOp | (string & {});
@@ -37,6 +54,8 @@ export interface Ctx {
   readonly prog: Program;
   /** start pc of each request the patch adds (patch.requests) */
   readonly customStart: Readonly<Record<string, number>>;
+  /** the driver callbacks (patch.ts `ops`, else the driver's own; snapshotInvalidate: dmirror_snapshot_invalidate) */
+  readonly ops: { readonly invalidate: InvalidateOp; readonly snapshotInvalidate: InvalidateOp };
   /** the patch's per-frame words, reset when a frame is freed */
   readonly frameFieldResets: readonly PatchFieldLayout[];
   readonly beh: DriverBehaviour;
@@ -73,7 +92,11 @@ export interface Ctx {
   };
 }
 
-export function makeCtx(cfg: HmmConfig): Ctx {
+/**
+ * The model context of a configuration. Without an implementation it can read states (layout,
+ * labels, requests) but not run steps; machine.ts's makeModelCtx supplies one.
+ */
+export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   const L = makeLayout(cfg);
   const beh = resolveDriver(cfg.driver);
   const reqs: Req[][] = [];
@@ -97,18 +120,23 @@ export function makeCtx(cfg: HmmConfig): Ctx {
   const p = beh.prefix;
   const devMm = Array.from({ length: L.devices }, (_, d) => cfg.deviceMm?.[d] ?? 0);
   const snapActors = L.actors.flatMap((a, t) => (a.kind === 'dev' && reqs[t]!.some((r) => r.op === 'snapshot') ? [t] : []));
-  const up = upstreamSteps();
-  const design = cfg.design === 'v12' ? { ...up, ...v12Steps(up) } : up;
-  const prog = buildProgram({ ...design, ...cfg.patch?.steps }, cfg.patch?.labels ?? []);
+  const patch = cfg.patch as HmmPatch | undefined;
+  const prog = buildProgram(applyStepPatch(impl?.bodies ?? {}, impl === undefined ? {} : patch?.steps ?? {}), patch?.labels ?? []);
   const customStart: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const [op, r] of Object.entries(cfg.patch?.requests ?? {})) {
+  for (const [op, r] of Object.entries(patch?.requests ?? {})) {
     const pc = prog.pc[r.start];
     if (pc === undefined || pc === 0) throw new RangeError(`patch request '${op}' starts at '${r.start}', which is no label of the program`);
     customStart[op] = pc;
   }
   const frameFieldResets = Object.values(L.patchFields).filter((f) => f.scope === 'frame');
+  const invalidate = impl?.invalidate ?? NOT_RUNNABLE;
+  const wrapInvalidate = patch?.ops?.invalidate;
+  const ops = {
+    invalidate: wrapInvalidate === undefined ? invalidate : wrapInvalidate(invalidate),
+    snapshotInvalidate: impl?.snapshotInvalidate ?? NOT_RUNNABLE,
+  };
   return {
-    cfg, L, prog, customStart, frameFieldResets, beh, devMm, snapActors,
+    cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors,
     mmSubscribed: [devMm.includes(0), devMm.includes(1)],
 
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
@@ -135,6 +163,12 @@ export function protBits(p: 'none' | 'read' | 'rw'): number {
 
 /** the offset of actor t's registers in a state */
 export const actorBase = (c: Ctx, t: number): number => c.L.actors[t]!.base;
+
+/** the device a device thread issues its ioctls on (its dmirror fd) */
+export const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+
+/** actor t's current request is HMM_DMIRROR_SNAPSHOT */
+export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c.L.actors[t]!.base + R_REQ]!]?.op === 'snapshot';
 
 /** the mm actor t acts on */
 export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;

@@ -7,7 +7,7 @@ import {
   PTE_ZERO, R_A, R_PC, R_WRITE, VM_EXISTS, VM_FAULT_SIGSEGV, VM_READ, VM_WRITE, ZERO_FRAME, frOff, pgOff, tlbOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, frameVer, mmOf, recordData } from './ctx.ts';
-import { beginHmf, takeHmfRc } from './memory.ts';
+import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 
 /** a store by a CPU or the device to virtual page (m, a) landing in frame f */

@@ -8,7 +8,7 @@ import {
   firstDevFrame, frOff, frameOwner, isDevFrame, pgOff, srcOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, getFrame, mmOf, putFrame, startPc } from './ctx.ts';
-import { beginHmf, takeHmfRc } from './memory.ts';
+import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
 

@@ -9,9 +9,9 @@ import {
   R_SEQOK, R_WRITE, VM_EXISTS, VM_READ, VM_WRITE, ZERO_FRAME, pfnOff, pgOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf } from './ctx.ts';
-import { beginHmf, takeHmfRc } from './memory.ts';
+import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
-import { devOf, isSnap } from './test_hmm.ts';
+import { devOf, isSnap } from './ctx.ts';
 
 /** hmm_pfns[] word: frame << 2 | HMM_PFN_VALID(1) | HMM_PFN_WRITE(2); 0 = not valid */
 export const HMM_PFN_VALID = 1;

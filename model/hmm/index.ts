@@ -9,9 +9,10 @@ import {
   F_MAP, F_DIRTY, MM_EXISTS, PG_VMA, PG_LASTW, pgOff, mmOff, frOff,
   VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP, PF_HUGE,
 } from './layout.ts';
-import { type Ctx, makeCtx, protBits, allocSysFrame, initFrame, loadRequest, initResults } from './ctx.ts';
+import { type Ctx, protBits, allocSysFrame, initFrame, loadRequest, initResults } from './ctx.ts';
 import type { Mapping } from './config.ts';
 import { successors } from './next.ts';
+import { makeModelCtx } from './machine.ts';
 import { driverName } from './variants.ts';
 import type { HmmAction } from './actions.ts';
 import { setPte } from './pgtable.ts';
@@ -125,7 +126,7 @@ export function isTerminal(c: Ctx, s: HmmState): boolean {
 
 export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
   validateConfig(cfg);
-  const c = makeCtx(cfg);
+  const c = makeModelCtx(cfg);
   const init = initialState(c);
   const width = c.L.width;
   return {
@@ -144,7 +145,8 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
   };
 }
 
-export { makeCtx } from './ctx.ts';
+/** the model context of a configuration (runnable: the same one createHmmModel uses) */
+export { makeModelCtx as makeCtx } from './machine.ts';
 export type { Ctx } from './ctx.ts';
 export * from './layout.ts';
 export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
@@ -152,3 +154,7 @@ export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
 export { ACTION_KINDS } from './actions.ts';
 export { sleepsInNonblockable } from './mmu_notifier.ts';
 export type { ActionKind } from './actions.ts';
+export * as kernel from './api.ts';
+export type { PatchField, PatchRequest } from './patch.ts';
+export type { HmmPatch, InvalidateOp, StepFn, StepImpl, AddedLabel } from './ctx.ts';
+export { LABELS, LABEL_NAMES } from './labels.ts';

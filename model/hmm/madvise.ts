@@ -56,7 +56,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 export function stepMadvUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const n = s.slice();
-  if (dontneed(c, s, t)) tlbFinishMmu(c, n, t, mmOf(c, t), s[b + R_A]!, s[b + R_N]!); // zap_page_range_single's tlb_finish_mmu
+  if (dontneed(c, s, t)) tlbFinishMmu(c, n, t, mmOf(c, t), s[b + R_A]!, s[b + R_N]!, false); // zap_page_range_single's tlb_finish_mmu
   mmapReadUnlock(c, n, t, mmOf(c, t));
   finishRequest(c, n, t, OK);
   emit(act('mmap_read_unlock', t, s[b + R_A]!), n);

@@ -16,6 +16,7 @@ import {
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { gatherAdd } from './mmu_gather.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
+import { hmfReturn } from './handle_mm_fault.ts';
 import { setPte } from './pgtable.ts';
 import { mapFrame, unmapFrame } from './rmap.ts';
 
@@ -143,27 +144,7 @@ export function stepMadvDontneedZap(c: Ctx, s: Int32Array, t: number, emit: Emit
   emit(act('zap_page_range_single', t, a0), n);
 }
 
-/** enter handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0); caller holds mmap_lock (read) */
-export function beginHmf(c: Ctx, n: Int32Array, t: number, a: number, w: boolean, ret: number): void {
-  const b = c.L.actors[t]!.base;
-  n[b + R_H_A] = a;
-  n[b + R_H_W] = w ? 1 : 0;
-  n[b + R_H_RET] = ret;
-  n[b + R_H_RC] = 0;
-  n[b + R_H_T] = 0;
-  n[b + R_PC] = PC.handle_mm_fault;
-}
 
-/** the caller reads handle_mm_fault's result; the fault registers are cleared (canonical) */
-export function takeHmfRc(n: Int32Array, b: number): number {
-  const rc = n[b + R_H_RC]!;
-  n[b + R_H_A] = 0;
-  n[b + R_H_W] = 0;
-  n[b + R_H_RET] = 0;
-  n[b + R_H_RC] = 0;
-  n[b + R_H_T] = 0;
-  return rc;
-}
 
 /**
  * do_numa_page's out_map: the protnone PTE of (m, a) gets the VMA's protection back, writable
@@ -192,11 +173,6 @@ export function numaRestore(c: Ctx, n: Int32Array, m: number, a: number, mayWrit
  */
 export const anonExclusive = (s: Int32Array, fo: number): boolean => s[fo + F_MAP] === 1 && (s[fo + F_REF] === 1 || s[fo + F_PIN]! > 0);
 
-export function hmfReturn(n: Int32Array, b: number, rc: number): void {
-  n[b + R_PC] = n[b + R_H_RET]!;
-  n[b + R_H_RC] = rc;
-  n[b + R_H_T] = 0;
-}
 
 // handle_mm_fault → __handle_mm_fault → handle_pte_fault: dispatch on the PTE.
 export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit): void {

@@ -6,7 +6,8 @@ import {
   PG_KIND, PG_VAL, PTE_PRESENT, R_H_T, R_K_FRAME, R_K_PAGE, R_PC, frOff, pgOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, allocSysFrame, initFrame, mmOf, putFrame } from './ctx.ts';
-import { hmfReturn, numaRestore } from './memory.ts';
+import { hmfReturn } from './handle_mm_fault.ts';
+import { numaRestore } from './memory.ts';
 import { installMigrationEntry, removeMigrationPtes } from './migrate_device.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
 

@@ -18,7 +18,7 @@ import { mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv, endInv, subscribed } from './mmu_notifier.ts';
 import { setPte } from './pgtable.ts';
 import { rmapNextMirrored, rmapWalkTo, unmapFrame } from './rmap.ts';
-import { devOf } from './test_hmm.ts';
+import { devOf } from './ctx.ts';
 
 // dmirror_device_remove_chunks → dmirror_device_evict_chunk: migrate_device_range(src, start_pfn,
 // npages) takes a reference and the lock (trylock) of every in-use device page of the chunk, by
@@ -47,20 +47,21 @@ export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   emit(act('migrate_device_range', t, 0, d), n);
 }
 
-// migrate_vma_collect → migrate_vma_collect_pmd (PTL held, TLB flushed before it is dropped):
-// holes → MIGRATE without a page; selected pages: folio_get + folio_trylock, (anon-exclusive
-// pinned pages are skipped), PTE → migration entry, dirty → folio, rmap removed.
-export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+// migrate_vma_collect_pmd's PTE loop, under the PTL: holes → MIGRATE without a page; selected
+// pages: folio_get + folio_trylock, (anon-exclusive pinned pages are skipped), PTE → migration
+// entry, dirty → folio, rmap removed. Returns the pages it unmapped (bit i = page start + i), whose
+// TLB entries the caller must flush.
+export function migrateVmaCollectPtes(c: Ctx, n: Int32Array, t: number): number {
   const L = c.L;
   const b = actorBase(c, t);
   const m = mmOf(c, t);
-  const kind = s[b + R_M_KIND]!;
-  const d = s[b + R_M_DEV]!;
-  const fp = s[b + R_M_FAULTPAGE]!;
-  const a0 = s[b + R_M_A]!;
-  const cnt = s[b + R_M_N]!;
+  const kind = n[b + R_M_KIND]!;
+  const d = n[b + R_M_DEV]!;
+  const fp = n[b + R_M_FAULTPAGE]!;
+  const a0 = n[b + R_M_A]!;
+  const cnt = n[b + R_M_N]!;
   const selSystem = kind === MIG_TO_DEV;
-  const n = s.slice();
+  let unmapped = 0;
   // device THP (MIGRATE_VMA_SELECT_COMPOUND): a fully covered, aligned huge entry — a PMD THP,
   // the huge zero page, a device-private PMD, or an empty PMD of a THP VMA — is collected whole
   // (migrate_vma_collect_huge_pmd / _hole: MIGRATE_PFN_COMPOUND). Every other huge entry is split
@@ -90,13 +91,26 @@ export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
         setPte(c, n, m, a, PTE_MIGRATION, f, fl & (PF_W | PF_D | PF_HUGE)); // (a PMD migration entry if whole)
         n[fo + F_MAP]!--;
         putFrame(c, n, f); // the mapping's reference (the collect reference is kept)
-        flushTlb(c, n, m, a); // before the PTL is dropped (60bae7370896)
+        unmapped |= 1 << i;
         src = (f << 4) | MPFN_MIGRATE | ((fl & PF_W) !== 0 ? MPFN_WRITE : 0) | ((fl & PF_D) !== 0 ? MPFN_DIRTY : 0);
       }
     }
     if (whole[i] === true && src !== 0) src |= MPFN_COMPOUND;
     n[srcOff(L, t, i)] = src;
   }
+  return unmapped;
+}
+
+// migrate_vma_collect → migrate_vma_collect_pmd: the PTE loop under the PTL, then
+// flush_tlb_range of what it unmapped before pte_unmap_unlock (60bae7370896), then the end of
+// migrate_vma_setup's MIGRATE invalidation.
+export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const b = actorBase(c, t);
+  const m = mmOf(c, t);
+  const a0 = s[b + R_M_A]!;
+  const n = s.slice();
+  const unmapped = migrateVmaCollectPtes(c, n, t);
+  for (let i = 0; unmapped >> i !== 0; i++) if ((unmapped >> i) & 1) flushTlb(c, n, m, a0 + i);
   endInv(c, n, t, m);
   emit(act('migrate_vma_collect_pmd', t, a0), n);
 }

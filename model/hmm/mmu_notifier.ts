@@ -6,7 +6,6 @@ import {
   R_I_OWNER, R_I_RET, R_N, R_PC, R_RC, R_SNAP, activeOff, devOff, evKind, gseqOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act } from './ctx.ts';
-import { invalidateCallback, snapshotInvalidateCallback } from './test_hmm.ts';
 
 /**
  * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
@@ -112,7 +111,7 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     emit(act('mmu_notifier_invalidate_range_start_nonblock', t, s[b + R_I_A]!, d), n);
     return;
   }
-  const n = snap ? snapshotInvalidateCallback(c, s, u) : invalidateCallback(c, s, t, d);
+  const n = snap ? c.ops.snapshotInvalidate(c, s, t, d) : c.ops.invalidate(c, s, t, d);
   if (n === null) return; // blocked on the driver lock
   const next = nextSub(c, n, t, d + 1);
   if (next < 0) {

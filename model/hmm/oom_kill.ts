@@ -62,7 +62,7 @@ export function stepOomReapFinish(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const L = c.L;
   const b = actorBase(c, t);
   const n = s.slice();
-  tlbFinishMmu(c, n, t, 0, 0, L.pages);
+  tlbFinishMmu(c, n, t, 0, 0, L.pages, false);
   mmapReadUnlock(c, n, t, 0);
   const rc = n[b + R_RC]!;
   if (rc === EAGAIN) retryOrGiveUp(c, n, t, EAGAIN);

@@ -11,7 +11,14 @@
  * Anything else in a patch is an error, never ignored: a misspelt key would otherwise check the
  * unpatched model and report "holds".
  */
-import type { AddedLabel, StepImpl } from './program.ts';
+import type { AddedLabelOf, StepImplOf } from './program.ts';
+
+/**
+ * The driver's mmu_interval_notifier_ops.invalidate for device d, run by actor t inside its
+ * invalidation (mn_itree_invalidate): the successor state, or null while it sleeps (a lock).
+ * `s` must not be modified; the result is a copy.
+ */
+export type InvalidateOpOf<C> = (c: C, s: Int32Array, t: number, d: number) => Int32Array | null;
 
 export type FieldScope = 'global' | 'mm' | 'frame' | 'device';
 
@@ -29,20 +36,27 @@ export interface PatchRequest {
   readonly start: string;
 }
 
-export interface HmmPatch {
+/** A patch; C is the model context its functions receive (ctx.ts: HmmPatch = HmmPatchOf<Ctx>). */
+export interface HmmPatchOf<C> {
   /** a short name, shown in model ids and reports */
   readonly name: string;
   /** new bodies for labelled steps, by label (see labels.ts for the labels) */
-  readonly steps?: Readonly<Record<string, StepImpl>>;
+  readonly steps?: Readonly<Record<string, StepImplOf<C>>>;
   /** labels this patch adds, numbered after the declared ones */
-  readonly labels?: readonly AddedLabel[];
+  readonly labels?: readonly AddedLabelOf<C>[];
   /** state words this patch adds */
   readonly fields?: Readonly<Record<string, PatchField>>;
   /** request names a thread's `ops` may use besides the built-in ones */
   readonly requests?: Readonly<Record<string, PatchRequest>>;
+  /**
+   * the driver callbacks, each given the model's own (so a patch can wrap it): `invalidate` is
+   * mmu_interval_notifier_ops.invalidate (dmirror_interval_invalidate / hmm.rst's callback)
+   */
+  readonly ops?: { readonly invalidate?: (original: InvalidateOpOf<C>) => InvalidateOpOf<C> };
 }
 
-const PATCH_KEYS = new Set(['name', 'steps', 'labels', 'fields', 'requests']);
+const PATCH_KEYS = new Set(['name', 'steps', 'labels', 'fields', 'requests', 'ops']);
+const OPS_KEYS = new Set(['invalidate']);
 const FIELD_KEYS = new Set(['scope', 'init']);
 const REQUEST_KEYS = new Set(['actor', 'start']);
 const LABEL_KEYS = new Set(['name', 'file', 'fn', 'emits', 'body']);
@@ -56,14 +70,14 @@ function unknownKeys(what: string, o: object, allowed: ReadonlySet<string>): voi
 }
 
 /** Reject anything a patch cannot mean; the program checks label names when it is built. */
-export function validatePatch(p: HmmPatch): void {
+export function validatePatch(p: HmmPatchOf<unknown>): void {
   if (typeof p !== 'object' || p === null) throw new RangeError('patch must be an object');
   unknownKeys('patch', p, PATCH_KEYS);
   if (typeof p.name !== 'string' || p.name === '') throw new RangeError('patch.name must be a non-empty string');
   for (const [l, impl] of Object.entries(p.steps ?? {})) {
-    if (typeof impl !== 'function' && (typeof impl !== 'object' || impl === null || typeof impl.body !== 'function')) {
-      throw new RangeError(`patch.steps.${l} must be a step function (c, s, t, emit) or { body, emits }`);
-    }
+    const ok = typeof impl === 'function' || (typeof impl === 'object' && impl !== null &&
+      (('body' in impl && typeof impl.body === 'function') || ('wrap' in impl && typeof impl.wrap === 'function')));
+    if (!ok) throw new RangeError(`patch.steps.${l} must be a step function (c, s, t, emit), { body, emits } or { wrap: (original) => step }`);
   }
   for (const a of p.labels ?? []) {
     unknownKeys(`patch label '${a.name}'`, a, LABEL_KEYS);
@@ -75,6 +89,12 @@ export function validatePatch(p: HmmPatch): void {
     unknownKeys(`patch field '${name}'`, f, FIELD_KEYS);
     if (!SCOPES.has(f.scope)) throw new RangeError(`patch field '${name}': scope must be global, mm, frame or device`);
     if (f.init !== undefined && !Number.isInteger(f.init)) throw new RangeError(`patch field '${name}': init must be an integer`);
+  }
+  if (p.ops !== undefined) {
+    unknownKeys('patch.ops', p.ops, OPS_KEYS);
+    if (p.ops.invalidate !== undefined && typeof p.ops.invalidate !== 'function') {
+      throw new RangeError('patch.ops.invalidate must be a function (original) => (c, s, t, d) => state | null');
+    }
   }
   for (const [name, r] of Object.entries(p.requests ?? {})) {
     unknownKeys(`patch request '${name}'`, r, REQUEST_KEYS);

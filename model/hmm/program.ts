@@ -5,24 +5,48 @@
  *
  * The hot path is `table[pc](c, s, t, emit)`: a plain array lookup per actor per state.
  */
-import type { Ctx, Emit } from './ctx.ts';
 import { LABELS, LABEL_NAMES, type Label, type LabelDecl } from './labels.ts';
+import type { HmmAction } from './actions.ts';
 
-/** One atomic step: emit one successor per outcome (none when the actor is blocked). */
-export type StepFn = (c: Ctx, s: Int32Array, t: number, emit: Emit) => void;
+/**
+ * One atomic step: emit one successor per outcome (none when the actor is blocked). Generic in
+ * the model context so this file needs nothing of ctx.ts (ctx.ts fixes C = Ctx: StepFn there).
+ */
+export type StepFnOf<C> = (c: C, s: Int32Array, t: number, emit: (action: HmmAction, next: Int32Array) => void) => void;
 
 /**
  * A label's body, optionally with the action kinds it emits instead of (or, with `extendsEmits`,
  * besides) the declared ones — a replacement may well emit kinds the original never did.
  */
-export type StepImpl = StepFn | { readonly body: StepFn; readonly emits: readonly string[]; readonly extendsEmits?: boolean };
+export type StepImplOf<C> =
+  | StepFnOf<C>
+  | { readonly body: StepFnOf<C>; readonly emits: readonly string[]; readonly extendsEmits?: boolean }
+  /** the label's current body, wrapped: it keeps the declared kinds and may emit `emits` besides */
+  | { readonly wrap: (original: StepFnOf<C>) => StepFnOf<C>; readonly emits?: readonly string[] };
+
+/** Resolve `wrap` entries of `patch` against `base` (the design's bodies). */
+export function applyStepPatch<C>(base: StepBodiesOf<C>, patch: StepBodiesOf<C>): StepBodiesOf<C> {
+  const out: Record<string, StepImplOf<C> | undefined> = { ...base };
+  for (const [l, impl] of Object.entries(patch)) {
+    if (impl === undefined) continue;
+    if (typeof impl === 'object' && 'wrap' in impl) {
+      const orig = base[l];
+      if (orig === undefined) throw new RangeError(`patch.steps.${l}: no step '${l}' in this design to wrap`);
+      const origBody = typeof orig === 'function' ? orig : 'body' in orig ? orig.body : undefined;
+      if (origBody === undefined) throw new RangeError(`patch.steps.${l}: cannot wrap a wrap`);
+      const extra = [...(typeof orig === 'object' && 'emits' in orig && orig.emits !== undefined ? orig.emits : []), ...(impl.emits ?? [])];
+      out[l] = { body: impl.wrap(origBody), emits: extra, extendsEmits: true };
+    } else out[l] = impl;
+  }
+  return out;
+}
 
 /** Step bodies by label (a design supplies every label it can reach). */
-export type StepBodies = Readonly<Partial<Record<string, StepImpl>>>;
+export type StepBodiesOf<C> = Readonly<Partial<Record<string, StepImplOf<C>>>>;
 
-export interface Program {
+export interface ProgramOf<C> {
   /** step body per program counter (index 0, `done`, has none: the actor has finished) */
-  readonly table: readonly (StepFn | undefined)[];
+  readonly table: readonly (StepFnOf<C> | undefined)[];
   /** label per program counter */
   readonly labels: readonly string[];
   /** program counter per label */
@@ -32,16 +56,16 @@ export interface Program {
 }
 
 /** A label a patch adds: where it stands in the kernel and what it may emit. */
-export interface AddedLabel extends LabelDecl {
+export interface AddedLabelOf<C> extends LabelDecl {
   readonly name: string;
-  readonly body: StepFn;
+  readonly body: StepFnOf<C>;
 }
 
 /**
  * Number the declared labels (0 = done, then LABELS' order), then the added ones; attach bodies.
  * A body for an unknown label, or an added label that clashes with a declared one, is an error.
  */
-export function buildProgram(bodies: StepBodies, added: readonly AddedLabel[] = []): Program {
+export function buildProgram<C>(bodies: StepBodiesOf<C>, added: readonly AddedLabelOf<C>[] = []): ProgramOf<C> {
   const labels: string[] = [...LABEL_NAMES];
   const decls: LabelDecl[] = LABEL_NAMES.map((l) => LABELS[l]);
   const pc: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -52,13 +76,14 @@ export function buildProgram(bodies: StepBodies, added: readonly AddedLabel[] = 
     labels.push(a.name);
     decls.push({ file: a.file, fn: a.fn, emits: a.emits });
   }
-  const table: (StepFn | undefined)[] = labels.map(() => undefined);
+  const table: (StepFnOf<C> | undefined)[] = labels.map(() => undefined);
   for (const [l, impl] of Object.entries(bodies)) {
     const at = pc[l];
     if (at === undefined) throw new Error(`no label '${l}' to give a body to`);
     if (at === 0) throw new Error(`'done' is not a step and takes no body`);
     if (impl === undefined) continue;
     if (typeof impl === 'function') table[at] = impl;
+    else if ('wrap' in impl) throw new Error(`'${l}': resolve wrapped steps with applyStepPatch first`);
     else {
       table[at] = impl.body;
       const d = decls[at]!;
@@ -69,4 +94,3 @@ export function buildProgram(bodies: StepBodies, added: readonly AddedLabel[] = 
   return { table, labels, pc, decls };
 }
 
-export type { Label };

@@ -9,7 +9,7 @@ import {
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
-import { beginHmf, takeHmfRc } from './memory.ts';
+import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv, endInv, subscribed } from './mmu_notifier.ts';
 import { setPte } from './pgtable.ts';

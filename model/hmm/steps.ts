@@ -3,7 +3,7 @@
  * functions and what they emit). Built on demand, so the modules that define the steps are fully
  * loaded whatever imports this file first.
  */
-import type { StepFn } from './program.ts';
+import type { StepFn } from './ctx.ts';
 import type { Label } from './labels.ts';
 import * as fault from './fault.ts';
 import * as fork from './fork.ts';

@@ -11,7 +11,7 @@ import {
   dvFlagsOff, frOff, frameOwner, gseqOff, isDevFrame, mpfnFrame, pfnOff, pgOff, srcOff,
 } from './layout.ts';
 import {
-  type Ctx, type Emit, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
+  type Ctx, devOf, isSnap, type Emit, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
   putFrame, recordData,
 } from './ctx.ts';
 import { storeTo } from './fault.ts';
@@ -19,7 +19,6 @@ import { HMM_PFN_ERROR, HMM_PFN_VALID, HMM_PFN_WRITE, clearPfns } from './hmm.ts
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv, readBeginBlocked } from './mmu_notifier.ts';
 
-export const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
 
 /** the mm the thread's dmirror fd mirrors (config.deviceMm) */
 const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d) + DV_LOCK] === 0;
@@ -53,8 +52,19 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   const n = s.slice();
   setSeq(c, n, d); // mmu_interval_set_seq(mni, cur_seq)
   if (own) return n; // ownMigrateSetsSeq 'locked': the erase is skipped, the mutex released
-  const a0 = s[b + R_I_A]!;
-  const end = a0 + s[b + R_I_N]!;
+  eraseDevicePtes(c, n, t, d);
+  return n;
+}
+
+/**
+ * The erase of dmirror_interval_invalidate (dmirror_do_update: xa_erase of the range's device PT
+ * entries; hmm.rst's driver also DMA-unmaps them) over the range of actor t's invalidation.
+ */
+export function eraseDevicePtes(c: Ctx, n: Int32Array, t: number, d: number): void {
+  const L = c.L;
+  const b = actorBase(c, t);
+  const a0 = n[b + R_I_A]!;
+  const end = a0 + n[b + R_I_N]!;
   for (let a = a0; a < end; a++) {
     const e = n[dptOff(L, d, a)]!;
     // set_page_dirty of a system page the device could write (not the zero page, not device memory)
@@ -64,11 +74,10 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
     n[dptOff(L, d, a)] = 0;
     if (c.beh.dmaUnmapInInvalidate) n[dmaOff(L, d, a)] = 0; // dma_unmap_page before returning
   }
-  return n;
 }
 
 /** mmu_interval_set_seq: read_begin/read_retry pairs of d's threads that began before now fail */
-function setSeq(c: Ctx, n: Int32Array, d: number): void {
+export function setSeq(c: Ctx, n: Int32Array, d: number): void {
   n[devOff(c.L, d) + DV_SSEQCUR] = 1;
   for (const u of c.devActors[d]!) if (n[actorBase(c, u) + R_SNAP] === 0) n[actorBase(c, u) + R_SEQOK] = 0;
 }
@@ -231,7 +240,6 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 
 // ---- HMM_DMIRROR_SNAPSHOT -------------------------------------------------------------------
 
-export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[actorBase(c, t) + R_REQ]!]?.op === 'snapshot';
 
 /** HMM_DMIRROR_PROT_* (lib/test_hmm_uapi.h) */
 const PROT_ERROR = 0xff;

@@ -4,7 +4,8 @@
  */
 import type { ExpectedVerdict, SpecConfig } from '../../checker/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
-import type { DriverVariant } from '../../model/hmm/variants.ts';
+import type { DriverSpec } from '../../model/hmm/variants.ts';
+import type { HmmPatch } from '../../model/hmm/ctx.ts';
 import { PROPERTY_NAMES, type WitnessName } from './properties.ts';
 
 export interface HmmSpecParams {
@@ -12,7 +13,8 @@ export interface HmmSpecParams {
   readonly witnesses: readonly WitnessName[];
 }
 
-type Scenario = Omit<HmmConfig, 'driver'>;
+/** A scenario: everything of an HmmConfig but the driver (and the patch under review). */
+export type Scenario = Omit<HmmConfig, 'driver' | 'patch'>;
 
 /** The scenarios; each names the race it makes reachable. */
 export const SCENARIOS = {
@@ -355,14 +357,20 @@ export type ScenarioName = keyof typeof SCENARIOS;
 export const STATE_PROPERTIES = [
   PROPERTY_NAMES.s1, PROPERTY_NAMES.s2, PROPERTY_NAMES.s3, PROPERTY_NAMES.s4, PROPERTY_NAMES.s5,
   PROPERTY_NAMES.s7, PROPERTY_NAMES.s8, PROPERTY_NAMES.s9, PROPERTY_NAMES.s6, PROPERTY_NAMES.s10, PROPERTY_NAMES.s11,
+  PROPERTY_NAMES.s12,
 ] as const;
 
+/**
+ * One configuration: a scenario (a name of SCENARIOS or a Scenario of your own), a driver (a
+ * variant name or a DriverBehaviour record), the witnesses that must be reachable, the properties
+ * expected to be violated (every other one must hold), and optionally the patch under review.
+ */
 export function hmmConfig(
-  scenario: ScenarioName,
-  driver: DriverVariant,
+  scenario: ScenarioName | Scenario,
+  driver: DriverSpec,
   witnesses: readonly WitnessName[],
   violated: readonly string[] = [],
-  extra: { description?: string; benchOnly?: boolean } = {},
+  extra: { description?: string; benchOnly?: boolean; patch?: HmmPatch } = {},
 ): SpecConfig<HmmSpecParams> {
   const expect: Record<string, ExpectedVerdict> = {};
   for (const p of STATE_PROPERTIES) expect[p] = 'holds';
@@ -370,7 +378,13 @@ export function hmmConfig(
   expect['deadlock-free'] = 'holds';
   for (const v of violated) expect[v] = 'violated';
   return {
-    params: { model: { driver, ...SCENARIOS[scenario] } as HmmConfig, witnesses },
+    params: {
+      model: {
+        driver, ...(typeof scenario === 'string' ? SCENARIOS[scenario] : scenario),
+        ...(extra.patch === undefined ? {} : { patch: extra.patch }),
+      } as HmmConfig,
+      witnesses,
+    },
     check: { strategy: 'bfs' },
     expect,
     ...(extra.description === undefined ? {} : { description: extra.description }),

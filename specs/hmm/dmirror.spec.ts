@@ -29,7 +29,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'bench-mixed': hmmConfig('benchMixed', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
     'bench-large': hmmConfig('benchLarge', 'dmirror', ['wWrite'], [P.s1, P.s3, P.s5, P.s10], { benchOnly: true }),
     // ---- larger configurations (specs/hmm/EXPLORATION.md argues every expectation; with F1 fixed,
-    // i.e. mmu_interval_set_seq before the early return, every one of them holds everything) ----
+    // i.e. no early return — set_seq and the erase — every one of them holds everything; set_seq
+    // alone is not enough: specs/hmm/f2-fixes.spec.ts) ----
     'two-page-munmap-cow': hmmConfig('twoPageMunmapCow', 'dmirror', ['wWrite', 'wRead']),
     // F1 + F2 (READ/WRITE racing MIGRATE_TO_DEV on one fd)
     'migrate-fault-back-race': hmmConfig('migrateFaultBackRace', 'dmirror', ['wWrite', 'wMigrate', 'wRead'], [P.s1, P.s3, P.s5, P.s10]),

@@ -105,6 +105,10 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
       v[`dev${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
     }
   }
+  // the patch's own state (model/hmm/patch.ts `fields`)
+  for (const [name, f] of Object.entries(L.patchFields)) {
+    for (let i = 0; i < f.count; i++) v[f.scope === 'global' ? `patch.${name}` : `patch.${name}[${i}]`] = String(s[f.base + i]);
+  }
   L.actors.forEach((a, t) => {
     v[`${actorName(c, t)}.pc`] = c.prog.labels[s[a.base + R_PC]!] ?? String(s[a.base + R_PC]);
     if (a.kind === 'dev') {

@@ -6,7 +6,7 @@
  */
 import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_I_CB, R_I_MM, R_I_A, R_I_N, R_RETRYOK, R_REQ,
+  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_H_T, R_M_FAULTPAGE, R_I_CB, R_I_MM, R_I_A, R_I_N, R_RETRYOK, R_REQ,
   PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
   VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
   pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
@@ -82,6 +82,11 @@ export function cpuSideNamesNoFreeFrame(c: Ctx, s: HmmState): boolean {
     }
   }
   for (let t = 0; t < L.actors.length; t++) {
+    // a page the kernel holds across a sleep: vmf->page while migrate_to_ram runs (do_swap_page's
+    // reference), the page wp_page_copy / restore_exclusive_pte / migrate_pages work on, and
+    // migrate_vma.fault_page
+    const base = L.actors[t]!.base;
+    if (free(s[base + R_H_T]!) || free(s[base + R_M_FAULTPAGE]!)) return false;
     if (L.actors[t]!.kind !== 'cpu') continue;
     for (let a = 0; a < L.pages; a++) {
       const e = s[tlbOff(L, t, a)]!;
@@ -395,6 +400,37 @@ export function zappedVmaKept(c: Ctx, s: HmmState): boolean {
   return false;
 }
 
+/**
+ * S12: when munmap, mprotect or madvise(MADV_DONTNEED / MADV_FREE) returns to user space, no CPU
+ * of that mm still holds a TLB entry for the range that grants more than the PTE does: a
+ * translation of a page whose PTE is gone or names another frame, or a writable one over a
+ * read-only / protnone PTE (the syscall's TLB flush, or the one it relies on, has happened).
+ */
+export function s12TlbCoherentOnReturn(c: Ctx, s: HmmState, step: HmmAction, t: HmmState): boolean {
+  if (step.kind !== 'mmap_write_unlock' && step.kind !== 'tlb_finish_mmu' && step.kind !== 'mmap_read_unlock') return true;
+  const L = c.L;
+  const actor = L.actors[step.actor]!;
+  if (actor.kind !== 'cpu') return true;
+  const req = c.reqs[step.actor]![s[actor.base + R_REQ]!];
+  if (req === undefined || !['munmap', 'mprotect', 'madvDontneed', 'madvFree'].includes(req.op)) return true;
+  if (t[actor.base + R_REQ] === s[actor.base + R_REQ]) return true; // the syscall has not returned yet
+  const m = actor.mm;
+  for (const u of c.cpuActors[m] ?? []) {
+    for (let a = req.page; a < req.page + req.npages; a++) {
+      const e = t[tlbOff(L, u, a)]!;
+      if (e === 0) continue;
+      const o = pgOff(L, m, a);
+      const k = t[o + PG_KIND]!;
+      const fl = t[o + PG_FLAGS]!;
+      const f = e >> 1;
+      const mapped = (k === PTE_PRESENT && t[o + PG_VAL] === f && (fl & PF_PROTNONE) === 0) || (k === PTE_ZERO && f === ZERO_FRAME);
+      if (!mapped) return false;
+      if ((e & 1) !== 0 && (k !== PTE_PRESENT || (fl & PF_W) === 0)) return false;
+    }
+  }
+  return true;
+}
+
 /** S11: a non-blockable invalidation (the OOM reaper's) never waits in a callback */
 export function s11NonblockingNeverSleeps(c: Ctx, s: HmmState): boolean {
   return !sleepsInNonblockable(c, s);
@@ -413,6 +449,7 @@ export const PROPERTY_NAMES = {
   s8: 's8-owner-isolation',
   s9: 's9-exclusive-correct',
   s10: 's10-protocol-discipline',
+  s12: 's12-tlb-coherent-on-return',
   wWrite: 'w-device-write-through-mirror',
   wMigrate: 'w-migrate-to-device-and-back',
   wExcl: 'w-exclusive-grant-and-revoke',
@@ -435,7 +472,7 @@ export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 
 export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.s1]: 'S1 no stale device PTE: outside an invalidation, every device PT entry names the page the CPU maps at that address',
   [PROPERTY_NAMES.s2]: 'S2 permission containment: a device write mapping needs a writable CPU entry; any device mapping needs a readable, non-protnone one',
-  [PROPERTY_NAMES.s3]: 'S3 no use-after-free: a freed page is named by no PTE, migration entry, device PT entry or DMA mapping',
+  [PROPERTY_NAMES.s3]: 'S3 no use-after-free: a freed page is named by no PTE, migration entry, TLB entry, device PT entry or DMA mapping, nor held by the kernel across a sleep (vmf->page in migrate_to_ram, migrate_vma.fault_page)',
   [PROPERTY_NAMES.s4]: 'S4 no pinning by HMM: mirroring and device-private pages never hold pins',
   [PROPERTY_NAMES.s5]: 'S5 no lost update: while a page migrates nobody can write the source, and afterwards exactly one copy is mapped',
   [PROPERTY_NAMES.s6]: 'S6 dirty never lost: removing a dirty PTE or a device write mapping marks the folio dirty first (except MADV_FREE, which discards on purpose)',
@@ -443,6 +480,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.s8]: 'S8 owner isolation: a driver never maps another owner\'s device-private page',
   [PROPERTY_NAMES.s9]: 'S9 device-exclusive: the CPU cannot use a page while a device-exclusive entry exists',
   [PROPERTY_NAMES.s10]: 'S10 protocol discipline: callbacks call mmu_interval_set_seq; the device PT is written only under the driver lock after a successful read_retry',
+  [PROPERTY_NAMES.s12]: 'S12 TLB coherent on return: when munmap, mprotect or madvise returns, no CPU TLB entry for its range grants more than the PTE (the flush happened before the syscall returned)',
   [PROPERTY_NAMES.wWrite]: 'witness: a device write through the mirror completes',
   [PROPERTY_NAMES.wRead]: 'witness: a device read through the mirror completes',
   [PROPERTY_NAMES.wMigrate]: 'witness: a page migrates to device memory and back',
@@ -500,6 +538,7 @@ export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[])
   const props: Property<HmmState, HmmAction>[] = invariants(c).map((i) => always<HmmState>(i.name, i.holds, DESCRIPTIONS[i.name]));
   props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s6, (s, a, t) => s6DirtyNotLost(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s6]));
   props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s10, (s, a, t) => s10ProtocolDiscipline(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s10]));
+  props.push(alwaysStep<HmmState, HmmAction>(PROPERTY_NAMES.s12, (s, a, t) => s12TlbCoherentOnReturn(c, s, a, t), DESCRIPTIONS[PROPERTY_NAMES.s12]));
   for (const w of witnesses) {
     const holds = WITNESS_PREDICATES[w](c, cfg);
     props.push(sometimes<HmmState>(PROPERTY_NAMES[w], holds, DESCRIPTIONS[PROPERTY_NAMES[w]]));

@@ -38,7 +38,7 @@ import {
   FAULT_BACKOFF, invOff, faultOff, mirrorOff, mdmaOff, ghostForkBackOff,
 } from './words.ts';
 import { storeTo } from '../fault.ts';
-import { beginHmf, takeHmfRc } from '../memory.ts';
+import { beginHmf, takeHmfRc } from '../handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from '../mmap_lock.ts';
 import { beginInv, clearInv, endInv } from '../mmu_notifier.ts';
 import { setPte } from '../pgtable.ts';

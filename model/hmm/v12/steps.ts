@@ -5,7 +5,7 @@
  * handle_mm_fault, which runs do_swap_page's HMM special-swap-entry branch first. Everything else
  * (the CPU-side mm, reclaim, NUMA, KSM, compaction) runs the upstream steps unchanged.
  */
-import type { StepFn, StepImpl } from '../program.ts';
+import type { StepFn, StepImpl } from '../ctx.ts';
 import type { UpstreamLabel, V12Label } from '../steps.ts';
 import * as h from './hmm.ts';
 import { V12_ENTRY_EMITS as E } from '../labels.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createHmmModel, type HmmConfig } from '../../../model/hmm/index.ts';
 import { LABELS, LABEL_NAMES, PC } from '../../../model/hmm/labels.ts';
 import { buildProgram } from '../../../model/hmm/program.ts';
-import { makeCtx } from '../../../model/hmm/ctx.ts';
+import { makeModelCtx as makeCtx } from '../../../model/hmm/machine.ts';
 import { succs, init } from './steps/helpers.ts';
 
 const base: HmmConfig = { driver: 'reference', pages: 1, frames: 2, initial: ['rw'], cpu: [{ ops: [{ op: 'read', page: 0 }] }] };
