@@ -7,6 +7,7 @@
  */
 import { resolveConfig, type CheckConfig, type ResolvedCheckConfig } from './config.ts';
 import { ConfigError, ReplayMismatchError } from './errors.ts';
+import { validateCheckConfig } from './validate-config.ts';
 import { silentReporter } from './events.ts';
 import type { Model } from './model.ts';
 import { DEADLOCK_PROPERTY, type Property } from './property.ts';
@@ -31,6 +32,7 @@ export function check<S, A>(
   options: CheckOptions<A> = {},
 ): CheckResult<S, A> {
   validateProperties(properties);
+  validateCheckConfig(config);
   const rc = resolveConfig(config);
   validateConfig(rc);
   const reporter = options.reporter ?? silentReporter;

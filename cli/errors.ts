@@ -36,11 +36,12 @@ export function serializeError(e: unknown, file?: string): SerializedError {
 /** Errors thrown by user code (a spec's createModel, successors, properties) get this hint by default. */
 const USER_CODE_HINT = 'fix the spec or model code that threw (re-run with --debug to see the stack trace)';
 
-const KNOWN = new Set(['CheckerError', 'UsageError', 'ConfigError', 'SpecLoadError', 'ModelContractError', 'ReplayMismatchError', 'ItfFormatError', 'DveError', 'DveRuntimeError']);
+const KNOWN = new Set(['DiskError', 'CheckerError', 'UsageError', 'ConfigError', 'SpecLoadError', 'ModelContractError', 'ReplayMismatchError', 'ItfFormatError', 'DveError', 'DveRuntimeError']);
 
 /** The one paragraph printed for an error (stack appended with --debug). */
 export function formatError(err: SerializedError, debug: boolean): string {
-  const where = err.file && !err.message.includes(err.file) ? ` (in ${err.file})` : '';
+  // a disk error names its own path: the spec file being run is not to blame
+  const where = err.file && err.name !== 'DiskError' && !err.message.includes(err.file) ? ` (in ${err.file})` : '';
   const hint = err.hint ?? (KNOWN.has(err.name) ? undefined : USER_CODE_HINT);
   const kind = KNOWN.has(err.name) ? '' : `${err.name}: `;
   let text = `hmm-check: error: ${kind}${err.message}${where}.`.replace(/\.\.$/, '.');

@@ -3,7 +3,6 @@
  * Runs inside the check worker (cli/worker.ts) or, with --in-process, on the main thread. The
  * input and output are plain data so they cross the thread boundary by structured clone.
  */
-import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { check } from '../checker/check.ts';
 import type { CheckConfig, ResolvedCheckConfig } from '../checker/config.ts';
@@ -21,7 +20,7 @@ import { type PresentedTrace, presentTrace, resolveView } from '../checker/repor
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
 import { display, posixRelative, toolVersion } from './paths.ts';
-import { writeFileAtomic } from './util/atomic.ts';
+import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
 
 export interface JobOverrides {
   readonly strategy?: CheckConfig['strategy'];
@@ -162,7 +161,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
         files = paths;
       } else if (o.verdict === 'holds') {
         // a property that now holds must not leave an old counterexample behind
-        for (const p of [paths.itf, paths.md, paths.mmd]) rmSync(p, { force: true });
+        removeFiles([paths.itf, paths.md, paths.mmd]);
       }
     }
     rows.push({
@@ -205,7 +204,7 @@ export interface WriteContext {
   readonly baseDir: string;
 }
 
-/** Writes the three files of one counterexample, each atomically. Contents depend only on the trace. */
+/** Writes the three files of one counterexample, together or not at all. Contents depend only on the trace. */
 export function writeCounterexample(trace: PresentedTrace, paths: CounterexampleFiles, ctx: WriteContext): void {
   const itf = toItfTrace(trace, {
     spec: ctx.spec,
@@ -215,7 +214,9 @@ export function writeCounterexample(trace: PresentedTrace, paths: Counterexample
     generatedBy: `hmm-check ${toolVersion()}`,
   });
   const itfShown = posixRelative(resolve(ctx.baseDir), paths.itf);
-  writeFileAtomic(paths.itf, formatItfJson(itf));
-  writeFileAtomic(paths.md, toMarkdown(trace, { spec: ctx.spec, config: ctx.config, itfPath: itfShown }));
-  writeFileAtomic(paths.mmd, toMermaid(toSequence(trace)));
+  writeFilesAtomic([
+    { path: paths.itf, data: formatItfJson(itf) },
+    { path: paths.md, data: toMarkdown(trace, { spec: ctx.spec, config: ctx.config, itfPath: itfShown }) },
+    { path: paths.mmd, data: toMermaid(toSequence(trace)) },
+  ]);
 }

@@ -26,14 +26,19 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-export function createRunner(inProcess: boolean): Runner {
+/** `beforeExit`: runs when a second Ctrl-C ends the process at once (cleans this run's temporaries). */
+export function createRunner(inProcess: boolean, beforeExit: () => void = () => {}): Runner {
   const abort = new SharedArrayBuffer(4);
   const flag = new Int32Array(abort);
   let interrupted = false;
   const onSigint = (): void => {
     if (interrupted) {
       process.stderr.write('\nhmm-check: interrupted twice, exiting now\n');
-      process.exit(130);
+      try {
+        beforeExit();
+      } finally {
+        process.exit(130);
+      }
     }
     interrupted = true;
     Atomics.store(flag, 0, 1);

@@ -13,6 +13,7 @@ import { display } from '../paths.ts';
 import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
 import { createRunner, JobError } from '../runner.ts';
 import { buildJobs, jobLabel, selectSpecs } from '../select.ts';
+import { recoverTemporaries } from '../util/recover.ts';
 import type { LoadedSpec } from '../load.ts';
 import { pad } from '../../checker/report/text.ts';
 
@@ -34,13 +35,16 @@ export interface Collected {
 
 /** Runs every selected job; stops at the first error or at Ctrl-C. */
 export async function collect(opts: CliOptions, coverage: boolean): Promise<Collected> {
+  const outDir = resolve(opts.out);
+  // temporaries of a run killed while writing: complete committed groups, delete the rest
+  recoverTemporaries(outDir);
   const loaded = await selectSpecs(opts);
   const jobs = buildJobs(loaded, opts, {
-    outDir: resolve(opts.out),
+    outDir,
     coverage,
     progressMs: progressIntervalMs(process.stderr, opts.quiet),
   });
-  const runner = createRunner(opts.inProcess);
+  const runner = createRunner(opts.inProcess, () => recoverTemporaries(outDir, true));
   const progress = createProgress(process.stderr, opts.quiet);
   const results: JobResult[] = [];
   try {
