@@ -19,7 +19,7 @@ import { toMermaid, toSequence } from '../checker/report/mermaid.ts';
 import { type PresentedTrace, presentTrace, resolveView } from '../checker/report/present.ts';
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
-import { display, posixRelative, toolVersion } from './paths.ts';
+import { display, isInside, posixRelative, ROOT, toolVersion } from './paths.ts';
 import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
 
 export interface JobOverrides {
@@ -204,6 +204,15 @@ export interface WriteContext {
   readonly baseDir: string;
 }
 
+/**
+ * What follows `npx hmm-check replay` in the printed command: the trace, plus `--spec FILE` for
+ * a spec outside this repository's specs/ (replay runs only code the user names, never the
+ * file a trace names).
+ */
+export function replayTarget(itfShown: string, specFile: string, specShown: string): string {
+  return isInside(join(ROOT, 'specs'), specFile) ? itfShown : `${itfShown} --spec ${specShown}`;
+}
+
 /** Writes the three files of one counterexample, together or not at all. Contents depend only on the trace. */
 export function writeCounterexample(trace: PresentedTrace, paths: CounterexampleFiles, ctx: WriteContext): void {
   const itf = toItfTrace(trace, {
@@ -213,7 +222,7 @@ export function writeCounterexample(trace: PresentedTrace, paths: Counterexample
     ...(ctx.loaded.exportName === '' || ctx.loaded.exportName === 'spec' || ctx.loaded.exportName === 'default' ? {} : { specExport: ctx.loaded.exportName }),
     generatedBy: `hmm-check ${toolVersion()}`,
   });
-  const itfShown = posixRelative(resolve(ctx.baseDir), paths.itf);
+  const itfShown = replayTarget(posixRelative(resolve(ctx.baseDir), paths.itf), ctx.loaded.file, posixRelative(resolve(ctx.baseDir), ctx.loaded.file));
   writeFilesAtomic([
     { path: paths.itf, data: formatItfJson(itf) },
     { path: paths.md, data: toMarkdown(trace, { spec: ctx.spec, config: ctx.config, itfPath: itfShown }) },

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { toText } from '../../checker/report/text.ts';
 import type { CliOptions } from '../args.ts';
 import { formatError } from '../errors.ts';
-import type { JobResult, RowResult } from '../job.ts';
+import { type JobResult, replayTarget, type RowResult } from '../job.ts';
 import { display } from '../paths.ts';
 import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
 import { createRunner, JobError } from '../runner.ts';
@@ -183,7 +183,8 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     const out: string[] = rows.length > 0 ? [table(rows), ''] : [];
     const shown = rows.filter((r) => r.verdict === 'violated' && r.trace && (verbose || !r.match));
     for (const r of shown) {
-      out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: display(r.files.itf) } : {}) }), '');
+      const spec = c.results.find((x) => x.spec === r.spec)?.file ?? '';
+      out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: replayTarget(display(r.files.itf), spec, display(spec)) } : {}) }), '');
     }
     const written = rows.filter((r) => r.files);
     if (written.length > 0) {
