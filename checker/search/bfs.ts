@@ -11,7 +11,7 @@ import { fpOut } from '../state/fingerprint.ts';
 import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import type { SearchControl } from './control.ts';
-import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
+import { assertSameSuccessors, NondeterminismSampler } from './nondeterminism.ts';
 import type { CheckOptions } from './options.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
@@ -88,7 +88,7 @@ export function bfs<S, A>(
     tracker.checkState(s, id, hi, lo);
   }
 
-  let expanded = 0;
+  const sampler = new NondeterminismSampler();
   let poll = POLL_EVERY;
   const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
   const stats = () => progressStats(store, control, counts(cur.length + next.length));
@@ -111,8 +111,7 @@ export function bfs<S, A>(
       } catch (e) {
         throw contractError(model.id, 'successors()', store.pathTo(srcId), e);
       }
-      if (expanded < NONDETERMINISM_SAMPLE) assertSameSuccessors(model, s, srcPath);
-      expanded++;
+      if (sampler.take(depth)) assertSameSuccessors(model, s, srcPath);
       if (emitted === 0 && !(isTerminal && isTerminal(s))) {
         deadlocks++;
         fingerprintState(codec, s, w);
