@@ -121,6 +121,7 @@ function incompleteDetail(o: SearchOutcome): string {
     case 'timeout': return `not decided: time budget exhausted after ${o.distinct} states`;
     case 'interrupted': return `not decided: interrupted after ${o.distinct} states`;
     case 'walks': return `not decided: simulation found no counterexample in its walks`;
+    case 'memory': return `not decided: stopped at the memory bound after ${o.distinct} states`;
     default: return 'not decided: search stopped early';
   }
 }

@@ -28,6 +28,7 @@ export interface JobOverrides {
   readonly maxDepth?: number;
   readonly timeoutMs?: number;
   readonly seed?: number;
+  readonly maxMemoryBytes?: number;
   readonly noDeadlock?: boolean;
   readonly deadlock?: boolean;
   readonly progressMs?: number;
@@ -108,6 +109,7 @@ export function effectiveConfig(base: CheckConfig | undefined, o: JobOverrides):
     ...(o.maxDepth === undefined ? {} : { maxDepth: o.maxDepth }),
     ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     ...(o.seed === undefined ? {} : { seed: o.seed }),
+    ...(o.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: o.maxMemoryBytes }),
     ...(o.deadlock ? { deadlock: 'violation' as const } : {}),
     ...(o.noDeadlock ? { deadlock: 'count' as const } : {}),
     ...(o.progressMs === undefined ? {} : { progressMs: o.progressMs }),
