@@ -4,7 +4,7 @@
  * Only the current and next level are held as objects; everything older is a fingerprint.
  */
 import type { ResolvedCheckConfig } from '../config.ts';
-import { ModelContractError } from '../errors.ts';
+import { CodecError, ModelContractError, PropertyError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
 import { fpOut } from '../state/fingerprint.ts';
@@ -138,7 +138,14 @@ export function bfs<S, A>(
   return outcome('exhaustive', 0);
 }
 
-export function contractError(modelId: string, where: string, path: readonly number[], e: unknown): ModelContractError {
+export function contractError(modelId: string, where: string, path: readonly number[], e: unknown): Error {
+  // a property or codec that threw while successors() emitted is named itself, with the place
+  if (e instanceof PropertyError || e instanceof CodecError) {
+    const named = new (e.constructor as typeof PropertyError)(`model ${modelId}: ${e.message}, at a successor of the state reached by replay path ${path.join('/')}`, e.hint);
+    named.cause = e.cause;
+    if (e.stack) named.stack = e.stack;
+    return named;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   // A model error that knows its own fix (e.g. a DVE runtime error naming the expression) says it.
   const hint: unknown = e instanceof Error ? (e as Error & { hint?: unknown }).hint : undefined;

@@ -14,6 +14,7 @@ import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
 import { createRunner, JobError, type Runner } from '../runner.ts';
 import { EXIT_INTERRUPTED, watchSignals } from '../signals.ts';
 import { buildJobs, jobLabel, selectSpecs } from '../select.ts';
+import { printableLines } from '../util/printable.ts';
 import { recoverTemporaries } from '../util/recover.ts';
 import type { LoadedSpec } from '../load.ts';
 import { pad } from '../../checker/report/text.ts';
@@ -219,7 +220,7 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
         ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`
         : `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}`,
     );
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(`${printableLines(out.join('\n'))}\n`);
   }
   if (c.interrupted) {
     const last = c.results[c.results.length - 1];

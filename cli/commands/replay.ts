@@ -23,6 +23,7 @@ import { assertReadable, discoverSpecFiles, type LoadedSpec, loadSpecFile, prope
 import { SPECS_DIR } from '../select.ts';
 import { display } from '../paths.ts';
 import { assertTypechecks } from '../typecheck.ts';
+import { printable, printableLines } from '../util/printable.ts';
 import { EXIT_MISMATCH, EXIT_OK } from './check.ts';
 
 interface Outcome {
@@ -46,7 +47,7 @@ export async function replayCommand(opts: CliOptions): Promise<number> {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
   } else {
-    process.stdout.write(`${o.ok ? '✓' : '✗'} ${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}.\n`);
+    process.stdout.write(`${o.ok ? '✓' : '✗'} ${printable(`${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}`)}.\n`);
   }
   return o.ok ? EXIT_OK : EXIT_MISMATCH;
 }
@@ -300,7 +301,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
     const doc = { ok: false, spec: loaded.spec.id, config: configName, path, message: e.message };
-    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${e.message}\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${printable(e.message)}\n`);
     return EXIT_MISMATCH;
   }
   const shown = wanted ?? result.demonstrated[0];
@@ -319,7 +320,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
     replay: result.replay as ReplayPath,
   };
   const view = resolveView(viewFor(loaded.spec, cfg.params));
-  process.stdout.write(`${toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName })}\n`);
+  process.stdout.write(`${printableLines(toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName }))}\n`);
   process.stdout.write(
     ok
       ? `✓ the path demonstrates ${result.demonstrated.join(', ')}\n`
