@@ -19,6 +19,6 @@ it('a process named like a global, and globals named __proto__ and constructor, 
     [{ '#bigint': '5' }, { '#bigint': '6' }, { '#bigint': '7' }, 'a'],
     [{ '#bigint': '1' }, { '#bigint': '2' }, { '#bigint': '3' }, 'b'],
   ]);
-  const replay = cli(['replay', join('out', 'names', 'default', 'deadlock-free.itf.json')], dir);
+  const replay = cli(['replay', join('out', 'names', 'default', 'deadlock-free.itf.json'), '--spec', 'names.dve'], dir);
   expect(replay.code).toBe(0);
 });
