@@ -6,7 +6,8 @@
  *  - sometimes: holds when a witness was found; violated (vacuous) only when exhaustive.
  */
 import { resolveConfig, type CheckConfig, type ResolvedCheckConfig } from './config.ts';
-import { ConfigError, ReplayMismatchError } from './errors.ts';
+import { ConfigError, PropertyError, ReplayMismatchError, thrownText } from './errors.ts';
+import { validateCheckConfig } from './validate-config.ts';
 import { silentReporter } from './events.ts';
 import type { Model } from './model.ts';
 import { DEADLOCK_PROPERTY, type Property } from './property.ts';
@@ -31,10 +32,12 @@ export function check<S, A>(
   options: CheckOptions<A> = {},
 ): CheckResult<S, A> {
   validateProperties(properties);
+  validateCheckConfig(config);
   const rc = resolveConfig(config);
   validateConfig(rc);
   const reporter = options.reporter ?? silentReporter;
-  const tracker = new PropertyTracker<S, A>(properties, rc.deadlock === 'violation', rc.stopWhen === 'first');
+  const props = properties.map(guarded);
+  const tracker = new PropertyTracker<S, A>(props, rc.deadlock === 'violation', rc.stopWhen === 'first');
   const control = new SearchControl(rc, reporter, options.signal);
   reporter.onEvent({ code: 'check.started', modelId: model.id, strategy: rc.strategy });
 
@@ -58,7 +61,7 @@ export function check<S, A>(
   for (const { name, kind } of all) {
     const d = tracker.discoveries.get(name);
     if (d) {
-      const trace = rebuildTrace(model, properties, d);
+      const trace = rebuildTrace(model, props, d);
       const depth = trace.steps.length - 1;
       reporter.onEvent({ code: kind === 'sometimes' ? 'property.example' : 'property.violated', property: name, depth });
       outcomes.push({
@@ -119,6 +122,7 @@ function incompleteDetail(o: SearchOutcome): string {
     case 'timeout': return `not decided: time budget exhausted after ${o.distinct} states`;
     case 'interrupted': return `not decided: interrupted after ${o.distinct} states`;
     case 'walks': return `not decided: simulation found no counterexample in its walks`;
+    case 'memory': return `not decided: stopped at the memory bound after ${o.distinct} states`;
     default: return 'not decided: search stopped early';
   }
 }
@@ -142,6 +146,29 @@ function rebuildTrace<S, A>(model: Model<S, A>, properties: readonly Property<S,
     steps,
     replay,
   };
+}
+
+/** The property with holds() wrapped so that a throw names the property (PropertyError). */
+function guarded<S, A>(p: Property<S, A>): Property<S, A> {
+  const fail = (e: unknown): PropertyError => {
+    const err = new PropertyError(`property "${p.name}" threw ${thrownText(e)}`, `fix holds() of property "${p.name}" (re-run with --debug for the stack trace)`);
+    err.cause = e;
+    if (e instanceof Error && e.stack) err.stack = `${err.name}: ${err.message}\ncaused by ${e.stack}`;
+    return err;
+  };
+  switch (p.kind) {
+    case 'always':
+    case 'sometimes': {
+      const h = p.holds;
+      return { ...p, holds: (s: S) => { try { return h(s); } catch (e) { throw fail(e); } } };
+    }
+    case 'alwaysStep': {
+      const h = p.holds;
+      return { ...p, holds: (s: S, a: A, t: S) => { try { return h(s, a, t); } catch (e) { throw fail(e); } } };
+    }
+    default:
+      return p;
+  }
 }
 
 function validateProperties(properties: readonly Property<unknown, unknown>[] | readonly Property<never, never>[]): void {

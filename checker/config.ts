@@ -19,6 +19,8 @@ export interface CheckConfig {
   readonly walkDepth?: number;
   /** Progress events every this many milliseconds (0 = none). */
   readonly progressMs?: number;
+  /** Stop (incomplete, 'memory') before the JS heap grows past this many bytes. */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface ResolvedCheckConfig {
@@ -32,6 +34,7 @@ export interface ResolvedCheckConfig {
   readonly walks: number;
   readonly walkDepth: number;
   readonly progressMs: number;
+  readonly maxMemoryBytes: number;
 }
 
 export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
@@ -46,5 +49,6 @@ export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
     walks: c.walks ?? 1000,
     walkDepth: c.walkDepth ?? 1000,
     progressMs: c.progressMs ?? 0,
+    maxMemoryBytes: c.maxMemoryBytes ?? Number.POSITIVE_INFINITY,
   };
 }

@@ -32,3 +32,19 @@ export class ConfigError extends CheckerError {
 export class SpecLoadError extends CheckerError {
   override name = 'SpecLoadError';
 }
+
+/** A property's holds() threw: the property is at fault, not the model. */
+export class PropertyError extends CheckerError {
+  override name = 'PropertyError';
+}
+
+/** A state codec (encode or view) threw: the codec is at fault, not successors(). */
+export class CodecError extends CheckerError {
+  override name = 'CodecError';
+}
+
+/** The message of whatever user code threw, on one line. */
+export function thrownText(e: unknown): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return `${err.name}: ${err.message.split('\n')[0]}`;
+}

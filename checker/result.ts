@@ -33,7 +33,7 @@ export interface PropertyOutcome<S, A> {
   readonly detail: string;
 }
 
-export type IncompleteReason = 'maxStates' | 'maxDepth' | 'timeout' | 'interrupted' | 'walks';
+export type IncompleteReason = 'maxStates' | 'maxDepth' | 'timeout' | 'interrupted' | 'walks' | 'memory';
 
 export interface CheckResult<S, A> {
   readonly modelId: string;

@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly maxDepth?: number;
   readonly timeoutMs?: number;
   readonly seed?: number;
+  /** --max-memory: stop (incomplete) before the check's heap grows past this many bytes */
+  readonly maxMemoryBytes?: number;
   readonly noDeadlock: boolean;
   /** report states without successors as violations even where the spec only counts them (DVE runs) */
   readonly deadlock: boolean;
@@ -51,7 +53,8 @@ export const USAGE = `Usage:
 
 Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
 Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
-           --seed N   --no-deadlock (do not report states without successors)
+           --seed N   --max-memory SIZE (e.g. 2G, 512M; default: from the machine's memory)
+           --no-deadlock (do not report states without successors)
            --deadlock (report them as violations; DVE models only count them by default)
 Output:    --json (one JSON object on stdout)   --out DIR (counterexamples, default ./counterexamples)
            --report-dir DIR (default ./reports)   --quiet (no progress)
@@ -76,6 +79,39 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** "2G", "512M", "1.5g", "1000000" (bytes) → bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!) : NaN;
+  if (!(bytes >= 2 ** 20) || !Number.isSafeInteger(bytes)) {
+    throw new UsageError(`--max-memory expects a size of at least 1M, like 2G or 512M, got "${text}"`, 'write e.g. --max-memory 4G');
+  }
+  return bytes;
+}
+
+const SEARCH_OPTIONS = ['strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'max-memory', 'deadlock', 'no-deadlock', 'in-process'] as const;
+
+/** Options that cannot mean anything together, or for this command: rejected, not ignored. */
+function rejectContradictions(command: Command, v: Readonly<Record<string, unknown>>): void {
+  if (v['no-deadlock'] && list(v['property'] as string[] | undefined).includes(DEADLOCK_PROPERTY)) {
+    throw new UsageError(`--property ${DEADLOCK_PROPERTY} asks for deadlocks to be checked and --no-deadlock for them not to be`, 'pass one of them');
+  }
+  if (v['path'] !== undefined && command !== 'replay') {
+    throw new UsageError('--path only applies to replay', 'write `npx hmm-check replay SPEC.ts --config NAME --path 0/3/1`');
+  }
+  if (v['report-dir'] !== undefined && command !== 'report') {
+    throw new UsageError('--report-dir only applies to report', 'write `npm run report -- --report-dir DIR`');
+  }
+  if (command === 'replay') {
+    const given = SEARCH_OPTIONS.filter((o) => v[o] !== undefined);
+    if (given.length > 0 || v['out'] !== undefined) {
+      throw new UsageError(`replay re-executes a recorded path and does not search: ${[...given, ...(v['out'] === undefined ? [] : ['out'])].map((o) => `--${o}`).join(', ')} cannot apply`, 'drop those options');
+    }
+  }
+}
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
   try {
@@ -93,6 +129,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'max-depth': { type: 'string' },
         timeout: { type: 'string' },
         seed: { type: 'string' },
+        'max-memory': { type: 'string' },
         'no-deadlock': { type: 'boolean' },
         deadlock: { type: 'boolean' },
         path: { type: 'string' },
@@ -140,6 +177,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (v.deadlock && v['no-deadlock']) {
     throw new UsageError('--deadlock and --no-deadlock contradict each other', 'pass one of them');
   }
+  rejectContradictions(command, v);
   // Naming the deadlock property asks for it to be checked, also where a spec only counts deadlocks.
   const deadlockAsked = v.deadlock ?? list(v.property).includes(DEADLOCK_PROPERTY);
   const strategy = v.strategy;
@@ -147,11 +185,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError(`unknown strategy "${strategy}"`, `use one of ${STRATEGIES.join(', ')}`);
   }
   const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout expects seconds > 0, got "${v.timeout}"`, 'write e.g. --timeout 60');
+  if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) throw new UsageError(`--timeout expects seconds > 0, got "${v.timeout}"`, 'write e.g. --timeout 60');
   const maxStates = positiveInt('max-states', v['max-states']);
   const maxDepth = positiveInt('max-depth', v['max-depth']);
   const seed = v.seed === undefined ? undefined : Number(v.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed expects an integer, got "${v.seed}"`, 'write e.g. --seed 42');
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed expects an integer, got "${v.seed}"`, 'write e.g. --seed 42');
+  const maxMemoryBytes = v['max-memory'] === undefined ? undefined : parseSize(v['max-memory']);
   return {
     command,
     files,
@@ -164,6 +203,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(maxDepth === undefined ? {} : { maxDepth }),
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
     ...(seed === undefined ? {} : { seed }),
+    ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
     noDeadlock: v['no-deadlock'] ?? false,
     deadlock: deadlockAsked,
     ...(v.path === undefined ? {} : { path: v.path }),

@@ -3,7 +3,6 @@
  * Runs inside the check worker (cli/worker.ts) or, with --in-process, on the main thread. The
  * input and output are plain data so they cross the thread boundary by structured clone.
  */
-import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { check } from '../checker/check.ts';
 import type { CheckConfig, ResolvedCheckConfig } from '../checker/config.ts';
@@ -20,8 +19,8 @@ import { toMermaid, toSequence } from '../checker/report/mermaid.ts';
 import { type PresentedTrace, presentTrace, resolveView } from '../checker/report/present.ts';
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
-import { display, posixRelative, toolVersion } from './paths.ts';
-import { writeFileAtomic } from './util/atomic.ts';
+import { display, isInside, posixRelative, ROOT, toolVersion } from './paths.ts';
+import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
 
 export interface JobOverrides {
   readonly strategy?: CheckConfig['strategy'];
@@ -29,6 +28,7 @@ export interface JobOverrides {
   readonly maxDepth?: number;
   readonly timeoutMs?: number;
   readonly seed?: number;
+  readonly maxMemoryBytes?: number;
   readonly noDeadlock?: boolean;
   readonly deadlock?: boolean;
   readonly progressMs?: number;
@@ -109,6 +109,7 @@ export function effectiveConfig(base: CheckConfig | undefined, o: JobOverrides):
     ...(o.maxDepth === undefined ? {} : { maxDepth: o.maxDepth }),
     ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     ...(o.seed === undefined ? {} : { seed: o.seed }),
+    ...(o.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: o.maxMemoryBytes }),
     ...(o.deadlock ? { deadlock: 'violation' as const } : {}),
     ...(o.noDeadlock ? { deadlock: 'count' as const } : {}),
     ...(o.progressMs === undefined ? {} : { progressMs: o.progressMs }),
@@ -162,7 +163,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
         files = paths;
       } else if (o.verdict === 'holds') {
         // a property that now holds must not leave an old counterexample behind
-        for (const p of [paths.itf, paths.md, paths.mmd]) rmSync(p, { force: true });
+        removeFiles([paths.itf, paths.md, paths.mmd]);
       }
     }
     rows.push({
@@ -205,7 +206,16 @@ export interface WriteContext {
   readonly baseDir: string;
 }
 
-/** Writes the three files of one counterexample, each atomically. Contents depend only on the trace. */
+/**
+ * What follows `npx hmm-check replay` in the printed command: the trace, plus `--spec FILE` for
+ * a spec outside this repository's specs/ (replay runs only code the user names, never the
+ * file a trace names).
+ */
+export function replayTarget(itfShown: string, specFile: string, specShown: string): string {
+  return isInside(join(ROOT, 'specs'), specFile) ? itfShown : `${itfShown} --spec ${specShown}`;
+}
+
+/** Writes the three files of one counterexample, together or not at all. Contents depend only on the trace. */
 export function writeCounterexample(trace: PresentedTrace, paths: CounterexampleFiles, ctx: WriteContext): void {
   const itf = toItfTrace(trace, {
     spec: ctx.spec,
@@ -214,8 +224,10 @@ export function writeCounterexample(trace: PresentedTrace, paths: Counterexample
     ...(ctx.loaded.exportName === '' || ctx.loaded.exportName === 'spec' || ctx.loaded.exportName === 'default' ? {} : { specExport: ctx.loaded.exportName }),
     generatedBy: `hmm-check ${toolVersion()}`,
   });
-  const itfShown = posixRelative(resolve(ctx.baseDir), paths.itf);
-  writeFileAtomic(paths.itf, formatItfJson(itf));
-  writeFileAtomic(paths.md, toMarkdown(trace, { spec: ctx.spec, config: ctx.config, itfPath: itfShown }));
-  writeFileAtomic(paths.mmd, toMermaid(toSequence(trace)));
+  const itfShown = replayTarget(posixRelative(resolve(ctx.baseDir), paths.itf), ctx.loaded.file, posixRelative(resolve(ctx.baseDir), ctx.loaded.file));
+  writeFilesAtomic([
+    { path: paths.itf, data: formatItfJson(itf) },
+    { path: paths.md, data: toMarkdown(trace, { spec: ctx.spec, config: ctx.config, itfPath: itfShown }) },
+    { path: paths.mmd, data: toMermaid(toSequence(trace)) },
+  ]);
 }

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpecLoadError } from '../checker/errors.ts';
+import { validateCheckConfig } from '../checker/validate-config.ts';
 import type { Property } from '../checker/property.ts';
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import type { CheckSpec, SpecConfig } from '../checker/spec.ts';
@@ -177,6 +178,7 @@ export function userCodeError(l: LoadedSpec, what: string, e: unknown): SpecLoad
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CONFIG_KEYS: readonly string[] = ['params', 'check', 'expect', 'description', 'benchOnly'];
 
 /**
  * Checks what the engine cannot: ids usable as directory names, configs present, and every
@@ -188,6 +190,11 @@ export function validateSpec(l: LoadedSpec): void {
   if (!SAFE_ID.test(s.id)) {
     throw new SpecLoadError(`spec id "${s.id}" in ${where} is not a plain name`, 'use letters, digits, ".", "_" and "-" (it becomes the directory counterexamples/<id>/)');
   }
+  const proto: unknown = Object.getPrototypeOf(s.configs);
+  if (proto !== Object.prototype && proto !== null) {
+    // `configs: { __proto__: {…} }` sets the prototype instead of adding a config: it would vanish
+    throw new SpecLoadError(`spec "${s.id}" in ${where} has a config named "__proto__"`, 'give the config a plain name (letters, digits, ".", "_" and "-", starting with a letter or digit)');
+  }
   const names = Object.keys(s.configs);
   if (names.length === 0) throw new SpecLoadError(`spec "${s.id}" in ${where} has no configs`, 'add at least one entry to `configs`');
   for (const c of names) {
@@ -196,6 +203,14 @@ export function validateSpec(l: LoadedSpec): void {
     if (!cfg || typeof cfg !== 'object' || !('params' in cfg) || typeof cfg.expect !== 'object' || cfg.expect === null) {
       throw new SpecLoadError(`config "${c}" of spec "${s.id}" in ${where} must be { params, expect }`, 'write it as `{ params: {…}, expect: { "<property>": "holds" | "violated" } }`');
     }
+    const stray = Object.keys(cfg).find((k) => !CONFIG_KEYS.includes(k));
+    if (stray !== undefined) {
+      throw new SpecLoadError(`config "${c}" of spec "${s.id}" in ${where} has an unknown key "${stray}"`, `a config has only ${CONFIG_KEYS.join(', ')}`);
+    }
+    if (cfg.benchOnly !== undefined && typeof cfg.benchOnly !== 'boolean') {
+      throw new SpecLoadError(`config "${c}" of spec "${s.id}" in ${where}: benchOnly is ${String(cfg.benchOnly)}`, 'benchOnly is true or false');
+    }
+    validateCheckConfig(cfg.check, `config "${c}" of spec "${s.id}" in ${where}`);
     const props = propertiesOf(l, c);
     const known = new Set(props.map((p) => p.name));
     if ((cfg.check?.deadlock ?? 'violation') === 'violation') known.add(DEADLOCK_PROPERTY);

@@ -4,13 +4,13 @@
  * package name, whether or not it sits inside this repository. (Type-checking applies the
  * same mapping through `paths`, see cli/typecheck.ts.)
  *
- * It also makes `.ts` files ES modules when no package.json says otherwise: a spec written in
- * /tmp or a home directory has no `"type": "module"` above it, and tsx would otherwise
- * compile it as CommonJS, which cannot import our ESM checker.
+ * It also makes every `.ts` file outside node_modules an ES module, wherever it sits: a spec
+ * written in /tmp or a home directory has no `"type": "module"` above it (or a `"type":
+ * "commonjs"` one), and tsx would otherwise compile it, or a local helper it imports, as CommonJS,
+ * which cannot import our ESM checker. tsx marks the URLs it means to load as CommonJS with query
+ * parameters; those are dropped so the file loads once, as ESM.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 let root = '';
 
@@ -18,29 +18,15 @@ export function initialize(data) {
   root = data.root.endsWith('/') ? data.root : `${data.root}/`;
 }
 
-const typeCache = new Map();
-/** "module" | "commonjs" | undefined: the `type` of the nearest package.json above `dir`. */
-function packageType(dir) {
-  if (typeCache.has(dir)) return typeCache.get(dir);
-  let result;
-  try {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    result = pkg.type === 'module' ? 'module' : 'commonjs';
-  } catch {
-    const parent = dirname(dir);
-    result = parent === dir ? undefined : packageType(parent);
-  }
-  typeCache.set(dir, result);
-  return result;
-}
-
 export async function resolve(specifier, context, nextResolve) {
   let r;
   if (specifier === 'hmm-check') r = await nextResolve(`${root}checker/index.ts`, context);
   else if (specifier.startsWith('hmm-check/')) r = await nextResolve(root + specifier.slice('hmm-check/'.length), context);
   else r = await nextResolve(specifier, context);
-  if (r.url.startsWith('file:') && /\.tsx?$/.test(r.url) && !r.url.includes('/node_modules/')) {
-    if (packageType(dirname(fileURLToPath(r.url))) === undefined) return { ...r, format: 'module' };
-  }
-  return r;
+  if (!r.url.startsWith('file:')) return r;
+  const url = new URL(r.url);
+  // tsx percent-encodes its query into the path as well (helper.ts%3Ftsx-…?tsx-…)
+  const path = decodeURIComponent(url.pathname).replace(/\?.*$/, '');
+  if (!/\.tsx?$/.test(path) || path.includes('/node_modules/')) return r;
+  return { ...r, url: pathToFileURL(path).href, format: 'module' };
 }

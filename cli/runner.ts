@@ -1,13 +1,17 @@
 /**
- * Runs jobs on the check worker (default) or in-process, and turns Ctrl-C into the engine's
- * abort flag: the first SIGINT asks the running check to stop and report what it explored, a
- * second one exits at once (exit code 130). Files are only ever written atomically, so neither
- * leaves a partial counterexample behind.
+ * Runs jobs on the check worker (default) or in-process. Signals become the engine's abort flag
+ * (cli/signals.ts): the first asks the running check to stop and report what it explored, a second
+ * exits at once (exit code 130). Files are only ever written atomically, so neither leaves a
+ * partial counterexample behind.
  */
 import { Worker } from 'node:worker_threads';
 import type { CheckEvent } from '../checker/events.ts';
 import { type SerializedError, serializeError } from './errors.ts';
-import { type Job, type JobResult, runJob } from './job.ts';
+import { effectiveConfig, type Job, type JobResult, runJob } from './job.ts';
+import type { Signals } from './signals.ts';
+import { resolveConfig } from '../checker/config.ts';
+import type { Stats } from '../checker/result.ts';
+import { peakRssBytes } from '../checker/search/control.ts';
 import type { FromWorker } from './worker.ts';
 import { display } from './paths.ts';
 
@@ -26,28 +30,22 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-export function createRunner(inProcess: boolean): Runner {
-  const abort = new SharedArrayBuffer(4);
-  const flag = new Int32Array(abort);
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) {
-      process.stderr.write('\nhmm-check: interrupted twice, exiting now\n');
-      process.exit(130);
-    }
-    interrupted = true;
-    Atomics.store(flag, 0, 1);
-    process.stderr.write('\nhmm-check: interrupted; finishing the current check and reporting what it explored (Ctrl-C again to exit now)\n');
-  };
+/**
+ * `signals` carries the abort flag the engine polls (set by SIGINT/SIGTERM, cli/signals.ts).
+ * A worker that dies of heap exhaustion before the engine's own memory guard stops it does not
+ * fail the run as bad input: the job ends as an incomplete result ('memory') with the counts of
+ * its last progress event, and the next job gets a fresh worker.
+ */
+export function createRunner(inProcess: boolean, signals: Signals): Runner {
   if (inProcess) {
-    // check() is synchronous on this thread, so a SIGINT handler could only run once the check is
-    // over: Ctrl-C would be swallowed. Leave it to Node's default, which ends the process at once
-    // (files are written atomically, so none is left half-written).
     return {
-      interrupted: false,
+      get interrupted() {
+        return signals.interrupted;
+      },
       async run(job, onEvent) {
         try {
-          return await runJob(job, { reporter: { onEvent } });
+          // check() blocks this thread: a signal now ends the process (see cli/signals.ts)
+          return await signals.whileBlocked(() => runJob(job, { reporter: { onEvent } }));
         } catch (e) {
           throw new JobError(serializeError(e, display(job.source.file)));
         }
@@ -56,44 +54,73 @@ export function createRunner(inProcess: boolean): Runner {
     };
   }
 
-  process.on('SIGINT', onSigint);
-  const detach = (): void => {
-    process.off('SIGINT', onSigint);
-  };
-
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { abort }, stderr: false, stdout: false });
+  let worker: Worker | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (r: JobResult) => void; reject: (e: unknown) => void; onEvent: (e: CheckEvent) => void }>();
-  worker.on('message', (m: FromWorker) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    if (m.type === 'event') p.onEvent(m.event);
-    else {
-      pending.delete(m.id);
-      if (m.type === 'done') p.resolve(m.result);
-      else p.reject(new JobError(m.error));
-    }
-  });
-  const failAll = (e: unknown): void => {
-    for (const p of pending.values()) p.reject(new JobError(serializeError(e)));
-    pending.clear();
+  type Pending = { job: Job; last?: Stats; resolve: (r: JobResult) => void; reject: (e: unknown) => void; onEvent: (e: CheckEvent) => void };
+  const pending = new Map<number, Pending>();
+  const spawnWorker = (): Worker => {
+    const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { abort: signals.abort }, stderr: false, stdout: false });
+    let outOfMemory = false;
+    w.on('message', (m: FromWorker) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      if (m.type === 'event') {
+        if (m.event.code === 'check.progress') p.last = m.event.stats;
+        p.onEvent(m.event);
+      } else {
+        pending.delete(m.id);
+        if (m.type === 'done') p.resolve(m.result);
+        else p.reject(new JobError(m.error));
+      }
+    });
+    const failAll = (e: unknown): void => {
+      for (const p of pending.values()) p.reject(new JobError(serializeError(e)));
+      pending.clear();
+    };
+    w.on('error', (e: Error & { code?: string }) => {
+      if (e.code !== 'ERR_WORKER_OUT_OF_MEMORY') return failAll(e);
+      outOfMemory = true;
+      for (const p of pending.values()) p.resolve(outOfMemoryResult(p.job, p.last));
+      pending.clear();
+    });
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      if (pending.size > 0 && !outOfMemory) failAll(new Error(`the check worker exited with code ${code}`));
+    });
+    return w;
   };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => {
-    if (pending.size > 0) failAll(new Error(`the check worker exited with code ${code}`));
-  });
   return {
-    get interrupted() { return interrupted; },
+    get interrupted() {
+      return signals.interrupted;
+    },
     run(job, onEvent) {
       const id = nextId++;
+      worker ??= spawnWorker();
+      const w = worker;
       return new Promise<JobResult>((resolve, reject) => {
-        pending.set(id, { resolve, reject, onEvent });
-        worker.postMessage({ type: 'job', id, job });
+        pending.set(id, { job, resolve, reject, onEvent });
+        w.postMessage({ type: 'job', id, job });
       });
     },
     async close() {
-      detach();
-      await worker.terminate();
+      await worker?.terminate();
     },
+  };
+}
+
+/** The result of a job whose worker ran out of heap: incomplete, with what it last reported. */
+function outOfMemoryResult(job: Job, last: Stats | undefined): JobResult {
+  const stats: Stats = last ?? { transitions: 0, distinct: 0, queued: 0, maxDepth: 0, deadlocks: 0, elapsedMs: 0, peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 };
+  return {
+    spec: job.specId,
+    config: job.config,
+    file: job.source.file,
+    modelId: job.specId,
+    params: 'null',
+    checkConfig: resolveConfig(effectiveConfig(undefined, job.overrides)),
+    status: 'incomplete',
+    incompleteReason: 'memory',
+    stats: { ...stats, peakRssBytes: peakRssBytes() },
+    rows: [],
   };
 }

@@ -10,6 +10,7 @@ import type { Job } from './job.ts';
 import { discoverSpecFiles, type LoadedSpec, loadSpecFile, propertiesOf } from './load.ts';
 import { display, ROOT } from './paths.ts';
 import { assertTypechecks } from './typecheck.ts';
+import { defaultMaxMemoryBytes } from './memory.ts';
 
 export const SPECS_DIR = join(ROOT, 'specs');
 
@@ -99,6 +100,7 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
           ...(opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth }),
           ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          maxMemoryBytes: opts.maxMemoryBytes ?? defaultMaxMemoryBytes(),
           ...(opts.noDeadlock ? { noDeadlock: true } : {}),
           ...(opts.deadlock ? { deadlock: true } : {}),
           progressMs: extra.progressMs,

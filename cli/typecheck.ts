@@ -6,15 +6,18 @@
  *
  * The check uses a temporary tsconfig that extends the project's, maps the `hmm-check` import
  * (as cli/resolve-hook.mjs does at run time), and uses `module: preserve` so a spec outside any
- * package (no "type": "module" above it) is still read as an ES module. It lives under
- * node_modules/.cache so `types: ["node"]` resolves. Errors inside checker/ and model/ are left
- * to `npm run typecheck`: they are not the spec author's to fix.
+ * package (no "type": "module" above it) is still read as an ES module. It lives in a fresh
+ * directory under the OS temp dir (removed afterwards, never inside the repository), with
+ * `typeRoots` pointing at ours so `types: ["node"]` resolves. Errors inside checker/ and model/
+ * are left to `npm run typecheck`: they are not the spec author's to fix.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { SpecLoadError } from '../checker/errors.ts';
 import { display, isInside, ROOT } from './paths.ts';
+import { diskError } from './util/disk-error.ts';
 
 export interface TypeError1 {
   readonly file: string;
@@ -30,24 +33,36 @@ export function typecheckFiles(files: readonly string[]): TypeError1[] {
   if (ts.length === 0) return [];
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) return [];
-  const dir = join(ROOT, 'node_modules', '.cache', 'hmm-check');
-  mkdirSync(dir, { recursive: true });
-  const cfgPath = join(dir, `tsconfig.${process.pid}.json`);
-  writeFileSync(
-    cfgPath,
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.json'),
-      compilerOptions: {
-        noEmit: true,
-        module: 'preserve',
-        moduleResolution: 'bundler',
-        paths: { 'hmm-check': [join(ROOT, 'checker', 'index.ts')], 'hmm-check/*': [join(ROOT, '*')] },
-      },
-      files: ts.map((f) => resolve(f)),
-      include: [],
-    }),
-  );
+  let dir: string;
   try {
+    dir = mkdtempSync(join(tmpdir(), 'hmm-check-tsc-'));
+  } catch (e) {
+    throw diskError(e, 'create', join(tmpdir(), 'hmm-check-tsc-…'));
+  }
+  const cfgPath = join(dir, 'tsconfig.json');
+  // also when a signal ends the run while tsc works (the handlers in cli/signals.ts exit cleanly)
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  try {
+    try {
+      writeFileSync(
+        cfgPath,
+        JSON.stringify({
+          extends: join(ROOT, 'tsconfig.json'),
+          compilerOptions: {
+            noEmit: true,
+            module: 'preserve',
+            moduleResolution: 'bundler',
+            typeRoots: [join(ROOT, 'node_modules', '@types')],
+            paths: { 'hmm-check': [join(ROOT, 'checker', 'index.ts')], 'hmm-check/*': [join(ROOT, '*')] },
+          },
+          files: ts.map((f) => resolve(f)),
+          include: [],
+        }),
+      );
+    } catch (e) {
+      throw diskError(e, 'write', cfgPath);
+    }
     const r = spawnSync(process.execPath, [tsc, '-p', cfgPath, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
     const out: TypeError1[] = [];
     for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
@@ -59,7 +74,8 @@ export function typecheckFiles(files: readonly string[]): TypeError1[] {
     }
     return out;
   } finally {
-    rmSync(cfgPath, { force: true });
+    process.off('exit', cleanup);
+    cleanup();
   }
 }
 

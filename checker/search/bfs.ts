@@ -4,14 +4,14 @@
  * Only the current and next level are held as objects; everything older is a fingerprint.
  */
 import type { ResolvedCheckConfig } from '../config.ts';
-import { ModelContractError } from '../errors.ts';
+import { CodecError, ModelContractError, PropertyError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
 import { fpOut } from '../state/fingerprint.ts';
 import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import type { SearchControl } from './control.ts';
-import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
+import { assertSameSuccessors, NondeterminismSampler } from './nondeterminism.ts';
 import type { CheckOptions } from './options.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
@@ -88,7 +88,7 @@ export function bfs<S, A>(
     tracker.checkState(s, id, hi, lo);
   }
 
-  let expanded = 0;
+  const sampler = new NondeterminismSampler();
   let poll = POLL_EVERY;
   const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
   const stats = () => progressStats(store, control, counts(cur.length + next.length));
@@ -111,8 +111,7 @@ export function bfs<S, A>(
       } catch (e) {
         throw contractError(model.id, 'successors()', store.pathTo(srcId), e);
       }
-      if (expanded < NONDETERMINISM_SAMPLE) assertSameSuccessors(model, s, srcPath);
-      expanded++;
+      if (sampler.take(depth)) assertSameSuccessors(model, s, srcPath);
       if (emitted === 0 && !(isTerminal && isTerminal(s))) {
         deadlocks++;
         fingerprintState(codec, s, w);
@@ -139,7 +138,14 @@ export function bfs<S, A>(
   return outcome('exhaustive', 0);
 }
 
-export function contractError(modelId: string, where: string, path: readonly number[], e: unknown): ModelContractError {
+export function contractError(modelId: string, where: string, path: readonly number[], e: unknown): Error {
+  // a property or codec that threw while successors() emitted is named itself, with the place
+  if (e instanceof PropertyError || e instanceof CodecError) {
+    const named = new (e.constructor as typeof PropertyError)(`model ${modelId}: ${e.message}, at a successor of the state reached by replay path ${path.join('/')}`, e.hint);
+    named.cause = e.cause;
+    if (e.stack) named.stack = e.stack;
+    return named;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   // A model error that knows its own fix (e.g. a DVE runtime error naming the expression) says it.
   const hint: unknown = e instanceof Error ? (e as Error & { hint?: unknown }).hint : undefined;

@@ -1,7 +1,14 @@
 /**
  * Budget, interruption and progress for a running search: polled every few hundred expansions
  * so the hot loop pays one counter decrement per state.
+ *
+ * Memory is a budget too: every MEMORY_CHECK_MS the search stops (incomplete, 'memory') when the
+ * process's resident set passes maxMemoryBytes, or when the JS heap passes HEAP_FRACTION of
+ * V8's limit less HEAP_RESERVE (the young generation counts in the limit but V8 gives up when the
+ * old one is full: with --max-old-space-size=96 the limit reads 144 MB), where V8 would
+ * otherwise abort the process (or kill the worker) with nothing reported.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { ResolvedCheckConfig } from '../config.ts';
 import type { Reporter } from '../events.ts';
 import type { IncompleteReason, Stats } from '../result.ts';
@@ -15,6 +22,7 @@ export class SearchControl {
   stopReason: IncompleteReason | undefined;
   private lastProgress: number;
   private readonly deadline: number;
+  private nextMemoryCheck: number;
 
   private readonly config: ResolvedCheckConfig;
   private readonly reporter: Reporter;
@@ -26,6 +34,7 @@ export class SearchControl {
     this.signal = signal;
     this.lastProgress = this.started;
     this.deadline = this.started + config.timeoutMs;
+    this.nextMemoryCheck = this.started;
   }
 
   /** Returns true when the search must stop now. */
@@ -33,6 +42,10 @@ export class SearchControl {
     if (this.signal?.aborted) this.stopReason = 'interrupted';
     const now = performance.now();
     if (now > this.deadline) this.stopReason = 'timeout';
+    if (now >= this.nextMemoryCheck) {
+      this.nextMemoryCheck = now + MEMORY_CHECK_MS;
+      if (memoryExhausted(this.config.maxMemoryBytes)) this.stopReason = 'memory';
+    }
     if (this.config.progressMs > 0 && now - this.lastProgress >= this.config.progressMs) {
       this.lastProgress = now;
       this.reporter.onEvent({ code: 'check.progress', stats: stats(), depth });
@@ -43,6 +56,15 @@ export class SearchControl {
   elapsedMs(): number {
     return performance.now() - this.started;
   }
+}
+
+export const MEMORY_CHECK_MS = 25;
+export const HEAP_FRACTION = 0.8;
+export const HEAP_RESERVE = 64 * 2 ** 20;
+
+export function memoryExhausted(maxRssBytes: number): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > HEAP_FRACTION * (heap.heap_size_limit - HEAP_RESERVE) || process.memoryUsage.rss() > maxRssBytes;
 }
 
 export function peakRssBytes(): number {

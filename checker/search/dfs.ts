@@ -12,7 +12,7 @@ import { fingerprintState } from '../state/fingerprint-state.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
 import type { SearchControl } from './control.ts';
-import { assertSameSuccessors, NONDETERMINISM_SAMPLE } from './nondeterminism.ts';
+import { assertSameSuccessors, NondeterminismSampler } from './nondeterminism.ts';
 import type { CheckOptions } from './options.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
@@ -41,7 +41,7 @@ export function dfs<S, A>(
   let deadlocks = 0;
   let maxDepth = 0;
   let cutOff = false;
-  let expanded = 0;
+  const sampler = new NondeterminismSampler();
 
   const encodeFp = (s: S): void => fingerprintState(codec, s, w);
   tracker.pathOf = (id) => store.pathTo(id);
@@ -91,7 +91,7 @@ export function dfs<S, A>(
     } catch (e) {
       throw contractError(model.id, 'successors()', store.pathTo(id), e);
     }
-    if (expanded++ < NONDETERMINISM_SAMPLE) assertSameSuccessors(model, s, () => store.pathTo(id));
+    if (sampler.take(depth)) assertSameSuccessors(model, s, () => store.pathTo(id));
     if (k === 0 && !(model.isTerminal && model.isTerminal(s))) {
       deadlocks++;
       encodeFp(s);

@@ -1,15 +1,45 @@
 /**
  * Replay, counterexamples and the visited store all assume successors(s) is a function of s.
  * A model that consults Math.random, Date, or iteration order of history-shaped containers breaks
- * that silently; we expand a sample of states twice and compare, so it fails loudly and early.
+ * that silently; we expand a sample of states twice more and compare, so it fails loudly.
+ *
+ * The sample covers the whole search, not only its start: the first 64 expansions, the first 8
+ * at every depth (a model may turn nondeterministic only deep down), and from then on one state
+ * in 256 on average, at gaps drawn from a generator with a fixed seed, so the same spec samples
+ * the same states, and gets the same verdict, on every run.
  */
 import { ReplayMismatchError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { WordWriter } from '../state/codec.ts';
 import { fpOut } from '../state/fingerprint.ts';
 import { fingerprintState } from '../state/fingerprint-state.ts';
+import { Rng } from '../util/rng.ts';
+import type { PackedModel, PackedSink } from '../model.ts';
+import { fingerprint } from '../state/fingerprint.ts';
 
 export const NONDETERMINISM_SAMPLE = 64;
+export const SAMPLES_PER_DEPTH = 8;
+export const SAMPLE_GAP = 512;
+const SAMPLE_SEED = 0x6e6f6e64;
+
+/** Which expansions to check; ask once per expanded state, in search order. */
+export class NondeterminismSampler {
+  private expanded = 0;
+  private readonly perDepth: number[] = [];
+  private readonly rng = new Rng(SAMPLE_SEED);
+  private untilNext = 1 + this.rng.below(SAMPLE_GAP);
+
+  take(depth: number): boolean {
+    const early = this.expanded++ < NONDETERMINISM_SAMPLE;
+    const seen = this.perDepth[depth] ?? 0;
+    if (seen < SAMPLES_PER_DEPTH) this.perDepth[depth] = seen + 1;
+    if (--this.untilNext === 0) {
+      this.untilNext = 1 + this.rng.below(SAMPLE_GAP);
+      return true;
+    }
+    return early || seen < SAMPLES_PER_DEPTH;
+  }
+}
 
 export function successorFingerprints<S, A>(model: Model<S, A>, s: S, w: WordWriter): number[] {
   const out: number[] = [];
@@ -32,6 +62,33 @@ export function assertSameSuccessors<S, A>(model: Model<S, A>, s: S, path: () =>
         (a.length === b.length ? ' with different contents' : ''),
       'successors(s) must depend only on s: do not use Math.random, Date, global counters, or the ' +
         'iteration order of a Set/Map/object built up across calls; sort set-like fields before emitting',
+    );
+  }
+}
+
+function packedSuccessorFingerprints(packed: PackedModel, src: Int32Array, off: number): number[] {
+  const out: number[] = [];
+  const next = new Int32Array(packed.width);
+  const sink: PackedSink = {
+    next,
+    emit(k: number): void {
+      fingerprint(next, 0, packed.width);
+      out.push(k, fpOut.hi, fpOut.lo);
+    },
+  };
+  packed.expand(src, off, sink);
+  return out;
+}
+
+/** assertSameSuccessors for a packed model: expands the vector at `off` twice and compares. */
+export function assertSamePackedSuccessors(modelId: string, packed: PackedModel, src: Int32Array, off: number, path: () => number[]): void {
+  const a = packedSuccessorFingerprints(packed, src, off);
+  const b = packedSuccessorFingerprints(packed, src, off);
+  if (a.length !== b.length || !a.every((x, i) => x === b[i])) {
+    throw new ReplayMismatchError(
+      `model ${modelId} is nondeterministic: expanding the same packed state twice (reached by replay path ${path().join('/')}) ` +
+        `emitted ${a.length / 3} and then ${b.length / 3} successors${a.length === b.length ? ' with different contents' : ''}`,
+      'packed.expand(src, off, sink) must depend only on the state vector: no randomness, clocks or hidden counters',
     );
   }
 }

@@ -10,6 +10,7 @@ import type { Model, PackedModel, PackedSink } from '../model.ts';
 import { fingerprint, fpOut } from '../state/fingerprint.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
+import { assertSamePackedSuccessors, NondeterminismSampler } from './nondeterminism.ts';
 import type { SearchControl } from './control.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
@@ -130,6 +131,7 @@ export function packedBfs<S, A>(
   }
 
   let poll = POLL_EVERY;
+  const sampler = new NondeterminismSampler();
   const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
   const stats = () => progressStats(store, control, counts(curN + nextN));
   const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
@@ -153,6 +155,7 @@ export function packedBfs<S, A>(
       } catch (e) {
         throw contractError(model.id, 'packed.expand()', store.pathTo(srcId), e);
       }
+      if (sampler.take(depth)) assertSamePackedSuccessors(model.id, packed, curBuf, off, () => store.pathTo(srcId));
       // With state properties, a violation must be seen at the same expansion as in the object BFS
       // (so an early stop explores exactly the same states); without them, batch across states.
       if (stateProps || batchN > BATCH - 16) flush();

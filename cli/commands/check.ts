@@ -8,18 +8,26 @@ import { resolve } from 'node:path';
 import { toText } from '../../checker/report/text.ts';
 import type { CliOptions } from '../args.ts';
 import { formatError } from '../errors.ts';
-import type { JobResult, RowResult } from '../job.ts';
+import { type Job, type JobResult, replayTarget, type RowResult } from '../job.ts';
 import { display } from '../paths.ts';
 import { createProgress, fmtInt, progressIntervalMs } from '../progress.ts';
-import { createRunner, JobError } from '../runner.ts';
+import { createRunner, JobError, type Runner } from '../runner.ts';
+import { EXIT_INTERRUPTED, watchSignals } from '../signals.ts';
 import { buildJobs, jobLabel, selectSpecs } from '../select.ts';
+import { printableLines } from '../util/printable.ts';
+import { recoverTemporaries } from '../util/recover.ts';
 import type { LoadedSpec } from '../load.ts';
 import { pad } from '../../checker/report/text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_MISMATCH = 1;
 export const EXIT_BAD_INPUT = 2;
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
+/**
+ * A run whose only shortfall is undecided verdicts (a bound, the memory guard): today the same
+ * code as a mismatch. Every path that ends a run as incomplete goes through this constant.
+ */
+export const EXIT_INCOMPLETE = EXIT_MISMATCH;
 
 export interface Collected {
   /** the specs the run loaded (the report asks them for sections of their own) */
@@ -32,15 +40,27 @@ export interface Collected {
   readonly errorJson?: unknown;
 }
 
-/** Runs every selected job; stops at the first error or at Ctrl-C. */
+/** Runs every selected job; stops at the first error or at a signal (Ctrl-C, SIGTERM), also during start-up. */
 export async function collect(opts: CliOptions, coverage: boolean): Promise<Collected> {
-  const loaded = await selectSpecs(opts);
-  const jobs = buildJobs(loaded, opts, {
-    outDir: resolve(opts.out),
-    coverage,
-    progressMs: progressIntervalMs(process.stderr, opts.quiet),
-  });
-  const runner = createRunner(opts.inProcess);
+  const outDir = resolve(opts.out);
+  const signals = watchSignals(() => recoverTemporaries(outDir, true));
+  try {
+    // temporaries of a run killed while writing: complete committed groups, delete the rest
+    recoverTemporaries(outDir);
+    const loaded = await selectSpecs(opts);
+    const jobs = buildJobs(loaded, opts, {
+      outDir,
+      coverage,
+      // progress events also feed the report of a worker that runs out of memory
+      progressMs: progressIntervalMs(process.stderr, opts.quiet) || 1000,
+    });
+    return await runJobs(opts, loaded, jobs, createRunner(opts.inProcess, signals));
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function runJobs(opts: CliOptions, loaded: readonly LoadedSpec[], jobs: readonly Job[], runner: Runner): Promise<Collected> {
   const progress = createProgress(process.stderr, opts.quiet);
   const results: JobResult[] = [];
   try {
@@ -179,7 +199,8 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     const out: string[] = rows.length > 0 ? [table(rows), ''] : [];
     const shown = rows.filter((r) => r.verdict === 'violated' && r.trace && (verbose || !r.match));
     for (const r of shown) {
-      out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: display(r.files.itf) } : {}) }), '');
+      const spec = c.results.find((x) => x.spec === r.spec)?.file ?? '';
+      out.push(toText(r.trace!, { spec: r.spec, config: r.config, ...(r.files ? { itfPath: replayTarget(display(r.files.itf), spec, display(spec)) } : {}) }), '');
     }
     const written = rows.filter((r) => r.files);
     if (written.length > 0) {
@@ -199,7 +220,7 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
         ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`
         : `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}`,
     );
-    process.stdout.write(`${out.join('\n')}\n`);
+    process.stdout.write(`${printableLines(out.join('\n'))}\n`);
   }
   if (c.interrupted) {
     const last = c.results[c.results.length - 1];
@@ -211,7 +232,9 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     process.stderr.write(`${c.error}\n`);
     return EXIT_BAD_INPUT;
   }
-  return ok ? EXIT_OK : EXIT_MISMATCH;
+  if (ok) return EXIT_OK;
+  const decidedWrong = rows.some((r) => !r.match && r.verdict !== 'incomplete');
+  return decidedWrong ? EXIT_MISMATCH : EXIT_INCOMPLETE;
 }
 
 export async function checkCommand(opts: CliOptions): Promise<number> {

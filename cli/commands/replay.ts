@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ReplayMismatchError, SpecLoadError } from '../../checker/errors.ts';
-import { ACTION_TAKEN, completeVars, ItfFormatError, type ItfTraceMeta, parseItf, stateVars } from '../../checker/report/itf.ts';
-import { presentTrace, resolveView } from '../../checker/report/present.ts';
+import { ACTION_TAKEN, completeVars, ItfFormatError, type ItfTrace, type ItfTraceMeta, parseItf, stateVars } from '../../checker/report/itf.ts';
+import { presentTrace, type ResolvedView, resolveView } from '../../checker/report/present.ts';
 import { toText } from '../../checker/report/text.ts';
 import type { ReplayPath } from '../../checker/trace.ts';
 import { viewFor } from '../../checker/spec.ts';
@@ -19,9 +19,11 @@ import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
 import { parseReplayPath } from '../../checker/trace.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
 import type { CliOptions } from '../args.ts';
-import { assertReadable, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
+import { assertReadable, discoverSpecFiles, type LoadedSpec, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
+import { SPECS_DIR } from '../select.ts';
 import { display } from '../paths.ts';
 import { assertTypechecks } from '../typecheck.ts';
+import { printable, printableLines } from '../util/printable.ts';
 import { EXIT_MISMATCH, EXIT_OK } from './check.ts';
 
 interface Outcome {
@@ -45,7 +47,7 @@ export async function replayCommand(opts: CliOptions): Promise<number> {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
   } else {
-    process.stdout.write(`${o.ok ? '✓' : '✗'} ${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}.\n`);
+    process.stdout.write(`${o.ok ? '✓' : '✗'} ${printable(`${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}`)}.\n`);
   }
   return o.ok ? EXIT_OK : EXIT_MISMATCH;
 }
@@ -58,8 +60,8 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   const doc = parseItf(readFileSync(file, 'utf8'), shown);
   const meta = (doc['#meta'] ?? {}) as Partial<Record<keyof ItfTraceMeta, unknown>>;
   // --spec, --config and --property stand in for their #meta fields; nothing stands in for the path.
-  const given = { specFile: opts.specs.length > 0, config: opts.configs.length > 0, property: opts.properties.length > 0, replay: false };
-  const need = ['specFile', 'config', 'property', 'replay'] as const;
+  const given = { spec: opts.specs.length > 0, config: opts.configs.length > 0, property: opts.properties.length > 0, replay: false };
+  const need = ['spec', 'config', 'property', 'replay'] as const;
   const missing = need.filter((k) => typeof meta[k] !== 'string' && !given[k]);
   if (missing.length > 0) {
     throw new ItfFormatError(
@@ -67,19 +69,19 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
       'replay works on counterexamples written by hmm-check (counterexamples/<spec>/<config>/<property>.itf.json); regenerate them with `npm run check`',
     );
   }
-  const specFile = opts.specs[0] !== undefined ? resolve(opts.specs[0]) : resolve(dirname(file), String(meta.specFile));
   const configName = opts.configs[0] ?? String(meta.config);
   const property = opts.properties[0] ?? String(meta.property);
   const path = String(meta.replay);
+  let indices: readonly number[];
   try {
-    parseReplayPath(path);
+    indices = parseReplayPath(path);
   } catch (e) {
     throw new ItfFormatError(`${shown}: ${(e as Error).message} in "#meta"`, 'the file was edited by hand; regenerate it with `npm run check`');
   }
-  if (opts.typecheck) assertTypechecks([specFile]);
-  const all = await loadSpecFile(specFile);
-  const loaded = all.find((l) => l.exportName === meta.specExport) ?? all.find((l) => l.spec.id === meta.spec) ?? all[0]!;
-  const cfg = loaded.spec.configs[configName];
+  const loaded = await specForTrace(file, meta, opts);
+  const specFile = loaded.file;
+  // own keys only: a config named "constructor" in a trace must not find Object's constructor
+  const cfg = Object.hasOwn(loaded.spec.configs, configName) ? loaded.spec.configs[configName] : undefined;
   if (!cfg) {
     throw new SpecLoadError(
       `${shown} was recorded for config "${configName}", which spec "${loaded.spec.id}" (${display(specFile)}) does not have`,
@@ -150,6 +152,12 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
     if (r.steps.length !== doc.states.length) {
       return { ok: false, message: `the replay path has ${r.steps.length} states but the file records ${doc.states.length}; the file was edited by hand` };
     }
+    const source = meta.source;
+    if (typeof source === 'string' && source !== model.id) {
+      return { ok: false, message: `the file was recorded on model ${JSON.stringify(source)}, but config "${configName}" now builds ${JSON.stringify(model.id)}: the config changed; regenerate with \`npm run check\`` };
+    }
+    const edited = actionMismatch(r, doc.states, indices, view);
+    if (edited !== undefined) return { ok: false, message: edited };
     const last = r.steps.length - 1;
     if (!r.demonstrated.includes(property)) {
       return {
@@ -163,6 +171,90 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   return { ...outcome, file: shown, spec: loaded.spec.id, config: configName, property, replay: path };
 }
 
+/** The first step whose recorded action (index, label, kind, actor) differs from the replayed one. */
+function actionMismatch(
+  r: ReplayResult<unknown, unknown>,
+  states: ItfTrace['states'],
+  indices: readonly number[],
+  view: ResolvedView<unknown, unknown>,
+): string | undefined {
+  for (let i = 0; i < r.steps.length; i++) {
+    const m = (states[i]!['#meta'] ?? {}) as Partial<Record<string, unknown>>;
+    if (m['index'] !== i) return `state ${i} records index ${JSON.stringify(m['index'] ?? null)}: the file was edited; regenerate it with \`npm run check\``;
+  }
+  for (let i = 1; i < r.steps.length; i++) {
+    const step = r.steps[i]!;
+    const recorded = states[i]!;
+    const m = (recorded['#meta'] ?? {}) as Partial<Record<string, unknown>>;
+    const now = { actionIndex: indices[i], action: view.label(step.action), actor: view.actor(step.action) };
+    for (const key of ['actionIndex', 'action', 'actor'] as const) {
+      if (m[key] !== now[key]) {
+        return `step ${i} records ${key} ${JSON.stringify(m[key] ?? null)}, but the path takes ${JSON.stringify(now[key])} there: the file was edited or the model changed; regenerate it with \`npm run check\``;
+      }
+    }
+    const kind = recorded[ACTION_TAKEN];
+    if (kind !== view.kind(step.action)) {
+      return `step ${i} records ${ACTION_TAKEN} ${JSON.stringify(kind ?? null)}, but the path takes ${JSON.stringify(view.kind(step.action))} there: the file was edited or the model changed; regenerate it with \`npm run check\``;
+    }
+  }
+  return undefined;
+}
+
+/** The spec files of this repository (specs/), by id: the only code replay runs unless the user names a file. */
+async function repositorySpecs(hint: string | undefined): Promise<LoadedSpec[]> {
+  const files = discoverSpecFiles(SPECS_DIR);
+  // A trace's specFile is only a hint for which of our own files to load first, never a file to import.
+  if (hint !== undefined && files.includes(hint)) return [...(await loadSpecFile(hint)), ...(await loadAll(files.filter((f) => f !== hint)))];
+  return loadAll(files);
+}
+
+async function loadAll(files: readonly string[]): Promise<LoadedSpec[]> {
+  const out: LoadedSpec[] = [];
+  for (const f of files) out.push(...(await loadSpecFile(f)));
+  return out;
+}
+
+/**
+ * Which spec replays a trace. A trace is data: the code that replays it is the file the user names
+ * with --spec, or a spec of this repository with the recorded id, never the file "#meta" names.
+ */
+async function specForTrace(file: string, meta: Partial<Record<keyof ItfTraceMeta, unknown>>, opts: ReplayOptions): Promise<LoadedSpec> {
+  const shown = display(file);
+  const recorded = typeof meta.spec === 'string' ? meta.spec : undefined;
+  const named = opts.specs[0];
+  const namedFile = named !== undefined && /[\\/]|\.(m?ts|dve)$/.test(named) ? resolve(named) : undefined;
+  const namedId = named !== undefined && namedFile === undefined ? named : undefined;
+  if (namedId !== undefined && recorded !== undefined && namedId !== recorded) {
+    throw new SpecLoadError(`${shown} was recorded for spec "${recorded}", not "${namedId}"`, `drop --spec, or pass --spec with the file of spec "${recorded}"`);
+  }
+  const want = recorded ?? namedId;
+  let candidates: LoadedSpec[];
+  let where: string;
+  if (namedFile !== undefined) {
+    if (opts.typecheck && /\.m?ts$/.test(namedFile)) assertTypechecks([namedFile]);
+    candidates = await loadSpecFile(namedFile);
+    where = display(namedFile);
+  } else {
+    const hint = typeof meta.specFile === 'string' ? resolve(dirname(file), meta.specFile) : undefined;
+    candidates = await repositorySpecs(hint);
+    where = `the specs under ${display(SPECS_DIR)}`;
+  }
+  const matching = want === undefined ? candidates : candidates.filter((l) => l.spec.id === want);
+  if (matching.length === 0) {
+    throw new SpecLoadError(
+      want === undefined ? `${where} exports no spec` : `${shown} was recorded for spec "${want}", which ${where} does not have (it has: ${candidates.map((l) => l.spec.id).join(', ') || 'none'})`,
+      namedFile === undefined
+        ? 'pass the spec file the trace was recorded with: --spec FILE (replay never runs the file a trace names)'
+        : 'pass the spec file the trace was recorded with',
+    );
+  }
+  const exported = typeof meta.specExport === 'string' ? matching.filter((l) => l.exportName === meta.specExport) : [];
+  if (matching.length > 1 && exported.length !== 1) {
+    throw new SpecLoadError(`${where} has ${matching.length} specs that could have recorded ${shown}`, 'pass the spec file that holds only the one it was recorded with');
+  }
+  return exported.length === 1 ? exported[0]! : matching[0]!;
+}
+
 /**
  * `hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]`: follow a replay token
  * (as printed with every counterexample) through the spec's model and print the trace. Exit 0
@@ -173,10 +265,17 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
   const specFile = resolve(fileArg);
   if (opts.typecheck && /\.m?ts$/.test(specFile)) assertTypechecks([specFile]);
   const all = await loadSpecFile(specFile);
-  const loaded = (opts.specs[0] === undefined ? undefined : all.find((l) => l.spec.id === opts.specs[0])) ?? all[0]!;
+  const wantedId = opts.specs[0];
+  const loaded = wantedId === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((l) => l.spec.id === wantedId);
+  if (loaded === undefined) {
+    throw new SpecLoadError(
+      wantedId === undefined ? `${display(specFile)} exports ${all.length} specs; a replay path belongs to one of them` : `${display(specFile)} has no spec with id "${wantedId}"`,
+      `pass --spec with one of: ${all.map((l) => l.spec.id).join(', ')}`,
+    );
+  }
   const configs = Object.keys(loaded.spec.configs);
   const configName = opts.configs[0] ?? (configs.length === 1 ? configs[0]! : undefined);
-  if (configName === undefined || loaded.spec.configs[configName] === undefined) {
+  if (configName === undefined || !Object.hasOwn(loaded.spec.configs, configName)) {
     throw new SpecLoadError(
       configName === undefined
         ? `spec "${loaded.spec.id}" (${display(specFile)}) has ${configs.length} configs; a replay path belongs to one of them`
@@ -202,7 +301,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
     const doc = { ok: false, spec: loaded.spec.id, config: configName, path, message: e.message };
-    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${e.message}\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${printable(e.message)}\n`);
     return EXIT_MISMATCH;
   }
   const shown = wanted ?? result.demonstrated[0];
@@ -221,7 +320,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
     replay: result.replay as ReplayPath,
   };
   const view = resolveView(viewFor(loaded.spec, cfg.params));
-  process.stdout.write(`${toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName })}\n`);
+  process.stdout.write(`${printableLines(toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName }))}\n`);
   process.stdout.write(
     ok
       ? `✓ the path demonstrates ${result.demonstrated.join(', ')}\n`

@@ -9,7 +9,8 @@ import { type ReportData, type ReportRun, toHtml, toReportMarkdown } from '../..
 import type { CliOptions } from '../args.ts';
 import type { JobResult } from '../job.ts';
 import { display, ROOT, toolVersion } from '../paths.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { writeFilesAtomic } from '../util/atomic.ts';
+import { recoverTemporaries } from '../util/recover.ts';
 import { collect, printOutcome } from './check.ts';
 
 function git(args: string[]): string | undefined {
@@ -92,8 +93,8 @@ export async function reportCommand(opts: CliOptions): Promise<number> {
   const html = join(dir, 'report.html');
   const md = join(dir, 'report.md');
   if (c.error === undefined && c.results.length > 0) {
-    writeFileAtomic(html, toHtml(full));
-    writeFileAtomic(md, toReportMarkdown(full));
+    recoverTemporaries(dir);
+    writeFilesAtomic([{ path: html, data: toHtml(full) }, { path: md, data: toReportMarkdown(full) }]);
   }
   const code = printOutcome(c, opts, false);
   if (c.error === undefined && c.results.length > 0 && !opts.json) {

@@ -144,7 +144,7 @@ class Checker {
     const p = info.decl;
     const scope = new Map<string, Entry>();
     const locals: VarInfo[] = [];
-    for (const d of p.vars) locals.push(...this.declareVars(d, scope, info.index, this.globals));
+    for (const d of p.vars) for (const v of this.declareVars(d, scope, info.index, this.globals)) locals.push(v);
     const lookup = (name: string): Entry | undefined => scope.get(name) ?? this.globals.get(name);
     const stateOf = (id: Ident): number => {
       const s = info.states.get(id.name);

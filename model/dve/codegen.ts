@@ -165,7 +165,8 @@ class Gen {
         this.out.push('      break;', '    }');
       }
       const text = [`  switch (c${lit(p.id)}) {`, ...this.out, '  }'];
-      group.push(...text);
+      // not group.push(...text): spreading a process of many thousand lines overflows the stack
+      for (const line of text) group.push(line);
       groupSize += text.reduce((n, line) => n + line.length + 1, 0);
       if (groupSize >= this.groupSize) flush();
     }

@@ -174,8 +174,9 @@ class Parser {
     const commit: Ident[] = [];
     const accept: Ident[] = [];
     for (;;) {
-      if (this.accept('commit')) commit.push(...this.identList('a state name'));
-      else if (this.accept('accept')) accept.push(...this.identList('a state name'));
+      // a loop, not push(...list): a list of many thousand names would overflow the stack
+      if (this.accept('commit')) for (const n of this.identList('a state name')) commit.push(n);
+      else if (this.accept('accept')) for (const n of this.identList('a state name')) accept.push(n);
       else if (this.is('assert')) this.fail(this.tok.pos, '`assert` is not supported');
       else break;
       this.expect(';');

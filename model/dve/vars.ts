@@ -1,7 +1,8 @@
 /**
  * Renders a packed DVE state with the user's names, for counterexample views and debugging:
- * globals by name, locals as `Process.name`, control states as `Process` → state name. The result has
- * a null prototype so names like `__proto__` stay ordinary keys.
+ * globals by name, locals as `Process.name`, control states as `Process` → state name (as
+ * `Process.state` when a global has the process's name: `state` is a DVE keyword, so no local can
+ * take that key). The result has a null prototype so names like `__proto__` stay ordinary keys.
  */
 import type { CompiledDve } from './compile.ts';
 import { readField, slotSize } from './layout.ts';
@@ -23,7 +24,8 @@ export function dveVars(compiled: Pick<CompiledDve, 'system' | 'layout'>, state:
   system.processes.forEach((p, i) => {
     const slot = layout.control[i]!;
     const s = readField(state, slot.kind, slot.byte);
-    put(p.name, p.states[s] ?? `#${s}`);
+    const key = Object.hasOwn(out, p.name) ? `${p.name}.state` : p.name;
+    put(key, p.states[s] ?? `#${s}`);
   });
   return out;
 }

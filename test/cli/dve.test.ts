@@ -33,12 +33,13 @@ describe('hmm-check FILE.dve: a variable named __proto__', () => {
     expect(doc.vars).toContain('__proto__');
     // ITF requires every state to bind every variable in `vars`
     expect(doc.states.map((s) => Object.hasOwn(s, '__proto__') ? s['__proto__'] : 'missing')).toEqual([{ '#bigint': '0' }, { '#bigint': '7' }]);
-    const ok = cli(['replay', itf], dir);
+    // a trace is data: the model it replays on is the one named on the command line
+    const ok = cli(['replay', itf, '--spec', file], dir);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('replays: 1 step on dve/proto;');
     // a recorded value the model does not reach is a mismatch, not silently skipped
     writeFileSync(itf, readFileSync(itf, 'utf8').replace('"__proto__":{"#bigint":"7"}', '"__proto__":{"#bigint":"8"}'));
-    const r = cli(['replay', itf], dir);
+    const r = cli(['replay', itf, '--spec', file], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/step 1 reaches a different state than recorded \(__proto__: 8 → 7\)/);
   });

@@ -34,7 +34,7 @@ describe('report', () => {
     expect(md).toMatch(/\| tiny \/ default \|.*\| 3 \|/);
     expect(md).toContain('after step 2 no action is enabled');
     expect(readFileSync(join(dir, 'cx', 'tiny', 'default', 'deadlock-free.mmd'), 'utf8')).toContain('participant P0 as P');
-    expect(cli(['replay', join(dir, 'cx', 'tiny', 'default', 'deadlock-free.itf.json')]).code).toBe(0);
+    expect(cli(['replay', join(dir, 'cx', 'tiny', 'default', 'deadlock-free.itf.json'), '--spec', dve]).code).toBe(0);
   });
 });
 
