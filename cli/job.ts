@@ -77,6 +77,8 @@ export interface JobResult {
   readonly config: string;
   readonly description?: string;
   readonly file: string;
+  /** the export holding the spec in that file ('' for .dve) */
+  readonly exportName: string;
   readonly modelId: string;
   /** the config's params, as JSON (for the report) */
   readonly params: string;
@@ -185,6 +187,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     config: job.config,
     ...(cfg.description === undefined ? {} : { description: cfg.description }),
     file: loaded.file,
+    exportName: loaded.exportName,
     modelId: result.modelId,
     params: stableParams(cfg.params),
     checkConfig: result.config,

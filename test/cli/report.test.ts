@@ -62,9 +62,12 @@ describe('DVE runs count deadlocks unless asked (BEEM semantics)', () => {
     writeFileSync(dve, TINY_DVE);
     const r = cli([dve, '--json', '--quiet', '--out', join(dir, 'cx')]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(doc).toMatchObject({ ok: true, distinctStates: 3, transitions: 2, deadlockStates: 1, maxDepth: 2, status: 'exhaustive' });
-    for (const k of ['seconds', 'statesPerSecond', 'peakRssBytes', 'collisionProbability']) expect(typeof doc[k]).toBe('number');
+    const doc = JSON.parse(r.stdout) as { ok: boolean; checks: Record<string, unknown>[]; results: unknown[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.checks).toHaveLength(1);
+    const one = doc.checks[0]!;
+    expect(one).toMatchObject({ distinctStates: 3, transitions: 2, deadlockStates: 1, maxDepth: 2, status: 'exhaustive' });
+    for (const k of ['seconds', 'statesPerSecond', 'peakRssBytes', 'collisionProbability']) expect(typeof one[k]).toBe('number');
     expect(doc['results']).toEqual([]);
   });
 });
