@@ -89,6 +89,10 @@ export interface JobResult {
   readonly rows: readonly RowResult[];
   readonly coverage?: Readonly<Record<string, number>>;
   readonly actionKinds?: readonly string[];
+  /** the config's violations are findings, not a deliberately broken variant (SpecConfig.finding) */
+  readonly finding?: boolean;
+  /** the view's glossary of state encodings */
+  readonly legend?: readonly (readonly [string, string])[];
 }
 
 export function counterexamplePaths(outDir: string, spec: string, config: string, property: string): CounterexampleFiles {
@@ -197,6 +201,8 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     rows,
     ...(job.coverage ? { coverage: coverage ?? {} } : {}),
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
+    ...(cfg.finding === true ? { finding: true } : {}),
+    ...(view.legend.length === 0 ? {} : { legend: view.legend }),
   };
 }
 

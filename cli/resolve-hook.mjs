@@ -4,9 +4,11 @@
  * package name, whether or not it sits inside this repository. (Type-checking applies the
  * same mapping through `paths`, see cli/typecheck.ts.)
  *
- * It also makes `.ts` files ES modules when no package.json says otherwise: a spec written in
- * /tmp or a home directory has no `"type": "module"` above it, and tsx would otherwise
- * compile it as CommonJS, which cannot import our ESM checker.
+ * It also makes `.ts` files outside node_modules ES modules unless the nearest package.json
+ * says `"type": "module"` already: a spec written in /tmp or a home directory has no package.json
+ * above it, and one inside a `"type": "commonjs"` project (the npm default) would otherwise be
+ * compiled as CommonJS, which cannot import our ESM checker. Specs are ES modules (they use
+ * `import`); a `.cts` file stays CommonJS, as its extension says.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,8 +41,8 @@ export async function resolve(specifier, context, nextResolve) {
   if (specifier === 'hmm-check') r = await nextResolve(`${root}checker/index.ts`, context);
   else if (specifier.startsWith('hmm-check/')) r = await nextResolve(root + specifier.slice('hmm-check/'.length), context);
   else r = await nextResolve(specifier, context);
-  if (r.url.startsWith('file:') && /\.tsx?$/.test(r.url) && !r.url.includes('/node_modules/')) {
-    if (packageType(dirname(fileURLToPath(r.url))) === undefined) return { ...r, format: 'module' };
+  if (r.url.startsWith('file:') && /\.m?tsx?$/.test(r.url) && !r.url.includes('/node_modules/')) {
+    if (packageType(dirname(fileURLToPath(r.url))) !== 'module') return { ...r, format: 'module' };
   }
   return r;
 }

@@ -6,7 +6,7 @@
  */
 import type { Trace } from '../trace.ts';
 import { type Change, defaultVars, diffVars, formatItf, toItf } from './values.ts';
-import type { ItfValue, TraceArrow, TraceView } from './view.ts';
+import type { Explanation, ItfValue, TraceArrow, TraceView } from './view.ts';
 
 export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
 
@@ -38,6 +38,8 @@ export interface PresentedTrace {
   /** heading of the action column ("action", or the view's, e.g. "kernel function") */
   readonly actionColumn: string;
   readonly steps: readonly PresentedStep[];
+  /** the view's explanation of the violation, with the step that last changed each variable it names */
+  readonly explanation?: string;
 }
 
 export const INITIAL_LABEL = '(initial state)';
@@ -53,6 +55,8 @@ export interface ResolvedView<S, A> {
   readonly participants: readonly string[];
   readonly actionKinds?: readonly string[];
   readonly actionColumn: string;
+  explain(property: string, s: S, before: S | undefined, action: A | undefined): Explanation | undefined;
+  readonly legend: readonly (readonly [string, string])[];
 }
 
 const ACTOR_FIELDS = ['actor', 'process', 'proc', 'thread', 'cpu', 'dev'] as const;
@@ -99,6 +103,8 @@ export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedVi
     note: view?.note ? (a, b, t) => view.note!(a, b, t) : () => undefined,
     participants: view?.participants ?? [],
     actionColumn: view?.actionColumn ?? 'action',
+    explain: view?.explain ? (p, st, b, a) => view.explain!(p, st, b, a) : () => undefined,
+    legend: view?.legend ?? [],
     ...(view?.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
   };
 }
@@ -146,6 +152,11 @@ export function presentTrace<S, A>(
     prev = vars;
     prevState = st.state;
   }
+  const last = trace.steps[trace.steps.length - 1];
+  const beforeLast = trace.steps[trace.steps.length - 2];
+  const explanation = last && trace.classification === 'counterexample'
+    ? explained(view.explain(trace.property, last.state, beforeLast?.state, last.action), steps)
+    : undefined;
   return {
     modelId: trace.modelId,
     property: trace.property,
@@ -156,5 +167,23 @@ export function presentTrace<S, A>(
     participants,
     actionColumn: view.actionColumn,
     steps,
+    ...(explanation === undefined ? {} : { explanation }),
   };
+}
+
+/** The step that last changed `name` (or a part of it: `frame[4].ref` counts for `frame[4]`), 0 when none did. */
+export function lastChanged(name: string, steps: readonly PresentedStep[]): number {
+  for (let i = steps.length - 1; i > 0; i--) {
+    if (steps[i]!.changes.some((c) => c.path === name || c.path.startsWith(`${name}.`) || c.path.startsWith(`${name}[`))) return steps[i]!.index;
+  }
+  return 0;
+}
+
+function explained(e: Explanation | undefined, steps: readonly PresentedStep[]): string | undefined {
+  if (e === undefined || e.text === '') return undefined;
+  const when = (e.vars ?? []).map((v) => {
+    const k = lastChanged(v, steps);
+    return k === 0 ? `${v} as in the initial state` : `${v} set at step ${k}`;
+  });
+  return when.length === 0 ? e.text : `${e.text} (${when.join('; ')})`;
 }

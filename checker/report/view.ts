@@ -47,4 +47,20 @@ export interface TraceView<S, A> {
   readonly actionKinds?: readonly string[];
   /** Heading of the action column in Markdown and text tables; default "action" (HMM: "kernel function"). */
   readonly actionColumn?: string;
+  /**
+   * What breaks `property` in the last state of a counterexample, in the spec's own terms
+   * ("dev0.pt[0] = f4 read, but frame[4] = free"), and the variables it rests on: each writer adds
+   * the step that last changed them ("frame[4] changed at step 14"). `before`/`action` are the
+   * last step's (undefined for a violating initial state). Return undefined when there is
+   * nothing sharper to say than the generic sentence.
+   */
+  explain?(property: string, s: S, before: S | undefined, action: A | undefined): Explanation | undefined;
+  /** Glossary of the compact encodings the variables use ("ref1" → "folio refcount 1"), shown once in the report. */
+  readonly legend?: readonly (readonly [term: string, meaning: string])[];
+}
+
+export interface Explanation {
+  readonly text: string;
+  /** variable names (as in `vars`) the explanation rests on */
+  readonly vars?: readonly string[];
 }

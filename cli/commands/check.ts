@@ -179,6 +179,6 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
 }
 
 export async function checkCommand(opts: CliOptions): Promise<number> {
-  const c = await collect(opts, false);
+  const c = await collect(opts, true);
   return printOutcome(c, opts, opts.command === 'run');
 }

@@ -56,6 +56,7 @@ export function checkStats(r: JobResult): Record<string, unknown> {
     bytesPerState: Math.round(r.stats.bytesPerState * 100) / 100,
     collisionProbability: r.stats.collisionProbability,
     ...(r.coverage === undefined ? {} : { coverage: r.coverage }),
+    ...(r.finding === true ? { finding: true } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import {
   VM_MIXEDMAP, VM_EXISTS, VM_READ, R_SNAP,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
+import { hmmExplainer } from './explain.ts';
+import { HMM_LEGEND } from './legend.ts';
 
 const PC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PC).map(([k, v]) => [v, k]));
 
@@ -152,6 +154,8 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     actionKinds: ACTION_KINDS,
     actionColumn: 'kernel function',
     participants: [...cpus, CORE_MM, NOTIFIER, ...drivers, ...devs],
+    explain: hmmExplainer(c, (s) => stateVars(c, s)),
+    legend: HMM_LEGEND,
     arrow(a, before) {
       const from = actorName(c, a.actor);
       const text = actionLabel(c, a).slice(from.length + 2);
