@@ -130,6 +130,30 @@ export function specCoverage(runs: readonly ReportRun[], partial = false): SpecC
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** JSON without the quotes: `{ op: write, page: 0 }`. */
+function plain(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')} }`;
+  return String(v);
+}
+
+/** A configuration's parameters for people: one `key: value` line per field, nested records flattened one level. */
+export function readableParams(json: string): string[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return [json];
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return [plain(v)];
+  const out: string[] = [];
+  for (const [k, x] of Object.entries(v)) {
+    if (x !== null && typeof x === 'object' && !Array.isArray(x)) for (const [k2, y] of Object.entries(x)) out.push(`${k}.${k2}: ${plain(y)}`);
+    else out.push(`${k}: ${plain(x)}`);
+  }
+  return out;
+}
 const esc = escapeXml;
 /** Each part escaped (anything but letters, digits and '-' becomes _hex), joined by '.', which the escape removes from parts: distinct runs get distinct anchors. */
 const anchorPart = (s: string): string => s.replace(/[^A-Za-z0-9-]/g, (ch) => `_${ch.charCodeAt(0).toString(16)}`);
@@ -183,7 +207,7 @@ table.legend td:first-child{white-space:nowrap}
 .changes{margin:0;padding-left:16px}
 .small{font-size:12px;color:#666}
 td code{word-break:break-word}
-.configs td:nth-child(2){max-width:360px}
+.configs td:nth-child(2){max-width:420px}
 table.matrix td,table.matrix th{text-align:center}
 table.matrix td:first-child{text-align:left;min-width:160px}
 th.prop{vertical-align:bottom;padding:4px 2px}
@@ -249,7 +273,7 @@ export function toHtml(d: ReportData): string {
     const bounds = Object.entries(run.bounds).map(([k, v]) => `${k}=${v}`).join(', ');
     out.push(
       `<tr><td><b>${esc(run.spec)}</b> / ${esc(run.config)}<div class="small">${esc(run.description ?? '')}</div><div class="small"><code>${esc(run.file)}</code></div></td>` +
-        `<td><code>${esc(run.params)}</code></td><td><code>${esc(bounds)}</code></td><td>${esc(run.status)}</td>` +
+        `<td class="params">${readableParams(run.params).map((l) => `<code>${esc(l)}</code>`).join('<br>')}</td><td><code>${esc(bounds)}</code></td><td>${esc(run.status)}</td>` +
         `<td class="num">${fmt(run.stats.distinct)}</td><td class="num">${fmt(run.stats.transitions)}</td><td class="num">${run.stats.maxDepth}</td>` +
         `<td class="num">${fmt(run.stats.deadlocks)}</td><td class="num">${run.stats.seconds.toFixed(2)}</td><td class="num">${run.stats.peakRssMB.toFixed(0)} MB</td></tr>`,
     );

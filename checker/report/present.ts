@@ -6,6 +6,14 @@
  */
 import type { Trace } from '../trace.ts';
 import { type Change, defaultVars, diffVars, formatItf, toItf } from './values.ts';
+import { identifier, nestVars } from './itf-names.ts';
+
+/** A view's own ITF variables, with names made identifier-safe should it slip. */
+function identifierNames(v: Record<string, ItfValue>): Record<string, ItfValue> {
+  const out = Object.create(null) as Record<string, ItfValue>;
+  for (const [k, x] of Object.entries(v)) out[identifier(k)] = x;
+  return out;
+}
 import type { Explanation, ItfValue, TraceArrow, TraceView } from './view.ts';
 
 export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
@@ -22,6 +30,8 @@ export interface PresentedStep {
   readonly arrow?: TraceArrow;
   readonly note?: string;
   readonly vars: Readonly<Record<string, ItfValue>>;
+  /** the state as ITF variables (identifier names, structured values): what .itf.json records */
+  readonly itf: Readonly<Record<string, ItfValue>>;
   /** versus the previous step's vars (empty for the initial state) */
   readonly changes: readonly Change[];
 }
@@ -47,6 +57,7 @@ export const INITIAL_LABEL = '(initial state)';
 /** A complete view with the defaults filled in; works for any plain-data model. */
 export interface ResolvedView<S, A> {
   vars(s: S): Record<string, ItfValue>;
+  itfVars(s: S): Record<string, ItfValue>;
   label(a: A): string;
   actor(a: A): string;
   kind(a: A): string;
@@ -89,8 +100,10 @@ function defaultKind(a: unknown, label: (a: never) => string): string {
 export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedView<S, A> {
   const label = view ? (a: A) => view.label(a) : (a: A) => defaultLabel(a);
   const actor = view?.actor ? (a: A) => view.actor!(a) : (a: A) => defaultActor(a);
+  const vars = view ? (s: S) => view.vars(s) : (s: S) => defaultVars(s);
   return {
-    vars: view ? (s) => view.vars(s) : (s) => defaultVars(s),
+    vars,
+    itfVars: view?.itf ? (s) => identifierNames(view.itf!(s)) : (s) => nestVars(vars(s)),
     label,
     actor,
     kind: view?.actionKind ? (a) => view.actionKind!(a) : (a) => defaultKind(a, label as (a: never) => string),
@@ -129,7 +142,7 @@ export function presentTrace<S, A>(
   for (const st of trace.steps) {
     const vars = view.vars(st.state);
     if (st.action === undefined || prevState === undefined) {
-      steps.push({ index: st.index, actor: '—', label: INITIAL_LABEL, kind: 'init', vars, changes: [] });
+      steps.push({ index: st.index, actor: '—', label: INITIAL_LABEL, kind: 'init', vars, itf: view.itfVars(st.state), changes: [] });
     } else {
       const a = st.action;
       const actor = view.actor(a);
@@ -146,6 +159,7 @@ export function presentTrace<S, A>(
         arrow,
         ...(note === undefined ? {} : { note }),
         vars,
+        itf: view.itfVars(st.state),
         changes: diffVars(prev ?? {}, vars),
       });
     }

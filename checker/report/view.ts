@@ -23,8 +23,15 @@ export interface TraceArrow {
 }
 
 export interface TraceView<S, A> {
-  /** Named variables of a state, for ITF (`vars`) and for the "what changed" columns. */
+  /** Named variables of a state, for people: the "what changed" columns, Markdown, Mermaid, text. */
   vars(s: S): Record<string, ItfValue>;
+  /**
+   * The state as ITF data for Quint/Apalache tooling: identifier-named variables holding records,
+   * `#bigint` integers, `#tup`, `#set` and `#map` (checker/report/itf-names.ts gives the rules).
+   * Without it the ITF writer derives them from `vars`: paths like `mm.pte[0]` nested into records
+   * and maps, numeric strings as `#bigint`, other strings as they are.
+   */
+  itf?(s: S): Record<string, ItfValue>;
   /** One line for an action, kernel spelling: "dev0: mmu_interval_read_retry → retry". */
   label(a: A): string;
   /** Who performs the action (Markdown "actor" column, Mermaid sender). */

@@ -14,6 +14,7 @@ import {
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import { hmmExplainer } from './explain.ts';
 import { HMM_LEGEND } from './legend.ts';
+import { hmmItfState } from './itf-state.ts';
 
 const PC_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PC).map(([k, v]) => [v, k]));
 
@@ -154,6 +155,7 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     actionKinds: ACTION_KINDS,
     actionColumn: 'kernel function',
     participants: [...cpus, CORE_MM, NOTIFIER, ...drivers, ...devs],
+    itf: (s) => hmmItfState(c, s, (t) => actorName(c, t)),
     explain: hmmExplainer(c, (s) => stateVars(c, s)),
     legend: HMM_LEGEND,
     arrow(a, before) {

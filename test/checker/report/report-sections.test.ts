@@ -107,3 +107,16 @@ describe('explanations', () => {
     expect(presentTrace(t, resolveView({ vars: view.vars, label: view.label }), 'always').explanation).toBeUndefined();
   });
 });
+
+describe('readable parameters', () => {
+  it('one key: value line per field, nested records one level deep, no JSON quotes', async () => {
+    const { readableParams } = await import('../../../checker/report/html.ts');
+    expect(readableParams('{"model":{"driver":"reference","pages":1,"cpu":[{"ops":[{"op":"write","page":0}]}]},"witnesses":["wWrite"]}')).toEqual([
+      'model.driver: reference',
+      'model.pages: 1',
+      'model.cpu: [{ ops: [{ op: write, page: 0 }] }]',
+      'witnesses: [wWrite]',
+    ]);
+    expect(readableParams('400')).toEqual(['400']);
+  });
+});
