@@ -15,7 +15,6 @@
  *                 depth, seconds, counterexample, files, detail }],
  *     error: null | { name, message, hint, file? } }
  */
-import type { Collected } from '../commands/check.ts';
 import { EXIT_CODE, type Outcome } from '../exit-codes.ts';
 import type { JobResult, RowResult } from '../job.ts';
 import { display, toolVersion } from '../paths.ts';
@@ -107,7 +106,7 @@ export function summarize(results: readonly JobResult[]): Summary {
 }
 
 /** What the run amounts to; the exit code follows from it (cli/exit-codes.ts). */
-export function outcomeOf(c: Pick<Collected, 'results' | 'interrupted' | 'error'>): Outcome {
+export function outcomeOf(c: { readonly results: readonly JobResult[]; readonly interrupted: boolean; readonly error?: unknown }): Outcome {
   if (c.interrupted) return 'interrupted';
   if (c.error !== undefined) return 'bad-input';
   const s = summarize(c.results);
