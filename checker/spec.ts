@@ -21,6 +21,11 @@ export interface SpecConfig<C> {
   readonly description?: string;
   /** excluded from `npm run check` unless named with --config (large benchmark configurations) */
   readonly benchOnly?: boolean;
+  /**
+   * The violations this configuration expects are findings about the system as it is (the real
+   * kernel or driver), not a deliberately broken variant: the report lists them first.
+   */
+  readonly finding?: boolean;
 }
 
 export interface CheckSpec<C, S, A> {

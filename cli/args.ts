@@ -10,6 +10,7 @@ import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
 import { UsageError } from './errors.ts';
+import { didYouMean, type HelpTopic } from './help.ts';
 
 export type Command = 'check' | 'run' | 'replay' | 'report' | 'help' | 'version';
 
@@ -41,28 +42,35 @@ export interface CliOptions {
   readonly inProcess: boolean;
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** --junit FILE: JUnit XML of the verdicts */
+  readonly junit?: string;
+  /** report --from FILE: build the report from a saved `check --json` run */
+  readonly from?: string;
+  /** help: which command's options */
+  readonly helpTopic?: HelpTopic;
 }
 
-export const USAGE = `Usage:
-  hmm-check check [FILE…] [options]     run every spec under specs/ (or the given files); one table
-  hmm-check FILE.ts | FILE.dve [options] run one spec file or DVE model
-  hmm-check replay FILE.itf.json         re-execute a saved counterexample; exit 0 if it still fails
-  hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]
-                                         follow a printed replay token and show the trace
-  hmm-check report [options]             run the specs and write reports/report.html and report.md
+export { USAGE } from './help.ts';
 
-Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
-Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
-           --seed N   --max-memory SIZE (e.g. 2G, 512M; default: from the machine's memory)
-           --no-deadlock (do not report states without successors)
-           --deadlock (report them as violations; DVE models only count them by default)
-Output:    --json (one JSON object on stdout)   --out DIR (counterexamples, default ./counterexamples)
-           --report-dir DIR (default ./reports)   --quiet (no progress)
-Other:     --no-typecheck (skip tsc on spec files)   --in-process   --debug (stack traces)   --help   --version
+const COMMANDS = ['check', 'replay', 'report', 'help'];
 
-Exit codes: 0 every verdict as expected (replay: the trace still fails), 1 some verdict differs
-(replay: it no longer fails), 2 bad input (message names the file and the fix), 130 interrupted.
-Specs: see specs/README.md.`;
+/** node:util's "Unknown option '--jsno'…" as one line, with the nearest known option. */
+function unknownOptionError(e: Error, argv: readonly string[]): UsageError {
+  const first = e.message.split('\n')[0]!.replace(/\.$/, '').replace(/\. To specify a positional argument.*$/, '');
+  const m = /Unknown option '(-{1,2})([^']+)'/.exec(e.message);
+  if (m) {
+    const known = OPTION_NAMES.filter((o) => o.length > 1);
+    const guess = didYouMean(m[2]!.split('=')[0]!, known);
+    const cmd = argv.find((a) => a === 'check' || a === 'replay' || a === 'report');
+    if (guess !== undefined) return new UsageError(`${first} (did you mean --${guess}?)`, `run \`npx hmm-check ${cmd ? `${cmd} ` : ''}--help\` for the options`);
+  }
+  return new UsageError(first, 'run `npx hmm-check --help` for the options');
+}
+
+const OPTION_NAMES = [
+  'spec', 'config', 'property', 'json', 'strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'no-deadlock', 'deadlock',
+  'path', 'out', 'report-dir', 'no-typecheck', 'in-process', 'quiet', 'debug', 'junit', 'from', 'help', 'version', 'max-memory',
+];
 
 const STRATEGIES: readonly Strategy[] = ['bfs', 'dfs', 'simulation'];
 
@@ -139,20 +147,25 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'in-process': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
+        junit: { type: 'string' },
+        from: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\.$/, ''), 'run `npx hmm-check --help` for the options');
+    throw unknownOptionError(e as Error, argv);
   }
   const v = parsed.values;
   const pos = parsed.positionals;
   let command: Command;
   let files: string[];
+  let helpTopic: HelpTopic | undefined;
   if (v.help || pos[0] === 'help') {
     command = 'help';
     files = [];
+    const topic = pos[0] === 'help' ? pos[1] : pos[0];
+    helpTopic = topic === 'check' || topic === 'replay' || topic === 'report' ? topic : topic === undefined ? 'all' : 'run';
   } else if (v.version) {
     command = 'version';
     files = [];
@@ -164,12 +177,19 @@ export function parseCli(argv: readonly string[]): CliOptions {
   } else {
     command = 'run';
     files = pos;
+    const typo = didYouMean(pos[0]!, COMMANDS);
+    if (typo !== undefined && !/[./\\]/.test(pos[0]!)) {
+      throw new UsageError(`unknown command "${pos[0]}" (did you mean "${typo}"?)`, `run \`npx hmm-check ${typo} --help\``);
+    }
   }
   if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*$/.test(v.path)) {
     throw new UsageError(`--path expects an action-index path like 0/3/1, got "${v.path}"`, 'copy the path from the counterexample header ({ spec, config, property, path })');
   }
   if (command === 'replay' && files.length !== 1) {
     throw new UsageError(`replay takes exactly one trace file, got ${files.length}`, 'write `npx hmm-check replay counterexamples/<spec>/<config>/<property>.itf.json`');
+  }
+  if (v.from !== undefined && command !== 'report') {
+    throw new UsageError('--from belongs to the report command', 'write `npx hmm-check report --from RESULTS.json`');
   }
   if (command === 'report' && files.length > 0) {
     throw new UsageError(`report takes no file arguments (got ${files.join(' ')})`, 'use --spec FILE to restrict the report to one spec');
@@ -213,5 +233,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     inProcess: v['in-process'] ?? false,
     quiet: v.quiet ?? false,
     debug: v.debug ?? false,
+    ...(v.junit === undefined ? {} : { junit: v.junit }),
+    ...(v.from === undefined ? {} : { from: v.from }),
+    ...(helpTopic === undefined ? {} : { helpTopic }),
   };
 }

@@ -77,6 +77,8 @@ export interface JobResult {
   readonly config: string;
   readonly description?: string;
   readonly file: string;
+  /** the export holding the spec in that file ('' for .dve) */
+  readonly exportName: string;
   readonly modelId: string;
   /** the config's params, as JSON (for the report) */
   readonly params: string;
@@ -87,6 +89,10 @@ export interface JobResult {
   readonly rows: readonly RowResult[];
   readonly coverage?: Readonly<Record<string, number>>;
   readonly actionKinds?: readonly string[];
+  /** the config's violations are findings, not a deliberately broken variant (SpecConfig.finding) */
+  readonly finding?: boolean;
+  /** the view's glossary of state encodings */
+  readonly legend?: readonly (readonly [string, string])[];
 }
 
 export function counterexamplePaths(outDir: string, spec: string, config: string, property: string): CounterexampleFiles {
@@ -186,6 +192,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     config: job.config,
     ...(cfg.description === undefined ? {} : { description: cfg.description }),
     file: loaded.file,
+    exportName: loaded.exportName,
     modelId: result.modelId,
     params: stableParams(cfg.params),
     checkConfig: result.config,
@@ -195,6 +202,8 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     rows,
     ...(job.coverage ? { coverage: coverage ?? {} } : {}),
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
+    ...(cfg.finding === true ? { finding: true } : {}),
+    ...(view.legend.length === 0 ? {} : { legend: view.legend }),
   };
 }
 

@@ -3,9 +3,12 @@
  * one-paragraph message (naming the file and the fix; stack only with --debug).
  */
 import type { CliOptions } from './args.ts';
-import { parseCli, USAGE } from './args.ts';
-import { checkCommand, EXIT_BAD_INPUT } from './commands/check.ts';
+import { parseCli } from './args.ts';
+import { checkCommand } from './commands/check.ts';
 import { formatError, serializeError } from './errors.ts';
+import { EXIT_BAD_INPUT } from './exit-codes.ts';
+import { helpText } from './help.ts';
+import { jsonDocument } from './output/json.ts';
 import { toolVersion } from './paths.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,7 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const opts: CliOptions = parseCli(argv);
     switch (opts.command) {
       case 'help':
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${helpText(opts.helpTopic ?? 'all')}\n`);
         return 0;
       case 'version':
         process.stdout.write(`hmm-check ${toolVersion()}\n`);
@@ -30,7 +33,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (e) {
     const err = serializeError(e);
-    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { name: err.name, message: err.message, hint: err.hint ?? null } }, null, 2)}\n`);
+    if (json) {
+      const command = argv.find((a) => a === 'check' || a === 'replay' || a === 'report') ?? 'run';
+      const error = { name: err.name, message: err.message, hint: err.hint ?? null, ...(debug && err.stack ? { stack: err.stack } : {}) };
+      process.stdout.write(`${JSON.stringify(jsonDocument(command, 'bad-input', [], error), null, 2)}\n`);
+    }
     process.stderr.write(`${formatError(err, debug)}\n`);
     return EXIT_BAD_INPUT;
   }

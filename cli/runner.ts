@@ -115,6 +115,7 @@ function outOfMemoryResult(job: Job, last: Stats | undefined): JobResult {
     spec: job.specId,
     config: job.config,
     file: job.source.file,
+    exportName: job.source.exportName,
     modelId: job.specId,
     params: 'null',
     checkConfig: resolveConfig(effectiveConfig(undefined, job.overrides)),

@@ -10,7 +10,9 @@
  * (`whileBlocked`) and a signal ends the process at once; start-up and the gaps between checks
  * still report.
  */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT_INTERRUPTED } from './exit-codes.ts';
+
+export { EXIT_INTERRUPTED };
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

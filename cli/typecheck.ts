@@ -6,15 +6,20 @@
  *
  * The check uses a temporary tsconfig that extends the project's, maps the `hmm-check` import
  * (as cli/resolve-hook.mjs does at run time), and uses `module: preserve` so a spec outside any
- * package (no "type": "module" above it) is still read as an ES module. It lives in a fresh
- * directory under the OS temp dir (removed afterwards, never inside the repository), with
- * `typeRoots` pointing at ours so `types: ["node"]` resolves. Errors inside checker/ and model/
+ * package (no "type": "module" above it) is still read as an ES module. It lives in the OS
+ * temporary directory (never in the tool's install folder, which may be read-only), with
+ * `typeRoots` pointing at wherever @types/node is installed. Errors inside checker/ and model/
  * are left to `npm run typecheck`: they are not the spec author's to fix.
+ *
+ * Where TypeScript is not installed (hmm-check installed from its tarball without dev
+ * dependencies), the check cannot run: the CLI says so on stderr once, and runs the spec with
+ * types stripped, as --no-typecheck does.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { SpecLoadError } from '../checker/errors.ts';
 import { display, isInside, ROOT } from './paths.ts';
 import { diskError } from './util/disk-error.ts';
@@ -28,11 +33,41 @@ export interface TypeError1 {
 
 const LINE = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/;
 
+/** A package's directory as Node would resolve it from the tool's root (hoisted or nested), or undefined. */
+function packageDir(name: string): string | undefined {
+  try {
+    return dirname(createRequire(join(ROOT, 'package.json')).resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tsc script, or undefined when TypeScript is not installed. HMM_CHECK_TSC overrides (tests: a missing one). */
+export function findTsc(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const override = env['HMM_CHECK_TSC'];
+  if (override !== undefined) return existsSync(override) ? override : undefined;
+  const dir = packageDir('typescript');
+  const tsc = dir === undefined ? undefined : join(dir, 'bin', 'tsc');
+  return tsc !== undefined && existsSync(tsc) ? tsc : undefined;
+}
+
+let warned = false;
+
 export function typecheckFiles(files: readonly string[]): TypeError1[] {
   const ts = files.filter((f) => /\.m?tsx?$/.test(f));
   if (ts.length === 0) return [];
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  if (!existsSync(tsc)) return [];
+  const tsc = findTsc();
+  if (tsc === undefined) {
+    if (!warned) {
+      warned = true;
+      process.stderr.write(
+        `hmm-check: warning: TypeScript (tsc) is not installed here, so ${ts.length === 1 ? display(ts[0]!) : `${ts.length} spec files`} ran without a type-check ` +
+          '(types were stripped, not checked). Fix: `npm install --save-dev typescript` next to hmm-check, or pass --no-typecheck to run without it silently.\n',
+      );
+    }
+    return [];
+  }
+  const typesNode = packageDir('@types/node');
   let dir: string;
   try {
     dir = mkdtempSync(join(tmpdir(), 'hmm-check-tsc-'));
@@ -53,7 +88,7 @@ export function typecheckFiles(files: readonly string[]): TypeError1[] {
             noEmit: true,
             module: 'preserve',
             moduleResolution: 'bundler',
-            typeRoots: [join(ROOT, 'node_modules', '@types')],
+            ...(typesNode === undefined ? { types: [] } : { typeRoots: [dirname(typesNode)] }),
             paths: { 'hmm-check': [join(ROOT, 'checker', 'index.ts')], 'hmm-check/*': [join(ROOT, '*')] },
           },
           files: ts.map((f) => resolve(f)),

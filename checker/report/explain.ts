@@ -6,6 +6,11 @@ import { match } from 'ts-pattern';
 import type { PresentedTrace } from './present.ts';
 
 export function violationSentence(t: PresentedTrace): string {
+  const generic = genericSentence(t);
+  return t.explanation === undefined ? generic : `${generic}: ${t.explanation}`;
+}
+
+function genericSentence(t: PresentedTrace): string {
   const last = t.steps.length - 1;
   const p = t.property;
   return match(t.propertyKind)

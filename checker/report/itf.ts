@@ -89,7 +89,7 @@ export function completeVars(v: Readonly<Record<string, ItfValue>>, names: reado
 }
 
 export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
-  const vars = unionVars(t.steps.map((s) => s.vars));
+  const vars = unionVars(t.steps.map((s) => s.itf));
   const m: ItfTraceMeta = {
     format: 'ITF',
     'format-description': ITF_FORMAT_DESCRIPTION,
@@ -109,7 +109,7 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
       index: s.index,
       ...(s.actionIndex === undefined ? {} : { action: s.label, actionIndex: s.actionIndex, actor: s.actor }),
     };
-    return { '#meta': sm, ...completeVars(s.vars, vars), [ACTION_TAKEN]: s.kind };
+    return { '#meta': sm, ...completeVars(s.itf, vars), [ACTION_TAKEN]: s.kind };
   });
   return {
     '#meta': m,

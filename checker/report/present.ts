@@ -6,7 +6,15 @@
  */
 import type { Trace } from '../trace.ts';
 import { type Change, defaultVars, diffVars, formatItf, toItf } from './values.ts';
-import type { ItfValue, TraceArrow, TraceView } from './view.ts';
+import { identifier, nestVars } from './itf-names.ts';
+
+/** A view's own ITF variables, with names made identifier-safe should it slip. */
+function identifierNames(v: Record<string, ItfValue>): Record<string, ItfValue> {
+  const out = Object.create(null) as Record<string, ItfValue>;
+  for (const [k, x] of Object.entries(v)) out[identifier(k)] = x;
+  return out;
+}
+import type { Explanation, ItfValue, TraceArrow, TraceView } from './view.ts';
 
 export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
 
@@ -22,6 +30,8 @@ export interface PresentedStep {
   readonly arrow?: TraceArrow;
   readonly note?: string;
   readonly vars: Readonly<Record<string, ItfValue>>;
+  /** the state as ITF variables (identifier names, structured values): what .itf.json records */
+  readonly itf: Readonly<Record<string, ItfValue>>;
   /** versus the previous step's vars (empty for the initial state) */
   readonly changes: readonly Change[];
 }
@@ -38,6 +48,8 @@ export interface PresentedTrace {
   /** heading of the action column ("action", or the view's, e.g. "kernel function") */
   readonly actionColumn: string;
   readonly steps: readonly PresentedStep[];
+  /** the view's explanation of the violation, with the step that last changed each variable it names */
+  readonly explanation?: string;
 }
 
 export const INITIAL_LABEL = '(initial state)';
@@ -45,6 +57,7 @@ export const INITIAL_LABEL = '(initial state)';
 /** A complete view with the defaults filled in; works for any plain-data model. */
 export interface ResolvedView<S, A> {
   vars(s: S): Record<string, ItfValue>;
+  itfVars(s: S): Record<string, ItfValue>;
   label(a: A): string;
   actor(a: A): string;
   kind(a: A): string;
@@ -53,6 +66,8 @@ export interface ResolvedView<S, A> {
   readonly participants: readonly string[];
   readonly actionKinds?: readonly string[];
   readonly actionColumn: string;
+  explain(property: string, s: S, before: S | undefined, action: A | undefined): Explanation | undefined;
+  readonly legend: readonly (readonly [string, string])[];
 }
 
 const ACTOR_FIELDS = ['actor', 'process', 'proc', 'thread', 'cpu', 'dev'] as const;
@@ -85,8 +100,10 @@ function defaultKind(a: unknown, label: (a: never) => string): string {
 export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedView<S, A> {
   const label = view ? (a: A) => view.label(a) : (a: A) => defaultLabel(a);
   const actor = view?.actor ? (a: A) => view.actor!(a) : (a: A) => defaultActor(a);
+  const vars = view ? (s: S) => view.vars(s) : (s: S) => defaultVars(s);
   return {
-    vars: view ? (s) => view.vars(s) : (s) => defaultVars(s),
+    vars,
+    itfVars: view?.itf ? (s) => identifierNames(view.itf!(s)) : (s) => nestVars(vars(s)),
     label,
     actor,
     kind: view?.actionKind ? (a) => view.actionKind!(a) : (a) => defaultKind(a, label as (a: never) => string),
@@ -99,6 +116,8 @@ export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedVi
     note: view?.note ? (a, b, t) => view.note!(a, b, t) : () => undefined,
     participants: view?.participants ?? [],
     actionColumn: view?.actionColumn ?? 'action',
+    explain: view?.explain ? (p, st, b, a) => view.explain!(p, st, b, a) : () => undefined,
+    legend: view?.legend ?? [],
     ...(view?.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
   };
 }
@@ -123,7 +142,7 @@ export function presentTrace<S, A>(
   for (const st of trace.steps) {
     const vars = view.vars(st.state);
     if (st.action === undefined || prevState === undefined) {
-      steps.push({ index: st.index, actor: '—', label: INITIAL_LABEL, kind: 'init', vars, changes: [] });
+      steps.push({ index: st.index, actor: '—', label: INITIAL_LABEL, kind: 'init', vars, itf: view.itfVars(st.state), changes: [] });
     } else {
       const a = st.action;
       const actor = view.actor(a);
@@ -140,12 +159,18 @@ export function presentTrace<S, A>(
         arrow,
         ...(note === undefined ? {} : { note }),
         vars,
+        itf: view.itfVars(st.state),
         changes: diffVars(prev ?? {}, vars),
       });
     }
     prev = vars;
     prevState = st.state;
   }
+  const last = trace.steps[trace.steps.length - 1];
+  const beforeLast = trace.steps[trace.steps.length - 2];
+  const explanation = last && trace.classification === 'counterexample'
+    ? explained(view.explain(trace.property, last.state, beforeLast?.state, last.action), steps)
+    : undefined;
   return {
     modelId: trace.modelId,
     property: trace.property,
@@ -156,5 +181,23 @@ export function presentTrace<S, A>(
     participants,
     actionColumn: view.actionColumn,
     steps,
+    ...(explanation === undefined ? {} : { explanation }),
   };
+}
+
+/** The step that last changed `name` (or a part of it: `frame[4].ref` counts for `frame[4]`), 0 when none did. */
+export function lastChanged(name: string, steps: readonly PresentedStep[]): number {
+  for (let i = steps.length - 1; i > 0; i--) {
+    if (steps[i]!.changes.some((c) => c.path === name || c.path.startsWith(`${name}.`) || c.path.startsWith(`${name}[`))) return steps[i]!.index;
+  }
+  return 0;
+}
+
+function explained(e: Explanation | undefined, steps: readonly PresentedStep[]): string | undefined {
+  if (e === undefined || e.text === '') return undefined;
+  const when = (e.vars ?? []).map((v) => {
+    const k = lastChanged(v, steps);
+    return k === 0 ? `${v} as in the initial state` : `${v} set at step ${k}`;
+  });
+  return when.length === 0 ? e.text : `${e.text} (${when.join('; ')})`;
 }

@@ -23,8 +23,15 @@ export interface TraceArrow {
 }
 
 export interface TraceView<S, A> {
-  /** Named variables of a state, for ITF (`vars`) and for the "what changed" columns. */
+  /** Named variables of a state, for people: the "what changed" columns, Markdown, Mermaid, text. */
   vars(s: S): Record<string, ItfValue>;
+  /**
+   * The state as ITF data for Quint/Apalache tooling: identifier-named variables holding records,
+   * `#bigint` integers, `#tup`, `#set` and `#map` (checker/report/itf-names.ts gives the rules).
+   * Without it the ITF writer derives them from `vars`: paths like `mm.pte[0]` nested into records
+   * and maps, numeric strings as `#bigint`, other strings as they are.
+   */
+  itf?(s: S): Record<string, ItfValue>;
   /** One line for an action, kernel spelling: "dev0: mmu_interval_read_retry → retry". */
   label(a: A): string;
   /** Who performs the action (Markdown "actor" column, Mermaid sender). */
@@ -47,4 +54,20 @@ export interface TraceView<S, A> {
   readonly actionKinds?: readonly string[];
   /** Heading of the action column in Markdown and text tables; default "action" (HMM: "kernel function"). */
   readonly actionColumn?: string;
+  /**
+   * What breaks `property` in the last state of a counterexample, in the spec's own terms
+   * ("dev0.pt[0] = f4 read, but frame[4] = free"), and the variables it rests on: each writer adds
+   * the step that last changed them ("frame[4] changed at step 14"). `before`/`action` are the
+   * last step's (undefined for a violating initial state). Return undefined when there is
+   * nothing sharper to say than the generic sentence.
+   */
+  explain?(property: string, s: S, before: S | undefined, action: A | undefined): Explanation | undefined;
+  /** Glossary of the compact encodings the variables use ("ref1" → "folio refcount 1"), shown once in the report. */
+  readonly legend?: readonly (readonly [term: string, meaning: string])[];
+}
+
+export interface Explanation {
+  readonly text: string;
+  /** variable names (as in `vars`) the explanation rests on */
+  readonly vars?: readonly string[];
 }

@@ -18,16 +18,12 @@ import { printableLines } from '../util/printable.ts';
 import { recoverTemporaries } from '../util/recover.ts';
 import type { LoadedSpec } from '../load.ts';
 import { pad } from '../../checker/report/text.ts';
+import { EXIT_CODE } from '../exit-codes.ts';
+import { jsonDocument, outcomeOf, summarize } from '../output/json.ts';
+import { writeJunit } from '../output/junit.ts';
+import { effectiveConfig } from '../job.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_MISMATCH = 1;
-export const EXIT_BAD_INPUT = 2;
-export { EXIT_INTERRUPTED };
-/**
- * A run whose only shortfall is undecided verdicts (a bound, the memory guard): today the same
- * code as a mismatch. Every path that ends a run as incomplete goes through this constant.
- */
-export const EXIT_INCOMPLETE = EXIT_MISMATCH;
+export { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_MISMATCH, EXIT_OK } from '../exit-codes.ts';
 
 export interface Collected {
   /** the specs the run loaded (the report asks them for sections of their own) */
@@ -38,6 +34,13 @@ export interface Collected {
   /** set when a job failed (bad input at run time): the message to print */
   readonly error?: ReturnType<typeof formatError>;
   readonly errorJson?: unknown;
+}
+
+/** The bounds a job will run with (for the progress line's ETA). */
+function boundsOf(loaded: readonly LoadedSpec[], job: Job): { maxStates: number; timeoutMs: number } {
+  const l = loaded.find((x) => x.file === job.source.file && x.exportName === job.source.exportName);
+  const c = effectiveConfig(l?.spec.configs[job.config]?.check, job.overrides);
+  return { maxStates: c.maxStates ?? Infinity, timeoutMs: c.timeoutMs ?? Infinity };
 }
 
 /** Runs every selected job; stops at the first error or at a signal (Ctrl-C, SIGTERM), also during start-up. */
@@ -66,7 +69,7 @@ async function runJobs(opts: CliOptions, loaded: readonly LoadedSpec[], jobs: re
   try {
     for (const [i, job] of jobs.entries()) {
       if (runner.interrupted) break;
-      progress.start(i, jobs.length, jobLabel(job));
+      progress.start(i, jobs.length, jobLabel(job), boundsOf(loaded, job));
       try {
         const r = await runner.run(job, (e) => progress.event(e));
         results.push(r);
@@ -123,28 +126,6 @@ function relFiles(row: Row): { itf: string; md: string; mmd: string } | null {
   return row.files ? { itf: display(row.files.itf), md: display(row.files.md), mmd: display(row.files.mmd) } : null;
 }
 
-/** One search's figures (issue 2's final stats), as JSON fields. */
-export function checkStats(r: JobResult): Record<string, unknown> {
-  const seconds = r.stats.elapsedMs / 1000;
-  return {
-    spec: r.spec,
-    config: r.config,
-    strategy: r.checkConfig.strategy,
-    ...(r.checkConfig.strategy === 'simulation' ? { seed: r.checkConfig.seed } : {}),
-    status: r.status,
-    ...(r.incompleteReason === undefined ? {} : { incompleteReason: r.incompleteReason }),
-    distinctStates: r.stats.distinct,
-    transitions: r.stats.transitions,
-    deadlockStates: r.stats.deadlocks,
-    maxDepth: r.stats.maxDepth,
-    seconds: Math.round(seconds * 1000) / 1000,
-    statesPerSecond: Math.round(r.stats.distinct / Math.max(seconds, 1e-9)),
-    peakRssBytes: r.stats.peakRssBytes,
-    bytesPerState: Math.round(r.stats.bytesPerState * 100) / 100,
-    collisionProbability: r.stats.collisionProbability,
-  };
-}
-
 /** Human form of checkStats, one line per search. */
 export function statsLine(r: JobResult): string {
   const seconds = r.stats.elapsedMs / 1000;
@@ -159,42 +140,17 @@ export function statsLine(r: JobResult): string {
   );
 }
 
-export function jsonReport(c: Collected, ok: boolean): unknown {
-  const checks = c.results.map(checkStats);
-  return {
-    ok,
-    ...(c.interrupted ? { interrupted: true } : {}),
-    // A single search (one DVE model, one config): its figures at the top level as well.
-    ...(checks.length === 1 ? checks[0] : {}),
-    checks,
-    results: rowsOf(c.results).map((r) => ({
-      spec: r.spec,
-      config: r.config,
-      property: r.property,
-      kind: r.kind,
-      expected: r.expected,
-      verdict: r.verdict,
-      match: r.match,
-      distinctStates: r.distinctStates,
-      depth: r.depth,
-      seconds: Math.round(r.seconds * 1000) / 1000,
-      counterexample: r.counterexample,
-      files: relFiles(r),
-      detail: r.detail,
-    })),
-  };
-}
-
-/** Prints the outcome of `check`/`run` and returns the exit code. */
+/** Prints the outcome of `check`/`run` (table or JSON, and the JUnit file) and returns the exit code. */
 export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): number {
   const rows = rowsOf(c.results);
-  // A search cut short by a bound decided nothing; with no verdict rows to say so, it is not ok.
-  const undecided = c.results.filter((r) => r.status === 'incomplete' && r.rows.length === 0);
-  const ok = c.error === undefined && !c.interrupted && rows.every((r) => r.match) && undecided.length === 0;
+  const outcome = outcomeOf(c);
+  const sum = summarize(c.results);
+  if (opts.junit !== undefined) {
+    const err = c.errorJson as { message?: string; file?: string } | undefined;
+    writeJunit(resolve(opts.junit), c.results, err?.message === undefined ? undefined : { message: err.message, ...(err.file === undefined ? {} : { file: err.file }) });
+  }
   if (opts.json) {
-    const doc = jsonReport(c, ok) as Record<string, unknown>;
-    if (c.errorJson !== undefined) doc['error'] = c.errorJson;
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(jsonDocument(opts.command, outcome, c.results, c.errorJson ?? null), null, 2)}\n`);
   } else if (rows.length > 0 || c.results.length > 0) {
     const out: string[] = rows.length > 0 ? [table(rows), ''] : [];
     const shown = rows.filter((r) => r.verdict === 'violated' && r.trace && (verbose || !r.match));
@@ -210,34 +166,35 @@ export function printOutcome(c: Collected, opts: CliOptions, verbose: boolean): 
     }
     if (verbose) for (const r of c.results) out.push(statsLine(r));
     if (verbose && c.results.length > 0) out.push('');
-    const bad = rows.filter((r) => !r.match);
+    const bad = rows.filter((r) => r.verdict !== 'incomplete' && !r.match);
+    const undecidedRuns = c.results.filter((r) => r.status === 'incomplete');
+    const checks = `${c.results.length} check${c.results.length === 1 ? '' : 's'}`;
+    const partial = undecidedRuns.length > 0
+      ? `${undecidedRuns.map((r) => `${r.spec}/${r.config}`).join(', ')} stopped early (${undecidedRuns.map((r) => r.incompleteReason ?? 'incomplete').join(', ')}): the counts above are partial`
+      : '';
     out.push(
-      undecided.length > 0
-        ? `✗ ${undecided.map((r) => `${r.spec}/${r.config}`).join(', ')} stopped early (${undecided.map((r) => r.incompleteReason ?? 'incomplete').join(', ')}): the counts above are partial`
+      bad.length > 0
+        ? `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}${partial ? `; ${partial}` : ''}`
+        : sum.undecided > 0
+        ? `? incomplete: ${sum.undecided} verdict${sum.undecided === 1 ? '' : 's'} undecided, none differs; ${partial} (exit ${EXIT_CODE.incomplete})`
         : rows.length === 0
-        ? `✓ ${c.results.length} check${c.results.length === 1 ? '' : 's'} ran; no properties to judge (deadlocks counted, not violations: use --deadlock)`
-        : bad.length === 0
-        ? `✓ all ${rows.length} verdicts as expected (${c.results.length} check${c.results.length === 1 ? '' : 's'})`
-        : `✗ ${bad.length} of ${rows.length} verdicts differ from the expectation: ${bad.map((r) => `${r.spec}/${r.config}/${r.property} (expected ${r.expected}, got ${r.verdict})`).join('; ')}`,
+        ? `✓ ${checks} ran; no properties to judge (deadlocks counted, not violations: use --deadlock)`
+        : `✓ all ${rows.length} verdicts as expected (${checks})`,
     );
+    if (opts.junit !== undefined) out.push(`JUnit: ${display(resolve(opts.junit))}`);
     process.stdout.write(`${printableLines(out.join('\n'))}\n`);
   }
   if (c.interrupted) {
     const last = c.results[c.results.length - 1];
     const explored = last ? `the last check (${last.spec} / ${last.config}) explored ${fmtInt(last.stats.distinct)} distinct states to depth ${last.stats.maxDepth} in ${(last.stats.elapsedMs / 1000).toFixed(1)}s` : 'no check had started';
     process.stderr.write(`hmm-check: interrupted after ${c.results.length} of ${c.total} checks; ${explored}. Verdicts marked "incomplete" are undecided.\n`);
-    return EXIT_INTERRUPTED;
-  }
-  if (c.error !== undefined) {
+  } else if (c.error !== undefined) {
     process.stderr.write(`${c.error}\n`);
-    return EXIT_BAD_INPUT;
   }
-  if (ok) return EXIT_OK;
-  const decidedWrong = rows.some((r) => !r.match && r.verdict !== 'incomplete');
-  return decidedWrong ? EXIT_MISMATCH : EXIT_INCOMPLETE;
+  return EXIT_CODE[outcome];
 }
 
 export async function checkCommand(opts: CliOptions): Promise<number> {
-  const c = await collect(opts, false);
+  const c = await collect(opts, true);
   return printOutcome(c, opts, opts.command === 'run');
 }

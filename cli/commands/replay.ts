@@ -123,7 +123,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   }
   const view = resolveView(viewFor(loaded.spec, cfg.params));
   const fp = (r: ReplayResult<unknown, unknown> | undefined): string =>
-    r ? JSON.stringify(r.steps.map((s) => view.vars(s.state))) + r.demonstrated.join(',') : '';
+    r ? JSON.stringify(r.steps.map((s) => view.itfVars(s.state))) + r.demonstrated.join(',') : '';
   if ((failure === undefined) !== (againFailure === undefined) || failure?.message !== againFailure?.message || fp(result) !== fp(again)) {
     throw new ReplayMismatchError(
       `replaying ${shown} twice against spec "${loaded.spec.id}" (${display(specFile)}) gave different results: the model is nondeterministic`,
@@ -137,7 +137,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
     const n = Math.min(r.steps.length, doc.states.length);
     for (let i = 0; i < n; i++) {
       const names = doc.vars.filter((v) => v !== ACTION_TAKEN);
-      const raw = view.vars(r.steps[i]!.state);
+      const raw = view.itfVars(r.steps[i]!.state);
       const extra = Object.keys(raw).filter((k) => !names.includes(k));
       const now = { ...completeVars(raw, names), ...Object.fromEntries(extra.map((k) => [k, raw[k]!])) };
       const then = stateVars(doc.states[i]!, names);

@@ -11,7 +11,10 @@ import type { JobResult } from '../job.ts';
 import { display, ROOT, toolVersion } from '../paths.ts';
 import { writeFilesAtomic } from '../util/atomic.ts';
 import { recoverTemporaries } from '../util/recover.ts';
-import { collect, printOutcome } from './check.ts';
+import { type Collected, collect, printOutcome } from './check.ts';
+import { loadResults } from './report-from.ts';
+import { discoverSpecFiles, loadSpecFile } from '../load.ts';
+import { SPECS_DIR } from '../select.ts';
 
 function git(args: string[]): string | undefined {
   try {
@@ -70,11 +73,30 @@ export function toReportRun(r: JobResult): ReportRun {
     })),
     ...(r.coverage === undefined ? {} : { coverage: r.coverage }),
     ...(r.actionKinds === undefined ? {} : { actionKinds: r.actionKinds }),
+    ...(r.finding === true ? { finding: true } : {}),
+    ...(r.legend === undefined ? {} : { legend: r.legend }),
   };
 }
 
+/** A run of part of the specs: never-fired action kinds may belong to the specs left out. */
+export function isPartialSelection(opts: Pick<CliOptions, 'files' | 'specs' | 'configs' | 'properties'>): boolean {
+  return opts.files.length > 0 || opts.specs.length > 0 || opts.configs.length > 0 || opts.properties.length > 0;
+}
+
 export async function reportCommand(opts: CliOptions): Promise<number> {
-  const c = await collect(opts, true);
+  let c: Collected;
+  let partial = isPartialSelection(opts);
+  if (opts.from !== undefined) {
+    const saved = await loadResults(opts.from);
+    const specs = [...new Set(saved.results.map((r) => r.file))];
+    const loaded = (await Promise.all(specs.map((f) => loadSpecFile(f)))).flat();
+    // the saved run covered every spec under specs/ exactly when each of them appears in it
+    const all = discoverSpecFiles(SPECS_DIR);
+    partial = !all.every((f) => specs.includes(f)) || saved.results.length === 0;
+    c = { loaded, results: saved.results, total: saved.results.length, interrupted: saved.interrupted };
+  } else {
+    c = await collect(opts, true);
+  }
   const { commit, dirty } = gitVersion();
   const data: ReportData = {
     tool: { name: 'hmm-check', version: toolVersion(), commit, dirty },
@@ -82,6 +104,8 @@ export async function reportCommand(opts: CliOptions): Promise<number> {
     runtime: `Node.js ${process.version} on ${process.platform}/${process.arch}`,
     runs: c.results.map(toReportRun),
     ...(c.interrupted ? { interrupted: true } : {}),
+    ...(partial ? { partial: true } : {}),
+    ...(opts.from === undefined ? {} : { source: display(resolve(opts.from)) }),
   };
   // Specs may add sections of their own (the v12-vs-upstream comparison is one); '' means none.
   const sections = c.loaded.flatMap((l) => {

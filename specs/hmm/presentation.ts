@@ -12,6 +12,9 @@ import {
   VM_MIXEDMAP, VM_EXISTS, VM_READ, R_SNAP,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
+import { hmmExplainer } from './explain.ts';
+import { HMM_LEGEND } from './legend.ts';
+import { hmmItfState } from './itf-state.ts';
 
 
 export function actorName(c: Ctx, t: number): string {
@@ -155,6 +158,9 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     actionKinds: ACTION_KINDS,
     actionColumn: 'kernel function',
     participants: [...cpus, CORE_MM, NOTIFIER, ...drivers, ...devs],
+    itf: (s) => hmmItfState(c, s, (t) => actorName(c, t)),
+    explain: hmmExplainer(c, (s) => stateVars(c, s)),
+    legend: HMM_LEGEND,
     arrow(a, before) {
       const from = actorName(c, a.actor);
       const text = actionLabel(c, a).slice(from.length + 2);

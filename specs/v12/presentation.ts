@@ -12,6 +12,7 @@ import {
   faultOff, invOff,
 } from '../../model/hmm/v12/index.ts';
 import { actorName, actionLabel, stateVars } from '../hmm/presentation.ts';
+import { HMM_LEGEND } from '../hmm/legend.ts';
 
 const EVENT_KINDS = new Set<string>([
   'hmm_notifier_invalidate_range_start', 'hmm_mirror_update', 'hmm_notifier_invalidate_range_end', 'hmm_mirror_handle_fault',
@@ -81,6 +82,8 @@ export function v12View(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     actionKind: (a) => a.kind,
     actionKinds: ACTION_KINDS,
     actionColumn: 'kernel function (v12)',
+    // CPU-side encodings are shared with upstream; v12's own: hmm_pt entries and struct hmm lists
+    legend: [...HMM_LEGEND.filter(([t]) => !/^(dev0|gseq)/.test(t)), ['mirror0.hmm_pt[a] = f4 read|write dirty · devmem', "mirror 0's hmm_pt entry (devmem: device memory)"], ['hmm.ranges · hmm.faults', 'invalidations in flight and device faults registered in struct hmm: actor[first page+count]']],
     participants: [...cpus, 'core-mm', HMM, ...drivers, ...devs],
     arrow(a) {
       const from = actorName(c, a.actor);

@@ -46,12 +46,12 @@ describe('hmm-check FILE.dve: a variable named __proto__', () => {
 });
 
 describe('hmm-check FILE.dve: bounds, deadlock flags and runtime errors', () => {
-  it('a run stopped by a bound is not ok: exit 1 and it says the counts are partial', () => {
+  it('a run stopped by a bound is not ok: exit 3 (incomplete, not "differs") and it says the counts are partial', () => {
     const dir = tempDir();
     const file = join(dir, 'ring.dve');
     writeFileSync(file, 'byte x;\nprocess P { state a; init a; trans a -> a { effect x = x + 1; }; }\nsystem async;\n');
     const r = cli([file, '--max-states', '5', '--quiet', '--out', join(dir, 'cx')], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/stopped early \(maxStates\): the counts above are partial/);
   });
   it('--property deadlock-free asks for deadlocks to be checked; --deadlock with --no-deadlock is an error', () => {

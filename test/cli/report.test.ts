@@ -62,9 +62,12 @@ describe('DVE runs count deadlocks unless asked (BEEM semantics)', () => {
     writeFileSync(dve, TINY_DVE);
     const r = cli([dve, '--json', '--quiet', '--out', join(dir, 'cx')]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(doc).toMatchObject({ ok: true, distinctStates: 3, transitions: 2, deadlockStates: 1, maxDepth: 2, status: 'exhaustive' });
-    for (const k of ['seconds', 'statesPerSecond', 'peakRssBytes', 'collisionProbability']) expect(typeof doc[k]).toBe('number');
+    const doc = JSON.parse(r.stdout) as { ok: boolean; checks: Record<string, unknown>[]; results: unknown[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.checks).toHaveLength(1);
+    const one = doc.checks[0]!;
+    expect(one).toMatchObject({ distinctStates: 3, transitions: 2, deadlockStates: 1, maxDepth: 2, status: 'exhaustive' });
+    for (const k of ['seconds', 'statesPerSecond', 'peakRssBytes', 'collisionProbability']) expect(typeof one[k]).toBe('number');
     expect(doc['results']).toEqual([]);
   });
 });
@@ -83,3 +86,32 @@ process Q {
 }
 system async;
 `;
+
+describe('report --from RESULTS.json', () => {
+  it('builds the report from a saved check --json run without checking again', () => {
+    const dir = tempDir();
+    const run = cli(['check', '--spec', MUTEX, '--json', '--quiet', '--out', join(dir, 'cx')]);
+    expect(run.code).toBe(0);
+    // tamper with a figure: a report that re-checked would show 9 again for check-then-set
+    const doc = JSON.parse(run.stdout) as { checks: { config: string; distinctStates: number }[] };
+    doc.checks.find((c) => c.config === 'check-then-set')!.distinctStates = 12345;
+    const results = join(dir, 'results.json');
+    writeFileSync(results, JSON.stringify(doc));
+    const r = cli(['report', '--from', results, '--report-dir', join(dir, 'rep'), '--quiet']);
+    expect(r.code).toBe(0);
+    const md = readFileSync(join(dir, 'rep', 'report.md'), 'utf8');
+    expect(md).toMatch(/\| mutex \| check-then-set \| `mutual-exclusion` \| always \| violated \| violated \| 12,345 \|/);
+    // the counterexample is rebuilt from its replay path: 4 steps, as by hand in exit-codes.test.ts
+    expect(md).toContain('the state after step 4 breaks the invariant mutual-exclusion');
+    expect(readFileSync(join(dir, 'rep', 'report.html'), 'utf8')).toContain('(not re-checked)');
+  });
+
+  it('refuses a file of another shape with one paragraph (exit 2)', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'old.json');
+    writeFileSync(bad, JSON.stringify({ ok: true, results: [] }));
+    const r = cli(['report', '--from', bad, '--report-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/old\.json is not a results file of this hmm-check: schemaVersion is undefined.*Fix: write one with `npx hmm-check check --json > results\.json`/);
+  });
+});

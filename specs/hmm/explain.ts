@@ -1,0 +1,73 @@
+/**
+ * Why an HMM counterexample's last state breaks an invariant, naming the entry at fault
+ * ("dev0.pt[0] = f4 read, while mm.pte[0] = none and frame[4] = free"). The invariants are whole-
+ * state predicates, so the entry is found by asking them: clear one device PT entry, DMA mapping
+ * or CPU PTE at a time and see whether the invariant then holds. Reporting code only.
+ */
+import type { Explanation } from '../../checker/index.ts';
+import { type Ctx, type HmmAction, type HmmState, dptOff, dmaOff, dptFrame, pgOff, PG_KIND, PG_VAL } from '../../model/hmm/index.ts';
+import { invariants } from './properties.ts';
+import { formatItf } from '../../checker/report/values.ts';
+import type { ItfValue } from '../../checker/index.ts';
+
+type Vars = Record<string, ItfValue>;
+
+interface Culprit {
+  /** the state words to clear: one entry, or a device's PT entry and DMA mapping of one page together */
+  readonly offsets: readonly number[];
+  readonly name: string;
+  /** the other variables a reader needs next to it */
+  readonly context: readonly string[];
+}
+
+const mmName = (m: number): string => (m === 0 ? 'mm' : 'child');
+/** PTE kinds whose value is a frame (present, migration, device-private, device-exclusive) */
+const FRAME_KINDS = new Set([1, 4, 5, 6]);
+
+function culprits(c: Ctx, s: HmmState): Culprit[] {
+  const L = c.L;
+  const out: Culprit[] = [];
+  const frame = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
+  for (let d = 0; d < L.devices; d++) {
+    const m = c.devMm[d] ?? 0;
+    for (let a = 0; a < L.pages; a++) {
+      const e = s[dptOff(L, d, a)]!;
+      if (e !== 0) out.push({ offsets: [dptOff(L, d, a)], name: `dev${d}.pt[${a}]`, context: [`${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e))] });
+      const dm = s[dmaOff(L, d, a)]!;
+      if (dm !== 0) out.push({ offsets: [dmaOff(L, d, a)], name: `dev${d}.dma[${a}]`, context: frame(dm) });
+      if (e !== 0 && dm !== 0) {
+        out.push({ offsets: [dptOff(L, d, a), dmaOff(L, d, a)], name: `dev${d}.pt[${a}]`, context: [`dev${d}.dma[${a}]`, `${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e)), ...frame(dm)] });
+      }
+    }
+  }
+  for (let m = 0; m < L.mms; m++) {
+    for (let a = 0; a < L.pages; a++) {
+      const o = pgOff(L, m, a);
+      if (s[o + PG_KIND] === 0) continue;
+      const f = FRAME_KINDS.has(s[o + PG_KIND]!) ? s[o + PG_VAL]! : 0;
+      out.push({ offsets: [o + PG_KIND], name: `${mmName(m)}.pte[${a}]`, context: [...frame(f), `${mmName(m)}.lastWrite[${a}]`] });
+    }
+  }
+  return out;
+}
+
+export function hmmExplainer(c: Ctx, vars: (s: HmmState) => Vars) {
+  const byName = new Map(invariants(c).map((p) => [p.name, p.holds]));
+  return (property: string, s: HmmState, _before: HmmState | undefined, _a: HmmAction | undefined): Explanation | undefined => {
+    const holds = byName.get(property);
+    if (holds === undefined || holds(s)) return undefined;
+    const v = vars(s);
+    const shown = (name: string): string => `${name} = ${formatItf(v[name])}`;
+    for (const cand of culprits(c, s)) {
+      const t = s.slice();
+      for (const o of cand.offsets) t[o] = 0;
+      if (!holds(t)) continue;
+      const context = [...new Set(cand.context)].filter((n) => v[n] !== undefined);
+      return {
+        text: `${shown(cand.name)}${context.length > 0 ? `, while ${context.map(shown).join(' and ')}` : ''}`,
+        vars: [cand.name, ...context],
+      };
+    }
+    return undefined;
+  };
+}

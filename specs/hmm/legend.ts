@@ -1,0 +1,20 @@
+/** What the compact HMM state encodings in traces mean (stateVars in presentation.ts), for the report's legend. */
+export const HMM_LEGEND: readonly (readonly [string, string])[] = [
+  ['frame[f] = free', 'frame f is on the free list (folio refcount 0)'],
+  ['ref1 map0 pin0', 'folio refcount, mapcount (PTEs mapping it) and FOLL_PIN count of frame f'],
+  ['locked-by1', 'folio lock held by actor 1 (the order of the participants, from 0)'],
+  ['dirty · lazyfree', 'folio dirty flag · MADV_FREE lazyfree (reclaim may discard it when clean)'],
+  ['v3', 'data version: the number of the last write the frame holds (lastWrite[a] is what the address should hold)'],
+  ['present{f2 wd}', 'CPU PTE mapping frame 2, w = writable, d = dirty; protnone = NUMA hinting entry; huge = PMD mapping'],
+  ['migration{f2}', 'migration entry for frame 2 (migrate_vma or migrate_pages in flight)'],
+  ['devPrivate{f5} · devExclusive{f2}', 'device-private swap entry for device frame 5 · make_device_exclusive entry'],
+  ['swap{v3}', 'swapped-out page holding data version 3'],
+  ['zero{f1}', 'the shared zero page (frame 1)'],
+  ['rw shared thp', 'VMA: readable, writable; shared, hugetlb, thp (MADV_HUGEPAGE), mixedmap flags; hole = no VMA'],
+  ['dev0.pt[a] = f4 read|write|atomic', "device 0's page-table entry for page a: frame 4 with that access"],
+  ['dev0.dma[a] = f4', 'device 0 holds a DMA mapping of frame 4 for page a'],
+  ['gseq odd|even · active', 'mmu_interval_notifier invalidate_seq (odd: an invalidation is running) · active invalidations'],
+  ['dev0.sseq == gseq|old', "the sequence the driver's interval last read (== gseq: mmu_interval_read_retry will not ask for a retry)"],
+  ['mmap_lock r1 w0', 'mmap_lock readers and writer; no mm = the mm is gone (exit)'],
+  ['t.pc', "program counter of a thread (the step it performs next); seqValid: the device thread's sequence is still valid"],
+];
