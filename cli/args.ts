@@ -48,6 +48,9 @@ export const USAGE = `Usage:
   hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]
                                          follow a printed replay token and show the trace
   hmm-check report [options]             run the specs and write reports/report.html and report.md
+  hmm-check reproduce FILE.itf.json      C reproducer of an hmm-dmirror counterexample, run on a KASAN
+                                         kernel in QEMU (--emit-only: just the C; --help for more)
+  hmm-check kernel [--smoke]             hmm-tests and the findings on a real kernel (npm run kernel)
 
 Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
 Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
