@@ -71,7 +71,9 @@ export async function runReproducer(traceFile: string, shownName: string, assets
     },
   });
   const prog = parseProgramResult(r.lines);
-  const reports = kernelReports(r.lines);
+  // reports from boot (before /init ran the program) are not the program's doing
+  const booted = r.lines.findIndex((l) => l.startsWith('@@VM booted'));
+  const reports = kernelReports(booted < 0 ? r.lines : r.lines.slice(booted));
   const evidence: string[] = [];
   if (prog?.detail) evidence.push(prog.detail);
   if (reports[0]) evidence.push(...reports[0]);
