@@ -184,6 +184,23 @@ static int snapshot(int dev, int page)
 	return prot[0];
 }
 
+/*
+ * The final write through the mirror. A device write that needs no fault while the CPU side holds
+ * the page read-only (snapshot: device-private without WRITE) is a write the CPU no longer grants.
+ */
+static void op_final_device_write(int dev, int page, uint64_t v)
+{
+	static __thread char buf[PAGE];
+	struct hmm_dmirror_cmd cmd;
+	int prot = snapshot(dev, page);
+	fill(buf, v);
+	int err = dmirror_cmd(dev, HMM_DMIRROR_WRITE, page, buf, &cmd);
+	if (err == 0 && cmd.faults == 0 && prot >= 0 && prot != 0xFF && (prot & 0xF0) && !(prot & HMM_DMIRROR_PROT_WRITE))
+		fail("permission: HMM_DMIRROR_WRITE wrote without a fault while the CPU entry was read-only (snapshot %#x) in round %lu", prot, round_no);
+	else
+		check_errno("final HMM_DMIRROR_WRITE", 0, err);
+}
+
 static void write_file(const char *path, const char *v)
 {
 	int fd = open(path, O_WRONLY);
@@ -206,15 +223,20 @@ static void numa_enable(void)
 	write_file("/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms", "10");
 }
 
+/* the scan write-protects what it passes: a present PTE becomes protnone, a device-private entry read-only */
+static int scanned(int prot)
+{
+	return prot >= 0 && prot != 0xFF && !(prot & HMM_DMIRROR_PROT_WRITE);
+}
+
 static int op_numa_scan(int dev, int page, unsigned budget_ms)
 {
-	int before = snapshot(dev, page);
 	uint64_t end = now_ns() + (uint64_t)budget_ms * 1000000ULL;
 	volatile unsigned long spin = 0;
 	while (now_ns() < end && !stop_all) {
 		for (int i = 0; i < 100000; i++)
 			spin++;
-		if (snapshot(dev, page) != before)
+		if (scanned(snapshot(dev, page)))
 			return 1;
 	}
 	return 0;

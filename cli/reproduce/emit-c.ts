@@ -74,8 +74,9 @@ export function emitC(plan: Plan): string {
     out.push(` * phase ${i}${ph.racing ? ' (racing: the trace interleaves these inside the kernel; repeated with jitter)' : ' (alone, after a barrier)'}:`);
     for (const op of ph.ops) out.push(` *   ${comment(describeOp(op))}`);
   });
-  out.push(' * then: read the page back through the mirror and the CPU, write it through the mirror and read');
-  out.push(' * it by the CPU; after every round the kernel log is scanned for KASAN reports, WARN and BUG.');
+  out.push(' * then: read the page back through the mirror, write it through the mirror (a write that needs');
+  out.push(' * no fault while the CPU entry is read-only is flagged) and read it by the CPU; after every');
+  out.push(' * round the kernel log is scanned for KASAN reports, WARN and BUG.');
   for (const a of plan.approximations) out.push(` * Approximation: ${comment(a)}`);
   out.push(' */');
   out.push('#include "repro.h"');
@@ -121,8 +122,7 @@ export function emitC(plan: Plan): string {
   out.push('\tpin_to_cpu(0);');
   for (const [page, legal] of plan.finalLegal) {
     out.push(`\top_device_read(0, ${page}, 0, ${legalArray(legal)});`);
-    out.push(`\top_cpu_read(${page}, 0, ${legalArray(legal)});`);
-    out.push(`\top_device_write(0, ${page}, 0, V_WRITE(FINAL_WRITE));`);
+    out.push(`\top_final_device_write(0, ${page}, V_WRITE(FINAL_WRITE));`);
     out.push(`\top_cpu_read(${page}, 0, (const uint64_t[]){ V_WRITE(FINAL_WRITE) }, 1);`);
   }
   out.push('}');
