@@ -28,7 +28,7 @@ export const KERNEL_USAGE = `Usage: npm run kernel -- [--smoke] [--out DIR] [--s
   --smoke             boot, the first selftest and one reproducer (F7) only
   --source DIR        build that kernel tree instead of Debian's linux-source-6.1
   --budget            seconds each finding's reproducer races (default 60; 20 with --smoke)
-  --selftest-timeout  per-test timeout compiled into hmm-tests (default 300; the harness's own is 30)`;
+  --selftest-timeout  per-test timeout compiled into hmm-tests (default 120; the harness's own is 30)`;
 
 function parse(argv: readonly string[]) {
   try {
@@ -61,7 +61,7 @@ export async function kernelCommand(argv: readonly string[]): Promise<number> {
   }
   const smoke = v.smoke === true;
   const budget = seconds('budget', v.budget, smoke ? 20 : 60);
-  const selftestTimeout = seconds('selftest-timeout', v['selftest-timeout'], 300);
+  const selftestTimeout = seconds('selftest-timeout', v['selftest-timeout'], 120);
   const out = resolve(v.out ?? 'kernel-out');
   mkdirSync(out, { recursive: true });
   const log = (s: string): void => {

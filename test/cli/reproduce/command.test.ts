@@ -37,3 +37,16 @@ describe('hmm-check reproduce (no VM)', () => {
     }
   });
 });
+
+describe('hmm-check kernel (argument checks only: no VM)', () => {
+  it('--help exits 0 and says what it does; a bad option or budget exits 2 before anything is installed or built', () => {
+    const h = cli(['kernel', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/kernel-results\.json/);
+    for (const args of [['--budget', '0'], ['--selftest-timeout', 'long'], ['--frobnicate']]) {
+      const r = cli(['kernel', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      oneParagraph(r.stderr);
+    }
+  });
+});
