@@ -12,4 +12,5 @@ mount -t tmpfs tmpfs /tmp
 echo "@@VM booted $(cut -d' ' -f1 /proc/uptime) cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
 cd /payload && sh ./run.sh
 echo "@@VM done $(cut -d' ' -f1 /proc/uptime)"
-poweroff -f
+# QEMU runs with -no-reboot: a reboot ends it (this tiny kernel has no ACPI power-off)
+reboot -f

@@ -81,7 +81,11 @@ export function boot(o: BootOptions): Promise<BootResult> {
         const line = raw.replace(/\r/g, '');
         lines.push(line);
         if (line.startsWith('@@VM booted') && bootSeconds === null) bootSeconds = Math.round((Date.now() - t0) / 100) / 10;
-        if (line.startsWith('@@VM done')) finished = true;
+        if (line.startsWith('@@VM done') && !finished) {
+          finished = true;
+          // the guest reboots (QEMU exits); should it only halt, end QEMU ourselves
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        }
         o.onLine?.(line);
       }
     };
