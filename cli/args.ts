@@ -52,7 +52,7 @@ export interface CliOptions {
 
 export { USAGE } from './help.ts';
 
-const COMMANDS = ['check', 'replay', 'report', 'help'];
+const COMMANDS = ['check', 'replay', 'report', 'reproduce', 'kernel', 'help'];
 
 /** node:util's "Unknown option '--jsno'…" as one line, with the nearest known option. */
 function unknownOptionError(e: Error, argv: readonly string[]): UsageError {

@@ -37,7 +37,7 @@ export function serializeError(e: unknown, file?: string): SerializedError {
 /** Errors thrown by user code (a spec's createModel, successors, properties) get this hint by default. */
 const USER_CODE_HINT = 'fix the spec or model code that threw (re-run with --debug to see the stack trace)';
 
-const KNOWN = new Set(['DiskError', 'PropertyError', 'CodecError', 'CheckerError', 'UsageError', 'ConfigError', 'SpecLoadError', 'ModelContractError', 'ReplayMismatchError', 'ItfFormatError', 'DveError', 'DveRuntimeError']);
+const KNOWN = new Set(['DiskError', 'PropertyError', 'CodecError', 'CheckerError', 'UsageError', 'ConfigError', 'SpecLoadError', 'ModelContractError', 'ReplayMismatchError', 'ItfFormatError', 'DveError', 'DveRuntimeError', 'ReproduceError', 'KernelSetupError']);
 
 /** The one paragraph printed for an error (stack appended with --debug). */
 export function formatError(err: SerializedError, debug: boolean): string {

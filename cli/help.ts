@@ -71,6 +71,9 @@ export const USAGE = `Usage:
                                          follow a printed replay token and show the trace
   hmm-check report [options]             run the specs and write reports/report.html and report.md
   hmm-check report --from RESULTS.json   the same from a saved \`check --json\` run
+  hmm-check reproduce FILE.itf.json      C reproducer of an hmm-dmirror counterexample, run on a KASAN
+                                         kernel in QEMU (--emit-only: just the C; --help for more)
+  hmm-check kernel [--smoke]             hmm-tests and the findings on a real kernel (npm run kernel)
   hmm-check COMMAND --help               options of one command
 
 ${FILTERS}

@@ -15,6 +15,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const json = argv.includes('--json');
   try {
+    // their own option sets: the VM runs share nothing with the checker's flags
+    if (argv[0] === 'kernel') return await (await import('./commands/kernel.ts')).kernelCommand(argv.slice(1));
+    if (argv[0] === 'reproduce') return await (await import('./commands/reproduce.ts')).reproduceCommand(argv.slice(1));
     const opts: CliOptions = parseCli(argv);
     switch (opts.command) {
       case 'help':

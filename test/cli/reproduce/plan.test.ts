@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planFromText, type Plan } from '../../../cli/reproduce/plan.ts';
+import { ReproduceError } from '../../../cli/reproduce/trace.ts';
+import { ROOT } from '../helpers.ts';
+
+function plan(rel: string): Plan {
+  return planFromText(readFileSync(join(ROOT, rel), 'utf8'), rel);
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.itf.json') ? [p] : [];
+  });
+}
+
+const brief = (p: Plan) => p.phases.map((ph) => ({ racing: ph.racing, ops: ph.ops.map((o) => `${o.actor} ${o.kind} ${o.first}-${o.last}`) }));
+
+// Expected plans are read off each counterexample's .md table by hand (which actor runs which
+// syscall over which steps), not taken from the generator's output.
+describe('planFromTrace', () => {
+  it('F2: MIGRATE_TO_DEV (t0, steps 1-14) and READ (t1, steps 4-17) interleave inside the kernel: one racing phase', () => {
+    const p = plan('counterexamples/hmm-dmirror/migrate-vs-device-read/s3-no-use-after-free.itf.json');
+    expect(brief(p)).toEqual([{ racing: true, ops: ['dev0.t0 migrate_to_dev 1-14', 'dev0.t1 device_read 4-17'] }]);
+    // neither op changes the data, so the racing READ and the final reads may only see the initial contents
+    expect([...p.phases[0]!.legalReads.values()]).toEqual([[{ kind: 'init' }]]);
+    expect(p.finalLegal.get(0)).toEqual([{ kind: 'init' }]);
+    expect(p.approximations).toEqual([]);
+  });
+
+  it('F7: MADV_FREE, device WRITE, reclaim, CPU read run one after another; the read must see the device write', () => {
+    const p = plan('counterexamples/hmm-dmirror/madv-free-vs-device-write/s5-no-lost-update.itf.json');
+    expect(brief(p)).toEqual([
+      { racing: false, ops: ['cpu0 madv_free 1-6'] },
+      { racing: false, ops: ['dev0.t0 device_write 7-14'] },
+      { racing: false, ops: ['core-mm reclaim 15-18'] },
+      { racing: false, ops: ['cpu0 cpu_read 19-20'] },
+    ]);
+    expect(p.phases[3]!.legalReads.get(3)).toEqual([{ kind: 'write', op: 1 }]);
+    expect(p.approximations.join(' ')).toMatch(/MADV_PAGEOUT/);
+  });
+
+  it('F5: MADV_DONTNEED (steps 1-8) races MIGRATE_TO_DEV (4-14); afterwards only zeroes are legal', () => {
+    const p = plan('counterexamples/hmm-dmirror/dontneed-vs-migrate/s3-no-use-after-free.itf.json');
+    expect(brief(p)).toEqual([{ racing: true, ops: ['cpu0 madv_dontneed 1-8', 'dev0.t0 migrate_to_dev 4-14'] }]);
+    expect(p.finalLegal.get(0)).toEqual([{ kind: 'zero' }]);
+  });
+
+  it('the OOM reaper and NUMA hinting are approximated and say so', () => {
+    expect(plan('counterexamples/hmm-dmirror/oom-reap-vs-migrate/s3-no-use-after-free.itf.json').approximations.join(' ')).toMatch(/OOM reaper.*MADV_DONTNEED/);
+    const numa = plan('counterexamples/hmm-dmirror/numa-vs-device-private-write/s2-permission-containment.itf.json');
+    expect(numa.usesNuma).toBe(true);
+    expect(numa.approximations.join(' ')).toMatch(/NUMA hinting.*cannot be called from user space/);
+  });
+
+  it('rejects another spec, the model-only reference driver and a step user space cannot issue (exit-2 errors)', () => {
+    expect(() => plan('counterexamples/mutex/check-then-set/mutual-exclusion.itf.json')).toThrow(/spec "mutex" is not a model of lib\/test_hmm\.c/);
+    expect(() => plan('counterexamples/hmm-reference/dontneed-vs-migrate/s3-no-use-after-free.itf.json')).toThrow(/textbook driver/);
+    expect(() => plan('counterexamples/hmm-dmirror/release-vs-fault-back/s3-no-use-after-free.itf.json')).toThrow(ReproduceError);
+    expect(() => plan('counterexamples/hmm-dmirror/release-vs-fault-back/s3-no-use-after-free.itf.json')).toThrow(/step 14 \(dev0\.t1: migrate_device_range\)/);
+  });
+
+  describe('over every committed counterexample it accepts', () => {
+    const files = [...walk(join(ROOT, 'counterexamples', 'hmm-dmirror')), ...walk(join(ROOT, 'counterexamples', 'hmm-selftests'))];
+    const plans = files.flatMap((f) => {
+      try {
+        return [{ f: relative(ROOT, f), p: planFromText(readFileSync(f, 'utf8'), f) }];
+      } catch (e) {
+        if (e instanceof ReproduceError) return [];
+        throw e;
+      }
+    });
+    it('accepts most of them (the rest need mprotect, munmap, RELEASE or SNAPSHOT)', () => {
+      expect(plans.length).toBeGreaterThan(files.length / 2);
+    });
+    it('every step lies in exactly one operation of its own actor, and phases never overlap', () => {
+      for (const { f, p } of plans) {
+        for (const s of p.trace.steps) {
+          const owners = p.ops.filter((o) => o.actor === s.actor && o.first <= s.index && s.index <= o.last);
+          expect(owners, `${f} step ${s.index}`).toHaveLength(1);
+        }
+        for (let i = 1; i < p.phases.length; i++) {
+          const prevEnd = Math.max(...p.phases[i - 1]!.ops.map((o) => o.last));
+          expect(Math.min(...p.phases[i]!.ops.map((o) => o.first)), f).toBeGreaterThan(prevEnd);
+        }
+      }
+    });
+  });
+});
