@@ -1,4 +1,6 @@
 /** How to search: strategy and bounds (TLC's model config, Stateright's CheckerBuilder). */
+import type { FairnessSpec } from './liveness/fairness.ts';
+
 export type Strategy = 'bfs' | 'dfs' | 'simulation';
 
 export interface CheckConfig {
@@ -19,6 +21,10 @@ export interface CheckConfig {
   readonly walkDepth?: number;
   /** Progress events every this many milliseconds (0 = none). */
   readonly progressMs?: number;
+  /** Fairness of liveness properties that state none of their own (liveness/fairness.ts). */
+  readonly fairness?: FairnessSpec;
+  /** Also look for non-progress cycles (SPIN -l): needs the spec's progress actions. */
+  readonly nonProgress?: boolean;
 }
 
 export interface ResolvedCheckConfig {
@@ -32,6 +38,8 @@ export interface ResolvedCheckConfig {
   readonly walks: number;
   readonly walkDepth: number;
   readonly progressMs: number;
+  readonly fairness?: FairnessSpec;
+  readonly nonProgress: boolean;
 }
 
 export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
@@ -46,5 +54,7 @@ export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
     walks: c.walks ?? 1000,
     walkDepth: c.walkDepth ?? 1000,
     progressMs: c.progressMs ?? 0,
+    ...(c.fairness === undefined ? {} : { fairness: c.fairness }),
+    nonProgress: c.nonProgress ?? false,
   };
 }

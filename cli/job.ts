@@ -147,6 +147,11 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(hooks.reporter === undefined ? {} : { reporter: hooks.reporter }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     ...(job.coverage ? { coverage: (a: unknown) => view.kind(a) } : {}),
+    // Liveness: fairness is stated per actor (and actor:kind), named as the trace view names them.
+    actorOf: (a: unknown) => view.actor(a),
+    actionKindOf: (a: unknown) => view.kind(a),
+    ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
+    ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

@@ -115,6 +115,8 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
     '#meta': m,
     vars: [...vars, ACTION_TAKEN],
     states,
+    // The last state equals state `loop`: the steps after `loop` repeat for ever.
+    ...(t.loopIndex === undefined ? {} : { loop: t.loopIndex }),
   };
 }
 
