@@ -125,7 +125,7 @@ function combineOutcomes(safety: SearchOutcome | undefined, live: LivenessRun | 
     distinct: live?.graph.n ?? 0,
     queued: 0,
     maxDepth: live?.graph.maxDepth ?? 0,
-    deadlocks: 0,
+    deadlocks: live?.graph.deadlocks ?? 0,
     storeBytes: live?.graph.bytes ?? 0,
     ...(live?.reason ? { reason: live.reason } : {}),
   };

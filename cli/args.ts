@@ -5,11 +5,13 @@
  *   hmm-check report  [same filters] [--report-dir DIR]
  *   hmm-check replay  FILE.itf.json [--json]
  *   hmm-check FILE.ts|FILE.dve [--config NAME] [--property NAME] [--json] [--strategy S] [--max-states N]
+ *   hmm-check FILE.dve --leads-to P Q [--fairness none|weak|strong]
  */
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
 import { UsageError } from './errors.ts';
+import { FAIRNESS_LEVELS, type FairnessLevel } from '../checker/liveness/fairness.ts';
 
 export type Command = 'check' | 'run' | 'replay' | 'report' | 'help' | 'version';
 
@@ -39,6 +41,12 @@ export interface CliOptions {
   readonly inProcess: boolean;
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** DVE: check P leads-to Q (two DVE boolean expressions) */
+  readonly leadsTo?: readonly [string, string];
+  /** DVE --leads-to: fairness of every process */
+  readonly fairness?: FairnessLevel;
+  /** report fair cycles without a progress action (SPIN -l); specs declare progress actions */
+  readonly nonProgress: boolean;
 }
 
 export const USAGE = `Usage:
@@ -50,6 +58,9 @@ export const USAGE = `Usage:
   hmm-check report [options]             run the specs and write reports/report.html and report.md
 
 Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
+Liveness:  --leads-to P Q (DVE: P and Q are DVE expressions, e.g. 'P_0.p3' 'P_0.CS' or 'x == 1')
+           --fairness none|weak|strong (of every DVE process; default none)
+           --non-progress (cycles without a progress action; the spec declares them)
 Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
            --seed N   --no-deadlock (do not report states without successors)
            --deadlock (report them as violations; DVE models only count them by default)
@@ -76,7 +87,21 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function parseCli(argv: readonly string[]): CliOptions {
+/** `--leads-to P Q` takes two values, which parseArgs cannot express: take them out first. */
+function takeLeadsTo(argv: readonly string[]): { rest: string[]; leadsTo?: [string, string] } {
+  const i = argv.indexOf('--leads-to');
+  if (i < 0) return { rest: [...argv] };
+  const p = argv[i + 1];
+  const q = argv[i + 2];
+  if (p === undefined || q === undefined || p.startsWith('--') || q.startsWith('--')) {
+    throw new UsageError('--leads-to expects two expressions, P and Q', "write e.g. --leads-to 'P_0.p3' 'P_0.CS' (quote each expression)");
+  }
+  if (argv.indexOf('--leads-to', i + 1) >= 0) throw new UsageError('--leads-to given twice', 'check one leads-to property per run');
+  return { rest: [...argv.slice(0, i), ...argv.slice(i + 3)], leadsTo: [p, q] };
+}
+
+export function parseCli(argvIn: readonly string[]): CliOptions {
+  const { rest: argv, leadsTo } = takeLeadsTo(argvIn);
   let parsed;
   try {
     parsed = parseArgs({
@@ -102,6 +127,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'in-process': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
+        fairness: { type: 'string' },
+        'non-progress': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -128,7 +155,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     command = 'run';
     files = pos;
   }
-  if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*$/.test(v.path)) {
+  if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*(~(\d+(\/\d+)*)?)?$/.test(v.path)) {
     throw new UsageError(`--path expects an action-index path like 0/3/1, got "${v.path}"`, 'copy the path from the counterexample header ({ spec, config, property, path })');
   }
   if (command === 'replay' && files.length !== 1) {
@@ -145,6 +172,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const strategy = v.strategy;
   if (strategy !== undefined && !STRATEGIES.includes(strategy as Strategy)) {
     throw new UsageError(`unknown strategy "${strategy}"`, `use one of ${STRATEGIES.join(', ')}`);
+  }
+  const fairness = v.fairness;
+  if (fairness !== undefined && !FAIRNESS_LEVELS.includes(fairness as FairnessLevel)) {
+    throw new UsageError(`unknown fairness "${fairness}"`, `use one of ${FAIRNESS_LEVELS.join(', ')}`);
+  }
+  if (fairness !== undefined && leadsTo === undefined) {
+    throw new UsageError('--fairness applies to --leads-to', "add --leads-to P Q, or state fairness in the spec's config (check: { fairness })");
+  }
+  if (leadsTo !== undefined && (command !== 'run' || !files.every((f) => f.endsWith('.dve')))) {
+    throw new UsageError('--leads-to applies to DVE models', 'run `npx hmm-check MODEL.dve --leads-to P Q`; in a spec, write leadsTo(name, p, q) among its properties');
   }
   const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout expects seconds > 0, got "${v.timeout}"`, 'write e.g. --timeout 60');
@@ -173,5 +210,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     inProcess: v['in-process'] ?? false,
     quiet: v.quiet ?? false,
     debug: v.debug ?? false,
+    ...(leadsTo === undefined ? {} : { leadsTo }),
+    ...(fairness === undefined ? {} : { fairness: fairness as FairnessLevel }),
+    nonProgress: v['non-progress'] ?? false,
   };
 }

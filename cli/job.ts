@@ -32,6 +32,7 @@ export interface JobOverrides {
   readonly noDeadlock?: boolean;
   readonly deadlock?: boolean;
   readonly progressMs?: number;
+  readonly nonProgress?: boolean;
 }
 
 export interface Job {
@@ -95,7 +96,7 @@ export function counterexamplePaths(outDir: string, spec: string, config: string
 }
 
 export async function resolveSource(source: SpecSource): Promise<LoadedSpec> {
-  const all = await loadSpecFile(source.file);
+  const all = await loadSpecFile(source.file, source.dve);
   const found = all.find((l) => l.exportName === source.exportName) ?? (source.exportName === '' ? all[0] : undefined);
   if (!found) throw new CheckerError(`${display(source.file)} no longer exports "${source.exportName}"`, 'the file changed during the run; run again');
   return found;
@@ -112,6 +113,7 @@ export function effectiveConfig(base: CheckConfig | undefined, o: JobOverrides):
     ...(o.deadlock ? { deadlock: 'violation' as const } : {}),
     ...(o.noDeadlock ? { deadlock: 'count' as const } : {}),
     ...(o.progressMs === undefined ? {} : { progressMs: o.progressMs }),
+    ...(o.nonProgress ? { nonProgress: true } : {}),
   };
 }
 

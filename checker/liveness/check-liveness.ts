@@ -43,7 +43,7 @@ export interface LivenessRun {
   readonly decided: boolean;
   readonly reason?: IncompleteReason;
   readonly cutStates: number;
-  readonly graph: Pick<StateGraph, 'n' | 'transitions' | 'maxDepth' | 'bytes' | 'complete'>;
+  readonly graph: Pick<StateGraph, 'n' | 'transitions' | 'deadlocks' | 'maxDepth' | 'bytes' | 'complete'>;
 }
 
 interface Job {
@@ -137,7 +137,7 @@ export function checkLiveness<S, A>(
     decided: graph.complete && graph.cutCount === 0,
     ...(graph.reason ? { reason: graph.reason } : graph.cutCount > 0 ? { reason: 'maxDepth' as const } : {}),
     cutStates: graph.cutCount,
-    graph: { n: graph.n, transitions: graph.transitions, maxDepth: graph.maxDepth, bytes: graph.bytes, complete: graph.complete },
+    graph: { n: graph.n, transitions: graph.transitions, deadlocks: graph.deadlocks, maxDepth: graph.maxDepth, bytes: graph.bytes, complete: graph.complete },
   };
 }
 

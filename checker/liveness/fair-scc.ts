@@ -69,6 +69,8 @@ export function fairSccs(g: StateGraph, sub: SubgraphSpec, masks: FairnessMasks)
   const onStack = new Uint8Array(n);
   const callV = new Int32Array(n);
   const callE = new Int32Array(n);
+  // Position on the Tarjan stack: an edge is internal to the SCC being closed when its target sits in [lo, hi).
+  const stackPos = new Int32Array(n);
   // Candidate sets still to decompose (strong-fairness refinement), flattened.
   let pending: Int32Array[] = [];
 
@@ -79,8 +81,11 @@ export function fairSccs(g: StateGraph, sub: SubgraphSpec, masks: FairnessMasks)
 
   const inSub = (e: number, w: number): boolean => gen[w] === round && (excluded === undefined || excluded[e] === 0);
 
+  const fairnessOn = masks.weak !== 0 || masks.strong !== 0;
+  const eu = g.edgeUnit;
+  const unitBit = masks.unitBit;
   const summarize = (lo: number, hi: number): void => {
-    // The SCC is stack[lo..hi).
+    // The SCC is stack[lo..hi): one pass over its edges gives enabled and taken units.
     const size = hi - lo;
     let internal = false;
     let taken = 0;
@@ -88,18 +93,20 @@ export function fairSccs(g: StateGraph, sub: SubgraphSpec, masks: FairnessMasks)
     let enAny = 0;
     for (let i = lo; i < hi; i++) {
       const v = stack[i]!;
-      const en = enabledBits(g, masks, v);
-      enAll &= en;
-      enAny |= en;
+      let en = 0;
       for (let e = off[v]!, end = off[v + 1]!; e < end; e++) {
+        const bit = fairnessOn && eu !== undefined && unitBit[eu[e]!]! >= 0 ? 1 << unitBit[eu[e]!]! : 0;
+        en |= bit;
         const w = dst[e]!;
-        if (!inSub(e, w) || index[w]! < 0) continue;
-        // w in the same SCC: it is on the stack at or above lo.
-        if (onStack[w] === 1 && posOf(w, lo, hi)) {
+        if (!inSub(e, w) || onStack[w] !== 1) continue;
+        const p = stackPos[w]!;
+        if (p >= lo && p < hi) {
           internal = true;
-          taken |= edgeBit(g, masks, e);
+          taken |= bit;
         }
       }
+      enAll &= en;
+      enAny |= en;
     }
     if (!internal) {
       const v = stack[lo]!;
@@ -121,12 +128,6 @@ export function fairSccs(g: StateGraph, sub: SubgraphSpec, masks: FairnessMasks)
     if (keep.length > 0) pending.push(Int32Array.from(keep));
   };
 
-  // Membership of w in the SCC being closed: everything on the stack from lo up belongs to it.
-  const stackPos = new Int32Array(n);
-  const posOf = (w: number, lo: number, hi: number): boolean => {
-    const p = stackPos[w]!;
-    return p >= lo && p < hi;
-  };
 
   while (pending.length > 0) {
     const sets = pending;

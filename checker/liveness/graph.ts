@@ -35,6 +35,8 @@ export interface StateGraph {
   readonly cut: Uint8Array;
   readonly cutCount: number;
   readonly transitions: number;
+  /** expanded states without successors that the model does not call terminal */
+  readonly deadlocks: number;
   readonly maxDepth: number;
   readonly complete: boolean;
   readonly reason?: IncompleteReason;
@@ -124,6 +126,8 @@ export function buildGraph<S, A>(
   };
 
   let transitions = 0;
+  let deadlocks = 0;
+  const isTerminal = model.isTerminal?.bind(model);
   const initIds: number[] = [];
 
   if (usePacked) {
@@ -186,6 +190,7 @@ export function buildGraph<S, A>(
       } catch (e) {
         throw contractError(model.id, 'packed.expand()', [], e);
       }
+      if (dst.n === off.a[v]! && !(isTerminal && (view.set(queue.subarray(at, at + W)), isTerminal(asS)))) deadlocks++;
       // Drop the expanded prefix of the FIFO now and then (amortised: only when it is most of it).
       const done = v + 1 - base;
       if (done > 4096 && done * 2 > ids.size - base) {
@@ -195,7 +200,7 @@ export function buildGraph<S, A>(
       if (full()) break;
       if (--poll === 0) {
         poll = POLL_EVERY;
-        if (control.poll(() => progress(ids.size, transitions, maxDepth), depth)) break;
+        if (control.poll(() => progress(ids.size, transitions, maxDepth, control.elapsedMs()), depth)) break;
       }
     }
   } else {
@@ -237,6 +242,7 @@ export function buildGraph<S, A>(
         } catch (e) {
           throw contractError(model.id, 'successors()', [], e);
         }
+        if (dst.n === off.a[v]! && !(isTerminal && isTerminal(s))) deadlocks++;
       }
       if (v - base > 4096 && (v - base) * 2 > queue.length) {
         queue = queue.slice(v + 1 - base);
@@ -245,7 +251,7 @@ export function buildGraph<S, A>(
       if (full()) break;
       if (--poll === 0) {
         poll = POLL_EVERY;
-        if (control.poll(() => progress(ids.size, transitions, maxDepth), depth)) break;
+        if (control.poll(() => progress(ids.size, transitions, maxDepth, control.elapsedMs()), depth)) break;
       }
     }
   }
@@ -268,6 +274,7 @@ export function buildGraph<S, A>(
     cut: cut.done(),
     cutCount,
     transitions,
+    deadlocks,
     maxDepth,
     complete: stopped === undefined,
     ...(stopped === undefined ? {} : { reason: stopped }),
@@ -282,6 +289,6 @@ function graphBytes(g: StateGraph): number {
   return b;
 }
 
-function progress(distinct: number, transitions: number, maxDepth: number) {
-  return { distinct, transitions, maxDepth, queued: 0, deadlocks: 0, elapsedMs: 0, peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 };
+function progress(distinct: number, transitions: number, maxDepth: number, elapsedMs: number) {
+  return { distinct, transitions, maxDepth, queued: 0, deadlocks: 0, elapsedMs, peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 };
 }

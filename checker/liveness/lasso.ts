@@ -134,6 +134,7 @@ export function cycleEdges(g: StateGraph, sub: SubgraphSpec, masks: FairnessMask
   const inC = (e: number): boolean => fair.comp[dst[e]!] === c && (excluded === undefined || excluded[e] === 0);
   const nodes: number[] = [];
   for (let v = 0; v < g.n; v++) if (fair.comp[v] === c) nodes.push(v);
+  const bfs = new WithinBfs(g.n);
   let internal = false;
   let taken = 0;
   let enAll = -1;
@@ -166,14 +167,14 @@ export function cycleEdges(g: StateGraph, sub: SubgraphSpec, masks: FairnessMask
   let cur = entry;
   for (const w of waypoints) {
     const to = w >= 0 ? sourceOf(g, w) : -1 - w;
-    out.push(...pathWithin(g, inC, cur, to, false));
+    out.push(...bfs.path(g, inC, cur, to, false));
     cur = to;
     if (w >= 0) {
       out.push(w);
       cur = dst[w]!;
     }
   }
-  out.push(...pathWithin(g, inC, cur, entry, out.length === 0));
+  out.push(...bfs.path(g, inC, cur, entry, out.length === 0));
   return out;
 }
 
@@ -198,33 +199,51 @@ function sourceOf(g: StateGraph, e: number): number {
   return lo;
 }
 
-/** Shortest path of edges (BFS) from a to b using only edges accepted by inC; nonEmpty forces at least one step. */
-function pathWithin(g: StateGraph, inC: (e: number) => boolean, a: number, b: number, nonEmpty: boolean): number[] {
-  if (a === b && !nonEmpty) return [];
-  const via = new Map<number, number>();
-  const from = new Map<number, number>();
-  const queue: number[] = [a];
-  const seen = new Set<number>(nonEmpty ? [] : [a]);
-  for (let qh = 0; qh < queue.length; qh++) {
-    const v = queue[qh]!;
-    for (let e = g.off[v]!, end = g.off[v + 1]!; e < end; e++) {
-      if (!inC(e)) continue;
-      const w = g.dst[e]!;
-      if (seen.has(w)) continue;
-      seen.add(w);
-      via.set(w, e);
-      from.set(w, v);
-      if (w === b) {
-        const out: number[] = [];
-        let x = b;
-        do {
-          out.push(via.get(x)!);
-          x = from.get(x)!;
-        } while (x !== a);
-        return out.reverse();
-      }
-      queue.push(w);
-    }
+/** Shortest paths of edges (BFS) inside an SCC, on typed arrays reused across calls (stamped). */
+class WithinBfs {
+  private readonly stamp: Int32Array;
+  private readonly via: Int32Array;
+  private readonly from: Int32Array;
+  private readonly queue: Int32Array;
+  private round = 0;
+
+  constructor(n: number) {
+    this.stamp = new Int32Array(n);
+    this.via = new Int32Array(n);
+    this.from = new Int32Array(n);
+    this.queue = new Int32Array(n);
   }
-  throw new Error('liveness: no path inside an SCC');
+
+  /** Path from a to b using only edges accepted by inC; nonEmpty forces at least one step. */
+  path(g: StateGraph, inC: (e: number) => boolean, a: number, b: number, nonEmpty: boolean): number[] {
+    if (a === b && !nonEmpty) return [];
+    const { stamp, via, from, queue } = this;
+    const r = ++this.round;
+    let qh = 0;
+    let qt = 0;
+    queue[qt++] = a;
+    if (!nonEmpty) stamp[a] = r;
+    while (qh < qt) {
+      const v = queue[qh++]!;
+      for (let e = g.off[v]!, end = g.off[v + 1]!; e < end; e++) {
+        if (!inC(e)) continue;
+        const w = g.dst[e]!;
+        if (stamp[w] === r) continue;
+        stamp[w] = r;
+        via[w] = e;
+        from[w] = v;
+        if (w === b) {
+          const out: number[] = [];
+          let x = b;
+          do {
+            out.push(via[x]!);
+            x = from[x]!;
+          } while (x !== a);
+          return out.reverse();
+        }
+        queue[qt++] = w;
+      }
+    }
+    throw new Error('liveness: no path inside an SCC');
+  }
 }
