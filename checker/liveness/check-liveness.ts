@@ -126,10 +126,16 @@ export function checkLiveness<S, A>(
     } else {
       member.fill(1);
     }
-    const sub: SubgraphSpec = { member, excludedEdge: job.kind === 'nonProgress' ? graph.edgeProgress : undefined, stutter: job.kind !== 'nonProgress' };
-    const fair = fairSccs(graph, sub, masks);
+    const excludedEdge = job.kind === 'nonProgress' ? graph.edgeProgress : undefined;
     const trig = job.trigger >= 0 ? graph.labels[job.trigger]! : undefined;
-    const lasso = findLasso(graph, sub, masks, fair, trig ? (v) => trig[v] === 1 : () => true, job.kind === 'eventually');
+    const initialOnly = job.kind === 'eventually';
+    // Only the part of the subgraph a request can reach matters (every graph state is reachable):
+    // restricting to it keeps the SCC pass small when requests are rare, and is exact, since a
+    // fair SCC reachable from a request inside the subgraph lies wholly in that part.
+    if (trig !== undefined || initialOnly) restrictToReach(graph, member, excludedEdge, trig, initialOnly);
+    const sub: SubgraphSpec = { member, excludedEdge, stutter: job.kind !== 'nonProgress' };
+    const fair = fairSccs(graph, sub, masks);
+    const lasso = findLasso(graph, sub, masks, fair, trig ? (v) => trig[v] === 1 : () => true, initialOnly);
     if (lasso) discoveries.set(job.name, { ...lasso, name: job.name, kind: job.kind });
   }
   return {
@@ -139,6 +145,29 @@ export function checkLiveness<S, A>(
     cutStates: graph.cutCount,
     graph: { n: graph.n, transitions: graph.transitions, deadlocks: graph.deadlocks, maxDepth: graph.maxDepth, bytes: graph.bytes, complete: graph.complete },
   };
+}
+
+/** Keeps in `member` only the states reachable inside it from a trigger state (or an initial state). */
+function restrictToReach(g: StateGraph, member: Uint8Array, excluded: Uint8Array | undefined, trig: Uint8Array | undefined, initialOnly: boolean): void {
+  const seen = new Uint8Array(g.n);
+  const queue = new Int32Array(g.n);
+  let qt = 0;
+  const source = (v: number): void => {
+    if (member[v] === 1 && seen[v] === 0) {
+      seen[v] = 1;
+      queue[qt++] = v;
+    }
+  };
+  if (initialOnly) for (let i = 0; i < g.initIds.length; i++) source(g.initIds[i]!);
+  else for (let v = 0; v < g.n; v++) if (trig![v] === 1) source(v);
+  for (let qh = 0; qh < qt; qh++) {
+    const v = queue[qh]!;
+    for (let e = g.off[v]!, end = g.off[v + 1]!; e < end; e++) {
+      if (excluded !== undefined && excluded[e] === 1) continue;
+      source(g.dst[e]!);
+    }
+  }
+  member.set(seen);
 }
 
 function fairnessMasks(job: Job, unitActor: readonly string[], unitKind: readonly string[]): FairnessMasks {
