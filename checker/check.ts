@@ -82,12 +82,10 @@ export function check<S, A>(
         verdict: kind === 'sometimes' ? 'holds' : 'violated',
         detail: kind === 'sometimes' ? `witness at depth ${depth}` : `counterexample of ${depth} steps`,
       });
+    } else if (exhaustive && kind === 'sometimes') {
+      outcomes.push(unreachableWitness(model, name, tracker, safetyOutcome, rc, options));
     } else if (exhaustive) {
-      outcomes.push({
-        name, kind,
-        verdict: kind === 'sometimes' ? 'violated' : 'holds',
-        detail: kind === 'sometimes' ? 'no example found (exhaustive): the property is unreachable' : 'holds (exhaustive)',
-      });
+      outcomes.push({ name, kind, verdict: 'holds', detail: 'holds (exhaustive)' });
     } else {
       outcomes.push({ name, kind, verdict: 'incomplete', detail: incompleteDetail(outcome) });
     }
@@ -106,6 +104,42 @@ export function check<S, A>(
     stats,
     config: rc,
     properties: outcomes,
+  };
+}
+
+/**
+ * A witness no reachable state satisfies: say what can be said without a trace — the conjuncts
+ * never true, and the declared action kinds that never fired (from the run's coverage, or from a
+ * second search that counts them when the first did not).
+ */
+function unreachableWitness<S, A>(
+  model: Model<S, A>,
+  name: string,
+  tracker: PropertyTracker<S, A>,
+  outcome: SearchOutcome | undefined,
+  rc: ResolvedCheckConfig,
+  options: CheckOptions<A>,
+): PropertyOutcome<S, A> {
+  const neverTrue = [...(tracker.conjunctsNeverTrue.get(name) ?? [])];
+  let neverFired: string[] | undefined;
+  if (options.actionKinds !== undefined && options.actionKindOf !== undefined) {
+    let fired = outcome?.coverage;
+    if (fired === undefined) {
+      const again = new PropertyTracker<S, A>([], false, false);
+      const control = new SearchControl({ ...rc, progressMs: 0 }, silentReporter, options.signal);
+      fired = runStrategy(model, again, rc, control, { coverage: options.actionKindOf }).coverage;
+    }
+    neverFired = options.actionKinds.filter((k) => !(fired?.get(k) ?? 0));
+  }
+  const parts = [
+    'no example found (exhaustive): the property is unreachable',
+    ...(neverTrue.length > 0 ? [`never true: ${neverTrue.join(', ')}`] : []),
+    ...(neverFired !== undefined ? [neverFired.length > 0 ? `action kinds that never fired: ${neverFired.join(', ')}` : 'every declared action kind fired'] : []),
+  ];
+  return {
+    name, kind: 'sometimes', verdict: 'violated', detail: parts.join('; '),
+    ...(neverTrue.length > 0 ? { neverTrue } : {}),
+    ...(neverFired !== undefined ? { neverFired } : {}),
   };
 }
 

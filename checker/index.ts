@@ -11,7 +11,7 @@
 export type { ActionIndex, Emit, Model, PackedModel, PackedSink } from './model.ts';
 export { WordReader, WordWriter, type StateCodec } from './state/codec.ts';
 export {
-  always, alwaysStep, sometimes, eventually, leadsTo, alwaysEventually, isLiveness, DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY,
+  always, alwaysStep, sometimes, sometimesAll, eventually, leadsTo, alwaysEventually, isLiveness, DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY,
   type LivenessKind, type LivenessProperty, type Property, type PropertyKind,
 } from './property.ts';
 export type { FairnessLevel, FairnessSpec } from './liveness/fairness.ts';

@@ -38,7 +38,10 @@ export type LivenessProperty<S> =
 
 export type Property<S, A> =
   | StateProperty<'always', S>
-  | StateProperty<'sometimes', S>
+  | (StateProperty<'sometimes', S> & {
+      /** named parts of `holds` (which it is the conjunction of): a failed witness says which were never true */
+      readonly conjuncts?: Readonly<Record<string, (s: S) => boolean>>;
+    })
   | {
       readonly kind: 'alwaysStep';
       readonly name: string;
@@ -61,6 +64,21 @@ export const always = <S>(name: string, holds: (s: S) => boolean, description?: 
 
 export const sometimes = <S>(name: string, holds: (s: S) => boolean, description?: string) =>
   ({ kind: 'sometimes', name, holds, ...(description === undefined ? {} : { description }) }) as const;
+
+/**
+ * A witness that is the conjunction of named parts: when it is unreachable, the verdict names the
+ * parts that were never true in any reachable state.
+ */
+export const sometimesAll = <S>(name: string, conjuncts: Readonly<Record<string, (s: S) => boolean>>, description?: string) => {
+  const parts = Object.values(conjuncts);
+  return {
+    kind: 'sometimes',
+    name,
+    holds: (s: S) => parts.every((p) => p(s)),
+    conjuncts,
+    ...(description === undefined ? {} : { description }),
+  } as const;
+};
 
 export const alwaysStep = <S, A>(name: string, holds: (s: S, a: A, t: S) => boolean, description?: string) =>
   ({ kind: 'alwaysStep', name, holds, ...(description === undefined ? {} : { description }) }) as const;

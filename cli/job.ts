@@ -152,6 +152,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     // Liveness: fairness is stated per actor (and actor:kind), named as the trace view names them.
     actorOf: (a: unknown) => view.actor(a),
     actionKindOf: (a: unknown) => view.kind(a),
+    ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
   });
@@ -219,6 +220,7 @@ export function writeCounterexample(trace: PresentedTrace, paths: Counterexample
     config: ctx.config,
     specFile: posixRelative(dirname(paths.itf), ctx.loaded.file),
     ...(ctx.loaded.exportName === '' || ctx.loaded.exportName === 'spec' || ctx.loaded.exportName === 'default' ? {} : { specExport: ctx.loaded.exportName }),
+    ...(ctx.loaded.dve === undefined ? {} : { dveLeadsTo: { from: ctx.loaded.dve.leadsTo[0], to: ctx.loaded.dve.leadsTo[1], fairness: ctx.loaded.dve.fairness } }),
     generatedBy: `hmm-check ${toolVersion()}`,
   });
   const itfShown = posixRelative(resolve(ctx.baseDir), paths.itf);

@@ -24,7 +24,7 @@ export function lassoSentence(t: PresentedTrace): string {
   const loop = t.loopIndex ?? last;
   const forever = loop === last ? `after step ${last} nothing can move and the run stays there for ever` : `steps ${loop + 1}…${last} repeat for ever (step ${last} returns to the state after step ${loop})`;
   return match(t.propertyKind)
-    .with('leadsTo', () => `${forever}, and the request made at step ${t.triggerIndex ?? 0} is never answered (${p})`)
+    .with('leadsTo', () => `${forever}, and ${t.triggerIndex === undefined ? 'a request' : `the request made at step ${t.triggerIndex}`} is never answered (${p})`)
     .with('nonProgress', () => `${forever} without any progress action`)
     .otherwise(() => `${forever} and ${p} never holds`);
 }

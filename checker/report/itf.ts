@@ -34,6 +34,8 @@ export interface ItfTraceMeta {
   /** name of the export holding the spec, when the module has several */
   readonly specExport?: string;
   readonly generatedBy: string;
+  /** DVE runs: the leads-to property given on the command line (`--leads-to P Q --fairness F`), so replay can rebuild it */
+  readonly dveLeadsTo?: { readonly from: string; readonly to: string; readonly fairness: string };
 }
 
 export interface ItfStateMeta {
@@ -103,6 +105,7 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
     specFile: meta.specFile,
     ...(meta.specExport === undefined ? {} : { specExport: meta.specExport }),
     generatedBy: meta.generatedBy,
+    ...(meta.dveLeadsTo === undefined ? {} : { dveLeadsTo: meta.dveLeadsTo }),
   };
   const states: ItfState[] = t.steps.map((s) => {
     const sm: ItfStateMeta = {

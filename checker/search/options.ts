@@ -12,6 +12,8 @@ export interface CheckOptions<A> {
   readonly actorOf?: (a: A) => string;
   /** liveness: the action kind of a transition (fairness keys `actor:kind`) */
   readonly actionKindOf?: (a: A) => string;
+  /** the action kinds the model declares: a failed `sometimes` names those that never fired */
+  readonly actionKinds?: readonly string[];
   /** the model's actors, to reject fairness naming an actor it lacks */
   readonly knownActors?: readonly string[];
   /** non-progress cycles: the actions that complete a request (SPIN's progress labels) */

@@ -19,6 +19,8 @@ import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
 import { parseReplayPath } from '../../checker/trace.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
 import type { CliOptions } from '../args.ts';
+import type { DveLiveness } from '../dve.ts';
+import { FAIRNESS_LEVELS, type FairnessLevel } from '../../checker/liveness/fairness.ts';
 import { assertReadable, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
 import { display } from '../paths.ts';
 import { assertTypechecks } from '../typecheck.ts';
@@ -77,7 +79,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
     throw new ItfFormatError(`${shown}: ${(e as Error).message} in "#meta"`, 'the file was edited by hand; regenerate it with `npm run check`');
   }
   if (opts.typecheck) assertTypechecks([specFile]);
-  const all = await loadSpecFile(specFile);
+  const all = await loadSpecFile(specFile, dveLeadsToOf(meta as Record<string, unknown>, shown));
   const loaded = all.find((l) => l.exportName === meta.specExport) ?? all.find((l) => l.spec.id === meta.spec) ?? all[0]!;
   const cfg = loaded.spec.configs[configName];
   if (!cfg) {
@@ -219,6 +221,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
     classification: kind === 'sometimes' ? ('example' as const) : ('counterexample' as const),
     steps: result.steps,
     replay: result.replay as ReplayPath,
+    ...(result.loopIndex === undefined ? {} : { loopIndex: result.loopIndex }),
   };
   const view = resolveView(viewFor(loaded.spec, cfg.params));
   process.stdout.write(`${toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName })}\n`);
@@ -228,4 +231,19 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
       : `✗ the path reaches its last state but demonstrates ${wanted === undefined ? 'no property' : `not "${wanted}"`}${result.demonstrated.length > 0 ? ` (it does show ${result.demonstrated.join(', ')})` : ''}\n`,
   );
   return ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+/**
+ * A DVE leads-to trace records its two expressions and fairness in "#meta"; they are data, checked
+ * here and compiled by the DVE expression parser (never evaluated as code).
+ */
+function dveLeadsToOf(meta: Record<string, unknown>, shown: string): DveLiveness | undefined {
+  const d = meta['dveLeadsTo'];
+  if (d === undefined) return undefined;
+  const o = d as Record<string, unknown>;
+  const fairness = o['fairness'];
+  if (d === null || typeof d !== 'object' || typeof o['from'] !== 'string' || typeof o['to'] !== 'string' || !FAIRNESS_LEVELS.includes(fairness as FairnessLevel)) {
+    throw new ItfFormatError(`${shown}: "#meta".dveLeadsTo must be { from, to, fairness } with two expressions and none, weak or strong`, 'the file was edited by hand; regenerate it with `npx hmm-check MODEL.dve --leads-to P Q`');
+  }
+  return { leadsTo: [o['from'] as string, o['to'] as string], fairness: fairness as FairnessLevel };
 }
