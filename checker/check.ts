@@ -153,7 +153,9 @@ function validateLiveness<S, A>(liveness: readonly LivenessProperty<S>[], rc: Re
 
 /** Counts of the run: the safety search's when it ran (else the liveness graph's), incomplete if either was. */
 function combineOutcomes(safety: SearchOutcome | undefined, live: LivenessRun | undefined): SearchOutcome {
-  const base: SearchOutcome = safety ?? {
+  // A safety search that stopped early (its verdicts known) explored less than the liveness graph did.
+  const useGraph = safety === undefined || (safety.completion === 'stopped' && live?.graph.complete === true);
+  const base: SearchOutcome = !useGraph && safety ? safety : {
     completion: live?.graph.complete ? 'exhaustive' : 'incomplete',
     transitions: live?.graph.transitions ?? 0,
     distinct: live?.graph.n ?? 0,

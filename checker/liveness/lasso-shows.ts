@@ -1,7 +1,9 @@
 /** Whether a replayed lasso shows a liveness property failing (shared by the search and `replay`). */
 import type { Model } from '../model.ts';
 import type { LivenessProperty } from '../property.ts';
-import { fingerprintOf } from '../trace/replay.ts';
+import { WordWriter } from '../state/codec.ts';
+import { fpOut } from '../state/fingerprint.ts';
+import { fingerprintState } from '../state/fingerprint-state.ts';
 import type { TraceStep } from '../trace.ts';
 
 /** The last state closes the loop: it is the loop's first state, or (a one-state loop) it is stuck. */
@@ -12,9 +14,12 @@ export function closesLoop<S, A>(model: Model<S, A>, steps: readonly TraceStep<S
     model.successors(last, () => n++);
     return n === 0;
   }
-  const [h1, l1] = fingerprintOf(model, steps[loopIndex]!.state);
-  const [h2, l2] = fingerprintOf(model, last);
-  return h1 === h2 && l1 === l2;
+  const w = new WordWriter();
+  fingerprintState(model.codec, steps[loopIndex]!.state, w);
+  const h1 = fpOut.hi;
+  const l1 = fpOut.lo;
+  fingerprintState(model.codec, last, w);
+  return h1 === fpOut.hi && l1 === fpOut.lo;
 }
 
 /**

@@ -62,3 +62,28 @@ describe('hmm-check MODEL.dve --leads-to P Q', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a spec whose fairness names an actor the model lacks', () => {
+  it('exit 2, one paragraph naming the actor and the actors it has', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad-fairness.spec.ts');
+    const root = join(import.meta.dirname, '..', '..');
+    writeFileSync(
+      file,
+      [
+        `import { alwaysEventually, defineSpec } from '${join(root, 'checker', 'index.ts')}';`,
+        `import { spec as mutex, type MutexState } from '${join(root, 'specs', 'examples', 'mutex.spec.ts')}';`,
+        'export const spec = defineSpec({',
+        "  ...mutex, id: 'bad-fairness',",
+        "  configs: { peterson: { ...mutex.configs['peterson']!, check: { fairness: { cpu9: 'weak' } }, expect: {} } },",
+        "  properties: () => [alwaysEventually<MutexState>('cpu0-enters', (s) => s.pc[0] === 'critical')],",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const r = cli([file, '--quiet', '--no-typecheck', '--out', join(dir, 'cx')], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fairness names actor "cpu9", which the model does not have');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
