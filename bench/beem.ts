@@ -6,6 +6,13 @@
  * Options: --runs N (default 2), --only at.3,at.4 (default: the five instances with a .pml).
  * Checks counts: ours = counts.json exactly; SPIN = ours + 2 states and + 3 transitions (README).
  * Writes the raw measurements to .bench/beem-<time>.json. Exit code 1 if any count disagrees.
+ *
+ * Liveness (when at.3 is among the instances): leads-to under weak fairness, ours
+ * (bench/run-dve-liveness.ts) against SPIN's `pan -a -f` on the same property as an LTL formula
+ * appended to the Promela translation, alternating in the same run; the verdicts must agree. Two
+ * properties: one that holds (both sides explore everything) and one that fails (SPIN's nested DFS
+ * stops at its first acceptance cycle, we build the whole graph first). Also reported: our
+ * liveness time over our safety BFS time on the same model (target ≤ 3×).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +27,20 @@ const ALL = ['hanoi.2', 'telephony.3', 'at.3', 'fischer.3', 'at.4'];
 interface Counts { states: number; transitions: number; levels: number; deadlocks: number }
 interface Ours { states: number; transitions: number; levels: number; deadlocks: number; seconds: number; statesPerSecond: number; peakRssBytes: number; bytesPerState: number }
 interface Spin { states: number; transitions: number; depth: number; seconds: number; statesPerSecond: number; peakRssBytes: number; panMemoryMB: number }
+
+/**
+ * Leads-to properties on at.3 in both languages. In the Promela translation `init` is pid 0 and
+ * starts Timer (1), P_0 (2), …; `P_0[2]@p3` is DVE's `P_0.p3`. SPIN's weak fairness is per
+ * process, as ours with `{ '*': 'weak' }` and the DVE process as actor.
+ */
+interface LiveCase { readonly instance: string; readonly id: string; readonly p: string; readonly q: string; readonly ltl: string; readonly expect: 'holds' | 'violated' }
+const LIVENESS: readonly LiveCase[] = [
+  // p4 -> p5 is unguarded: under weak fairness P_0 must take it.
+  { instance: 'at.3', id: 'p4~>p5', p: 'P_0.p4', q: 'P_0.p5', ltl: '[] ((P_0[2]@p4) -> <> (P_0[2]@p5))', expect: 'holds' },
+  // the algorithm is not starvation-free: P_0 can wait at p3 for ever while the others cycle.
+  { instance: 'at.3', id: 'p3~>CS', p: 'P_0.p3', q: 'P_0.CS', ltl: '[] ((P_0[2]@p3) -> <> (P_0[2]@CS))', expect: 'violated' },
+];
+interface LiveRun { seconds: number; verdict: string; peakRssBytes: number }
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -86,6 +107,36 @@ function runSpin(dir: string): Spin {
   };
 }
 
+/** pan with an LTL claim and weak fairness (no -DSAFETY; NFAIR sized for init + 5 processes). */
+function buildLivePan(c: LiveCase): string {
+  const dir = mkdtempSync(join(tmpdir(), `beem-live-${c.instance}-`));
+  const pml = readFileSync(join(BEEM, 'promela', `${c.instance}.pml`), 'utf8');
+  writeFileSync(join(dir, `${c.instance}.pml`), `${pml}\nltl leadsto { ${c.ltl} }\n`);
+  const a = run('spin', ['-a', `${c.instance}.pml`], dir);
+  if (a.code !== 0) throw new Error(`spin -a failed:\n${a.stdout}${a.stderr}`);
+  const g = run('gcc', ['-O2', '-DNOREDUCE', '-DNFAIR=3', '-o', 'pan', 'pan.c'], dir);
+  if (g.code !== 0) throw new Error(`gcc pan.c failed:\n${g.stderr}`);
+  return dir;
+}
+
+function runLiveSpin(dir: string): LiveRun {
+  const timeV = existsSync('/usr/bin/time');
+  const args = ['-a', '-f', '-w26', '-m10000000'];
+  const r = timeV ? run('/usr/bin/time', ['-v', './pan', ...args], dir) : run('./pan', args, dir);
+  const out = r.stdout;
+  const errors = num(out, /errors: (\d+)/, 'errors');
+  const seconds = num(out, /pan: elapsed time ([\d.e+-]+) seconds/, 'elapsed time');
+  const rss = timeV ? num(r.stderr, /Maximum resident set size \(kbytes\): (\d+)/, 'maximum RSS') * 1024 : 0;
+  return { seconds, verdict: errors === 0 ? 'holds' : 'violated', peakRssBytes: rss };
+}
+
+function runLiveOurs(c: LiveCase): LiveRun {
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve-liveness.ts'), join(BEEM, 'dve', `${c.instance}.dve`), c.p, c.q, 'weak'], ROOT);
+  if (r.code !== 0) throw new Error(`run-dve-liveness ${c.instance} failed:\n${r.stderr}`);
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as LiveRun;
+  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes };
+}
+
 function runOurs(name: string): Ours {
   const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--json'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve ${name} failed:\n${r.stderr}`);
@@ -113,6 +164,10 @@ function main(): number {
   console.log(`SPIN: ${run('spin', ['-V'], ROOT).stdout.trim()}; node ${process.version}; ${runs} alternating run(s) each\n`);
 
   const dirs = new Map(only.map((n) => [n, buildPan(n)]));
+  const live = LIVENESS.filter((c) => only.includes(c.instance));
+  const liveDirs = new Map(live.map((c) => [c.id, buildLivePan(c)]));
+  const liveOurs = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
+  const liveSpin = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
   const ours = new Map<string, Ours[]>(only.map((n) => [n, []]));
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
   const problems: string[] = [];
@@ -133,9 +188,18 @@ function main(): number {
           }
         }
       }
+      for (const c of live) {
+        const order = r % 2 === 0 ? ['ours', 'spin'] : ['spin', 'ours'];
+        for (const who of order) {
+          const x = who === 'ours' ? runLiveOurs(c) : runLiveSpin(liveDirs.get(c.id)!);
+          (who === 'ours' ? liveOurs : liveSpin).get(c.id)!.push(x);
+          console.log(`run ${r + 1} ${`${c.instance} ${c.id}`.padEnd(16)} ${who === 'ours' ? 'ours' : 'SPIN'} leads-to (weak fairness) ${x.verdict}  ${x.seconds.toFixed(2)} s  ${mb(x.peakRssBytes)}`);
+        }
+      }
     }
   } finally {
     for (const d of dirs.values()) rmSync(d, { recursive: true, force: true });
+    for (const d of liveDirs.values()) rmSync(d, { recursive: true, force: true });
   }
 
   const rows: string[][] = [['instance', 'states', 'ours states/s', 'SPIN states/s', 'ours/SPIN', 'ours peak RSS', 'SPIN peak RSS', 'ours B/state (store)', 'ours B/state (RSS)', 'counts']];
@@ -162,11 +226,26 @@ function main(): number {
     console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  if (live.length > 0) {
+    console.log('\nliveness: leads-to under weak fairness (medians); ours/safety = our liveness time over our safety BFS on the same model (target <= 3x)');
+    for (const c of live) {
+      const o = liveOurs.get(c.id)!;
+      const sp = liveSpin.get(c.id)!;
+      const oS = median(o.map((x) => x.seconds));
+      const sS = median(sp.map((x) => x.seconds));
+      const safety = median((ours.get(c.instance) ?? []).map((x) => x.seconds));
+      const agree = [...o, ...sp].every((x) => x.verdict === c.expect);
+      if (!agree) problems.push(`${c.instance} ${c.id}: verdicts ours ${o.map((x) => x.verdict).join(',')} SPIN ${sp.map((x) => x.verdict).join(',')}, expected ${c.expect}`);
+      console.log(
+        `${c.instance} ${c.id.padEnd(8)} ${c.expect.padEnd(8)} ours ${oS.toFixed(2)} s  SPIN -a -f ${sS.toFixed(2)} s  SPIN/ours time ${(sS / oS).toFixed(2)}x  ours liveness/safety ${(oS / safety).toFixed(2)}x  peak RSS ours ${mb(median(o.map((x) => x.peakRssBytes)))} SPIN ${mb(median(sp.map((x) => x.peakRssBytes)))}  ${agree ? 'verdicts agree' : 'VERDICT MISMATCH'}`,
+      );
+    }
+  }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ runs, ours: Object.fromEntries(ours), spin: Object.fromEntries(spin) }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ runs, ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
   console.log(`\nraw measurements: ${outFile}`);
-  for (const p of problems) console.error(`COUNT MISMATCH ${p}`);
+  for (const p of problems) console.error(`MISMATCH ${p}`);
   return problems.length === 0 ? 0 : 1;
 }
 

@@ -4,13 +4,18 @@
  *  - always / alwaysStep / deadlock-free: violated when a counterexample was found (even in an
  *    incomplete run); holds only when the search was exhaustive; otherwise incomplete.
  *  - sometimes: holds when a witness was found; violated (vacuous) only when exhaustive.
+ *  - eventually / leadsTo / alwaysEventually (and non-progress cycles): violated when a fair lasso
+ *    was found (sound even on a partial graph); holds only when the whole graph was built.
  */
 import { resolveConfig, type CheckConfig, type ResolvedCheckConfig } from './config.ts';
 import { ConfigError, PropertyError, ReplayMismatchError, thrownText } from './errors.ts';
 import { validateCheckConfig } from './validate-config.ts';
 import { silentReporter } from './events.ts';
 import type { Model } from './model.ts';
-import { DEADLOCK_PROPERTY, type Property } from './property.ts';
+import { DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY, isLiveness, type LivenessProperty, type Property } from './property.ts';
+import { checkLiveness, type LivenessRun } from './liveness/check-liveness.ts';
+import { validateFairness } from './liveness/fairness.ts';
+import { lassoTrace } from './liveness/lasso-trace.ts';
 import type { CheckResult, PropertyOutcome, Stats } from './result.ts';
 import { bfs } from './search/bfs.ts';
 import { peakRssBytes, SearchControl } from './search/control.ts';
@@ -35,13 +40,24 @@ export function check<S, A>(
   validateCheckConfig(config);
   const rc = resolveConfig(config);
   validateConfig(rc);
+  const safety = properties.filter((p) => !isLiveness(p));
+  const liveness = properties.filter((p): p is LivenessProperty<S> & Property<S, A> => isLiveness(p));
+  const wantsLiveness = liveness.length > 0 || rc.nonProgress;
+  if (wantsLiveness) validateLiveness(liveness, rc, options);
   const reporter = options.reporter ?? silentReporter;
-  const props = properties.map(guarded);
+  const props = safety.map(guarded);
   const tracker = new PropertyTracker<S, A>(props, rc.deadlock === 'violation', rc.stopWhen === 'first');
   const control = new SearchControl(rc, reporter, options.signal);
   reporter.onEvent({ code: 'check.started', modelId: model.id, strategy: rc.strategy });
 
-  const outcome = runStrategy(model, tracker, rc, control, options);
+  // Liveness builds its own graph; the safety search runs only when it has something to check.
+  const runSafety = !wantsLiveness || safety.length > 0 || rc.deadlock === 'violation';
+  const safetyOutcome = runSafety ? runStrategy(model, tracker, rc, control, options) : undefined;
+  let live: LivenessRun | undefined;
+  if (wantsLiveness && control.stopReason === undefined) {
+    live = checkLiveness(model, { properties: liveness, fairness: rc.fairness, nonProgress: rc.nonProgress }, options, rc, control);
+  }
+  const outcome = combineOutcomes(safetyOutcome, live);
   const stats: Stats = {
     transitions: outcome.transitions,
     distinct: outcome.distinct,
@@ -54,9 +70,9 @@ export function check<S, A>(
     collisionProbability: collisionProbability(outcome.distinct),
     ...(outcome.coverage ? { coverage: Object.fromEntries([...outcome.coverage].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) } : {}),
   };
-  const exhaustive = outcome.completion === 'exhaustive';
+  const exhaustive = safetyOutcome?.completion === 'exhaustive';
   const outcomes: PropertyOutcome<S, A>[] = [];
-  const all: { name: string; kind: PropertyOutcome<S, A>['kind'] }[] = properties.map((p) => ({ name: p.name, kind: p.kind }));
+  const all: { name: string; kind: PropertyOutcome<S, A>['kind'] }[] = safety.map((p) => ({ name: p.name, kind: p.kind }));
   if (rc.deadlock === 'violation') all.push({ name: DEADLOCK_PROPERTY, kind: 'deadlock' });
   for (const { name, kind } of all) {
     const d = tracker.discoveries.get(name);
@@ -69,16 +85,18 @@ export function check<S, A>(
         verdict: kind === 'sometimes' ? 'holds' : 'violated',
         detail: kind === 'sometimes' ? `witness at depth ${depth}` : `counterexample of ${depth} steps`,
       });
+    } else if (exhaustive && kind === 'sometimes') {
+      outcomes.push(unreachableWitness(model, name, tracker, safetyOutcome, rc, options));
     } else if (exhaustive) {
-      outcomes.push({
-        name, kind,
-        verdict: kind === 'sometimes' ? 'violated' : 'holds',
-        detail: kind === 'sometimes' ? 'no example found (exhaustive): the property is unreachable' : 'holds (exhaustive)',
-      });
+      outcomes.push({ name, kind, verdict: 'holds', detail: 'holds (exhaustive)' });
     } else {
       outcomes.push({ name, kind, verdict: 'incomplete', detail: incompleteDetail(outcome) });
     }
   }
+  if (wantsLiveness) outcomes.push(...livenessOutcomes(model, liveness, rc, live, outcome, options, reporter));
+  // Properties in the order they were given, built-ins (deadlock, non-progress) last.
+  const order = new Map(properties.map((p, i) => [p.name, i]));
+  outcomes.sort((a, b) => (order.get(a.name) ?? properties.length) - (order.get(b.name) ?? properties.length));
   const ok = outcomes.every((o) => o.verdict === 'holds');
   reporter.onEvent({ code: 'check.finished', status: outcome.completion, stats });
   return {
@@ -90,6 +108,104 @@ export function check<S, A>(
     config: rc,
     properties: outcomes,
   };
+}
+
+/**
+ * A witness no reachable state satisfies: say what can be said without a trace — the conjuncts
+ * never true, and the declared action kinds that never fired (from the run's coverage, or from a
+ * second search that counts them when the first did not).
+ */
+function unreachableWitness<S, A>(
+  model: Model<S, A>,
+  name: string,
+  tracker: PropertyTracker<S, A>,
+  outcome: SearchOutcome | undefined,
+  rc: ResolvedCheckConfig,
+  options: CheckOptions<A>,
+): PropertyOutcome<S, A> {
+  const neverTrue = [...(tracker.conjunctsNeverTrue.get(name) ?? [])];
+  let neverFired: string[] | undefined;
+  if (options.actionKinds !== undefined && options.actionKindOf !== undefined) {
+    let fired = outcome?.coverage;
+    if (fired === undefined) {
+      const again = new PropertyTracker<S, A>([], false, false);
+      const control = new SearchControl({ ...rc, progressMs: 0 }, silentReporter, options.signal);
+      fired = runStrategy(model, again, rc, control, { coverage: options.actionKindOf }).coverage;
+    }
+    neverFired = options.actionKinds.filter((k) => !(fired?.get(k) ?? 0));
+  }
+  const parts = [
+    'no example found (exhaustive): the property is unreachable',
+    ...(neverTrue.length > 0 ? [`never true: ${neverTrue.join(', ')}`] : []),
+    ...(neverFired !== undefined ? [neverFired.length > 0 ? `action kinds that never fired: ${neverFired.join(', ')}` : 'every declared action kind fired'] : []),
+  ];
+  return {
+    name, kind: 'sometimes', verdict: 'violated', detail: parts.join('; '),
+    ...(neverTrue.length > 0 ? { neverTrue } : {}),
+    ...(neverFired !== undefined ? { neverFired } : {}),
+  };
+}
+
+function validateLiveness<S, A>(liveness: readonly LivenessProperty<S>[], rc: ResolvedCheckConfig, options: CheckOptions<A>): void {
+  if (rc.strategy === 'simulation') {
+    throw new ConfigError('liveness properties need the whole reachable graph; simulation walks only part of it', 'use strategy bfs or dfs (the default) for specs with eventually/leadsTo/alwaysEventually');
+  }
+  if (rc.fairness) validateFairness(rc.fairness, 'the config', options.knownActors);
+  for (const p of liveness) if (p.fairness) validateFairness(p.fairness, `property "${p.name}"`, options.knownActors);
+}
+
+/** Counts of the run: the safety search's when it ran (else the liveness graph's), incomplete if either was. */
+function combineOutcomes(safety: SearchOutcome | undefined, live: LivenessRun | undefined): SearchOutcome {
+  // A safety search that stopped early (its verdicts known) explored less than the liveness graph did.
+  const useGraph = safety === undefined || (safety.completion === 'stopped' && live?.graph.complete === true);
+  const base: SearchOutcome = !useGraph && safety ? safety : {
+    completion: live?.graph.complete ? 'exhaustive' : 'incomplete',
+    transitions: live?.graph.transitions ?? 0,
+    distinct: live?.graph.n ?? 0,
+    queued: 0,
+    maxDepth: live?.graph.maxDepth ?? 0,
+    deadlocks: live?.graph.deadlocks ?? 0,
+    storeBytes: live?.graph.bytes ?? 0,
+    ...(live?.reason ? { reason: live.reason } : {}),
+  };
+  if (live && !live.graph.complete && base.completion !== 'incomplete') {
+    return { ...base, completion: 'incomplete', ...(live.reason ? { reason: live.reason } : {}) };
+  }
+  return base;
+}
+
+function livenessOutcomes<S, A>(
+  model: Model<S, A>,
+  liveness: readonly LivenessProperty<S>[],
+  rc: ResolvedCheckConfig,
+  live: LivenessRun | undefined,
+  outcome: SearchOutcome,
+  options: CheckOptions<A>,
+  reporter: CheckOptions<A>['reporter'] & object,
+): PropertyOutcome<S, A>[] {
+  const out: PropertyOutcome<S, A>[] = [];
+  const names: { name: string; kind: PropertyOutcome<S, A>['kind']; p?: LivenessProperty<S> }[] = liveness.map((p) => ({ name: p.name, kind: p.kind, p }));
+  if (rc.nonProgress) names.push({ name: NON_PROGRESS_PROPERTY, kind: 'nonProgress' });
+  for (const { name, kind, p } of names) {
+    const d = live?.discoveries.get(name);
+    if (d) {
+      const trace = lassoTrace(model, p, d, options.isProgress);
+      const cycle = trace.steps.length - 1 - d.loopIndex;
+      reporter.onEvent({ code: 'property.violated', property: name, depth: trace.steps.length - 1 });
+      out.push({
+        name, kind, trace, verdict: 'violated',
+        detail: cycle === 0 ? `lasso: ${d.loopIndex} steps, then stuck for ever` : `lasso: ${d.loopIndex}-step stem, ${cycle}-step cycle`,
+      });
+    } else if (live?.decided) {
+      out.push({ name, kind, verdict: 'holds', detail: 'holds (exhaustive, every fair cycle checked)' });
+    } else {
+      out.push({
+        name, kind, verdict: 'incomplete',
+        detail: live && live.cutStates > 0 && live.graph.complete ? `not decided: ${live.cutStates} states were not expanded (depth bound or inBounds)` : incompleteDetail(outcome),
+      });
+    }
+  }
+  return out;
 }
 
 function runStrategy<S, A>(
@@ -177,8 +293,8 @@ function validateProperties(properties: readonly Property<unknown, unknown>[] | 
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p.name)) {
       throw new ConfigError(`property name "${p.name}" is not a plain identifier`, 'use letters, digits, ".", "_" and "-" (it becomes a file name)');
     }
-    if (p.name === DEADLOCK_PROPERTY) {
-      throw new ConfigError(`property name "${p.name}" is reserved for deadlock detection`, 'rename the property');
+    if (p.name === DEADLOCK_PROPERTY || p.name === NON_PROGRESS_PROPERTY) {
+      throw new ConfigError(`property name "${p.name}" is reserved for a built-in check (deadlock, non-progress cycles)`, 'rename the property');
     }
     if (seen.has(p.name)) throw new ConfigError(`two properties are named "${p.name}"`, 'property names must be unique');
     seen.add(p.name);
@@ -188,6 +304,9 @@ function validateProperties(properties: readonly Property<unknown, unknown>[] | 
 function validateConfig(rc: ResolvedCheckConfig): void {
   if (!['bfs', 'dfs', 'simulation'].includes(rc.strategy)) {
     throw new ConfigError(`unknown strategy "${rc.strategy}"`, 'use bfs, dfs or simulation');
+  }
+  if (rc.nonProgress && rc.strategy === 'simulation') {
+    throw new ConfigError('non-progress cycles need the whole reachable graph; simulation walks only part of it', 'use strategy bfs or dfs');
   }
   for (const [k, v] of [['maxStates', rc.maxStates], ['maxDepth', rc.maxDepth], ['timeoutMs', rc.timeoutMs]] as const) {
     if (!(v > 0)) throw new ConfigError(`${k} must be a positive number, got ${v}`, `pass a positive ${k} or leave it unset`);

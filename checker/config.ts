@@ -1,4 +1,6 @@
 /** How to search: strategy and bounds (TLC's model config, Stateright's CheckerBuilder). */
+import type { FairnessSpec } from './liveness/fairness.ts';
+
 export type Strategy = 'bfs' | 'dfs' | 'simulation';
 
 export interface CheckConfig {
@@ -21,6 +23,10 @@ export interface CheckConfig {
   readonly progressMs?: number;
   /** Stop (incomplete, 'memory') before the JS heap grows past this many bytes. */
   readonly maxMemoryBytes?: number;
+  /** Fairness of liveness properties that state none of their own (liveness/fairness.ts). */
+  readonly fairness?: FairnessSpec;
+  /** Also look for non-progress cycles (SPIN -l): needs the spec's progress actions. */
+  readonly nonProgress?: boolean;
 }
 
 export interface ResolvedCheckConfig {
@@ -35,6 +41,8 @@ export interface ResolvedCheckConfig {
   readonly walkDepth: number;
   readonly progressMs: number;
   readonly maxMemoryBytes: number;
+  readonly fairness?: FairnessSpec;
+  readonly nonProgress: boolean;
 }
 
 export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
@@ -50,5 +58,7 @@ export function resolveConfig(c: CheckConfig = {}): ResolvedCheckConfig {
     walkDepth: c.walkDepth ?? 1000,
     progressMs: c.progressMs ?? 0,
     maxMemoryBytes: c.maxMemoryBytes ?? Number.POSITIVE_INFINITY,
+    ...(c.fairness === undefined ? {} : { fairness: c.fairness }),
+    nonProgress: c.nonProgress ?? false,
   };
 }

@@ -10,10 +10,14 @@
  */
 export type { ActionIndex, Emit, Model, PackedModel, PackedSink } from './model.ts';
 export { WordReader, WordWriter, type StateCodec } from './state/codec.ts';
-export { always, alwaysStep, sometimes, DEADLOCK_PROPERTY, type Property, type PropertyKind } from './property.ts';
+export {
+  always, alwaysStep, sometimes, sometimesAll, eventually, leadsTo, alwaysEventually, isLiveness, DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY,
+  type LivenessKind, type LivenessProperty, type Property, type PropertyKind,
+} from './property.ts';
+export type { FairnessLevel, FairnessSpec } from './liveness/fairness.ts';
 export { resolveConfig, type CheckConfig, type ResolvedCheckConfig, type Strategy } from './config.ts';
 export type { CheckResult, IncompleteReason, PropertyOutcome, Stats, Verdict } from './result.ts';
-export { encodeReplayPath, parseReplayPath, type ReplayPath, type Trace, type TraceStep } from './trace.ts';
+export { encodeLassoPath, encodeReplayPath, parseReplayPath, parseReplayToken, type ReplayPath, type Trace, type TraceStep } from './trace.ts';
 export { silentReporter, type CheckEvent, type Reporter } from './events.ts';
 export { CheckerError, ConfigError, ModelContractError, ReplayMismatchError, SpecLoadError } from './errors.ts';
 export { defineSpec, viewFor, type CheckSpec, type ReportRunSummary, type ExpectedVerdict, type SpecConfig } from './spec.ts';

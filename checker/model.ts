@@ -51,6 +51,18 @@ export interface PackedModel {
   /** Writes initial state i into out[0..width) ; returns the number of initial states when i = -1. */
   initial(i: number, out: Int32Array): number;
   expand(src: Int32Array, off: number, sink: PackedSink): void;
+  /**
+   * Optional: the same expansion, also naming each transition's action by its index into
+   * `stepActions`, so the liveness search knows the actor of every edge (fairness) without
+   * materialising states. Same transitions, same order as `expand`.
+   */
+  readonly expandSteps?: (src: Int32Array, off: number, sink: PackedStepSink) => void;
+  readonly stepActions?: readonly unknown[];
+}
+
+export interface PackedStepSink {
+  readonly next: Int32Array;
+  emit(actionIndex: number, step: number): void;
 }
 
 export interface PackedSink {

@@ -1,5 +1,6 @@
 /** Results are a discriminated union (fast-check's RunDetails): narrow on `status`. */
 import type { ResolvedCheckConfig } from './config.ts';
+import type { LivenessKind } from './property.ts';
 import type { Trace } from './trace.ts';
 
 export interface Stats {
@@ -25,12 +26,18 @@ export type Verdict = 'holds' | 'violated' | 'incomplete';
 
 export interface PropertyOutcome<S, A> {
   readonly name: string;
-  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
+  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'deadlock' | LivenessKind;
   readonly verdict: Verdict;
   /** violated always/alwaysStep/deadlock: the counterexample; holding sometimes: the witness */
   readonly trace?: Trace<S, A>;
   /** one line for humans: "no example found (exhaustive)", "violated at depth 7", ... */
   readonly detail: string;
+  /**
+   * A `sometimes` found unreachable: which of its conjuncts (the predicate's named parts, when it
+   * has them) were never true, and which declared action kinds never fired on the way.
+   */
+  readonly neverTrue?: readonly string[];
+  readonly neverFired?: readonly string[];
 }
 
 export type IncompleteReason = 'maxStates' | 'maxDepth' | 'timeout' | 'interrupted' | 'walks' | 'memory';

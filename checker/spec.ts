@@ -43,6 +43,11 @@ export interface CheckSpec<C, S, A> {
    * not run). The v12-vs-upstream comparison is one.
    */
   readonly reportSection?: (runs: readonly ReportRunSummary[]) => string;
+  /**
+   * Progress actions (SPIN's progress labels): the transitions that complete a request. With
+   * `check: { nonProgress: true }` a fair cycle that takes none of them is reported.
+   */
+  readonly progress?: (a: A) => boolean;
 }
 
 /** What a spec's report section sees of each run of the report. */

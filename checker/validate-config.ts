@@ -23,6 +23,9 @@ const RULES: Readonly<Record<keyof CheckConfig, Rule>> = {
   walkDepth: positiveInt,
   progressMs: { test: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, domain: 'a finite number of milliseconds ≥ 0' },
   maxMemoryBytes: positiveInt,
+  // the shape of a fairness record is checked against the model's actors by the liveness search
+  fairness: { test: (v) => typeof v === 'object' && v !== null && !Array.isArray(v), domain: "a record of 'none' | 'weak' | 'strong' per actor (or actor:kind)" },
+  nonProgress: { test: (v) => typeof v === 'boolean', domain: 'true or false' },
 };
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined ? String(v) : typeof v);

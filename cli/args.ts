@@ -5,12 +5,14 @@
  *   hmm-check report  [same filters] [--report-dir DIR]
  *   hmm-check replay  FILE.itf.json [--json]
  *   hmm-check FILE.ts|FILE.dve [--config NAME] [--property NAME] [--json] [--strategy S] [--max-states N]
+ *   hmm-check FILE.dve --leads-to P Q [--fairness none|weak|strong]
  */
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
 import { UsageError } from './errors.ts';
 import { didYouMean, type HelpTopic } from './help.ts';
+import { FAIRNESS_LEVELS, type FairnessLevel } from '../checker/liveness/fairness.ts';
 
 export type Command = 'check' | 'run' | 'replay' | 'report' | 'help' | 'version';
 
@@ -48,6 +50,12 @@ export interface CliOptions {
   readonly from?: string;
   /** help: which command's options */
   readonly helpTopic?: HelpTopic;
+  /** DVE: check P leads-to Q (two DVE boolean expressions) */
+  readonly leadsTo?: readonly [string, string];
+  /** DVE --leads-to: fairness of every process */
+  readonly fairness?: FairnessLevel;
+  /** report fair cycles without a progress action (SPIN -l); specs declare progress actions */
+  readonly nonProgress: boolean;
 }
 
 export { USAGE } from './help.ts';
@@ -70,6 +78,7 @@ function unknownOptionError(e: Error, argv: readonly string[]): UsageError {
 const OPTION_NAMES = [
   'spec', 'config', 'property', 'json', 'strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'no-deadlock', 'deadlock',
   'path', 'out', 'report-dir', 'no-typecheck', 'in-process', 'quiet', 'debug', 'junit', 'from', 'help', 'version', 'max-memory',
+  'leads-to', 'fairness', 'non-progress',
 ];
 
 const STRATEGIES: readonly Strategy[] = ['bfs', 'dfs', 'simulation'];
@@ -120,7 +129,21 @@ function rejectContradictions(command: Command, v: Readonly<Record<string, unkno
   }
 }
 
-export function parseCli(argv: readonly string[]): CliOptions {
+/** `--leads-to P Q` takes two values, which parseArgs cannot express: take them out first. */
+function takeLeadsTo(argv: readonly string[]): { rest: string[]; leadsTo?: [string, string] } {
+  const i = argv.indexOf('--leads-to');
+  if (i < 0) return { rest: [...argv] };
+  const p = argv[i + 1];
+  const q = argv[i + 2];
+  if (p === undefined || q === undefined || p.startsWith('--') || q.startsWith('--')) {
+    throw new UsageError('--leads-to expects two expressions, P and Q', "write e.g. --leads-to 'P_0.p3' 'P_0.CS' (quote each expression)");
+  }
+  if (argv.indexOf('--leads-to', i + 1) >= 0) throw new UsageError('--leads-to given twice', 'check one leads-to property per run');
+  return { rest: [...argv.slice(0, i), ...argv.slice(i + 3)], leadsTo: [p, q] };
+}
+
+export function parseCli(argvIn: readonly string[]): CliOptions {
+  const { rest: argv, leadsTo } = takeLeadsTo(argvIn);
   let parsed;
   try {
     parsed = parseArgs({
@@ -149,6 +172,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         debug: { type: 'boolean' },
         junit: { type: 'string' },
         from: { type: 'string' },
+        fairness: { type: 'string' },
+        'non-progress': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -182,7 +207,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new UsageError(`unknown command "${pos[0]}" (did you mean "${typo}"?)`, `run \`npx hmm-check ${typo} --help\``);
     }
   }
-  if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*$/.test(v.path)) {
+  if (command === 'replay' && v.path !== undefined && !/^\d+(\/\d+)*(~(\d+(\/\d+)*)?)?$/.test(v.path)) {
     throw new UsageError(`--path expects an action-index path like 0/3/1, got "${v.path}"`, 'copy the path from the counterexample header ({ spec, config, property, path })');
   }
   if (command === 'replay' && files.length !== 1) {
@@ -203,6 +228,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const strategy = v.strategy;
   if (strategy !== undefined && !STRATEGIES.includes(strategy as Strategy)) {
     throw new UsageError(`unknown strategy "${strategy}"`, `use one of ${STRATEGIES.join(', ')}`);
+  }
+  const fairness = v.fairness;
+  if (fairness !== undefined && !FAIRNESS_LEVELS.includes(fairness as FairnessLevel)) {
+    throw new UsageError(`unknown fairness "${fairness}"`, `use one of ${FAIRNESS_LEVELS.join(', ')}`);
+  }
+  if (fairness !== undefined && leadsTo === undefined) {
+    throw new UsageError('--fairness applies to --leads-to', "add --leads-to P Q, or state fairness in the spec's config (check: { fairness })");
+  }
+  if (leadsTo !== undefined && (command !== 'run' || !files.every((f) => f.endsWith('.dve')))) {
+    throw new UsageError('--leads-to applies to DVE models', 'run `npx hmm-check MODEL.dve --leads-to P Q`; in a spec, write leadsTo(name, p, q) among its properties');
   }
   const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
   if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) throw new UsageError(`--timeout expects seconds > 0, got "${v.timeout}"`, 'write e.g. --timeout 60');
@@ -236,5 +271,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(v.junit === undefined ? {} : { junit: v.junit }),
     ...(v.from === undefined ? {} : { from: v.from }),
     ...(helpTopic === undefined ? {} : { helpTopic }),
+    ...(leadsTo === undefined ? {} : { leadsTo }),
+    ...(fairness === undefined ? {} : { fairness: fairness as FairnessLevel }),
+    nonProgress: v['non-progress'] ?? false,
   };
 }

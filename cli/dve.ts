@@ -9,7 +9,9 @@ import type { Model } from '../checker/model.ts';
 import type { TraceView } from '../checker/report/view.ts';
 import { toItf } from '../checker/report/values.ts';
 import type { CheckSpec } from '../checker/spec.ts';
-import { type CompiledDve, type DveAction, type DveState, dveVars, loadDve } from '../model/dve/index.ts';
+import { compileDveExpression, type CompiledDve, type DveAction, type DveState, dveVars, loadDve } from '../model/dve/index.ts';
+import { leadsTo, type Property } from '../checker/property.ts';
+import type { FairnessLevel } from '../checker/liveness/fairness.ts';
 import { display } from './paths.ts';
 
 function compile(file: string): CompiledDve {
@@ -55,8 +57,39 @@ export function dveView(c: CompiledDve): TraceView<DveState, DveAction> {
   };
 }
 
-export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState, DveAction> {
+/** A leads-to property from the command line, with the fairness of every process. */
+export interface DveLiveness {
+  readonly leadsTo: readonly [string, string];
+  readonly fairness: FairnessLevel;
+}
+
+/** The property's name contains `leads-to` (what --json consumers look for). */
+export const DVE_LEADS_TO = 'leads-to';
+
+function leadsToProperty(file: string, compiled: CompiledDve, l: DveLiveness): Property<DveState, DveAction> {
+  const expr = (text: string, which: string) => {
+    try {
+      return compileDveExpression(compiled, text, `--leads-to ${which}`);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (err.name !== 'DveError') throw err;
+      throw new SpecLoadError(
+        `${err.message.replace(/:1:(\d+):/, ' (column $1):')} — in the expression "${text}" for ${display(file)}`,
+        "write a DVE expression over the model's globals and Process.state, e.g. 'P_0.CS' or 'x == 1 and P_1.wait'",
+      );
+    }
+  };
+  const from = expr(l.leadsTo[0], 'P');
+  const to = expr(l.leadsTo[1], 'Q');
+  return leadsTo<DveState>(DVE_LEADS_TO, from, to, {
+    description: `${l.leadsTo[0]} leads to ${l.leadsTo[1]} (${l.fairness} fairness for every process)`,
+    fairness: { '*': l.fairness },
+  });
+}
+
+export function dveSpec(file: string, liveness?: DveLiveness): CheckSpec<Record<string, never>, DveState, DveAction> {
   const compiled = compile(file);
+  const props = liveness ? [leadsToProperty(file, compiled, liveness)] : [];
   // The id becomes a directory under --out: it must start with a letter or digit, or `...dve` would
   // give `..` and write the counterexamples outside it.
   const stem = basename(file).replace(/\.dve$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
@@ -68,7 +101,7 @@ export function dveSpec(file: string): CheckSpec<Record<string, never>, DveState
     // as violations only when asked (--deadlock).
     configs: { default: { params: {}, check: { deadlock: 'count' }, expect: {}, description: 'the model as written; states without successors are counted as deadlocks (--deadlock makes them violations)' } },
     createModel: (): Model<DveState, DveAction> => compiled.model,
-    properties: () => [],
+    properties: () => props,
     view: dveView(compiled),
   };
 }

@@ -6,7 +6,10 @@ import { EXIT_TABLE } from './exit-codes.ts';
 
 export type HelpTopic = 'check' | 'run' | 'replay' | 'report' | 'all';
 
-const FILTERS = `Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)`;
+const FILTERS = `Filters:   --spec ID|FILE   --config NAME   --property NAME   (repeatable, or comma-separated)
+Liveness:  --leads-to P Q (DVE: P and Q are DVE expressions, e.g. 'P_0.p3' 'P_0.CS' or 'x == 1')
+           --fairness none|weak|strong (of every DVE process; default none)
+           --non-progress (cycles without a progress action; the spec declares them)`;
 const SEARCH = `Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
            --seed N   --max-memory SIZE (e.g. 2G, 512M; default: from the machine's memory)
            --no-deadlock (do not report states without successors)

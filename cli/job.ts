@@ -32,6 +32,7 @@ export interface JobOverrides {
   readonly noDeadlock?: boolean;
   readonly deadlock?: boolean;
   readonly progressMs?: number;
+  readonly nonProgress?: boolean;
 }
 
 export interface Job {
@@ -101,7 +102,7 @@ export function counterexamplePaths(outDir: string, spec: string, config: string
 }
 
 export async function resolveSource(source: SpecSource): Promise<LoadedSpec> {
-  const all = await loadSpecFile(source.file);
+  const all = await loadSpecFile(source.file, source.dve);
   const found = all.find((l) => l.exportName === source.exportName) ?? (source.exportName === '' ? all[0] : undefined);
   if (!found) throw new CheckerError(`${display(source.file)} no longer exports "${source.exportName}"`, 'the file changed during the run; run again');
   return found;
@@ -119,6 +120,7 @@ export function effectiveConfig(base: CheckConfig | undefined, o: JobOverrides):
     ...(o.deadlock ? { deadlock: 'violation' as const } : {}),
     ...(o.noDeadlock ? { deadlock: 'count' as const } : {}),
     ...(o.progressMs === undefined ? {} : { progressMs: o.progressMs }),
+    ...(o.nonProgress ? { nonProgress: true } : {}),
   };
 }
 
@@ -154,6 +156,12 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(hooks.reporter === undefined ? {} : { reporter: hooks.reporter }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     ...(job.coverage ? { coverage: (a: unknown) => view.kind(a) } : {}),
+    // Liveness: fairness is stated per actor (and actor:kind), named as the trace view names them.
+    actorOf: (a: unknown) => view.actor(a),
+    actionKindOf: (a: unknown) => view.kind(a),
+    ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
+    ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
+    ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];
@@ -231,6 +239,7 @@ export function writeCounterexample(trace: PresentedTrace, paths: Counterexample
     config: ctx.config,
     specFile: posixRelative(dirname(paths.itf), ctx.loaded.file),
     ...(ctx.loaded.exportName === '' || ctx.loaded.exportName === 'spec' || ctx.loaded.exportName === 'default' ? {} : { specExport: ctx.loaded.exportName }),
+    ...(ctx.loaded.dve === undefined ? {} : { dveLeadsTo: { from: ctx.loaded.dve.leadsTo[0], to: ctx.loaded.dve.leadsTo[1], fairness: ctx.loaded.dve.fairness } }),
     generatedBy: `hmm-check ${toolVersion()}`,
   });
   const itfShown = replayTarget(posixRelative(resolve(ctx.baseDir), paths.itf), ctx.loaded.file, posixRelative(resolve(ctx.baseDir), ctx.loaded.file));

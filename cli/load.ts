@@ -16,13 +16,15 @@ import { validateCheckConfig } from '../checker/validate-config.ts';
 import type { Property } from '../checker/property.ts';
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import type { CheckSpec, SpecConfig } from '../checker/spec.ts';
-import { dveSpec } from './dve.ts';
+import { type DveLiveness, dveSpec } from './dve.ts';
 import { display } from './paths.ts';
 
 export type AnySpec = CheckSpec<unknown, unknown, unknown>;
 
 export interface SpecSource {
   readonly kind: 'spec' | 'dve';
+  /** DVE: a leads-to property given on the command line */
+  readonly dve?: DveLiveness;
   /** absolute path */
   readonly file: string;
   /** the export holding the spec ('' for .dve) */
@@ -101,10 +103,10 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
 }
 
 /** Imports a spec module and returns every spec it exports (default and `spec` first). */
-export async function loadSpecFile(fileArg: string): Promise<LoadedSpec[]> {
+export async function loadSpecFile(fileArg: string, dve?: DveLiveness): Promise<LoadedSpec[]> {
   const file = resolve(fileArg);
   assertReadable(file, 'spec file');
-  if (extname(file) === '.dve') return [{ kind: 'dve', file, exportName: '', spec: dveSpec(file) as unknown as AnySpec }];
+  if (extname(file) === '.dve') return [{ kind: 'dve', file, exportName: '', ...(dve ? { dve } : {}), spec: dveSpec(file, dve) as unknown as AnySpec }];
   if (!/\.(m|c)?tsx?$|\.m?js$/.test(file)) {
     throw new SpecLoadError(`${display(file)} is neither a TypeScript spec (.ts) nor a DVE model (.dve)`, 'pass a spec file like specs/examples/mutex.spec.ts or a .dve file');
   }

@@ -29,7 +29,8 @@ export async function selectSpecs(opts: CliOptions): Promise<LoadedSpec[]> {
   }
   if (opts.typecheck) assertTypechecks(files);
   const loaded: LoadedSpec[] = [];
-  for (const f of files) loaded.push(...(await loadSpecFile(f)));
+  const dve = opts.leadsTo ? { leadsTo: opts.leadsTo, fairness: opts.fairness ?? 'none' } : undefined;
+  for (const f of files) loaded.push(...(await loadSpecFile(f, dve)));
   // Counterexamples live under counterexamples/<spec id>/: two specs with one id would overwrite each other.
   const byId = new Map<string, LoadedSpec>();
   for (const l of loaded) {
@@ -90,7 +91,7 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
         if (props.length === 0) continue;
       }
       jobs.push({
-        source: { kind: l.kind, file: l.file, exportName: l.exportName },
+        source: { kind: l.kind, file: l.file, exportName: l.exportName, ...(l.dve ? { dve: l.dve } : {}) },
         specId: l.spec.id,
         config: c,
         properties: props,
@@ -103,6 +104,7 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
           maxMemoryBytes: opts.maxMemoryBytes ?? defaultMaxMemoryBytes(),
           ...(opts.noDeadlock ? { noDeadlock: true } : {}),
           ...(opts.deadlock ? { deadlock: true } : {}),
+          ...(opts.nonProgress ? { nonProgress: true } : {}),
           progressMs: extra.progressMs,
         },
         outDir: extra.outDir,

@@ -12,13 +12,13 @@ import { match } from 'ts-pattern';
 import { violationSentence } from './explain.ts';
 import { cell, toMarkdown } from './markdown.ts';
 import { toMermaid, toSequence } from './mermaid.ts';
-import type { PresentedTrace } from './present.ts';
+import type { PresentedKind, PresentedTrace } from './present.ts';
 import { escapeXml, toSvg } from './svg.ts';
 import { formatChange, formatItf } from './values.ts';
 
 export interface ReportRow {
   readonly property: string;
-  readonly kind: 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
+  readonly kind: PresentedKind;
   readonly description?: string;
   readonly expected: 'holds' | 'violated';
   readonly verdict: 'holds' | 'violated' | 'incomplete';
@@ -182,6 +182,7 @@ function summary(d: ReportData): { rows: number; bad: number; gaps: number } {
 }
 
 const CSS = `
+tr.loop td{background:#fff4d6}.loopnote{color:#8a5a00}
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2433;margin:0;background:#f6f7f9}
 main{max-width:1280px;margin:0 auto;padding:24px 32px 64px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:36px 0 10px;border-bottom:2px solid #d8dde6;padding-bottom:4px}
@@ -443,9 +444,16 @@ function counterexampleHtml(g: TraceGroup): string {
   }
   for (const s of t.steps.slice(1)) {
     const changes = s.changes.length === 0 ? '(nothing)' : s.changes.map((c) => esc(formatChange(c))).join('<br>');
-    out.push(`<tr><td>${s.index}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
+    const inLoop = t.loopIndex !== undefined && s.index > t.loopIndex;
+    const mark = (inLoop ? ' ↺' : '') + (t.triggerIndex === s.index ? ' ▶' : '');
+    out.push(`<tr${inLoop ? ' class="loop"' : ''}><td>${s.index}${mark}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
   }
   out.push('</tbody></table>');
+  if (t.loopIndex !== undefined) {
+    out.push(t.loopIndex === n
+      ? `<p class="loopnote">↺ The run stays in the state after step ${n} for ever.</p>`
+      : `<p class="loopnote">↺ Cycle (shaded): steps ${t.loopIndex + 1}–${n} repeat for ever; step ${n} returns to the state after step ${t.loopIndex}.</p>`);
+  }
   out.push(`<p><b>Breaks:</b></p><ul class="breaks">`);
   for (const row of rows) {
     const sentence = row.trace ? violationSentence(row.trace) : row.detail;

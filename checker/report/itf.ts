@@ -34,6 +34,8 @@ export interface ItfTraceMeta {
   /** name of the export holding the spec, when the module has several */
   readonly specExport?: string;
   readonly generatedBy: string;
+  /** DVE runs: the leads-to property given on the command line (`--leads-to P Q --fairness F`), so replay can rebuild it */
+  readonly dveLeadsTo?: { readonly from: string; readonly to: string; readonly fairness: string };
 }
 
 export interface ItfStateMeta {
@@ -103,6 +105,7 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
     specFile: meta.specFile,
     ...(meta.specExport === undefined ? {} : { specExport: meta.specExport }),
     generatedBy: meta.generatedBy,
+    ...(meta.dveLeadsTo === undefined ? {} : { dveLeadsTo: meta.dveLeadsTo }),
   };
   const states: ItfState[] = t.steps.map((s) => {
     const sm: ItfStateMeta = {
@@ -115,6 +118,8 @@ export function toItfTrace(t: PresentedTrace, meta: ItfMetaInput): ItfTrace {
     '#meta': m,
     vars: [...vars, ACTION_TAKEN],
     states,
+    // The last state equals state `loop`: the steps after `loop` repeat for ever.
+    ...(t.loopIndex === undefined ? {} : { loop: t.loopIndex }),
   };
 }
 

@@ -20,6 +20,13 @@ export function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** ↺ on the steps of a lasso's cycle, ▶ on the request a leadsTo counterexample leaves unanswered. */
+function loopMark(t: PresentedTrace, i: number): string {
+  const inLoop = t.loopIndex !== undefined && i > t.loopIndex ? ' ↺' : '';
+  const trigger = t.triggerIndex !== undefined && i === t.triggerIndex ? ' ▶' : '';
+  return inLoop + trigger;
+}
+
 export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
   const h = '#'.repeat(ctx.headingLevel ?? 1);
   const out: string[] = [];
@@ -43,9 +50,18 @@ export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
   for (const s of t.steps.slice(1)) {
     const changed = s.changes.length === 0 ? '(nothing)' : s.changes.map(formatChange).join('<br>');
     const note = s.note ? ` — ${s.note}` : '';
-    out.push(`| ${s.index} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
+    out.push(`| ${s.index}${loopMark(t, s.index)} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
   }
   out.push('');
+  if (t.loopIndex !== undefined) {
+    const n = t.steps.length - 1;
+    out.push(
+      t.loopIndex === n
+        ? `↺ The run stays in the state after step ${n} for ever (no action is enabled).`
+        : `↺ Cycle: steps ${t.loopIndex + 1}–${n} (marked ↺) repeat for ever; step ${n} returns to the state after step ${t.loopIndex}.`,
+      '',
+    );
+  }
   out.push(`**${t.classification === 'example' ? 'Witness' : 'Violation'}:** ${violationSentence(t)}.`, '');
   return out.join('\n');
 }

@@ -35,8 +35,15 @@ export function toSequence(t: PresentedTrace): SequenceDiagram {
   const items: SeqItem[] = [];
   for (const s of t.steps.slice(1)) {
     if (!s.arrow) continue;
-    items.push({ kind: 'message', step: s.index, from: id(s.arrow.from), to: id(s.arrow.to), text: s.arrow.text });
+    if (t.loopIndex !== undefined && s.index === t.loopIndex + 1) {
+      items.push({ kind: 'note', over: [id(s.arrow.from)], text: `↺ cycle begins: steps ${s.index}…${t.steps.length - 1} repeat for ever`, tone: 'info' });
+    }
+    const inLoop = t.loopIndex !== undefined && s.index > t.loopIndex;
+    items.push({ kind: 'message', step: s.index, from: id(s.arrow.from), to: id(s.arrow.to), text: inLoop ? `↺ ${s.arrow.text}` : s.arrow.text });
     if (s.note) items.push({ kind: 'note', over: [id(s.arrow.from)], text: s.note, tone: 'info' });
+  }
+  if (t.loopIndex !== undefined && t.loopIndex === t.steps.length - 1 && participants.length > 0) {
+    items.push({ kind: 'note', over: [participants[0]!.id], text: '↺ stuck here for ever (no action enabled)', tone: 'info' });
   }
   const last = t.steps[t.steps.length - 1];
   const changes = last ? last.changes.slice(0, MAX_CHANGES_IN_NOTE).map(formatChange) : [];

@@ -16,7 +16,7 @@ function identifierNames(v: Record<string, ItfValue>): Record<string, ItfValue> 
 }
 import type { Explanation, ItfValue, TraceArrow, TraceView } from './view.ts';
 
-export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock';
+export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock' | 'eventually' | 'leadsTo' | 'alwaysEventually' | 'nonProgress';
 
 export interface PresentedStep {
   readonly index: number;
@@ -43,6 +43,10 @@ export interface PresentedTrace {
   readonly description?: string;
   readonly classification: 'counterexample' | 'example';
   readonly replay: string;
+  /** lassos: the step whose state the last step returns to; steps loopIndex+1 … last repeat forever */
+  readonly loopIndex?: number;
+  /** leadsTo lassos: the step that made the request that is never answered */
+  readonly triggerIndex?: number;
   /** declared participants first (view order), then any other actor in order of appearance */
   readonly participants: readonly string[];
   /** heading of the action column ("action", or the view's, e.g. "kernel function") */
@@ -178,6 +182,8 @@ export function presentTrace<S, A>(
     ...(description === undefined ? {} : { description }),
     classification: trace.classification,
     replay: trace.replay,
+    ...(trace.loopIndex === undefined ? {} : { loopIndex: trace.loopIndex }),
+    ...(trace.triggerIndex === undefined ? {} : { triggerIndex: trace.triggerIndex }),
     participants,
     actionColumn: view.actionColumn,
     steps,

@@ -35,7 +35,8 @@ export function toText(t: PresentedTrace, ctx: TextContext): string {
         : s.changes.length === 0
           ? '(nothing)'
           : s.changes.map(formatChange).join('; ');
-    rows.push([`${s.index}`, s.actor, s.label, changed]);
+    const loop = t.loopIndex !== undefined && s.index > t.loopIndex ? '↺' : '';
+    rows.push([`${s.index}${loop}`, s.actor, s.label, changed]);
   }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

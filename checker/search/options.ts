@@ -8,4 +8,14 @@ export interface CheckOptions<A> {
   readonly signal?: AbortFlag;
   /** action → coverage bucket (e.g. the kernel function name); enables per-action counts */
   readonly coverage?: (a: A) => string;
+  /** liveness: the actor of a transition (fairness is stated per actor) */
+  readonly actorOf?: (a: A) => string;
+  /** liveness: the action kind of a transition (fairness keys `actor:kind`) */
+  readonly actionKindOf?: (a: A) => string;
+  /** the action kinds the model declares: a failed `sometimes` names those that never fired */
+  readonly actionKinds?: readonly string[];
+  /** the model's actors, to reject fairness naming an actor it lacks */
+  readonly knownActors?: readonly string[];
+  /** non-progress cycles: the actions that complete a request (SPIN's progress labels) */
+  readonly isProgress?: (a: A) => boolean;
 }

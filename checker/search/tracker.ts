@@ -22,6 +22,9 @@ type StepProp<S, A> = { readonly name: string; readonly holds: (s: S, a: A, t: S
 
 export class PropertyTracker<S, A> {
   readonly discoveries = new Map<string, Discovery>();
+  /** per witness with conjuncts: the conjuncts not yet seen true (reported when it stays unreachable) */
+  readonly conjunctsNeverTrue = new Map<string, Set<string>>();
+  private conjunctWatch: { readonly name: string; readonly parts: [string, (s: S) => boolean][] }[] = [];
   private invariants: StateProp<S>[];
   private witnesses: StateProp<S>[];
   private steps: StepProp<S, A>[];
@@ -47,6 +50,11 @@ export class PropertyTracker<S, A> {
     this.witnesses = properties.filter((p) => p.kind === 'sometimes');
     this.steps = properties.filter((p): p is Extract<Property<S, A>, { kind: 'alwaysStep' }> => p.kind === 'alwaysStep');
     this.deadlockPending = checkDeadlock;
+    for (const p of properties) {
+      if (p.kind !== 'sometimes' || p.conjuncts === undefined) continue;
+      this.conjunctsNeverTrue.set(p.name, new Set(Object.keys(p.conjuncts)));
+      this.conjunctWatch.push({ name: p.name, parts: Object.entries(p.conjuncts) });
+    }
   }
 
   get hasStepProperties(): boolean {
@@ -80,6 +88,7 @@ export class PropertyTracker<S, A> {
         return this.checkState(s, id, fpHi, fpLo);
       }
     }
+    if (this.conjunctWatch.length > 0) this.watchConjuncts(s);
     const wit = this.witnesses;
     for (let i = 0; i < wit.length; i++) {
       const p = wit[i]!;
@@ -89,6 +98,17 @@ export class PropertyTracker<S, A> {
         return this.checkState(s, id, fpHi, fpLo);
       }
     }
+  }
+
+  private watchConjuncts(s: S): void {
+    let settled = false;
+    for (const w of this.conjunctWatch) {
+      const open = this.conjunctsNeverTrue.get(w.name)!;
+      for (const [part, holds] of w.parts) if (open.has(part) && holds(s)) open.delete(part);
+      if (open.size === 0 || this.discoveries.has(w.name)) settled = true;
+    }
+    // (rebuilt only when a witness has nothing left to watch: no allocation per state)
+    if (settled) this.conjunctWatch = this.conjunctWatch.filter((w) => this.conjunctsNeverTrue.get(w.name)!.size > 0 && !this.discoveries.has(w.name));
   }
 
   /** A transition from state `srcId` by its `actionIndex`-th successor; the counterexample is srcId's path plus that index. */

@@ -2,7 +2,7 @@
 import type { Model } from '../model.ts';
 import type { Property } from '../property.ts';
 import type { TraceStep } from '../trace.ts';
-import { encodeReplayPath, parseReplayPath } from '../trace.ts';
+import { encodeLassoPath, encodeReplayPath, parseReplayToken } from '../trace.ts';
 import { demonstrated, replaySteps } from './replay.ts';
 
 export interface ReplayResult<S, A> {
@@ -10,6 +10,8 @@ export interface ReplayResult<S, A> {
   readonly steps: readonly TraceStep<S, A>[];
   /** names of properties violated (or, for `sometimes`, witnessed) at the last step; may include 'deadlock-free' */
   readonly demonstrated: readonly string[];
+  /** a lasso's loop start (its token has "~") */
+  readonly loopIndex?: number;
 }
 
 export function replay<S, A>(
@@ -17,7 +19,8 @@ export function replay<S, A>(
   path: string | readonly number[],
   properties: readonly Property<S, A>[] = [],
 ): ReplayResult<S, A> {
-  const p = typeof path === 'string' ? parseReplayPath(path) : path;
-  const steps = replaySteps(model, p);
-  return { replay: encodeReplayPath(p), steps, demonstrated: demonstrated(model, properties, steps) };
+  const token = typeof path === 'string' ? parseReplayToken(path) : { indices: [...path] };
+  const steps = replaySteps(model, token.indices);
+  const shown = token.loopIndex === undefined ? encodeReplayPath(token.indices) : encodeLassoPath(token.indices, token.loopIndex);
+  return { replay: shown, steps, demonstrated: demonstrated(model, properties, steps, token.loopIndex), ...(token.loopIndex === undefined ? {} : { loopIndex: token.loopIndex }) };
 }

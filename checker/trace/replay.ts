@@ -6,7 +6,8 @@
  */
 import { ReplayMismatchError } from '../errors.ts';
 import type { Model } from '../model.ts';
-import { DEADLOCK_PROPERTY, type Property } from '../property.ts';
+import { closesLoop, lassoShows } from '../liveness/lasso-shows.ts';
+import { DEADLOCK_PROPERTY, isLiveness, type Property } from '../property.ts';
 import { WordWriter } from '../state/codec.ts';
 import { fpOut } from '../state/fingerprint.ts';
 import { fingerprintState } from '../state/fingerprint-state.ts';
@@ -63,7 +64,13 @@ export function demonstrated<S, A>(
   model: Model<S, A>,
   properties: readonly Property<S, A>[],
   steps: readonly TraceStep<S, A>[],
+  loopIndex?: number,
 ): string[] {
+  // A lasso (its token has "~") demonstrates liveness properties along its loop, nothing else.
+  if (loopIndex !== undefined) {
+    if (!closesLoop(model, steps, loopIndex)) return [];
+    return properties.filter((p) => isLiveness(p) && lassoShows(p, steps, loopIndex)).map((p) => p.name);
+  }
   const last = steps[steps.length - 1]!;
   const prev = steps.length > 1 ? steps[steps.length - 2] : undefined;
   const out: string[] = [];
@@ -77,6 +84,9 @@ export function demonstrated<S, A>(
         break;
       case 'alwaysStep':
         if (prev && last.action !== undefined && !p.holds(prev.state, last.action, last.state)) out.push(p.name);
+        break;
+      default:
+        // liveness properties need a lasso, not a finite path
         break;
     }
   }

@@ -19,6 +19,8 @@ import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
 import { parseReplayPath } from '../../checker/trace.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
 import type { CliOptions } from '../args.ts';
+import type { DveLiveness } from '../dve.ts';
+import { FAIRNESS_LEVELS, type FairnessLevel } from '../../checker/liveness/fairness.ts';
 import { assertReadable, discoverSpecFiles, type LoadedSpec, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
 import { SPECS_DIR } from '../select.ts';
 import { display } from '../paths.ts';
@@ -232,7 +234,7 @@ async function specForTrace(file: string, meta: Partial<Record<keyof ItfTraceMet
   let where: string;
   if (namedFile !== undefined) {
     if (opts.typecheck && /\.m?ts$/.test(namedFile)) assertTypechecks([namedFile]);
-    candidates = await loadSpecFile(namedFile);
+    candidates = await loadSpecFile(namedFile, dveLeadsToOf(meta as Record<string, unknown>, shown));
     where = display(namedFile);
   } else {
     const hint = typeof meta.specFile === 'string' ? resolve(dirname(file), meta.specFile) : undefined;
@@ -318,6 +320,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
     classification: kind === 'sometimes' ? ('example' as const) : ('counterexample' as const),
     steps: result.steps,
     replay: result.replay as ReplayPath,
+    ...(result.loopIndex === undefined ? {} : { loopIndex: result.loopIndex }),
   };
   const view = resolveView(viewFor(loaded.spec, cfg.params));
   process.stdout.write(`${printableLines(toText(presentTrace(trace, view, kind, prop?.description), { spec: loaded.spec.id, config: configName }))}\n`);
@@ -327,4 +330,19 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
       : `✗ the path reaches its last state but demonstrates ${wanted === undefined ? 'no property' : `not "${wanted}"`}${result.demonstrated.length > 0 ? ` (it does show ${result.demonstrated.join(', ')})` : ''}\n`,
   );
   return ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+/**
+ * A DVE leads-to trace records its two expressions and fairness in "#meta"; they are data, checked
+ * here and compiled by the DVE expression parser (never evaluated as code).
+ */
+function dveLeadsToOf(meta: Record<string, unknown>, shown: string): DveLiveness | undefined {
+  const d = meta['dveLeadsTo'];
+  if (d === undefined) return undefined;
+  const o = d as Record<string, unknown>;
+  const fairness = o['fairness'];
+  if (d === null || typeof d !== 'object' || typeof o['from'] !== 'string' || typeof o['to'] !== 'string' || !FAIRNESS_LEVELS.includes(fairness as FairnessLevel)) {
+    throw new ItfFormatError(`${shown}: "#meta".dveLeadsTo must be { from, to, fairness } with two expressions and none, weak or strong`, 'the file was edited by hand; regenerate it with `npx hmm-check MODEL.dve --leads-to P Q`');
+  }
+  return { leadsTo: [o['from'] as string, o['to'] as string], fairness: fairness as FairnessLevel };
 }

@@ -138,6 +138,7 @@ export async function loadResults(fileArg: string): Promise<SavedRun> {
         timeoutMs: c.bounds?.timeoutSeconds == null ? Infinity : c.bounds.timeoutSeconds * 1000,
         deadlock: c.bounds?.deadlock ?? 'violation',
         maxMemoryBytes: Infinity,
+        nonProgress: false,
         stopWhen: 'all',
         seed: c.seed ?? 1,
         walks: c.bounds?.walks ?? 1000,

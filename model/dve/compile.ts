@@ -98,6 +98,9 @@ export function compileDve(source: string, fileName: string, options: CompileOpt
         return 1;
       },
       expand,
+      // The object expander already names each step: liveness reads the actor from it.
+      expandSteps: expandObject,
+      stepActions: actions,
     },
   };
   return { model, system, layout, actions, packedSource, objectSource };

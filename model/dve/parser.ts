@@ -28,6 +28,11 @@ export function parseDve(source: string, file: string): DveFile {
   return new Parser(tokenize(source, file), file).file();
 }
 
+/** One expression on its own (a property given on the command line); `where` names it in errors. */
+export function parseDveExpression(source: string, where: string): Expr {
+  return new Parser(tokenize(source, where), where).wholeExpression();
+}
+
 class Parser {
   private readonly toks: Token[];
   private readonly fileName: string;
@@ -248,6 +253,12 @@ class Parser {
     const target = this.lvalue();
     const pos = this.expect('=').pos;
     return { target, value: this.expr(), pos };
+  }
+
+  wholeExpression(): Expr {
+    const e = this.expr();
+    if (this.tok.kind !== 'eof') this.unexpected('end of the expression');
+    return e;
   }
 
   /** A full expression, with its height checked (see MAX_EXPR_HEIGHT). */

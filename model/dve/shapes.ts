@@ -26,6 +26,13 @@ export interface PackedModel {
   readonly width: number;
   initial(i: number, out: Int32Array): number;
   expand(src: Int32Array, off: number, sink: PackedSink): void;
+  readonly expandSteps?: (src: Int32Array, off: number, sink: PackedStepSink) => void;
+  readonly stepActions?: readonly unknown[];
+}
+
+export interface PackedStepSink {
+  readonly next: Int32Array;
+  emit(actionIndex: number, step: number): void;
 }
 
 export interface ModelShape<S, A> {

@@ -7,6 +7,7 @@ import { createHmmModel, driverName, type HmmAction, type HmmState } from '../..
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
+import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
 
 export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
   id: 'hmm-dmirror',
@@ -78,11 +79,13 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'dmirror', [], [P.s10]), // F1
     // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1
     'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'dmirror', ['wZapped'], [P.s1, P.s2, P.s3, P.s10]),
+    // L1–L7 under fairness (liveness.ts, liveness-configs.ts)
+    ...upstreamLivenessConfigs('dmirror'),
   },
   createModel(params, name) {
-    return createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`);
+    return livenessModel(params, createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`));
   },
-  properties: (params) => hmmProperties(params.model, params.witnesses),
+  properties: (params) => livenessPropertiesOf(params) ?? hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),
 });
 

@@ -8,6 +8,7 @@ import { createHmmModel, driverName, type HmmAction, type HmmState } from '../..
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
+import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
 
 export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
   id: 'hmm-reference',
@@ -89,11 +90,13 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'lazy-migrate-map-vs-oom-reap': hmmConfig('oomReapVsMigrate', 'lazyMigrateMap', ['wOomReaped', 'wRead'], [], { description: 'F5 fixed: the device maps migrated pages lazily (hmm_range_fault, owned device-private entries)' }),
     // broken variant: the callback sleeps on its lock even when the range is not blockable
     'sleeps-when-nonblockable': hmmConfig('oomReapVsDeviceFault', 'sleepsWhenNonblockable', ['wOomReaped'], [P.s11], { description: 'callback ignores mmu_notifier_range_blockable: S11' }),
+    // L1–L7 under fairness (liveness.ts, liveness-configs.ts)
+    ...upstreamLivenessConfigs('reference'),
   },
   createModel(params, name) {
-    return createHmmModel(params.model, `hmm-reference/${name}@${driverName(params.model.driver)}`);
+    return livenessModel(params, createHmmModel(params.model, `hmm-reference/${name}@${driverName(params.model.driver)}`));
   },
-  properties: (params) => hmmProperties(params.model, params.witnesses),
+  properties: (params) => livenessPropertiesOf(params) ?? hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),
 });
 

@@ -8,7 +8,8 @@ import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { WORKLOADS } from '../compare/workloads.ts';
 import { SCENARIOS } from '../hmm/configs.ts';
-import { V12_SCENARIOS, v12Config, type V12SpecParams } from './configs.ts';
+import { V12_SCENARIOS, v12Config, v12Model, type V12SpecParams } from './configs.ts';
+import { livenessModel, livenessPropertiesOf, v12LivenessConfigs } from '../hmm/liveness-configs.ts';
 import { v12Properties, V12_PROPERTY_NAMES as P } from './properties.ts';
 import { v12View } from './presentation.ts';
 
@@ -54,11 +55,13 @@ export const spec = defineSpec<V12SpecParams, HmmState, HmmAction>({
       ...v12Config(SCENARIOS.benchLarge, 'v12', ['wWrite'], [], 'bench-mixed + a CPU reader (benchmark)'),
       benchOnly: true,
     },
+    // L1–L7 under fairness (specs/hmm/liveness.ts, liveness-configs.ts)
+    ...v12LivenessConfigs((scenario, variant) => ({ model: v12Model(scenario, variant), witnesses: [] })),
   },
   createModel(params, name) {
-    return createHmmModel(params.model, `hmm-v12/${name}@${params.model.v12 ?? 'v12'}`);
+    return livenessModel(params, createHmmModel(params.model, `hmm-v12/${name}@${params.model.v12 ?? 'v12'}`));
   },
-  properties: (params) => v12Properties(params.model, params.witnesses),
+  properties: (params) => livenessPropertiesOf(params) ?? v12Properties(params.model, params.witnesses),
   view: (params) => v12View(params.model),
 });
 
