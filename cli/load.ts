@@ -180,7 +180,7 @@ export function userCodeError(l: LoadedSpec, what: string, e: unknown): SpecLoad
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const CONFIG_KEYS: readonly string[] = ['params', 'check', 'expect', 'description', 'benchOnly'];
+const CONFIG_KEYS: readonly string[] = ['params', 'check', 'expect', 'description', 'benchOnly', 'finding'];
 
 /**
  * Checks what the engine cannot: ids usable as directory names, configs present, and every
