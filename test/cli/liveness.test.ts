@@ -35,7 +35,8 @@ describe('hmm-check MODEL.dve --leads-to P Q', () => {
     expect(md).toContain('| 1 ↺ | Q |');
     expect(md).toContain('↺ Cycle: steps 1–2 (marked ↺) repeat for ever; step 2 returns to the state after step 0.');
     expect(readFileSync(`${base}.mmd`, 'utf8')).toContain('Note over P1: ↺ cycle begins: steps 1…2 repeat for ever');
-    const rep = cli(['replay', `${base}.itf.json`], dir);
+    // a trace is data: replay loads the model the user names (--spec), never the file the trace names
+    const rep = cli(['replay', '--spec', file, `${base}.itf.json`], dir);
     expect(rep.code).toBe(0);
     expect(rep.stdout).toContain('"leads-to" is still violated at step 2');
   });

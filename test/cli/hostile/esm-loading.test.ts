@@ -52,9 +52,9 @@ describe('specs and their helpers load as ES modules anywhere', () => {
       const r = cli([join(dir, 'counter.spec.ts'), '--json', '--quiet', '--out', join(dir, 'out')], dir);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);
-      const doc = JSON.parse(r.stdout) as { distinctStates: number; maxDepth: number; results: { property: string; verdict: string }[] };
-      expect(doc.distinctStates).toBe(4);
-      expect(doc.maxDepth).toBe(3);
+      const doc = JSON.parse(r.stdout) as { checks: { distinctStates: number; maxDepth: number }[]; results: { property: string; verdict: string }[] };
+      expect(doc.checks[0]!.distinctStates).toBe(4);
+      expect(doc.checks[0]!.maxDepth).toBe(3);
       expect(doc.results.map((x) => `${x.property}:${x.verdict}`).sort()).toEqual(['deadlock-free:holds', 'small:holds']);
     });
   }

@@ -24,14 +24,18 @@ function run(args: readonly string[], heapMb?: number) {
   return { code: r.status, stderr: r.stderr, doc };
 }
 
+/** the one check of a run (--json has one shape: checks[] whatever their number) */
+const check = (r: { doc: Record<string, unknown> | undefined }): Record<string, unknown> => (r.doc!['checks'] as Record<string, unknown>[])[0]!;
+
 describe('--max-memory', () => {
   it('stops at the first memory check past the bound: 256 expansions of a binary tree, 513 states', () => {
     const r = run([HEAVY, '--max-memory', '1M']);
     expect(r.code).toBe(EXIT_INCOMPLETE);
-    expect(r.doc).toMatchObject({ ok: false, status: 'incomplete', incompleteReason: 'memory' });
+    expect(r.doc).toMatchObject({ ok: false, outcome: 'incomplete' });
+    expect(check(r)).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
     // the engine polls every 256 expansions, the first poll checks memory, and any process is
     // bigger than 1 MB: 256 states expanded, each adding two new ones, plus the root
-    expect(r.doc!['distinctStates']).toBe(1 + 2 * 256);
+    expect(check(r)['distinctStates']).toBe(1 + 2 * 256);
     expect((r.doc!['results'] as { verdict: string }[]).every((x) => x.verdict === 'incomplete')).toBe(true);
   });
 
@@ -54,23 +58,24 @@ describe('a small V8 heap (--max-old-space-size=96)', () => {
   it('check worker: the heap guard stops the search as incomplete with its counts', () => {
     const r = run([HEAVY], 96);
     expect(r.code).toBe(EXIT_INCOMPLETE);
-    expect(r.doc).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
-    expect(r.doc!['distinctStates']).toBeGreaterThan(1000);
+    expect(check(r)).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
+    expect(check(r)['distinctStates']).toBeGreaterThan(1000);
     expect(r.stderr).not.toMatch(/fix the spec|heap out of memory/);
   });
 
   it('--in-process: the same, instead of a V8 abort', () => {
     const r = run([HEAVY, '--in-process'], 96);
     expect(r.code).toBe(EXIT_INCOMPLETE);
-    expect(r.doc).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
+    expect(check(r)).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
     expect(r.stderr).not.toMatch(/FATAL ERROR|heap out of memory/);
   });
 
   it('a worker killed by its heap cap inside one expansion: incomplete (memory), not "fix the spec"', () => {
     const r = run([HOG], 96);
     expect(r.code).toBe(EXIT_INCOMPLETE);
-    expect(r.doc).toMatchObject({ ok: false, status: 'incomplete', incompleteReason: 'memory' });
+    expect(r.doc).toMatchObject({ ok: false, outcome: 'incomplete' });
     expect((r.doc!['checks'] as unknown[]).length).toBe(1);
+    expect(check(r)).toMatchObject({ status: 'incomplete', incompleteReason: 'memory' });
     expect(r.stderr).not.toMatch(/fix the spec|successors\(\) threw/);
   });
 });
