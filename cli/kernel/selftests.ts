@@ -45,29 +45,35 @@ export function buildHmmTests(src: string, headers: string, workDir: string, tim
  * TAP lines of kselftest_harness (6.1): "#  RUN  hmm.hmm_device_private.anon_read ..." starts a
  * test; "ok 3 hmm.hmm_device_private.anon_read" or "not ok 8 …" ends it; a skip prints only
  * "ok 5 # SKIP reason" and a timeout "# anon_write_huge: Test terminated by timeout" first, so
- * both take their name from the RUN line.
+ * both take their name from the RUN line. A skip in FIXTURE_SETUP prints "#      SKIP      …" and
+ * then a plain "ok 27 hmm.hmm_device_coherent.open_close": it counts as a skip, not a pass.
  */
 export function parseTap(lines: readonly string[]): SelftestOutcome[] {
   const out: SelftestOutcome[] = [];
   let running: string | null = null;
   let timedOut = false;
+  let skipped = false;
   for (const raw of lines) {
     const line = raw.trim();
     const run = /^#\s+RUN\s+(\S+)/.exec(line);
     if (run) {
       running = run[1]!;
       timedOut = false;
+      skipped = false;
       continue;
     }
+    // 6.1's harness prints "ok" for a test whose FIXTURE_SETUP skipped it (SKIP(exit(0), …))
+    if (/^#\s+SKIP\s/.test(line)) skipped = true;
     if (/^#\s+\S+: Test terminated by timeout/.test(line)) timedOut = true;
     const m = /^(not )?ok \d+\s*(\S*)\s*(?:#\s*(.*))?$/.exec(line);
     if (!m || running === null) continue;
     const named = m[2] !== undefined && m[2] !== '' && m[2] !== '#' ? m[2] : null;
     const name = named ?? running;
-    const skip = /^SKIP/i.test(m[3] ?? '') || /#\s*SKIP/i.test(line);
+    const skip = skipped || /^SKIP/i.test(m[3] ?? '') || /#\s*SKIP/i.test(line);
     out.push({ name, result: skip ? 'skip' : timedOut ? 'timeout' : m[1] ? 'fail' : 'pass' });
     running = null;
     timedOut = false;
+    skipped = false;
   }
   return out;
 }

@@ -81,6 +81,8 @@ export function boot(o: BootOptions): Promise<BootResult> {
         const line = raw.replace(/\r/g, '');
         lines.push(line);
         if (line.startsWith('@@VM booted') && bootSeconds === null) bootSeconds = Math.round((Date.now() - t0) / 100) / 10;
+        // an oops kills the program's thread mid-barrier: nothing more will come, stop waiting
+        if (/\] (Oops: |Kernel panic)/.test(line)) setTimeout(() => child.kill('SIGKILL'), 10000).unref();
         if (line.startsWith('@@VM done') && !finished) {
           finished = true;
           // the guest reboots (QEMU exits); should it only halt, end QEMU ourselves
@@ -110,7 +112,8 @@ export function boot(o: BootOptions): Promise<BootResult> {
  */
 export function kernelReports(lines: readonly string[], frames = 6): string[][] {
   const strip = (l: string): string => l.replace(/^\[\s*\d+\.\d+\]\s?/, '').trimEnd();
-  const trigger = /BUG: KASAN|^WARNING:|^BUG:|general protection fault|^Oops/;
+  // an "Oops:" line belongs to the BUG or general protection fault line before it
+  const trigger = /BUG: KASAN|^WARNING:|^BUG:|general protection fault/;
   const reports: string[][] = [];
   let i = 0;
   while (i < lines.length) {
