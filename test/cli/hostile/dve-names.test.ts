@@ -14,8 +14,9 @@ it('a process named like a global, and globals named __proto__ and constructor, 
   // b has no successor: a deadlock after one step, reported as a violation because of --deadlock
   expect(r.code).toBe(1);
   const itf = JSON.parse(readFileSync(join(dir, 'out', 'names', 'default', 'deadlock-free.itf.json'), 'utf8')) as { vars: string[]; states: Record<string, unknown>[] };
-  expect(itf.vars).toEqual(['__proto__', 'constructor', 'x', 'x.state', 'mbt::actionTaken']);
-  expect(itf.states.map((s) => [s['__proto__'], s['constructor'], s['x'], s['x.state']])).toEqual([
+  // ITF names are identifiers: process x's state is x_state
+  expect(itf.vars).toEqual(['__proto__', 'constructor', 'x', 'x_state', 'mbt::actionTaken']);
+  expect(itf.states.map((s) => [s['__proto__'], s['constructor'], s['x'], s['x_state']])).toEqual([
     [{ '#bigint': '5' }, { '#bigint': '6' }, { '#bigint': '7' }, 'a'],
     [{ '#bigint': '1' }, { '#bigint': '2' }, { '#bigint': '3' }, 'b'],
   ]);
