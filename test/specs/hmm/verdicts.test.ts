@@ -19,7 +19,9 @@ for (const sp of [referenceSpec, dmirrorSpec]) {
         expect(r.status).toBe('exhaustive');
         const got = Object.fromEntries(r.properties.map((p) => [p.name, p.verdict]));
         expect(got).toEqual(cfg.expect);
-      });
+        // the largest configurations (1.4 M states) take 25-90 s alone and more under load: the
+        // assertion is the verdicts, not the time
+      }, 600_000);
     }
   });
 }
