@@ -184,6 +184,10 @@ function actionMismatch(
     const m = (states[i]!['#meta'] ?? {}) as Partial<Record<string, unknown>>;
     if (m['index'] !== i) return `state ${i} records index ${JSON.stringify(m['index'] ?? null)}: the file was edited; regenerate it with \`npm run check\``;
   }
+  // the initial state is taken by no action: the writer records the pseudo-kind 'init' (present.ts)
+  if (states[0] !== undefined && states[0][ACTION_TAKEN] !== 'init') {
+    return `state 0 records ${ACTION_TAKEN} ${JSON.stringify(states[0][ACTION_TAKEN] ?? null)} instead of "init": the file was edited; regenerate it with \`npm run check\``;
+  }
   for (let i = 1; i < r.steps.length; i++) {
     const step = r.steps[i]!;
     const recorded = states[i]!;
