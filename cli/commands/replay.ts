@@ -155,7 +155,11 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
       return { ok: false, message: `the replay path has ${r.steps.length} states but the file records ${doc.states.length}; the file was edited by hand` };
     }
     const source = meta.source;
-    if (typeof source === 'string' && source !== model.id) {
+    // every trace the tool writes names its model (ItfTraceMeta.source): a missing one was edited away
+    if (typeof source !== 'string') {
+      return { ok: false, message: `the file records no model (#meta.source): the file was edited; regenerate it with \`npm run check\`` };
+    }
+    if (source !== model.id) {
       return { ok: false, message: `the file was recorded on model ${JSON.stringify(source)}, but config "${configName}" now builds ${JSON.stringify(model.id)}: the config changed; regenerate with \`npm run check\`` };
     }
     const edited = actionMismatch(r, doc.states, indices, view);
