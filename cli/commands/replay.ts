@@ -61,6 +61,13 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   const shown = display(file);
   const doc = parseItf(readFileSync(file, 'utf8'), shown);
   const meta = (doc['#meta'] ?? {}) as Partial<Record<keyof ItfTraceMeta, unknown>>;
+  // A key the writer never writes is an edit (a mangled "spec" would otherwise let --spec stand in
+  // for it silently); traces of other tools carry no hmm-check #meta and name what to replay by flags.
+  const META_KEYS = new Set(['format', 'format-description', 'source', 'spec', 'config', 'property', 'kind', 'description', 'replay', 'specFile', 'specExport', 'generatedBy', 'dveLeadsTo']);
+  const stray = Object.keys(meta).find((k) => !META_KEYS.has(k));
+  if (stray !== undefined) {
+    throw new ItfFormatError(`${shown} has an unknown "#meta" key ${JSON.stringify(stray)}`, 'the file was edited; regenerate it with `npm run check`');
+  }
   // --spec, --config and --property stand in for their #meta fields; nothing stands in for the path.
   const given = { spec: opts.specs.length > 0, config: opts.configs.length > 0, property: opts.properties.length > 0, replay: false };
   const need = ['spec', 'config', 'property', 'replay'] as const;
