@@ -4,7 +4,7 @@
  * loaded whatever imports this file first.
  */
 import type { StepFn } from './ctx.ts';
-import type { Label } from './labels.ts';
+import type { Label, LABELS } from './labels.ts';
 import * as fault from './fault.ts';
 import * as fork from './fork.ts';
 import * as gup from './gup.ts';
@@ -28,12 +28,8 @@ import * as vmscan from './vmscan.ts';
 /** every upstream label but `done` and the v12 design's own labels */
 export type UpstreamLabel = Exclude<Label, 'done' | V12Label>;
 
-/** the labels only the v12 design reaches (file 'v12:...') */
-export type V12Label =
-  | 'hmm_notifier_invalidate_range_start' | 'hmm_mirror_update' | 'hmm_notifier_invalidate_range_end'
-  | 'hmm_device_access' | 'hmm_mirror_fault' | 'hmm_mirror_fault_pmd' | 'hmm_mm_fault_done'
-  | 'hmm_mirror_handle_fault' | 'mm_hmm_migrate' | 'copy_to_device' | 'mm_hmm_migrate_cleanup'
-  | 'copy_from_device' | 'hmm_mirror_migrate_back' | 'mm_hmm_migrate_back_cleanup';
+/** the labels only the v12 design reaches: those labels.ts files under 'v12:' */
+export type V12Label = { [K in Label]: (typeof LABELS)[K]['file'] extends `v12:${string}` ? K : never }[Label];
 
 export function upstreamSteps(): Record<UpstreamLabel, StepFn> {
   return {
