@@ -22,7 +22,7 @@ import { peakRssBytes, SearchControl } from './search/control.ts';
 import { dfs } from './search/dfs.ts';
 import type { CheckOptions } from './search/options.ts';
 import type { SearchOutcome } from './search/outcome.ts';
-import { packedBfs } from './search/packed-bfs.ts';
+import { packedActions, packedBfs } from './search/packed-bfs.ts';
 import { simulate } from './search/simulation.ts';
 import { PropertyTracker, type Discovery } from './search/tracker.ts';
 import { assertNever } from './util/assert-never.ts';
@@ -217,9 +217,10 @@ function runStrategy<S, A>(
 ): SearchOutcome {
   switch (rc.strategy) {
     case 'bfs':
-      // The packed engine has no action objects, so step properties and coverage need the object path.
-      if (model.packed && !tracker.hasStepProperties && !options.coverage) {
-        return packedBfs(model, model.packed, tracker, rc, control);
+      // Step properties and coverage need each transition's action: the packed engine gets it
+      // from expandActions or the stepActions table, else the object path runs.
+      if (model.packed && ((!tracker.hasStepProperties && !options.coverage) || packedActions(model.packed))) {
+        return packedBfs(model, model.packed, tracker, rc, control, options);
       }
       return bfs(model, tracker, rc, control, options);
     case 'dfs':

@@ -84,6 +84,9 @@ export interface Ctx {
   /** device threads that issue HMM_DMIRROR_SNAPSHOT (each may hold a temporary interval notifier) */
   readonly snapActors: readonly number[];
 
+  /** successor buffers reused within one packed expansion (index.ts packedForm); inactive = slice */
+  readonly pool: StatePool;
+
   readonly names: {
     readonly invalidate: ActionKind;
     readonly doFault: ActionKind;
@@ -148,6 +151,7 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
     ksmZeroPages: cfg.features?.ksmZeroPages ?? false,
     retries: cfg.budgets?.retries ?? 2,
     reqs, devActors, cpuActors,
+    pool: { active: false, used: 0, bufs: [] },
     names: {
       invalidate: p === 'dmirror' ? 'dmirror_interval_invalidate' : 'driver_invalidate',
       doFault: p === 'dmirror' ? 'dmirror_do_fault' : 'driver_update_device_pt',
@@ -172,6 +176,31 @@ export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![
 
 /** the mm actor t acts on */
 export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
+
+/**
+ * While the packed engine expands a state, every successor is copied out of its buffer as soon as
+ * it is emitted, so the buffers can be reused by the next expansion instead of one allocation per
+ * transition; the object engine keeps successors, so outside an expansion each one is a new array.
+ */
+export interface StatePool {
+  active: boolean;
+  used: number;
+  readonly bufs: Int32Array[];
+}
+
+/** A copy of `s` to build a successor in (what every step does first, instead of s.slice()). */
+export function nextState(c: Ctx, s: Int32Array): Int32Array {
+  const p = c.pool;
+  if (!p.active) return s.slice();
+  let b = p.bufs[p.used];
+  if (b === undefined) {
+    b = new Int32Array(s.length);
+    p.bufs.push(b);
+  }
+  p.used++;
+  b.set(s);
+  return b;
+}
 
 export const act = (kind: ActionKind, actor: number, page: number, info = 0): HmmAction => ({ kind, actor, page, info });
 

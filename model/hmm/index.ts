@@ -16,6 +16,7 @@ import { makeModelCtx } from './machine.ts';
 import { driverName } from './variants.ts';
 import type { HmmAction } from './actions.ts';
 import { setPte } from './pgtable.ts';
+import { type HmmPackedForm, packedForm } from './packed.ts';
 
 export type HmmState = Int32Array;
 export type { HmmAction } from './actions.ts';
@@ -28,6 +29,7 @@ export interface HmmModel {
   successors(s: HmmState, emit: (a: HmmAction, next: HmmState) => void): void;
   isTerminal(s: HmmState): boolean;
   readonly codec: { encode(s: HmmState, w: { push(v: number): void }): void; view(s: HmmState): Int32Array };
+  readonly packed: HmmPackedForm;
 }
 
 export function initialState(c: Ctx): HmmState {
@@ -142,6 +144,7 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
       // the flat state is already its canonical encoding: the checker fingerprints it in place
       view: (s) => s,
     },
+    packed: packedForm(c, init),
   };
 }
 
