@@ -6,6 +6,7 @@
 import type { CpuOp, DevOp, HmmConfig } from './config.ts';
 import type { DriverBehaviour } from './variants.ts';
 import { resolveDriver } from './variants.ts';
+import { type CoreMmBehaviour, resolveCoreMm } from './core-mm.ts';
 import {
   type Layout, type PatchFieldLayout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
@@ -59,6 +60,8 @@ export interface Ctx {
   /** the patch's per-frame words, reset when a frame is freed */
   readonly frameFieldResets: readonly PatchFieldLayout[];
   readonly beh: DriverBehaviour;
+  /** core-mm behaviour (core-mm.ts), apart from the driver's */
+  readonly core: CoreMmBehaviour;
   readonly dma: boolean;
   readonly exclusive: boolean;
   /** migration keeps whole THPs (features.deviceThp, MIGRATE_VMA_SELECT_COMPOUND) */
@@ -139,7 +142,7 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
     snapshotInvalidate: impl?.snapshotInvalidate ?? NOT_RUNNABLE,
   };
   return {
-    cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors,
+    cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors, core: resolveCoreMm(cfg.coreMm),
     mmSubscribed: [devMm.includes(0), devMm.includes(1)],
 
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,

@@ -51,7 +51,7 @@ export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: 
   const L = c.L;
   const o = pgOff(L, m, a);
   const vma = s[o + PG_VMA]!;
-  const buggy = c.beh.hmmReportsProtnone;
+  const buggy = c.core.hmmReportsProtnone;
   // hmm_vma_walk_hole (no VMA) / hmm_vma_walk_test (!VM_READ): fault requested → -EFAULT
   if ((vma & VM_EXISTS) === 0) return found(WALK_ERR, EFAULT);
   if ((vma & VM_READ) === 0 && !buggy) return found(WALK_ERR, EFAULT);
