@@ -205,7 +205,27 @@ export function nextState(c: Ctx, s: Int32Array): Int32Array {
   return b;
 }
 
-export const act = (kind: ActionKind, actor: number, page: number, info = 0): HmmAction => ({ kind, actor, page, info });
+/**
+ * The action of a step. Actions are plain readonly data, so equal ones are one shared object:
+ * emitting a transition allocates nothing (an action with an out-of-range field is a new object).
+ */
+export function act(kind: ActionKind, actor: number, page: number, info = 0): HmmAction {
+  // actor < 64, -1 <= page < 63, |info| < 2^17: one small-integer key (< 2^30)
+  if (actor >>> 6 !== 0 || (page + 1) >>> 6 !== 0 || (info + 0x20000) >>> 18 !== 0) return { kind, actor, page, info };
+  let byKind = ACTIONS.get(kind);
+  if (byKind === undefined) {
+    byKind = new Map();
+    ACTIONS.set(kind, byKind);
+  }
+  const key = (((actor << 6) | (page + 1)) << 18) | (info + 0x20000);
+  let a = byKind.get(key);
+  if (a === undefined) {
+    a = { kind, actor, page, info };
+    byKind.set(key, a);
+  }
+  return a;
+}
+const ACTIONS = new Map<string, Map<number, HmmAction>>();
 
 // ---- frames ---------------------------------------------------------------------------------
 
