@@ -17,17 +17,25 @@ import { escapeXml, toSvg } from './svg.ts';
 import { formatChange, formatItf } from './values.ts';
 import type { SourceLink } from './view.ts';
 
-export interface ReportRow {
+/**
+ * One verdict as every writer records it: a row of the report and, with its check's name and
+ * figures around it, a `results[]` entry of `--json` (cli/output/verdict-record.ts builds both).
+ */
+export interface VerdictRecord {
   readonly property: string;
   readonly kind: PresentedKind;
   readonly description?: string;
   readonly expected: 'holds' | 'violated';
   readonly verdict: 'holds' | 'violated' | 'incomplete';
   readonly match: boolean;
-  readonly detail: string;
-  readonly replay: string | null;
+  /** replay path of the counterexample (violations only) */
+  readonly counterexample: string | null;
   /** display paths of the counterexample files */
   readonly files: { readonly itf: string; readonly md: string; readonly mmd: string } | null;
+  readonly detail: string;
+}
+
+export interface ReportRow extends VerdictRecord {
   readonly trace?: PresentedTrace;
 }
 
