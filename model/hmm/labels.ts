@@ -141,8 +141,9 @@ export type Label = keyof typeof LABELS;
 
 /**
  * The source the labels follow. Upstream: v6.19, the first release with every function the steps
- * name (device-private THP — do_huge_pmd_device_private, migrate_vma_insert_huge_pmd_page — landed in
- * 6.19; make_device_exclusive's single-page API in 6.15). `v12:` files: the 2016 HMM v12 posting
+ * name (device-private THP — do_huge_pmd_device_private, migrate_vma_insert_huge_pmd_page — was
+ * still under review in October 2025, after the 6.18 merge window, and is in 6.19;
+ * make_device_exclusive's single-page API came in 6.15). `v12:` files: the 2016 HMM v12 posting
  * (model/hmm/v12/README.md), which no kernel release contains.
  */
 export const KERNEL_SOURCE = {
