@@ -21,7 +21,7 @@ export { encodeLassoPath, encodeReplayPath, parseReplayPath, parseReplayToken, t
 export { silentReporter, type CheckEvent, type Reporter } from './events.ts';
 export { CheckerError, ConfigError, ModelContractError, ReplayMismatchError, SpecLoadError } from './errors.ts';
 export { defineSpec, viewFor, type CheckSpec, type ReportRunSummary, type ExpectedVerdict, type SpecConfig } from './spec.ts';
-export type { Explanation, ItfValue, TraceArrow, TraceView } from './report/view.ts';
+export type { Explanation, ItfValue, SourceLink, TraceArrow, TraceView } from './report/view.ts';
 export type { CheckOptions } from './search/options.ts';
 export type { AbortFlag } from './search/control.ts';
 export { check } from './check.ts';

@@ -47,7 +47,8 @@ ${EXIT_TABLE}`,
        hmm-check replay SPEC.ts --config NAME --path 0/3/1 [--property P]
 
 Re-executes a saved counterexample against the current spec and confirms that it still reaches
-its violation, or follows a printed replay token and shows the trace.
+its violation, or follows a printed replay token and shows the trace. --json prints check's JSON
+document (schemaVersion 1, command "replay") with a "replay" field: what was replayed and shown.
 
 ${EXIT_TABLE}`,
   report: `Usage: hmm-check report [options]

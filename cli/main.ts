@@ -8,7 +8,7 @@ import { checkCommand } from './commands/check.ts';
 import { formatError, serializeError } from './errors.ts';
 import { EXIT_BAD_INPUT } from './exit-codes.ts';
 import { helpText } from './help.ts';
-import { jsonDocument } from './output/json.ts';
+import { jsonDocument, replayDocument } from './output/json.ts';
 import { toolVersion } from './paths.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -39,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (json) {
       const command = argv.find((a) => a === 'check' || a === 'replay' || a === 'report') ?? 'run';
       const error = { name: err.name, message: err.message, hint: err.hint ?? null, ...(debug && err.stack ? { stack: err.stack } : {}) };
-      process.stdout.write(`${JSON.stringify(jsonDocument(command, 'bad-input', [], error), null, 2)}\n`);
+      const doc = command === 'replay' ? replayDocument(false, null, error) : jsonDocument(command, 'bad-input', [], error);
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     }
     process.stderr.write(`${formatError(err, debug)}\n`);
     return EXIT_BAD_INPUT;

@@ -10,23 +10,32 @@
 import { markdownToHtml } from './markdown-html.ts';
 import { match } from 'ts-pattern';
 import { violationSentence } from './explain.ts';
-import { cell, toMarkdown } from './markdown.ts';
+import { cell, isWebUrl, toMarkdown } from './markdown.ts';
 import { toMermaid, toSequence } from './mermaid.ts';
 import type { PresentedKind, PresentedTrace } from './present.ts';
 import { escapeXml, toSvg } from './svg.ts';
 import { formatChange, formatItf } from './values.ts';
+import type { SourceLink } from './view.ts';
 
-export interface ReportRow {
+/**
+ * One verdict as every writer records it: a row of the report and, with its check's name and
+ * figures around it, a `results[]` entry of `--json` (cli/output/verdict-record.ts builds both).
+ */
+export interface VerdictRecord {
   readonly property: string;
   readonly kind: PresentedKind;
   readonly description?: string;
   readonly expected: 'holds' | 'violated';
   readonly verdict: 'holds' | 'violated' | 'incomplete';
   readonly match: boolean;
-  readonly detail: string;
-  readonly replay: string | null;
+  /** replay path of the counterexample (violations only) */
+  readonly counterexample: string | null;
   /** display paths of the counterexample files */
   readonly files: { readonly itf: string; readonly md: string; readonly mmd: string } | null;
+  readonly detail: string;
+}
+
+export interface ReportRow extends VerdictRecord {
   readonly trace?: PresentedTrace;
 }
 
@@ -437,16 +446,17 @@ function counterexampleHtml(g: TraceGroup): string {
   const replay = files ? `npx hmm-check replay ${files.itf}` : `action path ${t.replay}`;
   out.push(`<p class="small">Replay: <code>${esc(replay)}</code> · path <code>${esc(t.replay)}</code>${files ? ` · files <code>${esc(files.md)}</code>, <code>.mmd</code>, <code>.itf.json</code>` : ''}</p>`);
   out.push(`<div class="diagram">${toSvg(toSequence(t))}</div>`);
-  out.push(`<h4>Steps</h4><table><thead><tr><th>#</th><th>actor</th><th>${esc(t.actionColumn)}</th><th>what changed</th></tr></thead><tbody>`);
+  const withSource = t.steps.some((s) => s.source !== undefined);
+  out.push(`<h4>Steps</h4><table><thead><tr><th>#</th><th>actor</th><th>${esc(t.actionColumn)}</th>${withSource ? '<th>source</th>' : ''}<th>what changed</th></tr></thead><tbody>`);
   const init = t.steps[0];
   if (init) {
-    out.push(`<tr><td>0</td><td>—</td><td>(initial state)</td><td class="mono">${Object.entries(init.vars).map(([k, v]) => `${esc(k)} = ${esc(formatItf(v))}`).join('<br>')}</td></tr>`);
+    out.push(`<tr><td>0</td><td>—</td><td>(initial state)</td>${withSource ? '<td></td>' : ''}<td class="mono">${Object.entries(init.vars).map(([k, v]) => `${esc(k)} = ${esc(formatItf(v))}`).join('<br>')}</td></tr>`);
   }
   for (const s of t.steps.slice(1)) {
     const changes = s.changes.length === 0 ? '(nothing)' : s.changes.map((c) => esc(formatChange(c))).join('<br>');
     const inLoop = t.loopIndex !== undefined && s.index > t.loopIndex;
     const mark = (inLoop ? ' ↺' : '') + (t.triggerIndex === s.index ? ' ▶' : '');
-    out.push(`<tr${inLoop ? ' class="loop"' : ''}><td>${s.index}${mark}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td><td class="mono">${changes}</td></tr>`);
+    out.push(`<tr${inLoop ? ' class="loop"' : ''}><td>${s.index}${mark}</td><td>${esc(s.actor)}</td><td>${esc(s.label)}${s.note ? `<div class="small">${esc(s.note)}</div>` : ''}</td>${withSource ? `<td>${sourceCell(s.source)}</td>` : ''}<td class="mono">${changes}</td></tr>`);
   }
   out.push('</tbody></table>');
   if (t.loopIndex !== undefined) {
@@ -461,6 +471,12 @@ function counterexampleHtml(g: TraceGroup): string {
   }
   out.push('</ul></section>');
   return out.join('\n');
+}
+
+/** A step's function in the source the model follows, as a link (only http(s) URLs: a trace is data). */
+export function sourceCell(src: SourceLink | undefined): string {
+  if (src === undefined || !isWebUrl(src.url)) return '';
+  return `<a class="src" href="${esc(src.url)}"${src.title ? ` title="${esc(src.title)}"` : ''}><code>${esc(src.text)}</code></a>`;
 }
 
 /** The Markdown twin: same sections; diagrams as ```mermaid blocks (rendered by GitHub and most viewers). */

@@ -5,6 +5,7 @@
  */
 import { violationSentence } from './explain.ts';
 import type { PresentedTrace } from './present.ts';
+import type { SourceLink } from './view.ts';
 import { formatChange, formatItf } from './values.ts';
 
 export interface MarkdownContext {
@@ -46,13 +47,24 @@ export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
     for (const [k, v] of Object.entries(init.vars)) out.push(`- ${k} = ${formatItf(v)}`);
     out.push('');
   }
-  out.push(`| # | actor | ${cell(t.actionColumn)} | what changed |`, '|--:|---|---|---|');
+  const refs = sourceRefs(t);
+  const withSource = refs.size > 0;
+  out.push(
+    `| # | actor | ${cell(t.actionColumn)} |${withSource ? ' source |' : ''} what changed |`,
+    `|--:|---|---|${withSource ? '---|' : ''}---|`,
+  );
   for (const s of t.steps.slice(1)) {
     const changed = s.changes.length === 0 ? '(nothing)' : s.changes.map(formatChange).join('<br>');
     const note = s.note ? ` — ${s.note}` : '';
-    out.push(`| ${s.index}${loopMark(t, s.index)} | ${cell(s.actor)} | ${cell(s.label + note)} | ${cell(changed)} |`);
+    const src = withSource ? ` ${s.source && refs.has(s.source.url) ? refLink(s.source, refs) : ''} |` : '';
+    out.push(`| ${s.index}${loopMark(t, s.index)} | ${cell(s.actor)} | ${cell(s.label + note)} |${src} ${cell(changed)} |`);
   }
   out.push('');
+  // reference-style links keep the table readable: [do_swap_page] in the cell, the URL once below
+  if (withSource) {
+    for (const [url, ref] of refs) out.push(`[${ref}]: ${url}`);
+    out.push('');
+  }
   if (t.loopIndex !== undefined) {
     const n = t.steps.length - 1;
     out.push(
@@ -64,4 +76,34 @@ export function toMarkdown(t: PresentedTrace, ctx: MarkdownContext): string {
   }
   out.push(`**${t.classification === 'example' ? 'Witness' : 'Violation'}:** ${violationSentence(t)}.`, '');
   return out.join('\n');
+}
+
+/** One reference label per distinct source URL, in order of first use: the link text, made unique. */
+function sourceRefs(t: PresentedTrace): Map<string, string> {
+  const refs = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const s of t.steps) {
+    if (s.source === undefined || !isWebUrl(s.source.url) || refs.has(s.source.url)) continue;
+    const base = refText(s.source.text);
+    let ref = base;
+    for (let k = 2; taken.has(ref.toLowerCase()); k++) ref = `${base} ${k}`;
+    taken.add(ref.toLowerCase());
+    refs.set(s.source.url, ref);
+  }
+  return refs;
+}
+
+/** Reference labels may not hold brackets; a backslash would escape them. */
+function refText(text: string): string {
+  return text.replace(/[[\]\\]/g, '');
+}
+
+function refLink(src: SourceLink, refs: Map<string, string>): string {
+  const ref = refs.get(src.url)!;
+  return ref === refText(src.text) ? `[${cell(ref)}]` : `[${cell(refText(src.text))}][${cell(ref)}]`;
+}
+
+/** Source links are http(s) only: a presented trace may come from a results file, and a trace is data. */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s<>"]+$/.test(url);
 }

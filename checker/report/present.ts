@@ -14,7 +14,7 @@ function identifierNames(v: Record<string, ItfValue>): Record<string, ItfValue> 
   for (const [k, x] of Object.entries(v)) out[identifier(k)] = x;
   return out;
 }
-import type { Explanation, ItfValue, TraceArrow, TraceView } from './view.ts';
+import type { Explanation, ItfValue, SourceLink, TraceArrow, TraceView } from './view.ts';
 
 export type PresentedKind = 'always' | 'sometimes' | 'alwaysStep' | 'deadlock' | 'eventually' | 'leadsTo' | 'alwaysEventually' | 'nonProgress';
 
@@ -29,6 +29,8 @@ export interface PresentedStep {
   readonly kind: string;
   readonly arrow?: TraceArrow;
   readonly note?: string;
+  /** the step's function in the source the model follows (the view's `source` hook) */
+  readonly source?: SourceLink;
   readonly vars: Readonly<Record<string, ItfValue>>;
   /** the state as ITF variables (identifier names, structured values): what .itf.json records */
   readonly itf: Readonly<Record<string, ItfValue>>;
@@ -67,6 +69,7 @@ export interface ResolvedView<S, A> {
   kind(a: A): string;
   arrow(a: A, before: S, after: S): TraceArrow;
   note(a: A, before: S, after: S): string | undefined;
+  source(a: A, before: S): SourceLink | undefined;
   readonly participants: readonly string[];
   readonly actionKinds?: readonly string[];
   readonly actionColumn: string;
@@ -118,6 +121,7 @@ export function resolveView<S, A>(view: TraceView<S, A> | undefined): ResolvedVi
           return { from: who, to: who, text: label(a) };
         },
     note: view?.note ? (a, b, t) => view.note!(a, b, t) : () => undefined,
+    source: view?.source ? (a, b) => view.source!(a, b) : () => undefined,
     participants: view?.participants ?? [],
     actionColumn: view?.actionColumn ?? 'action',
     explain: view?.explain ? (p, st, b, a) => view.explain!(p, st, b, a) : () => undefined,
@@ -154,6 +158,7 @@ export function presentTrace<S, A>(
       addParticipant(arrow.from);
       addParticipant(arrow.to);
       const note = view.note(a, prevState, st.state);
+      const source = view.source(a, prevState);
       steps.push({
         index: st.index,
         ...(st.actionIndex === undefined ? {} : { actionIndex: st.actionIndex }),
@@ -162,6 +167,7 @@ export function presentTrace<S, A>(
         kind: view.kind(a),
         arrow,
         ...(note === undefined ? {} : { note }),
+        ...(source === undefined ? {} : { source }),
         vars,
         itf: view.itfVars(st.state),
         changes: diffVars(prev ?? {}, vars),

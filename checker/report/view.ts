@@ -64,6 +64,20 @@ export interface TraceView<S, A> {
   explain?(property: string, s: S, before: S | undefined, action: A | undefined): Explanation | undefined;
   /** Glossary of the compact encodings the variables use ("ref1" → "folio refcount 1"), shown once in the report. */
   readonly legend?: readonly (readonly [term: string, meaning: string])[];
+  /**
+   * Where a step stands in the source the model follows (HMM: the function of the label the actor
+   * was at, in the kernel release labels.ts names): the report and the Markdown counterexamples
+   * link the step to it. `before` is the state the step was taken from.
+   */
+  source?(a: A, before: S): SourceLink | undefined;
+}
+
+export interface SourceLink {
+  /** what the link reads: the function ("do_swap_page") or, for a step with no identifier, the file */
+  readonly text: string;
+  readonly url: string;
+  /** a longer description for a hover title ("Linux v6.19 mm/memory.c: do_swap_page") */
+  readonly title?: string;
 }
 
 export interface Explanation {

@@ -24,6 +24,7 @@ import { FAIRNESS_LEVELS, type FairnessLevel } from '../../checker/liveness/fair
 import { assertReadable, discoverSpecFiles, type LoadedSpec, loadSpecFile, propertiesOf, userCodeError } from '../load.ts';
 import { SPECS_DIR } from '../select.ts';
 import { display } from '../paths.ts';
+import { type ReplayRecord, replayDocument } from '../output/json.ts';
 import { assertTypechecks } from '../typecheck.ts';
 import { printable, printableLines } from '../util/printable.ts';
 import { EXIT_MISMATCH, EXIT_OK } from './check.ts';
@@ -47,7 +48,8 @@ export async function replayCommand(opts: CliOptions): Promise<number> {
   if (opts.path !== undefined) return replayToken(opts.files[0]!, opts.path, opts);
   const o = await replayTrace(opts.files[0]!, opts);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(o, null, 2)}\n`);
+    const record: ReplayRecord = { file: o.file, spec: o.spec, config: o.config, property: o.property, path: o.replay, message: o.message };
+    process.stdout.write(`${JSON.stringify(replayDocument(o.ok, record), null, 2)}\n`);
   } else {
     process.stdout.write(`${o.ok ? '✓' : '✗'} ${printable(`${o.file} ${o.ok ? 'replays' : 'does not replay'}: ${o.message}`)}.\n`);
   }
@@ -317,14 +319,19 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
     result = replay(model, path, props);
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
-    const doc = { ok: false, spec: loaded.spec.id, config: configName, path, message: e.message };
-    process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `✗ ${printable(e.message)}\n`);
+    const record: ReplayRecord = { file: display(specFile), spec: loaded.spec.id, config: configName, property: wanted ?? null, path, message: e.message };
+    process.stdout.write(opts.json ? `${JSON.stringify(replayDocument(false, record), null, 2)}\n` : `✗ ${printable(e.message)}\n`);
     return EXIT_MISMATCH;
   }
   const shown = wanted ?? result.demonstrated[0];
   const ok = shown !== undefined && result.demonstrated.includes(shown);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ok, spec: loaded.spec.id, config: configName, path, steps: result.steps.length - 1, demonstrated: result.demonstrated }, null, 2)}\n`);
+    const record: ReplayRecord = {
+      file: display(specFile), spec: loaded.spec.id, config: configName, property: shown ?? null, path,
+      steps: result.steps.length - 1, demonstrated: result.demonstrated,
+      message: ok ? `the path demonstrates ${result.demonstrated.join(', ')}` : `the path reaches its last state but demonstrates ${wanted === undefined ? 'no property' : `not "${wanted}"`}`,
+    };
+    process.stdout.write(`${JSON.stringify(replayDocument(ok, record), null, 2)}\n`);
     return ok ? EXIT_OK : EXIT_MISMATCH;
   }
   const prop = props.find((p) => p.name === shown);

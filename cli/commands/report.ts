@@ -10,6 +10,7 @@ import type { CliOptions } from '../args.ts';
 import type { JobResult } from '../job.ts';
 import { display, ROOT, toolVersion } from '../paths.ts';
 import { writeFilesAtomic } from '../util/atomic.ts';
+import { verdictRecord } from '../output/verdict-record.ts';
 import { recoverTemporaries } from '../util/recover.ts';
 import { type Collected, collect, printOutcome } from './check.ts';
 import { loadResults } from './report-from.ts';
@@ -59,18 +60,7 @@ export function toReportRun(r: JobResult): ReportRun {
       seconds: r.stats.elapsedMs / 1000,
       peakRssMB: r.stats.peakRssBytes / 2 ** 20,
     },
-    rows: r.rows.map((row) => ({
-      property: row.property,
-      kind: row.kind,
-      ...(row.description === undefined ? {} : { description: row.description }),
-      expected: row.expected,
-      verdict: row.verdict,
-      match: row.match,
-      detail: row.detail,
-      replay: row.counterexample,
-      files: row.files ? { itf: display(row.files.itf), md: display(row.files.md), mmd: display(row.files.mmd) } : null,
-      ...(row.trace === undefined ? {} : { trace: row.trace }),
-    })),
+    rows: r.rows.map((row) => ({ ...verdictRecord(row), ...(row.trace === undefined ? {} : { trace: row.trace }) })),
     ...(r.coverage === undefined ? {} : { coverage: r.coverage }),
     ...(r.actionKinds === undefined ? {} : { actionKinds: r.actionKinds }),
     ...(r.finding === true ? { finding: true } : {}),

@@ -11,13 +11,17 @@
  *     checks: [{ spec, config, file, export, modelId, strategy, seed?, bounds, status,
  *                incompleteReason?, distinctStates, transitions, deadlockStates, maxDepth, seconds,
  *                statesPerSecond, peakRssBytes, bytesPerState, collisionProbability, coverage? }],
- *     results: [{ spec, config, property, kind, description?, expected, verdict, match, distinctStates,
- *                 depth, seconds, counterexample, files, detail }],
+ *     results: [{ spec, config, property, kind, description?, expected, verdict, match, counterexample,
+ *                 files, detail, distinctStates, depth, seconds }],
  *     error: null | { name, message, hint, file? } }
+ *
+ * `replay --json` prints the same document (command "replay", no checks, no results) with one more
+ * field, `replay` (replayDocument below); so does bad input to replay, with `replay: null`.
  */
 import { EXIT_CODE, type Outcome } from '../exit-codes.ts';
 import type { JobResult, RowResult } from '../job.ts';
 import { display, toolVersion } from '../paths.ts';
+import { verdictRecord } from './verdict-record.ts';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -63,18 +67,10 @@ function resultRow(r: JobResult, row: RowResult): Record<string, unknown> {
   return {
     spec: r.spec,
     config: r.config,
-    property: row.property,
-    kind: row.kind,
-    ...(row.description === undefined ? {} : { description: row.description }),
-    expected: row.expected,
-    verdict: row.verdict,
-    match: row.match,
+    ...verdictRecord(row),
     distinctStates: r.stats.distinct,
     depth: r.stats.maxDepth,
     seconds: Math.round(r.stats.elapsedMs) / 1000,
-    counterexample: row.counterexample,
-    files: row.files ? { itf: display(row.files.itf), md: display(row.files.md), mmd: display(row.files.mmd) } : null,
-    detail: row.detail,
   };
 }
 
@@ -131,5 +127,37 @@ export function jsonDocument(
     checks: results.map(checkStats),
     results: results.flatMap((r) => r.rows.map((row) => resultRow(r, row))),
     error,
+  };
+}
+
+/** What one replay did: the trace file (or spec file of a token), what it names, and the result. */
+export interface ReplayRecord {
+  /** the trace file replayed, or the spec file a `--path` token was followed in */
+  readonly file: string;
+  readonly spec: string;
+  readonly config: string;
+  /** the property the trace (or `--property`) names; null when a token names none */
+  readonly property: string | null;
+  /** the action-index path (`0/3/1`, lassos `0/3~1/4`) */
+  readonly path: string;
+  /** steps followed (absent when the path diverged) */
+  readonly steps?: number;
+  /** every property the path's last state (or lasso) demonstrates (absent when it diverged) */
+  readonly demonstrated?: readonly string[];
+  /** one sentence: what the replay showed, or at which step it no longer does */
+  readonly message: string;
+}
+
+/**
+ * `replay --json`: check's document, command "replay", plus `replay`. One replay is one verdict:
+ * summary counts it as expected (the trace still shows its property: exit 0) or differing (exit 1).
+ */
+export function replayDocument(ok: boolean, replay: ReplayRecord | null, error: unknown = null): Record<string, unknown> {
+  const outcome: Outcome = error !== null ? 'bad-input' : ok ? 'ok' : 'mismatch';
+  const verdicts = replay === null || error !== null ? 0 : 1;
+  return {
+    ...jsonDocument('replay', outcome, [], error),
+    summary: { checks: 0, verdicts, asExpected: verdicts === 1 && ok ? 1 : 0, differ: verdicts === 1 && !ok ? 1 : 0, undecided: 0 },
+    replay,
   };
 }

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the action record every step emits)
 /**
  * Actions are named after the kernel function each step abstracts (kernel spelling). An action
  * is plain data: kind, actor index, page, and a small `info` code (return value, event, …).

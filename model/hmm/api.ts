@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the helpers a patch's steps use, under kernel names)
 /**
  * What a patch's step bodies may use (specs/README.md, "Patching the model"): the model's own
  * kernel helpers, under the names a reviewer knows, and readers for the state a step needs.

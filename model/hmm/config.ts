@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the configuration, in the vocabulary of tools/testing/selftests/mm/hmm-tests.c)
 /**
  * Serializable model configuration. Every feature is a switch; every background action has a
  * budget so the reachable space stays finite. Actors pick up their requests (operations) from

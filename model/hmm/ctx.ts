@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: helpers shared by the step files)
 /**
  * Shared context and small helpers used by every step function: the parsed configuration, the
  * layout, the driver behaviour, page reference helpers (folio_get/folio_put with canonical frame

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — arch/x86/mm/fault.c
 /**
  * arch/x86/mm/fault.c and the MMU: a CPU load/store through the TLB or the hardware walker, and
  * do_user_addr_fault (lock_mm_and_find_vma → handle_mm_fault → mmap_read_unlock).

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — kernel/fork.c, mm/mmap.c, arch/x86/kernel/process.c
 /**
  * kernel/fork.c: dup_mmap (copy_page_range under a PROTECTION_PAGE invalidation of the parent) and ret_from_fork.
  */

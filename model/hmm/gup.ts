@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/gup.c
 /**
  * mm/gup.c: pin_user_pages (FOLL_PIN | FOLL_LONGTERM), get_user_pages, unpin_user_page; FOLL_LONGTERM moves a
  * device-coherent page out first (migrate_device_coherent_folio).

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/memory.c, include/linux/mm.h
 /**
  * The calling convention of handle_mm_fault (mm/memory.c, include/linux/mm.h): a caller — the CPU
  * fault entry, GUP, hmm_vma_fault, make_device_exclusive — saves the address, the access and its

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/hmm.c
 /**
  * mm/hmm.c: what one step of hmm_range_fault's page walk decides for one page
  * (hmm_vma_walk_test + hmm_vma_handle_pte + hmm_pte_need_fault), for a request with

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/huge_memory.c
 /**
  * mm/huge_memory.c: the span a huge entry covers and split_huge_pmd (2-page huge units).
  */

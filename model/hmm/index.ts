@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the model object)
 /**
  * createHmmModel(config): a plain object that structurally fits checker/model.ts's Model<S, A>
  * (model/ imports nothing from checker/). States are flat Int32Arrays (see layout.ts).
@@ -169,4 +170,4 @@ export type { ActionKind } from './actions.ts';
 export * as kernel from './api.ts';
 export type { PatchField, PatchRequest } from './patch.ts';
 export type { HmmPatch, InvalidateOp, StepFn, StepImpl, AddedLabel } from './ctx.ts';
-export { LABELS, LABEL_NAMES } from './labels.ts';
+export { LABELS, LABEL_NAMES, KERNEL_SOURCE, OLDER_RELEASE, labelSource, type LabelSource } from './labels.ts';

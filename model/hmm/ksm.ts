@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/ksm.c
 /**
  * ksmd's try_to_merge_one_page (mm/ksm.c), after the background actor has picked a writable
  * anonymous page, taken mmap_read_lock, the folio lock and KSM's own reference, and opened

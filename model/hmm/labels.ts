@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the label table; KERNEL_SOURCE below says the same for every label)
 /**
  * Every labelled atomic step of the model, grouped by the kernel source it stands for: the label,
  * the function it is cut from, and the action kinds it may emit (checked by
@@ -8,9 +9,9 @@
  * (memory.ts for mm/memory.c, ...) and are attached in steps.ts. A patch can replace a label's body
  * or add labels of its own (patch.ts); it never renumbers these.
  *
- * Kernel versions: the upstream labels follow v6.12–6.15 (model/hmm/README.md says where a step
- * follows an older behaviour); `v12:` labels follow the 2016 HMM v12 posting
- * (../shared/seed-hmm-v12-posting.txt, model/hmm/v12/README.md).
+ * Kernel versions: KERNEL_SOURCE below, once for the whole table (a label's version follows from
+ * its file); every file of model/hmm states the same in its `// Follows:` first line
+ * (test/model/hmm/kernel-version.test.ts holds the two together).
  */
 
 export interface LabelDecl {
@@ -25,14 +26,14 @@ export interface LabelDecl {
 export const LABELS = {
   // ---- the actor has finished its requests (not a step) ---------------------------------------
   done: { file: '', fn: '(no request left)', emits: [] },
-  // ---- kernel/fork.c -----------------------------------------------------------------------------
-  ret_from_fork: { file: 'kernel/fork.c', fn: 'ret_from_fork', emits: ['ret_from_fork'] },
-  dup_mmap: { file: 'kernel/fork.c', fn: 'dup_mmap', emits: ['mmap_write_lock'] },
+  // ---- fork: arch/x86/kernel/process.c, mm/mmap.c (dup_mmap moved there from kernel/fork.c in 6.16)
+  ret_from_fork: { file: 'arch/x86/kernel/process.c', fn: 'ret_from_fork', emits: ['ret_from_fork'] },
+  dup_mmap: { file: 'mm/mmap.c', fn: 'dup_mmap', emits: ['mmap_write_lock'] },
   // ---- arch/x86/mm/fault.c -----------------------------------------------------------------------
   cpu_access: { file: 'arch/x86/mm/fault.c', fn: 'do_user_addr_fault', emits: ['cpu_access', 'lock_mm_and_find_vma'] },
   do_user_addr_fault_unlock: { file: 'arch/x86/mm/fault.c', fn: 'do_user_addr_fault', emits: ['mmap_read_unlock'] },
-  // ---- mm/mmap.c ---------------------------------------------------------------------------------
-  do_vmi_munmap: { file: 'mm/mmap.c', fn: 'do_vmi_munmap', emits: ['mmap_write_lock'] },
+  // ---- mm/vma.c (do_vmi_munmap moved there from mm/mmap.c in 6.12) ---------------------------------
+  do_vmi_munmap: { file: 'mm/vma.c', fn: 'do_vmi_munmap', emits: ['mmap_write_lock'] },
   // ---- mm/memory.c -------------------------------------------------------------------------------
   zap_pte_range: { file: 'mm/memory.c', fn: 'zap_pte_range', emits: ['zap_pte_range'] },
   copy_page_range: { file: 'mm/memory.c', fn: 'copy_page_range', emits: ['copy_page_range'] },
@@ -137,6 +138,42 @@ export const LABELS = {
 } as const satisfies Record<string, LabelDecl>;
 
 export type Label = keyof typeof LABELS;
+
+/**
+ * The source the labels follow. Upstream: v6.19, the first release with every function the steps
+ * name (device-private THP — do_huge_pmd_device_private, migrate_vma_insert_huge_pmd_page — was
+ * still under review in October 2025, after the 6.18 merge window, and is in 6.19;
+ * make_device_exclusive's single-page API came in 6.15). `v12:` files: the 2016 HMM v12 posting
+ * (model/hmm/v12/README.md), which no kernel release contains.
+ */
+export const KERNEL_SOURCE = {
+  upstream: 'Linux v6.19',
+  v12: 'HMM v12 posting (2016-03)',
+} as const;
+
+/**
+ * Kernel files whose steps follow an older release than KERNEL_SOURCE.upstream: NUMA hinting in
+ * change_pte_range write-protects device-exclusive entries as v5.14–v6.14 do (6.15 made them one
+ * kind; model/hmm/README.md).
+ */
+export const OLDER_RELEASE: Readonly<Record<string, string>> = { 'mm/mprotect.c': 'Linux v6.14' };
+
+export interface LabelSource {
+  /** 'Linux v6.19', 'Linux v6.14' or the v12 posting */
+  readonly source: string;
+  /** the kernel release tag ('v6.19'), undefined for the v12 posting */
+  readonly release?: string;
+  /** the file in that source ('mm/hmm.c' for 'v12:mm/hmm.c'); '' for `done` */
+  readonly file: string;
+  readonly fn: string;
+}
+
+/** Where a label's step stands in the kernel: the source and release it follows, file and function. */
+export function labelSource(decl: LabelDecl): LabelSource {
+  if (decl.file.startsWith('v12:')) return { source: KERNEL_SOURCE.v12, file: decl.file.slice(4), fn: decl.fn };
+  const source = OLDER_RELEASE[decl.file] ?? KERNEL_SOURCE.upstream;
+  return { source, release: source.slice('Linux '.length), file: decl.file, fn: decl.fn };
+}
 
 /** labels in program-counter order */
 export const LABEL_NAMES = Object.keys(LABELS) as readonly Label[];

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the state words of the structures the steps model)
 /**
  * The state is one flat Int32Array (copy = slice, encode = push every word). This file fixes the
  * meaning of every word: constants for PTE kinds, flags, program counters, and the offsets of

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the runnable context)
 /**
  * The runnable model context: the design's step bodies (steps.ts, v12/steps.ts for design 'v12')
  * and the driver's callbacks (test_hmm.ts), handed to makeCtx. Kept apart from ctx.ts so the

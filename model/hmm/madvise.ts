@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/madvise.c
 /**
  * mm/madvise.c: MADV_FREE (madvise_free_pte_range) and MADV_DONTNEED (under mmap_read_lock).
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/memory.c
 /**
  * mm/memory.c: handle_mm_fault and its paths (do_anonymous_page, do_wp_page / wp_page_copy, do_swap_page incl.
  * the device-private branch → migrate_to_ram, do_numa_page, remove_device_exclusive_entry), zap_pte_range,

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/migrate.c, mm/rmap.c
 /**
  * mm/migrate.c: migrate_pages of a system folio (compaction, NUMA balancing).
  */

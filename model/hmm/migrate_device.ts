@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/migrate_device.c, mm/rmap.c
 /**
  * mm/migrate_device.c: migrate_vma_setup/collect, migrate_device_unmap, migrate_vma_pages
  * (+ migrate_vma_insert_page), migrate_vma_finalize, migrate_device_range.

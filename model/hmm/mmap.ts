@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/mmap.c, mm/vma.c
 /**
  * mm/mmap.c: munmap / exit_mmap (mmap_write_lock, then unmap_region under an UNMAP/RELEASE invalidation).
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — include/linux/mmap_lock.h
 /**
  * include/linux/mmap_lock.h: mmap_read_lock / mmap_write_lock as state words (readers, writer).
  */

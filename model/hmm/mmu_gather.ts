@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/mmu_gather.c
 /**
  * mm/mmu_gather.c: tlb_finish_mmu — flush the TLB, then free the gathered pages.
  */

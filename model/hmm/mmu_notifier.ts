@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/mmu_notifier.c, include/linux/mmu_notifier.h
 /**
  * mm/mmu_notifier.c: the interval notifier — the seam between the CPU-side mm and the mirror.
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.14 — mm/mprotect.c
 /**
  * mm/mprotect.c: mprotect (change_pte_range) and NUMA hinting (change_prot_numa).
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/mremap.c
 /**
  * mm/mremap.c: mremap (move_page_tables under an UNMAP invalidation, MREMAP_DONTUNMAP).
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the successor loop)
 /**
  * successors(): for every actor in a fixed order, the step its program counter enables (a
  * blocked actor — waiting on a lock, a migration entry, a sleeping read_begin — emits nothing).

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/oom_kill.c, mm/memory.c
 /**
  * mm/oom_kill.c: the OOM reaper (__oom_reap_task_mm, oom_reap_task).
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the patch API)
 /**
  * A patch under review, as data: what a reviewer changes in the model from one spec file,
  * without editing model/. It can

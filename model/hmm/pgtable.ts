@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — include/linux/pgtable.h
 /**
  * include/linux/pgtable.h: setting a page-table entry (set_pte_at / pte_clear), with the rmap bookkeeping of the
  * model (mapcount is kept by the callers).

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: program counters and dispatch)
 /**
  * The program a model instance runs: one step body per label, program counters numbered from the
  * label table (labels.ts) and, after them, the labels a patch adds. Nothing here is numbered by

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/rmap.c
 /**
  * mm/rmap.c: folio_add/remove_rmap, try_to_unmap_one and rmap_walk_anon (reclaim), make_device_exclusive.
  */

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the upstream bodies by label)
 /**
  * The upstream design's step bodies, by label (labels.ts declares the labels, their kernel
  * functions and what they emit). Built on demand, so the modules that define the steps are fully

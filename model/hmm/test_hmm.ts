@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — lib/test_hmm.c, mm/mmu_notifier.c, include/linux/mmu_notifier.h, Documentation/mm/hmm.rst
 /**
  * lib/test_hmm.c, the dmirror driver, and the textbook driver of Documentation/mm/hmm.rst: the same
  * steps, with DriverBehaviour (variants.ts) saying where hmm.rst and the broken variants differ.

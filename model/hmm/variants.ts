@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — lib/test_hmm.c, Documentation/mm/hmm.rst
 /**
  * Drivers as data (like FIXTURE_VARIANT in tools/testing/selftests/mm/hmm-tests.c): a driver is
  * a record of behaviours, not a fork of the code. Broken variants are named after the rule they

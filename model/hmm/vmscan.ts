@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/vmscan.c, mm/filemap.c, mm/compaction.c, mm/ksm.c, kernel/sched/fair.c
 /**
  * The core-mm background actor: reclaim (mm/vmscan.c shrink_folio_list → try_to_unmap), NUMA hinting scans
  * (task_numa_work → change_prot_numa), ksmd (mm/ksm.c) and kcompactd (mm/compaction.c), each with a budget.

@@ -15,6 +15,7 @@ import type { HmmConfig } from '../../model/hmm/config.ts';
 import { hmmExplainer } from './explain.ts';
 import { HMM_LEGEND } from './legend.ts';
 import { hmmItfState } from './itf-state.ts';
+import { stepSource } from './source-links.ts';
 
 
 export function actorName(c: Ctx, t: number): string {
@@ -161,6 +162,7 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     itf: (s) => hmmItfState(c, s, (t) => actorName(c, t)),
     explain: hmmExplainer(c, (s) => stateVars(c, s)),
     legend: HMM_LEGEND,
+    source: (a, before) => stepSource(c, a, before),
     arrow(a, before) {
       const from = actorName(c, a.actor);
       const text = actionLabel(c, a).slice(from.length + 2);

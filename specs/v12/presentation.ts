@@ -13,6 +13,9 @@ import {
 } from '../../model/hmm/v12/index.ts';
 import { actorName, actionLabel, stateVars } from '../hmm/presentation.ts';
 import { HMM_LEGEND } from '../hmm/legend.ts';
+import { stepSource } from '../hmm/source-links.ts';
+import { v12ItfState } from './itf-state.ts';
+import { v12Explainer } from './explain.ts';
 
 const EVENT_KINDS = new Set<string>([
   'hmm_notifier_invalidate_range_start', 'hmm_mirror_update', 'hmm_notifier_invalidate_range_end', 'hmm_mirror_handle_fault',
@@ -85,6 +88,9 @@ export function v12View(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
     // CPU-side encodings are shared with upstream; v12's own: hmm_pt entries and struct hmm lists
     legend: [...HMM_LEGEND.filter(([t]) => !/^(dev0|gseq)/.test(t)), ['mirror0.hmm_pt[a] = f4 read|write dirty · devmem', "mirror 0's hmm_pt entry (devmem: device memory)"], ['hmm.ranges · hmm.faults', 'invalidations in flight and device faults registered in struct hmm: actor[first page+count]']],
     participants: [...cpus, 'core-mm', HMM, ...drivers, ...devs],
+    source: (a, before) => stepSource(c, a, before),
+    itf: (s) => v12ItfState(c, s, (t) => actorName(c, t)),
+    explain: v12Explainer(c, (s) => v12StateVars(c, s)),
     arrow(a) {
       const from = actorName(c, a.actor);
       const text = v12ActionLabel(c, a).slice(from.length + 2);

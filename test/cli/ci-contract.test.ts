@@ -42,6 +42,33 @@ describe('--json: one shape', () => {
   });
 });
 
+describe('replay --json: check\'s shape plus `replay`', () => {
+  const COMMITTED = join(BIN, '..', '..', 'counterexamples', 'mutex', 'check-then-set', 'mutual-exclusion.itf.json');
+  const keys = [...TOP_KEYS, 'replay'].sort();
+  it('a trace that still fails: outcome ok, exit 0, one verdict as expected, what was replayed', () => {
+    const r = cli(['replay', COMMITTED, '--json']);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc).sort()).toEqual(keys);
+    expect(doc).toMatchObject({ schemaVersion: 1, command: 'replay', outcome: 'ok', exitCode: 0, ok: true, checks: [], results: [], error: null });
+    expect(r.code).toBe(0);
+    expect(doc['summary']).toEqual({ checks: 0, verdicts: 1, asExpected: 1, differ: 0, undecided: 0 });
+    expect(doc['replay']).toMatchObject({ spec: 'mutex', config: 'check-then-set', property: 'mutual-exclusion' });
+    expect((doc['replay'] as { message: string }).message).toContain('still violated');
+  });
+  it('a token that shows nothing, and bad input, keep the same keys and exit codes 1 and 2', () => {
+    const none = cli(['replay', MUTEX, '--config', 'check-then-set', '--path', '0', '--json']);
+    const bad = cli(['replay', join(tempDir(), 'missing.itf.json'), '--json']);
+    for (const [r, code, outcome] of [[none, 1, 'mismatch'], [bad, 2, 'bad-input']] as const) {
+      const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(Object.keys(doc).sort()).toEqual(keys);
+      expect(r.code).toBe(code);
+      expect(doc).toMatchObject({ outcome, exitCode: code });
+    }
+    expect(JSON.parse(none.stdout)).toMatchObject({ summary: { verdicts: 1, differ: 1 }, replay: { path: '0', demonstrated: [] } });
+    expect(JSON.parse(bad.stdout)).toMatchObject({ summary: { verdicts: 0 }, replay: null, error: { message: expect.stringMatching(/missing\.itf\.json/) } });
+  });
+});
+
 describe('exit codes: incomplete is not "differs"', () => {
   it('3: a state bound leaves every verdict undecided (mutex has 20 and 9 states, so 3 cuts both)', () => {
     const r = cli([MUTEX, '--max-states', '3', '--json', '--quiet', '--out', tempDir()]);

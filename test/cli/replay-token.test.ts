@@ -20,7 +20,7 @@ describe('replay by token', () => {
   it('exit 1 when the path is followed but shows another property or none', () => {
     const r = cli(['replay', MUTEX, '--config', 'check-then-set', '--path', '0', '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, steps: 0, demonstrated: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, outcome: 'mismatch', exitCode: 1, replay: { steps: 0, demonstrated: [], path: '0', property: null } });
   });
   it('exit 1 and the step where a path cannot be followed', () => {
     const r = cli(['replay', MUTEX, '--config', 'check-then-set', '--path', '0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/99']);

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — tools/testing/selftests/mm/hmm-tests.c
 /**
  * Concurrent selftest scenarios: a model of the HMM configuration whose initial state is the one
  * reached by running a sequential prefix (the selftest's setup: fill the buffer, grant exclusive

@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — lib/test_hmm_uapi.h
 /** HMM_DMIRROR_PROT_* (lib/test_hmm_uapi.h): the permission byte HMM_DMIRROR_SNAPSHOT returns per page. */
 export const PROT = {
   ERROR: 0xff,

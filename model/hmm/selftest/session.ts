@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — tools/testing/selftests/mm/hmm-tests.c, lib/test_hmm_uapi.h
 /**
  * A small user-level layer over the HMM model, in the vocabulary of
  * tools/testing/selftests/mm/hmm-tests.c: a process with one mapping (mmap'ed at creation:

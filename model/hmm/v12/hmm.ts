@@ -1,3 +1,4 @@
+// Follows: HMM v12 posting (2016-03) — mm/hmm.c
 /**
  * The HMM v12 design (March 2016 posting; hmm-reference section c) behind the shared CPU-side mm:
  *

@@ -1,3 +1,4 @@
+// Follows: HMM v12 posting (2016-03) — (no file of the posting: the design's public surface)
 /** The v12 design's public surface (specs/ and test/ import from here). */
 export * from './words.ts';
 export { V12_VARIANTS, V12_VARIANT_NAMES, type V12Behaviour, type V12Variant } from './variants.ts';

@@ -1,3 +1,4 @@
+// Follows: HMM v12 posting (2016-03) — mm/hmm.c
 /**
  * The v12 design as a patch over the upstream program: its own labels (v12:mm/hmm.c in labels.ts)
  * and the upstream labels whose bodies it replaces — the device thread's request entry points

@@ -1,3 +1,4 @@
+// Follows: HMM v12 posting (2016-03) — mm/hmm.c
 /**
  * The v12 design as data: `v12` is the design of the March 2016 posting as documented in
  * ../../../../shared/hmm-reference.md section (c); every other entry is one plausible HMM-core or

@@ -1,3 +1,4 @@
+// Follows: HMM v12 posting (2016-03) — mm/hmm.c, include/linux/hmm.h
 /**
  * v12's own state words, appended to the shared layout when `design: 'v12'` (layout.ts calls
  * v12WordCount; nothing here imports layout.ts, so there is no import cycle):

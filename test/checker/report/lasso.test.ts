@@ -49,7 +49,7 @@ describe('lasso rendering', () => {
       runs: [{
         spec: 's', config: 'c', file: 's.ts', modelId: 'ring', params: '{}', bounds: {}, status: 'exhaustive',
         stats: { distinct: 3, transitions: 3, maxDepth: 2, deadlocks: 0, seconds: 0, peakRssMB: 0 },
-        rows: [{ property: 'reaches-3', kind: 'eventually', expected: 'violated', verdict: 'violated', match: true, detail: o.detail, replay: o.trace!.replay, files: null, trace: t }],
+        rows: [{ property: 'reaches-3', kind: 'eventually', expected: 'violated', verdict: 'violated', match: true, detail: o.detail, counterexample: o.trace!.replay, files: null, trace: t }],
       }],
     });
     expect(html.match(/<tr class="loop">/g)).toHaveLength(2);

@@ -13,7 +13,7 @@ import { mutexCounterexample } from './helpers.ts';
 
 const trace = mutexCounterexample();
 const row = (property: string, replay: string, extra: Partial<ReportRow> = {}): ReportRow => ({
-  property, kind: 'always', expected: 'violated', verdict: 'violated', match: true, detail: '', replay, files: null,
+  property, kind: 'always', expected: 'violated', verdict: 'violated', match: true, detail: '', counterexample: replay, files: null,
   trace: { ...trace, property, replay }, ...extra,
 });
 const run = (spec: string, config: string, rows: ReportRow[], extra: Partial<ReportRun> = {}): ReportRun => ({
