@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — mm/hmm.c (hmm_vma_handle_pte), Documentation/mm/hmm.rst
 /**
  * Core-mm behaviours as data, apart from the driver record (variants.ts): a reviewer of an mm/
  * patch that changes one rule of the core names it here, and the same driver runs against both

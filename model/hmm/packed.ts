@@ -1,3 +1,4 @@
+// Follows: Linux v6.19 — (no kernel file: the engine's packed form of the successor loop)
 /**
  * The model's packed form (checker/model.ts PackedModel, matched structurally): the engine keeps
  * states as rows of one flat Int32Array and hands each to `expand`, which runs the same steps as
