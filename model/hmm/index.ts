@@ -159,7 +159,24 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
 /** the model context of a configuration (runnable: the same one createHmmModel uses) */
 export { makeModelCtx as makeCtx } from './machine.ts';
 export type { Ctx } from './ctx.ts';
-export * from './layout.ts';
+// the state's vocabulary (kinds, flags, events, return codes) — its offsets are not public: read
+// and build states through the typed views (state/view.ts) and decodeState (state/decode.ts)
+export {
+  PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_HMM, PTE_KIND_NAMES,
+  PF_W, PF_D, PF_PROTNONE, PF_HMM_LOCKED, PF_HUGE, HMM_PFN_PMD,
+  VM_READ, VM_WRITE, VM_SHARED, VM_EXISTS, VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP,
+  DPT_WRITE, DPT_ATOMIC, dptFrame, FRAME_NONE, ZERO_FRAME, firstSysFrame, firstDevFrame, isDevFrame, frameOwner,
+  EV_UNMAP, EV_CLEAR, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_RELEASE, EV_MIGRATE, EV_EXCLUSIVE, EVENT_NAMES, EV_NONBLOCK,
+  evKind, eventName, OK, EPERM, ENOENT, EINTR, EAGAIN, ENOMEM, EFAULT, EBUSY, EINVAL,
+  VM_FAULT_OOM, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, NOT_RUN,
+  MPFN_MIGRATE, MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, MPFN_COMPOUND, mpfnFrame,
+  MIG_TO_DEV, MIG_TO_SYS, MIG_FAULT, MIG_COHERENT, MIG_EVICT, PC,
+  type ActorKind, type ActorInfo, type Layout,
+} from './layout.ts';
+export { stateView, stateWriter, type StateView, type StateWriter } from './state/view.ts';
+export { decodeState, type DecodedState, type Decoded } from './state/decode.ts';
+export type { Reader, Writer } from './state/cursor.ts';
+export * as schema from './state/schema.ts';
 export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
 export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
 export { CORE_MM_VARIANTS, resolveCoreMm, coreMmName } from './core-mm.ts';

@@ -6,7 +6,8 @@
  * equal states are equal word vectors (canonical encoding without sorting).
  */
 import type { HmmConfig } from './config.ts';
-import { v12WordCount } from './v12/words.ts';
+import { leadingWordOffsets, placements, sizeOf, type Dims } from './state/struct.ts';
+import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12 } from './state/schema.ts';
 
 // ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
 export const PTE_NONE = 0; //      pte_none
@@ -47,16 +48,17 @@ export const dptFrame = (e: number): number => e >> 2;
 export const FRAME_NONE = 0;
 export const ZERO_FRAME = 1;
 
-// per-frame fields
-export const F_REF = 0; //   folio_ref_count
-export const F_MAP = 1; //   folio_mapcount
-export const F_PIN = 2; //   FOLL_PIN count (included in F_REF)
-export const F_LOCK = 3; //  PG_locked: holder actor + 1, 0 = unlocked
-export const F_LRU = 4; //   on an LRU list (not isolated)
-export const F_DIRTY = 5; // PG_dirty
-export const F_VER = 6; //   contents version
-export const F_LAZY = 7; //  MADV_FREE'd (lazyfree, !PG_swapbacked): contents version then + 1; 0 = not lazyfree
-export const FRAME_WORDS = 8;
+// per-frame fields (generated from schema.ts FRAME)
+const FR = leadingWordOffsets(FRAME);
+export const F_REF = FR.refcount; //   folio_ref_count
+export const F_MAP = FR.mapcount; //   folio_mapcount
+export const F_PIN = FR.pin; //   FOLL_PIN count (included in F_REF)
+export const F_LOCK = FR.lock; //  PG_locked: holder actor + 1, 0 = unlocked
+export const F_LRU = FR.lru; //   on an LRU list (not isolated)
+export const F_DIRTY = FR.dirty; // PG_dirty
+export const F_VER = FR.version; //   contents version
+export const F_LAZY = FR.lazy; //  MADV_FREE'd
+export const FRAME_WORDS = sizeOf(FRAME, {});
 
 // notifier events (enum mmu_notifier_event)
 export const EV_UNMAP = 1;
@@ -113,54 +115,55 @@ export const MIG_EVICT = 4; //    dmirror_device_evict_chunk (migrate_device_ran
 // ---- program counters: generated from the label table (labels.ts) ----------------------------
 export { PC } from './labels.ts';
 
-// ---- actor registers ------------------------------------------------------------------------
-export const R_PC = 0;
-export const R_REQ = 1; //        index of the current request
-export const R_A = 2; //          first page of the current request
-export const R_N = 3; //          npages of the current request
-export const R_I = 4; //          walk cursor (page index)
-export const R_SEQOK = 5; //      notifier_seq == interval sseq (mmu_interval_read_begin ... read_retry)
-export const R_RETRYOK = 6; //    1 = read_retry passed under the driver lock, 2 = passed without it
-export const R_RC = 7; //         result of the current request
-export const R_CPAGES = 8;
-export const R_FAULTS = 9;
-export const R_RETRIES = 10;
-export const R_WRITE = 11; //     current request wants write access
-export const R_MMAP = 12; //      1 = holds mmap_lock for read, 2 = for write
-export const R_I_MM = 13; //      mm of the current invalidation (an rmap walk invalidates other mms)
-export const R_PINNED = 14; //    frame pinned by this thread's last 'pin'
+// ---- actor registers (generated from schema.ts ACTOR) ---------------------------------------
+const R = leadingWordOffsets(ACTOR);
+export const R_PC = R.pc;
+export const R_REQ = R.req; //        index of the current request
+export const R_A = R.page; //          first page of the current request
+export const R_N = R.npages; //          npages of the current request
+export const R_I = R.cursor; //          walk cursor (page index)
+export const R_SEQOK = R.seqOk; //      notifier_seq == interval sseq (mmu_interval_read_begin ... read_retry)
+export const R_RETRYOK = R.retryOk; //    1 = read_retry passed under the driver lock, 2 = passed without it
+export const R_RC = R.rc; //         result of the current request
+export const R_CPAGES = R.cpages;
+export const R_FAULTS = R.faults;
+export const R_RETRIES = R.retries;
+export const R_WRITE = R.write; //     current request wants write access
+export const R_MMAP = R.mmapLock; //      1 = holds mmap_lock for read, 2 = for write
+export const R_I_MM = R.invMm; //      mm of the current invalidation (an rmap walk invalidates other mms)
+export const R_PINNED = R.pinned; //    frame pinned by this thread's last 'pin'
 // handle_mm_fault layer
-export const R_H_A = 15;
-export const R_H_W = 16;
-export const R_H_RET = 17;
-export const R_H_RC = 18;
-export const R_H_T = 19; //       new frame (wp_page_copy) / locked frame (do_swap_page, restore)
+export const R_H_A = R.hmfPage;
+export const R_H_W = R.hmfWrite;
+export const R_H_RET = R.hmfReturn;
+export const R_H_RC = R.hmfRc;
+export const R_H_T = R.hmfFrame; //       new frame (wp_page_copy) / locked frame (do_swap_page, restore)
 // invalidation layer
-export const R_I_EV = 20;
-export const R_I_A = 21;
-export const R_I_N = 22;
-export const R_I_OWNER = 23; //   device + 1 for MIGRATE/EXCLUSIVE owner, 0 = none
-export const R_I_RET = 24; //     pc after the callbacks
-export const R_I_AFTER = 25; //   pc after invalidate_range_end
-export const R_I_CB = 26; //      next subscription (device) to call
+export const R_I_EV = R.invEvent;
+export const R_I_A = R.invPage;
+export const R_I_N = R.invNpages;
+export const R_I_OWNER = R.invOwner; //   device + 1 for MIGRATE/EXCLUSIVE owner, 0 = none
+export const R_I_RET = R.invReturn; //     pc after the callbacks
+export const R_I_AFTER = R.invAfter; //   pc after invalidate_range_end
+export const R_I_CB = R.invCallback; //      next subscription (device) to call
 // migrate layer
-export const R_M_KIND = 27;
-export const R_M_A = 28;
-export const R_M_N = 29;
-export const R_M_DEV = 30; //     pgmap owner (device)
-export const R_M_FAULTPAGE = 31; // fault_page frame (migrate_to_ram)
-export const R_M_RC = 32;
-export const R_K_PAGE = 33; //    background actor: page it works on
-export const R_K_FRAME = 34; //   (migrate_pages: the source folio; its destination is in R_H_T)
-export const R_SNAP = 35; //      snapshot thread: its temporary interval notifier (0 = none,
-//                                1 = inserted, 2 = inserted and sseq == the mm's invalidate_seq)
-export const REG_FIXED = 36;
-// followed by PFN[pages], SRC[pages], DST[pages], TLB[pages], then results per request
+export const R_M_KIND = R.migKind;
+export const R_M_A = R.migPage;
+export const R_M_N = R.migNpages;
+export const R_M_DEV = R.migOwner; //     pgmap owner (device)
+export const R_M_FAULTPAGE = R.migFaultPage; // fault_page frame (migrate_to_ram)
+export const R_M_RC = R.migRc;
+export const R_K_PAGE = R.bgPage; //    background actor: page it works on
+export const R_K_FRAME = R.bgFrame; //   (migrate_pages: the source folio; its destination is in R_H_T)
+export const R_SNAP = R.snapshot; //      snapshot thread: its temporary interval notifier
+/** words before the per-page arrays (pfn, src, dst, tlb), then results per request */
+export const REG_FIXED = placements(ACTOR, { pages: 0, requests: 0 }).pfn!.offset;
 
-export const RES_RET = 0;
-export const RES_CPAGES = 1;
-export const RES_FAULTS = 2;
-export const RES_DATA = 3; // then one word per page: contents version seen, -1 = not read
+const RS = leadingWordOffsets(RESULT);
+export const RES_RET = RS.ret;
+export const RES_CPAGES = RS.cpages;
+export const RES_FAULTS = RS.faults;
+export const RES_DATA = placements(RESULT, { pages: 0 }).data!.offset; // then one word per page: contents version seen, -1 = not read
 
 export type ActorKind = 'cpu' | 'dev' | 'kswapd';
 
@@ -220,70 +223,89 @@ export interface Layout {
   readonly width: number;
 }
 
-// per-mm fields
-export const MM_EXISTS = 0;
-export const MM_READERS = 1;
-export const MM_WRITER = 2; // actor + 1
-export const MM_PAGES = 3; //  then per page: VMA, PTE kind, PTE value, PTE flags, last write
-export const PG_VMA = 0;
-export const PG_KIND = 1;
-export const PG_VAL = 2;
-export const PG_FLAGS = 3;
-export const PG_LASTW = 4;
-export const PAGE_WORDS = 5;
+// per-mm fields (generated from schema.ts MM, PAGE, DEVICE)
+const MMW = leadingWordOffsets(MM);
+export const MM_EXISTS = MMW.exists;
+export const MM_READERS = MMW.readers;
+export const MM_WRITER = MMW.writer; // actor + 1
+export const MM_PAGES = placements(MM, { pages: 0 }).pte!.offset; //  then per page: PAGE
+const PG = leadingWordOffsets(PAGE);
+export const PG_VMA = PG.vma;
+export const PG_KIND = PG.kind;
+export const PG_VAL = PG.val;
+export const PG_FLAGS = PG.flags;
+export const PG_LASTW = PG.lastWrite;
+export const PAGE_WORDS = sizeOf(PAGE, {});
 // per-device fields
-export const DV_LOCK = 0; //    driver lock (dmirror->mutex / driver->update): holder actor + 1
-export const DV_SSEQCUR = 1; // interval sseq == gseq (its callback ran in the current epoch)
-export const DV_PT = 2; //      then devPT[pages], then dma[pages]
+const DV = leadingWordOffsets(DEVICE);
+export const DV_LOCK = DV.lock; //    driver lock (dmirror->mutex / driver->update): holder actor + 1
+export const DV_SSEQCUR = DV.sseq; // interval sseq == gseq (its callback ran in the current epoch)
+export const DV_PT = placements(DEVICE, { pages: 0, devFlags: 0 }).pt!.offset; //      then devPT[pages], then dma[pages]
+
+/** The dimensions of every struct of schema.ts for a configuration (the sizes makeLayout lays out). */
+export function stateDims(c: HmmConfig): {
+  readonly globals: Dims; readonly mm: Dims; readonly device: Dims; readonly mms: number; readonly devices: number;
+  readonly frameCount: number; readonly actorDims: readonly Dims[];
+} {
+  const pages = c.pages;
+  const f = c.features ?? {};
+  const devices = c.devices ?? 1;
+  const background = (f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false);
+  const actorDims: Dims[] = [
+    ...(c.cpu ?? []).map((t) => ({ pages, requests: t.ops.length })),
+    ...(c.dev ?? []).map((t) => ({ pages, requests: t.ops.length })),
+    ...(background ? [{ pages, requests: 0 }] : []),
+  ];
+  return {
+    globals: {
+      // the fork child's own notifier seq/active (only when a dmirror fd mirrors mm 1)
+      childMirrored: (c.deviceMm ?? []).includes(1) ? 1 : 0,
+      compaction: (f.compaction ?? false) ? 1 : 0,
+      oomReap: (c.cpu ?? []).some((t) => t.ops.some((r) => r.op === 'oomReap')) ? 1 : 0,
+    },
+    mm: { pages },
+    // + dmirror->flags when some thread issues HMM_DMIRROR_FLAGS
+    device: { pages, devFlags: (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'flags')) ? 1 : 0 },
+    mms: (f.fork ?? false) ? 2 : 1,
+    devices,
+    frameCount: 2 + c.frames + devices * (c.devFrames ?? 0),
+    actorDims,
+  };
+}
 
 export function makeLayout(c: HmmConfig): Layout {
   const pages = c.pages;
-  const mms = (c.features?.fork ?? false) ? 2 : 1;
-  const devices = c.devices ?? 1;
+  const D = stateDims(c);
+  const { mms, devices, frameCount } = D;
   const devFrames = c.devFrames ?? 0;
   const sysFrames = c.frames;
-  const frameCount = 2 + sysFrames + devices * devFrames;
-  let off = 0;
-  const gGseqOdd = off++;
-  const gActive = off++;
-  const gBudReclaim = off++;
-  const gBudNuma = off++;
-  const gBudKsm = off++;
-  // the fork child's own notifier seq/active (only when a dmirror fd mirrors mm 1)
-  const gSeq1 = (c.deviceMm ?? []).includes(1) ? off : -1;
-  if (gSeq1 >= 0) off += 2;
-  const f = c.features ?? {};
-  const gBudCompact = (f.compaction ?? false) ? off++ : -1;
-  const gUnstable = (c.cpu ?? []).some((t) => t.ops.some((r) => r.op === 'oomReap')) ? off++ : -1;
+  const g = placements(GLOBALS, D.globals);
+  let off = sizeOf(GLOBALS, D.globals);
   const mmBase = off;
-  const mmWords = MM_PAGES + pages * PAGE_WORDS;
+  const mmWords = sizeOf(MM, D.mm);
   off += mms * mmWords;
   const devBase = off;
-  // + dmirror->flags when some thread issues HMM_DMIRROR_FLAGS
-  const devFlags = (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'flags'));
-  const devWords = DV_PT + 2 * pages + (devFlags ? 1 : 0);
+  const devWords = sizeOf(DEVICE, D.device);
   off += devices * devWords;
   const frameBase = off;
   off += frameCount * FRAME_WORDS;
-  const resWords = RES_DATA + pages;
+  const resWords = sizeOf(RESULT, { pages });
   const actors: ActorInfo[] = [];
-  const regWords = REG_FIXED + 4 * pages;
-  (c.cpu ?? []).forEach((t, i) => {
-    actors.push({ kind: 'cpu', index: i, mm: t.mm ?? 0, device: -1, base: off, nreq: t.ops.length });
-    off += regWords + t.ops.length * resWords;
+  const cpu = c.cpu ?? [];
+  const dev = c.dev ?? [];
+  D.actorDims.forEach((dims, t) => {
+    if (t < cpu.length) actors.push({ kind: 'cpu', index: t, mm: cpu[t]!.mm ?? 0, device: -1, base: off, nreq: dims.requests! });
+    else if (t < cpu.length + dev.length) {
+      const i = t - cpu.length;
+      const d = dev[i]!.device ?? 0;
+      actors.push({ kind: 'dev', index: i, mm: c.deviceMm?.[d] ?? 0, device: d, base: off, nreq: dims.requests! });
+    } else actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
+    off += sizeOf(ACTOR, dims);
   });
-  (c.dev ?? []).forEach((t, i) => {
-    actors.push({ kind: 'dev', index: i, mm: c.deviceMm?.[t.device ?? 0] ?? 0, device: t.device ?? 0, base: off, nreq: t.ops.length });
-    off += regWords + t.ops.length * resWords;
-  });
-  if ((f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false)) {
-    actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
-    off += regWords;
-  }
   let v12Base = -1;
   if (c.design === 'v12') {
     v12Base = off;
-    off += v12WordCount(devices, pages, actors.length);
+    off += sizeOf(V12, { actors: actors.length, devices, pages });
   }
   // a patch's own state words (patch.ts), last, so the model's own offsets never move
   const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
@@ -294,8 +316,10 @@ export function makeLayout(c: HmmConfig): Layout {
   }
   return {
     pages, mms, devices, sysFrames, devFrames, frameCount,
-    gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1, gBudCompact, gUnstable,
-    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, patchFields, width: off,
+    gGseqOdd: g.seqOdd!.offset, gActive: g.active!.offset, gBudReclaim: g.budgetReclaim!.offset, gBudNuma: g.budgetNuma!.offset,
+    gBudKsm: g.budgetKsm!.offset, gSeq1: g.childNotifier!.length > 0 ? g.childNotifier!.offset : -1,
+    gBudCompact: g.budgetCompaction!.offset, gUnstable: g.oomUnstable!.offset,
+    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, patchFields, width: off,
   };
 }
 

@@ -19,7 +19,7 @@
  */
 import { always, alwaysStep, defineSpec, type ExpectedVerdict, type Property, type SpecConfig } from '../../checker/index.ts';
 import {
-  makeCtx, DRIVER_VARIANTS, variantName, type DriverBehaviour, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
+  makeCtx, DRIVER_VARIANTS, variantName, type DriverBehaviour, type Ctx, type HmmAction, type HmmConfig, type HmmState, stateView, PTE_PRESENT,
   PTE_ZERO, PTE_DEVPRIV, PF_W, PF_PROTNONE, HMM_PFN_PMD, ZERO_FRAME,
 } from '../../model/hmm/index.ts';
 import { createPrefixedModel, requestResult, allDone, type PrefixStep } from '../../model/hmm/selftest/index.ts';
@@ -114,18 +114,19 @@ function assertions(c: Ctx, s: HmmState, sc: Scenario): [boolean, boolean, boole
  */
 function snapshotFresh(c: Ctx, s: HmmState, a: HmmAction): boolean {
   if (a.kind !== 'dmirror_mkentry') return true;
-  const L = c.L;
-  const act = L.actors[a.actor]!;
-  const req = c.reqs[a.actor]![s[act.base + 1]!]!;
+  const v = stateView(c).at(s);
+  const act = v.actor(a.actor);
+  const mm = v.mm(c.L.actors[a.actor]!.mm);
+  const req = c.reqs[a.actor]![act.req]!;
   for (let pg = req.page; pg < req.page + req.npages; pg++) {
-    const p = s[pfnOff(L, a.actor, pg)]!;
+    const p = act.pfn(pg);
     if (p <= 0 || (p & 1) === 0) continue; // HMM_PFN_ERROR or not valid: nothing claimed
     const f = (p & ~HMM_PFN_PMD) >> 2;
-    const o = pgOff(L, act.mm, pg);
-    const k = s[o + PG_KIND]!;
-    const fl = s[o + PG_FLAGS]!;
-    const mapped = (k === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_PROTNONE) === 0) ||
-      (k === PTE_ZERO && f === ZERO_FRAME) || (k === PTE_DEVPRIV && s[o + PG_VAL] === f);
+    const pte = mm.pte(pg);
+    const k = pte.kind;
+    const fl = pte.flags;
+    const mapped = (k === PTE_PRESENT && pte.val === f && (fl & PF_PROTNONE) === 0) ||
+      (k === PTE_ZERO && f === ZERO_FRAME) || (k === PTE_DEVPRIV && pte.val === f);
     if (!mapped) return false;
     if ((p & 2) !== 0 && (fl & PF_W) === 0) return false;
   }

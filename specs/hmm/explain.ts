@@ -5,16 +5,16 @@
  * or CPU PTE at a time and see whether the invariant then holds. Reporting code only.
  */
 import type { Explanation } from '../../checker/index.ts';
-import { type Ctx, type HmmAction, type HmmState, dptOff, dmaOff, dptFrame, pgOff, PG_KIND, PG_VAL } from '../../model/hmm/index.ts';
+import { type Ctx, type HmmAction, type HmmState, type StateWriter, dptFrame, stateView, stateWriter } from '../../model/hmm/index.ts';
 import { invariants } from './properties.ts';
 import { formatItf } from '../../checker/report/values.ts';
 import type { ItfValue } from '../../checker/index.ts';
 
 type Vars = Record<string, ItfValue>;
 
-interface Culprit {
-  /** the state words to clear: one entry, or a device's PT entry and DMA mapping of one page together */
-  readonly offsets: readonly number[];
+export interface Culprit {
+  /** clear the entry (or a device's PT entry and DMA mapping of one page together) in a copy of the state */
+  readonly clear: (w: StateWriter) => void;
   readonly name: string;
   /** the other variables a reader needs next to it */
   readonly context: readonly string[];
@@ -26,26 +26,29 @@ const FRAME_KINDS = new Set([1, 4, 5, 6]);
 
 function culprits(c: Ctx, s: HmmState): Culprit[] {
   const L = c.L;
+  const v = stateView(c, 'explain').at(s);
   const out: Culprit[] = [];
   const frame = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
   for (let d = 0; d < L.devices; d++) {
     const m = c.devMm[d] ?? 0;
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
-      if (e !== 0) out.push({ offsets: [dptOff(L, d, a)], name: `dev${d}.pt[${a}]`, context: [`${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e))] });
-      const dm = s[dmaOff(L, d, a)]!;
-      if (dm !== 0) out.push({ offsets: [dmaOff(L, d, a)], name: `dev${d}.dma[${a}]`, context: frame(dm) });
+      const e = v.device(d).pt(a);
+      const clearPt = (w: StateWriter): void => w.device(d).setPt(a, 0);
+      const clearDma = (w: StateWriter): void => w.device(d).setDma(a, 0);
+      if (e !== 0) out.push({ clear: clearPt, name: `dev${d}.pt[${a}]`, context: [`${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e))] });
+      const dm = v.device(d).dma(a);
+      if (dm !== 0) out.push({ clear: clearDma, name: `dev${d}.dma[${a}]`, context: frame(dm) });
       if (e !== 0 && dm !== 0) {
-        out.push({ offsets: [dptOff(L, d, a), dmaOff(L, d, a)], name: `dev${d}.pt[${a}]`, context: [`dev${d}.dma[${a}]`, `${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e)), ...frame(dm)] });
+        out.push({ clear: (w) => { clearPt(w); clearDma(w); }, name: `dev${d}.pt[${a}]`, context: [`dev${d}.dma[${a}]`, `${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e)), ...frame(dm)] });
       }
     }
   }
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (s[o + PG_KIND] === 0) continue;
-      const f = FRAME_KINDS.has(s[o + PG_KIND]!) ? s[o + PG_VAL]! : 0;
-      out.push({ offsets: [o + PG_KIND], name: `${mmName(m)}.pte[${a}]`, context: [...frame(f), `${mmName(m)}.lastWrite[${a}]`] });
+      const p = v.mm(m).pte(a);
+      if (p.kind === 0) continue;
+      const f = FRAME_KINDS.has(p.kind) ? p.val : 0;
+      out.push({ clear: (w) => { w.mm(m).pte(a).kind = 0; }, name: `${mmName(m)}.pte[${a}]`, context: [...frame(f), `${mmName(m)}.lastWrite[${a}]`] });
     }
   }
   return out;
@@ -56,18 +59,25 @@ export function hmmExplainer(c: Ctx, vars: (s: HmmState) => Vars) {
   return (property: string, s: HmmState, _before: HmmState | undefined, _a: HmmAction | undefined): Explanation | undefined => {
     const holds = byName.get(property);
     if (holds === undefined || holds(s)) return undefined;
-    const v = vars(s);
-    const shown = (name: string): string => `${name} = ${formatItf(v[name])}`;
-    for (const cand of culprits(c, s)) {
-      const t = s.slice();
-      for (const o of cand.offsets) t[o] = 0;
-      if (!holds(t)) continue;
-      const context = [...new Set(cand.context)].filter((n) => v[n] !== undefined);
-      return {
-        text: `${shown(cand.name)}${context.length > 0 ? `, while ${context.map(shown).join(' and ')}` : ''}`,
-        vars: [cand.name, ...context],
-      };
-    }
-    return undefined;
+    return explainByClearing(c, holds, vars(s), s, culprits(c, s));
   };
+}
+
+/**
+ * The first culprit whose clearing makes the invariant hold, named with its context (the search
+ * both designs' explainers share; their culprits differ).
+ */
+export function explainByClearing(c: Ctx, holds: (s: HmmState) => boolean, v: Vars, s: HmmState, cands: readonly Culprit[]): Explanation | undefined {
+  const shown = (name: string): string => `${name} = ${formatItf(v[name])}`;
+  for (const cand of cands) {
+    const t = s.slice();
+    cand.clear(stateWriter(c, 'explain-edit').at(t));
+    if (!holds(t)) continue;
+    const context = [...new Set(cand.context)].filter((n) => v[n] !== undefined);
+    return {
+      text: `${shown(cand.name)}${context.length > 0 ? `, while ${context.map(shown).join(' and ')}` : ''}`,
+      vars: [cand.name, ...context],
+    };
+  }
+  return undefined;
 }

@@ -15,7 +15,7 @@
  *   Model hook: DriverBehaviour.unlocksAfterProgram = false in the D_PROGRAM step.
  */
 import type { Model } from '../../checker/index.ts';
-import { type HmmAction, type HmmState, makeCtx, PC, R_PC, R_RETRIES, R_SEQOK, DV_LOCK, devOff } from '../../model/hmm/index.ts';
+import { type HmmAction, type HmmState, type StateWriter, makeCtx, stateWriter, PC } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
 export type LivenessBreak = 'staleSeqRetry' | 'lockLeak';
@@ -33,31 +33,33 @@ export function withLivenessBreak(m: Model<HmmState, HmmAction>, cfg: HmmConfig,
 }
 
 type Fix = (c: ReturnType<typeof makeCtx>, s: HmmState, a: HmmAction, n: HmmState) => HmmState;
+/** state x through c's writable view, re-pointed on every call (each read completes before the next) */
+const at = (c: ReturnType<typeof makeCtx>, x: HmmState): StateWriter => stateWriter(c).at(x);
 
 const staleSeqRetry: Fix = (c, s, a, n) => {
   const actor = c.L.actors[a.actor]!;
   if (actor.kind !== 'dev') return n;
-  const b = actor.base;
+  const t = a.actor;
   let out = n;
   // a retry's read_begin (the thread has failed once) hands back the old, stale sequence
-  if (a.kind === 'mmu_interval_read_begin' && s[b + R_RETRIES]! >= 1 && n[b + R_PC] === PC.range_fault_mmap_read_lock) {
+  if (a.kind === 'mmu_interval_read_begin' && at(c, s).actor(t).retries >= 1 && at(c, n).actor(t).pc === PC.range_fault_mmap_read_lock) {
     out = out.slice();
-    out[b + R_SEQOK] = 0;
+    at(c, out).actor(t).seqOk = 0;
   }
   // no timeout: the retry count never reaches the -EBUSY bound (kept at "has retried")
-  if (out[b + R_RETRIES]! > 1) {
+  if (at(c, out).actor(t).retries > 1) {
     if (out === n) out = out.slice();
-    out[b + R_RETRIES] = 1;
+    at(c, out).actor(t).retries = 1;
   }
   return out;
 };
 
 const lockLeak: Fix = (c, s, a, n) => {
   const actor = c.L.actors[a.actor]!;
-  if (actor.kind !== 'dev' || s[actor.base + R_PC] !== PC.dmirror_do_fault) return n;
-  const o = devOff(c.L, actor.device) + DV_LOCK;
-  if (s[o] !== a.actor + 1 || n[o] !== 0) return n;
+  if (actor.kind !== 'dev' || at(c, s).actor(a.actor).pc !== PC.dmirror_do_fault) return n;
+  const d = actor.device;
+  if (at(c, s).device(d).lock !== a.actor + 1 || at(c, n).device(d).lock !== 0) return n;
   const out = n.slice();
-  out[o] = a.actor + 1; // the unlock after programming the device PT is missing
+  at(c, out).device(d).lock = a.actor + 1; // the unlock after programming the device PT is missing
   return out;
 };

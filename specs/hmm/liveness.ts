@@ -17,10 +17,10 @@
  * that argument on purpose: one makes the fault loop a real cycle (L2), one leaves a thread stuck
  * (L1, L7); v12's own faultRangeAcrossFault variant self-deadlocks (L1, L2, L3, L7).
  *
- * The state is read with the same helpers specs/hmm/properties.ts uses (PC, R_PC, devOff, DV_LOCK).
+ * The state is read through the same typed view specs/hmm/properties.ts uses (stateView).
  */
 import { alwaysEventually, leadsTo, type FairnessSpec, type Property } from '../../checker/index.ts';
-import { type HmmAction, type HmmState, makeCtx, PC, R_PC, DV_LOCK, devOff } from '../../model/hmm/index.ts';
+import { type HmmAction, type HmmState, makeCtx, stateView, PC } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import { actorName } from './presentation.ts';
 
@@ -92,7 +92,8 @@ export function hmmLivenessProperties(cfg: HmmConfig, design: 'upstream' | 'v12'
   const c = makeCtx(cfg);
   const ph = design === 'v12' ? V12 : UPSTREAM;
   const N = LIVENESS_NAMES;
-  const pc = (s: HmmState, t: number): number => s[c.L.actors[t]!.base + R_PC]!;
+  const view = stateView(c);
+  const pc = (s: HmmState, t: number): number => view.at(s).actor(t).pc;
   const inSet = (set: readonly number[]) => {
     const bits = new Set(set);
     return (s: HmmState, t: number): boolean => bits.has(pc(s, t));
@@ -164,9 +165,8 @@ export function hmmLivenessProperties(cfg: HmmConfig, design: 'upstream' | 'v12'
     );
   } else {
     for (let d = 0; d < c.L.devices; d++) {
-      const o = devOff(c.L, d) + DV_LOCK;
       props.push(
-        alwaysEventually<HmmState>(`${N.l7}.dev${d}`, (s) => s[o] === 0, {
+        alwaysEventually<HmmState>(`${N.l7}.dev${d}`, (s) => view.at(s).device(d).lock === 0, {
           fairness: HMM_FAIRNESS,
           description: `L7: dev${d}'s driver lock is free infinitely often: no callback waits for ever on a lock its own invalidation's trigger holds`,
         }),

@@ -5,11 +5,9 @@
  */
 import type { ItfValue, TraceView } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, eventName, R_PC, R_SEQOK,
-  pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
-  F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, F_LAZY, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
-  DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED, VM_HUGETLB, VM_HUGEPAGE,
-  VM_MIXEDMAP, VM_EXISTS, VM_READ, R_SNAP,
+  type Ctx, type HmmAction, type HmmState, type DecodedState, makeCtx, decodeState, stateView, PTE_KIND_NAMES, eventName,
+  PF_W, PF_D, PF_PROTNONE, dptFrame, DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED,
+  VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP, VM_EXISTS, VM_READ,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import { hmmExplainer } from './explain.ts';
@@ -46,14 +44,16 @@ function errno(rc: number): string {
   return m[rc] ?? String(rc);
 }
 
-function pteText(s: HmmState, o: number): string {
-  const k = s[o + PG_KIND]!;
-  const fl = s[o + PG_FLAGS]!;
+type Pte = DecodedState['mm'][number]['pte'][number];
+
+function pteText(p: Pte): string {
+  const k = p.kind;
+  const fl = p.flags;
   const flags = `${(fl & PF_W) !== 0 ? 'w' : ''}${(fl & PF_D) !== 0 ? 'd' : ''}${(fl & PF_PROTNONE) !== 0 ? ' protnone' : ''}${(fl & PF_HUGE) !== 0 ? ' huge' : ''}`.trim();
   const name = PTE_KIND_NAMES[k] ?? `kind${k}`;
   if (k === 0) return 'none';
-  if (k === 3) return `swap{v${s[o + PG_VAL]}}`;
-  return `${name}{f${s[o + PG_VAL]}${flags ? ` ${flags}` : ''}}`;
+  if (k === 3) return `swap{v${p.val}}`;
+  return `${name}{f${p.val}${flags ? ` ${flags}` : ''}}`;
 }
 
 function vmaText(vma: number): string {
@@ -73,52 +73,56 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   // Every state binds the same variables (ITF requires it, and "what changed" columns compare
   // them): absent things get a value that says so instead of disappearing.
   const L = c.L;
+  const st = decodeState(c, s);
   const v: Record<string, ItfValue> = {};
-  v['gseq'] = s[L.gGseqOdd] === 1 ? 'odd' : 'even';
-  v['active'] = String(s[L.gActive]);
+  v['gseq'] = st.notifier[0]!.seqOdd === 1 ? 'odd' : 'even';
+  v['active'] = String(st.notifier[0]!.active);
   // the fork child's own notifier state, when a device mirrors the child (deviceMm)
-  if (L.gSeq1 >= 0) {
-    v['child.gseq'] = s[L.gSeq1] === 1 ? 'odd' : 'even';
-    v['child.active'] = String(s[L.gSeq1 + 1]);
+  const child = st.notifier[1];
+  if (child !== undefined) {
+    v['child.gseq'] = child.seqOdd === 1 ? 'odd' : 'even';
+    v['child.active'] = String(child.active);
   }
-  for (let m = 0; m < L.mms; m++) {
+  st.mm.forEach((mm, m) => {
     const pre = m === 0 ? 'mm' : 'child';
-    const exists = s[mmOff(L, m) + MM_EXISTS] === 1;
-    v[`${pre}.mmap_lock`] = exists ? `r${s[mmOff(L, m) + MM_READERS]} w${s[mmOff(L, m) + MM_WRITER]}` : 'no mm';
-    for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      const vma = s[o + PG_VMA]!;
-      v[`${pre}.vma[${a}]`] = !exists ? 'no mm' : vmaText(vma);
-      v[`${pre}.pte[${a}]`] = exists ? pteText(s, o) : 'no mm';
-      v[`${pre}.lastWrite[${a}]`] = String(s[o + PG_LASTW]);
-    }
-  }
+    const exists = mm.exists === 1;
+    v[`${pre}.mmap_lock`] = exists ? `r${mm.readers} w${mm.writer}` : 'no mm';
+    mm.pte.forEach((p, a) => {
+      v[`${pre}.vma[${a}]`] = !exists ? 'no mm' : vmaText(p.vma);
+      v[`${pre}.pte[${a}]`] = exists ? pteText(p) : 'no mm';
+      v[`${pre}.lastWrite[${a}]`] = String(p.lastWrite);
+    });
+  });
   for (let f = 2; f < L.frameCount; f++) {
-    const o = frOff(L, f);
-    v[`frame[${f}]`] = s[o + F_REF] === 0
+    const fr = st.frame[f]!;
+    v[`frame[${f}]`] = fr.refcount === 0
       ? 'free'
-      : `ref${s[o + F_REF]} map${s[o + F_MAP]} pin${s[o + F_PIN]}${s[o + F_LOCK] ? ` locked-by${s[o + F_LOCK]! - 1}` : ''}${s[o + F_DIRTY] ? ' dirty' : ''}${s[o + F_LAZY] ? ' lazyfree' : ''} v${s[o + F_VER]}`;
+      : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''} v${fr.version}`;
   }
-  for (let d = 0; d < L.devices; d++) {
-    v[`dev${d}.lock`] = s[devOff(L, d) + DV_LOCK] === 0 ? 'free' : actorName(c, s[devOff(L, d) + DV_LOCK]! - 1);
-    v[`dev${d}.sseq`] = s[devOff(L, d) + DV_SSEQCUR] === 1 ? '== gseq' : 'old';
+  st.device.forEach((dev, d) => {
+    v[`dev${d}.lock`] = dev.lock === 0 ? 'free' : actorName(c, dev.lock - 1);
+    v[`dev${d}.sseq`] = dev.sseq === 1 ? '== gseq' : 'old';
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = dev.pt[a]!;
       v[`dev${d}.pt[${a}]`] = e === 0 ? 'none' : `f${dptFrame(e)}${(e & 3) === DPT_WRITE ? ' write' : (e & 3) === DPT_ATOMIC ? ' atomic' : ' read'}`;
-      const dm = s[dmaOff(L, d, a)]!;
+      const dm = dev.dma[a]!;
       v[`dev${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
     }
-  }
+  });
   // the patch's own state (model/hmm/patch.ts `fields`)
-  for (const [name, f] of Object.entries(L.patchFields)) {
-    for (let i = 0; i < f.count; i++) v[f.scope === 'global' ? `patch.${name}` : `patch.${name}[${i}]`] = String(s[f.base + i]);
+  for (const [name, words] of Object.entries(st.patch)) {
+    const global = L.patchFields[name]!.scope === 'global';
+    words.forEach((w, i) => {
+      v[global ? `patch.${name}` : `patch.${name}[${i}]`] = String(w);
+    });
   }
   L.actors.forEach((a, t) => {
-    v[`${actorName(c, t)}.pc`] = c.prog.labels[s[a.base + R_PC]!] ?? String(s[a.base + R_PC]);
+    const r = st.actor[t]!;
+    v[`${actorName(c, t)}.pc`] = c.prog.labels[r.pc] ?? String(r.pc);
     if (a.kind === 'dev') {
-      v[`${actorName(c, t)}.seqValid`] = s[a.base + R_SEQOK] === 1;
+      v[`${actorName(c, t)}.seqValid`] = r.seqOk === 1;
       // dmirror_snapshot's temporary interval notifier
-      v[`${actorName(c, t)}.snapshotNotifier`] = SNAP_STATE[s[a.base + R_SNAP]!] ?? String(s[a.base + R_SNAP]);
+      v[`${actorName(c, t)}.snapshotNotifier`] = SNAP_STATE[r.snapshot] ?? String(r.snapshot);
     }
   });
   return v;
@@ -140,8 +144,8 @@ function stepDevice(c: Ctx, a: HmmAction, before: HmmState): number {
   const actor = c.L.actors[a.actor];
   if (actor?.kind === 'dev') return actor.device;
   if (c.L.devices <= 1) return 0;
-  const o = pgOff(c.L, actor?.mm ?? 0, a.page);
-  const f = before[o + PG_VAL]!;
+  if (a.page < 0 || a.page >= c.L.pages) return 0; // a step about no page
+  const f = stateView(c).at(before).mm(actor?.mm ?? 0).pte(a.page).val;
   return f > 1 && isDevFrame(c.L, f) ? frameOwner(c.L, f) : 0;
 }
 

@@ -6,21 +6,21 @@
  */
 import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_H_T, R_M_FAULTPAGE, R_I_CB, R_I_MM, R_I_A, R_I_N, R_RETRYOK, R_REQ,
+  type Ctx, type HmmAction, type HmmState, makeCtx, PC, stateView,
   PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
-  VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
-  pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
-  PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, RES_RET, RES_FAULTS, EFAULT, OK, sleepsInNonblockable,
+  VM_READ, VM_EXISTS, ZERO_FRAME, DPT_WRITE, DPT_ATOMIC, isDevFrame, frameOwner, dptFrame, EFAULT, OK, sleepsInNonblockable,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 
 /** Inv(d, a): an invalidation covering a has started and d's callback has not returned yet. */
 export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
-  for (const act of c.L.actors) {
-    if (s[act.base + R_PC] !== PC.mn_itree_invalidate) continue;
-    if (s[act.base + R_I_MM] !== c.devMm[d] || s[act.base + R_I_CB]! > d) continue; // d mirrors another mm, or was called
-    const a0 = s[act.base + R_I_A]!;
-    if (a >= a0 && a < a0 + s[act.base + R_I_N]!) return true;
+  const v = stateView(c).at(s);
+  for (let t = 0; t < c.L.actors.length; t++) {
+    const r = v.actor(t);
+    if (r.pc !== PC.mn_itree_invalidate) continue;
+    if (r.invMm !== c.devMm[d] || r.invCallback > d) continue; // d mirrors another mm, or was called
+    const a0 = r.invPage;
+    if (a >= a0 && a < a0 + r.invNpages) return true;
   }
   return false;
 }
@@ -28,14 +28,15 @@ export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
 /** S1: every device PT entry names the page the CPU maps (or the CPU side has no usable entry). */
 export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const view = stateView(c).at(s);
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = view.device(d).pt(a);
       if (e === 0 || invPending(c, s, d, a)) continue;
       const f = dptFrame(e);
-      const o = pgOff(L, c.devMm[d]!, a); // the mm device d's fd mirrors
-      const k = s[o + PG_KIND]!;
-      const v = s[o + PG_VAL]!;
+      const p = view.mm(c.devMm[d]!).pte(a); // the mm device d's fd mirrors
+      const k = p.kind;
+      const v = p.val;
       if (k === PTE_MIGRATION) continue; // CPU side has no usable entry until migration ends
       if (k === PTE_PRESENT && v === f) continue;
       if (k === PTE_ZERO && f === ZERO_FRAME) continue;
@@ -50,14 +51,15 @@ export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
 /** S2: device write ⇒ CPU writable; device mapping ⇒ VMA readable and PTE not protnone. */
 export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = v.device(d).pt(a);
       if (e === 0 || invPending(c, s, d, a)) continue;
-      const o = pgOff(L, c.devMm[d]!, a);
-      const vma = s[o + PG_VMA]!;
-      const k = s[o + PG_KIND]!;
-      const fl = s[o + PG_FLAGS]!;
+      const p = v.mm(c.devMm[d]!).pte(a);
+      const vma = p.vma;
+      const k = p.kind;
+      const fl = p.flags;
       // (the VMA flags change under mmap_write_lock before the PTEs do: the PTE is the authority)
       void vma;
       if (k === PTE_PRESENT && (fl & PF_PROTNONE) !== 0) return false;
@@ -73,23 +75,25 @@ export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
 /** The CPU half of S3, shared by both designs: no PTE, migration entry or TLB entry names a freed frame. */
 export function cpuSideNamesNoFreeFrame(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
+  const v = stateView(c).at(s);
+  // (a register may hold a flagged word rather than a frame id, e.g. with HMM_PFN_PMD: it names no frame)
+  const free = (f: number): boolean => f > ZERO_FRAME && f < L.frameCount && v.frame(f).refcount <= 0;
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      const k = s[o + PG_KIND]!;
-      if ((k === PTE_PRESENT || k === PTE_MIGRATION || k === PTE_DEVPRIV || k === PTE_DEVEXCL) && free(s[o + PG_VAL]!)) return false;
+      const p = v.mm(m).pte(a);
+      const k = p.kind;
+      if ((k === PTE_PRESENT || k === PTE_MIGRATION || k === PTE_DEVPRIV || k === PTE_DEVEXCL) && free(p.val)) return false;
     }
   }
   for (let t = 0; t < L.actors.length; t++) {
     // a page the kernel holds across a sleep: vmf->page while migrate_to_ram runs (do_swap_page's
     // reference), the page wp_page_copy / restore_exclusive_pte / migrate_pages work on, and
     // migrate_vma.fault_page
-    const base = L.actors[t]!.base;
-    if (free(s[base + R_H_T]!) || free(s[base + R_M_FAULTPAGE]!)) return false;
+    const r = v.actor(t);
+    if (free(r.hmfFrame) || free(r.migFaultPage)) return false;
     if (L.actors[t]!.kind !== 'cpu') continue;
     for (let a = 0; a < L.pages; a++) {
-      const e = s[tlbOff(L, t, a)]!;
+      const e = r.tlb(a);
       if (e !== 0 && free(e >> 1)) return false;
     }
   }
@@ -99,13 +103,15 @@ export function cpuSideNamesNoFreeFrame(c: Ctx, s: HmmState): boolean {
 /** S3: a free frame (refcount 0) is named by no PTE, TLB entry, device PT entry or DMA mapping. */
 export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
+  const v = stateView(c).at(s);
+  // (a register may hold a flagged word rather than a frame id, e.g. with HMM_PFN_PMD: it names no frame)
+  const free = (f: number): boolean => f > ZERO_FRAME && f < L.frameCount && v.frame(f).refcount <= 0;
   if (!cpuSideNamesNoFreeFrame(c, s)) return false;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = v.device(d).pt(a);
       if (e !== 0 && free(dptFrame(e))) return false;
-      const dm = s[dmaOff(L, d, a)]!;
+      const dm = v.device(d).dma(a);
       if (dm !== 0 && free(dm)) return false;
     }
   }
@@ -116,18 +122,19 @@ export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
  *  (migration/reclaim must refuse a page with unexpected references while it stays mapped). */
 export function s4NoPinning(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  for (let f = 2; f < L.frameCount; f++) if (s[frOff(L, f) + F_PIN]! > 0 && isDevFrame(L, f)) return false;
+  const v = stateView(c).at(s);
+  for (let f = 2; f < L.frameCount; f++) if (v.frame(f).pin > 0 && isDevFrame(L, f)) return false;
   for (let t = 0; t < L.actors.length; t++) {
     const act = L.actors[t]!;
     if (act.kind !== 'cpu') continue;
-    const p = s[act.base + R_PINNED]!;
+    const p = v.actor(t).pinned;
     if (p === 0) continue;
     const f = p & 0xff;
     const a = p >> 8;
-    const o = pgOff(L, act.mm, a);
-    const k = s[o + PG_KIND]!;
+    const pte = v.mm(act.mm).pte(a);
+    const k = pte.kind;
     if (k === PTE_NONE) continue; // unmapped by the user: the pin outlives the mapping
-    if ((k === PTE_PRESENT || k === PTE_MIGRATION) && s[o + PG_VAL] === f) continue;
+    if ((k === PTE_PRESENT || k === PTE_MIGRATION) && pte.val === f) continue;
     return false;
   }
   return true;
@@ -136,12 +143,13 @@ export function s4NoPinning(c: Ctx, s: HmmState): boolean {
 /** S5: no lost update — what each mapped address resolves to holds the last value written to it. */
 export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const view = stateView(c).at(s);
   for (let m = 0; m < L.mms; m++) {
-    if (s[mmOff(L, m) + MM_EXISTS] !== 1) continue;
+    if (view.mm(m).exists !== 1) continue;
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      const k = s[o + PG_KIND]!;
-      const v = s[o + PG_VAL]!;
+      const p = view.mm(m).pte(a);
+      const k = p.kind;
+      const v = p.val;
       let ver: number;
       switch (k) {
         case PTE_MIGRATION:
@@ -149,7 +157,7 @@ export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
         case PTE_PRESENT:
         case PTE_DEVPRIV:
         case PTE_DEVEXCL:
-          ver = s[frOff(L, v) + F_VER]!;
+          ver = view.frame(v).version;
           break;
         case PTE_SWAP:
           ver = v;
@@ -160,7 +168,7 @@ export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
         default:
           continue;
       }
-      if (ver !== s[o + PG_LASTW]) return false;
+      if (ver !== p.lastWrite) return false;
     }
   }
   return true;
@@ -171,16 +179,17 @@ export function s7DevicePrivateInaccessible(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   // MEMORY_DEVICE_COHERENT pages are CPU-accessible by design: no device-private pages exist
   if (c.coherent) return true;
+  const v = stateView(c).at(s);
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (s[o + PG_KIND] === PTE_PRESENT && isDevFrame(L, s[o + PG_VAL]!)) return false;
+      const p = v.mm(m).pte(a);
+      if (p.kind === PTE_PRESENT && isDevFrame(L, p.val)) return false;
     }
   }
   for (let t = 0; t < L.actors.length; t++) {
     if (L.actors[t]!.kind !== 'cpu') continue;
     for (let a = 0; a < L.pages; a++) {
-      const e = s[tlbOff(L, t, a)]!;
+      const e = v.actor(t).tlb(a);
       if (e !== 0 && isDevFrame(L, e >> 1)) return false;
     }
   }
@@ -190,9 +199,10 @@ export function s7DevicePrivateInaccessible(c: Ctx, s: HmmState): boolean {
 /** S8: a device never maps another device's private page. */
 export function s8OwnerIsolation(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = v.device(d).pt(a);
       if (e === 0) continue;
       const f = dptFrame(e);
       if (isDevFrame(L, f) && frameOwner(L, f) !== d) return false;
@@ -205,19 +215,20 @@ export function s8OwnerIsolation(c: Ctx, s: HmmState): boolean {
  *  entry survives for a device-exclusive page. */
 export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[dptOff(L, d, a)]!;
+      const e = v.device(d).pt(a);
       if ((e & 3) !== DPT_ATOMIC || invPending(c, s, d, a)) continue;
-      const o = pgOff(L, c.devMm[d]!, a);
-      if (s[o + PG_KIND] !== PTE_DEVEXCL || s[o + PG_VAL] !== dptFrame(e)) return false;
+      const p = v.mm(c.devMm[d]!).pte(a);
+      if (p.kind !== PTE_DEVEXCL || p.val !== dptFrame(e)) return false;
     }
   }
   for (let t = 0; t < L.actors.length; t++) {
     const act = L.actors[t]!;
     if (act.kind !== 'cpu') continue;
     for (let a = 0; a < L.pages; a++) {
-      if (s[tlbOff(L, t, a)] !== 0 && s[pgOff(L, act.mm, a) + PG_KIND] === PTE_DEVEXCL) return false;
+      if (v.actor(t).tlb(a) !== 0 && v.mm(act.mm).pte(a).kind === PTE_DEVEXCL) return false;
     }
   }
   return true;
@@ -231,18 +242,21 @@ export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
  *  (specs/hmm/EXPLORATION.md, P1). */
 export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState): boolean {
   const L = c.L;
+  const before = stateView(c).at(s);
+  const after = stateView(c, 'after').at(t);
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (s[o + PG_KIND] !== PTE_PRESENT || (s[o + PG_FLAGS]! & PF_D) === 0) continue;
-      const f = s[o + PG_VAL]!;
-      const stillMapped = t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] === f && (t[o + PG_FLAGS]! & PF_D) !== 0;
+      const p = before.mm(m).pte(a);
+      if (p.kind !== PTE_PRESENT || (p.flags & PF_D) === 0) continue;
+      const f = p.val;
+      const q = after.mm(m).pte(a);
+      const stillMapped = q.kind === PTE_PRESENT && q.val === f && (q.flags & PF_D) !== 0;
       if (stillMapped) continue;
-      const cowCopy = step.kind === 'wp_page_copy_set_pte' && step.page === a && t[o + PG_KIND] === PTE_PRESENT && t[o + PG_VAL] !== f && (t[o + PG_FLAGS]! & PF_D) !== 0;
+      const cowCopy = step.kind === 'wp_page_copy_set_pte' && step.page === a && q.kind === PTE_PRESENT && q.val !== f && (q.flags & PF_D) !== 0;
       if (cowCopy) continue;
       // MADV_FREE: the user gave the contents up; the dirty bit is dropped on purpose (lazyfree)
       if (step.kind === 'madvise_free_pte_range') continue;
-      if (t[frOff(L, f) + F_REF]! > 0 && t[frOff(L, f) + F_DIRTY] !== 1) return false;
+      if (after.frame(f).refcount > 0 && after.frame(f).dirty !== 1) return false;
     }
   }
   return true;
@@ -251,16 +265,15 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState
 /** S10 (step): the device PT is programmed only under the driver lock after a successful
  *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. */
 export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
-  const L = c.L;
   if (a.kind === c.names.doFault) {
-    const act = L.actors[a.actor]!;
-    if (s[devOff(L, act.device) + DV_LOCK] !== a.actor + 1) return false;
-    if (s[act.base + R_RETRYOK] !== 1) return false;
+    const before = stateView(c).at(s);
+    if (before.device(c.L.actors[a.actor]!.device).lock !== a.actor + 1) return false;
+    if (before.actor(a.actor).retryOk !== 1) return false;
     return true;
   }
   if (a.kind === c.names.invalidate) {
     const d = a.info;
-    return t[devOff(L, d) + DV_SSEQCUR] === 1;
+    return stateView(c, 'after').at(t).device(d).sseq === 1;
   }
   return true;
 }
@@ -274,7 +287,7 @@ function anyDevResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
     const reqs = c.reqs[t]!;
     for (let q = 0; q < reqs.length; q++) {
       if (reqs[q]!.op !== op || (act.kind === 'cpu') !== op.startsWith('cpu:')) continue;
-      if (s[resOff(L, t, q) + RES_RET] === rc) return true;
+      if (stateView(c).at(s).actor(t).result(q).ret === rc) return true;
     }
   }
   return false;
@@ -282,10 +295,11 @@ function anyDevResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
 
 function devResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let t = 0; t < L.actors.length; t++) {
     if (L.actors[t]!.kind !== 'dev') continue;
     const reqs = c.reqs[t]!;
-    for (let q = 0; q < reqs.length; q++) if (reqs[q]!.op === op && s[resOff(L, t, q) + RES_RET] === rc) return true;
+    for (let q = 0; q < reqs.length; q++) if (reqs[q]!.op === op && v.actor(t).result(q).ret === rc) return true;
   }
   return false;
 }
@@ -304,21 +318,23 @@ export function wMigrateToDeviceAndBack(c: Ctx, s: HmmState): boolean {
 
 function cpuTouched(c: Ctx, s: HmmState): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let t = 0; t < L.actors.length; t++) {
     if (L.actors[t]!.kind !== 'cpu') continue;
     const reqs = c.reqs[t]!;
-    const b = L.actors[t]!.base;
-    for (let q = 0; q < reqs.length && q < s[b + R_REQ]!; q++) {
-      if ((reqs[q]!.op === 'read' || reqs[q]!.op === 'write') && s[resOff(L, t, q) + RES_RET] === OK) return true;
+    const r = v.actor(t);
+    for (let q = 0; q < reqs.length && q < r.req; q++) {
+      if ((reqs[q]!.op === 'read' || reqs[q]!.op === 'write') && r.result(q).ret === OK) return true;
     }
   }
   return false;
 }
 
 function anyPage(c: Ctx, s: HmmState, p: (kind: number, f: number) => boolean): boolean {
+  const mm = stateView(c).at(s).mm(0);
   for (let a = 0; a < c.L.pages; a++) {
-    const o = pgOff(c.L, 0, a);
-    if (p(s[o + PG_KIND]!, s[o + PG_VAL]!)) return true;
+    const pte = mm.pte(a);
+    if (p(pte.kind, pte.val)) return true;
   }
   return false;
 }
@@ -331,16 +347,19 @@ export function wExclusiveGrantAndRevoke(c: Ctx, s: HmmState): boolean {
 /** fork copied a device-private entry into the child */
 export function wForkWithDevicePrivate(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1) return false;
-  for (let a = 0; a < L.pages; a++) if (s[pgOff(L, 1, a) + PG_KIND] === PTE_DEVPRIV) return true;
+  if (L.mms < 2) return false;
+  const child = stateView(c).at(s).mm(1);
+  if (child.exists !== 1) return false;
+  for (let a = 0; a < L.pages; a++) if (child.pte(a).kind === PTE_DEVPRIV) return true;
   return false;
 }
 
 /** hmm_range_fault on a PROT_NONE VMA returned -EFAULT to the driver */
 export function wProtnoneEfault(c: Ctx, s: HmmState): boolean {
   if (!devResult(c, s, 'read', EFAULT) && !devResult(c, s, 'write', EFAULT)) return false;
+  const mm = stateView(c).at(s).mm(0);
   for (let a = 0; a < c.L.pages; a++) {
-    const vma = s[pgOff(c.L, 0, a) + PG_VMA]!;
+    const vma = mm.pte(a).vma;
     if ((vma & VM_EXISTS) !== 0 && (vma & VM_READ) === 0) return true;
   }
   return false;
@@ -353,11 +372,12 @@ export function wProtnoneEfault(c: Ctx, s: HmmState): boolean {
  */
 export function wSystemPageMigrated(c: Ctx, s: HmmState, initialFrame: number): boolean {
   const L = c.L;
-  const o = pgOff(L, 0, 0);
-  if (s[o + PG_KIND] !== PTE_PRESENT || s[o + PG_VAL] === initialFrame || isDevFrame(L, s[o + PG_VAL]!)) return false;
+  const v = stateView(c).at(s);
+  const p = v.mm(0).pte(0);
+  if (p.kind !== PTE_PRESENT || p.val === initialFrame || isDevFrame(L, p.val)) return false;
   for (let d = 0; d < L.devices; d++) {
-    const e = s[dptOff(L, d, 0)]!;
-    if (e !== 0 && dptFrame(e) === s[o + PG_VAL]) return true;
+    const e = v.device(d).pt(0);
+    if (e !== 0 && dptFrame(e) === p.val) return true;
   }
   return false;
 }
@@ -373,11 +393,12 @@ export function wKsmZeroMerged(c: Ctx, s: HmmState): boolean {
  */
 export function wOomReapAfterEagain(c: Ctx, s: HmmState, oomReq: readonly number[] = oomReapRequests(c)): boolean {
   const L = c.L;
+  const v = stateView(c).at(s);
   for (let t = 0; t < L.actors.length; t++) {
     const q = oomReq[t]!;
-    if (q < 0 || s[L.actors[t]!.base + R_REQ]! <= q) continue;
-    const r = resOff(L, t, q);
-    if (s[r + RES_RET] === OK && s[r + RES_FAULTS]! > 0) return true; // `faults` = attempts that backed off
+    if (q < 0 || v.actor(t).req <= q) continue;
+    const r = v.actor(t).result(q);
+    if (r.ret === OK && r.faults > 0) return true; // `faults` = attempts that backed off
   }
   return false;
 }
@@ -387,15 +408,15 @@ export const oomReapRequests = (c: Ctx): number[] => c.reqs.map((reqs) => reqs.f
 
 /** the OOM reaper freed the victim's memory: a page has no PTE while its VMA is still there */
 export function wOomReaped(c: Ctx, s: HmmState): boolean {
-  return c.L.gUnstable >= 0 && s[c.L.gUnstable] === 1 && zappedVmaKept(c, s);
+  return stateView(c).at(s).globals.oomUnstable === 1 && zappedVmaKept(c, s);
 }
 
 /** a page of mm 0 has no PTE while its VMA is still there (in scenarios whose pages start present) */
 export function zappedVmaKept(c: Ctx, s: HmmState): boolean {
-  const L = c.L;
-  for (let a = 0; a < L.pages; a++) {
-    const o = pgOff(L, 0, a);
-    if (s[o + PG_KIND] === PTE_NONE && (s[o + PG_VMA]! & VM_EXISTS) !== 0) return true;
+  const mm = stateView(c).at(s).mm(0);
+  for (let a = 0; a < c.L.pages; a++) {
+    const p = mm.pte(a);
+    if (p.kind === PTE_NONE && (p.vma & VM_EXISTS) !== 0) return true;
   }
   return false;
 }
@@ -411,19 +432,21 @@ export function s12TlbCoherentOnReturn(c: Ctx, s: HmmState, step: HmmAction, t: 
   const L = c.L;
   const actor = L.actors[step.actor]!;
   if (actor.kind !== 'cpu') return true;
-  const req = c.reqs[step.actor]![s[actor.base + R_REQ]!];
+  const reqBefore = stateView(c).at(s).actor(step.actor).req;
+  const req = c.reqs[step.actor]![reqBefore];
   if (req === undefined || !['munmap', 'mprotect', 'madvDontneed', 'madvFree'].includes(req.op)) return true;
-  if (t[actor.base + R_REQ] === s[actor.base + R_REQ]) return true; // the syscall has not returned yet
+  const after = stateView(c, 'after').at(t);
+  if (after.actor(step.actor).req === reqBefore) return true; // the syscall has not returned yet
   const m = actor.mm;
   for (const u of c.cpuActors[m] ?? []) {
     for (let a = req.page; a < req.page + req.npages; a++) {
-      const e = t[tlbOff(L, u, a)]!;
+      const e = after.actor(u).tlb(a);
       if (e === 0) continue;
-      const o = pgOff(L, m, a);
-      const k = t[o + PG_KIND]!;
-      const fl = t[o + PG_FLAGS]!;
+      const p = after.mm(m).pte(a);
+      const k = p.kind;
+      const fl = p.flags;
       const f = e >> 1;
-      const mapped = (k === PTE_PRESENT && t[o + PG_VAL] === f && (fl & PF_PROTNONE) === 0) || (k === PTE_ZERO && f === ZERO_FRAME);
+      const mapped = (k === PTE_PRESENT && p.val === f && (fl & PF_PROTNONE) === 0) || (k === PTE_ZERO && f === ZERO_FRAME);
       if (!mapped) return false;
       if ((e & 1) !== 0 && (k !== PTE_PRESENT || (fl & PF_W) === 0)) return false;
     }
@@ -552,4 +575,4 @@ function initialFrameOfPage0(cfg: HmmConfig): number {
   return init === 'ro' || init === 'rw' || init === 'rwZeroed' ? 2 : 0;
 }
 
-export { PTE_NONE, VM_READ, F_DIRTY };
+export { PTE_NONE, VM_READ };

@@ -6,7 +6,7 @@
  * the v12 posting is in no release, so its functions link to a search of the linux-mm archive.
  */
 import type { SourceLink } from '../../checker/index.ts';
-import { type Ctx, type HmmAction, type HmmState, R_PC, labelSource, type LabelSource } from '../../model/hmm/index.ts';
+import { type Ctx, type HmmAction, type HmmState, labelSource, stateView, type LabelSource } from '../../model/hmm/index.ts';
 import { V12_ENTRY_EMITS } from '../../model/hmm/labels.ts';
 
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
@@ -27,9 +27,8 @@ export function sourceLink(src: LabelSource): SourceLink | undefined {
 
 /** The source of the step `a` took from `before`: the label at the acting thread's program counter. */
 export function stepSource(c: Ctx, a: HmmAction, before: HmmState): SourceLink | undefined {
-  const actor = c.L.actors[a.actor];
-  if (actor === undefined) return undefined;
-  const pc = before[actor.base + R_PC]!;
+  if (c.L.actors[a.actor] === undefined) return undefined;
+  const pc = stateView(c, 'source').at(before).actor(a.actor).pc;
   // v12 gives some upstream entry labels bodies of its own (v12/steps.ts): what they emit has no
   // upstream function to show
   const v12Own: Readonly<Record<string, readonly string[]>> = V12_ENTRY_EMITS;

@@ -7,45 +7,41 @@
  */
 import type { Explanation, ItfValue } from '../../checker/index.ts';
 import { formatItf } from '../../checker/report/values.ts';
-import { type Ctx, type HmmAction, type HmmState, PG_KIND, PG_VAL, pgOff } from '../../model/hmm/index.ts';
-import { HMM_PTE_VALID, hmmPteFrame, mdmaOff, mirrorOff } from '../../model/hmm/v12/index.ts';
+import { type Ctx, type HmmAction, type HmmState, type StateWriter, stateView } from '../../model/hmm/index.ts';
+import { HMM_PTE_VALID, hmmPteFrame } from '../../model/hmm/v12/index.ts';
+import { explainByClearing, type Culprit } from '../hmm/explain.ts';
 import { v12Invariants } from './properties.ts';
-
-interface Culprit {
-  /** the state words to clear together */
-  readonly offsets: readonly number[];
-  readonly name: string;
-  /** the other variables a reader needs next to it */
-  readonly context: readonly string[];
-}
 
 /** PTE kinds whose value is a frame (present, migration, device-private, device-exclusive) */
 const FRAME_KINDS = new Set([1, 4, 5, 6]);
 
 function culprits(c: Ctx, s: HmmState): Culprit[] {
   const L = c.L;
+  const v = stateView(c, 'explain').at(s);
   const out: Culprit[] = [];
   const frame = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
   // a v12 mirror follows mm 0 (the process that opened the device)
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[mirrorOff(L, d, a)]!;
+      const e = v.v12().mirror(d).pt(a);
       const pt = `mirror${d}.hmm_pt[${a}]`;
-      if ((e & HMM_PTE_VALID) !== 0) out.push({ offsets: [mirrorOff(L, d, a)], name: pt, context: [`mm.pte[${a}]`, ...frame(hmmPteFrame(e))] });
-      const dm = s[mdmaOff(L, d, a)]!;
-      if (dm !== 0) out.push({ offsets: [mdmaOff(L, d, a)], name: `mirror${d}.dma[${a}]`, context: [`mm.pte[${a}]`, ...frame(dm)] });
+      const clearPt = (w: StateWriter): void => w.v12().mirror(d).setPt(a, 0);
+      const clearDma = (w: StateWriter): void => w.v12().mirror(d).setDma(a, 0);
+      if ((e & HMM_PTE_VALID) !== 0) out.push({ clear: clearPt, name: pt, context: [`mm.pte[${a}]`, ...frame(hmmPteFrame(e))] });
+      const dm = v.v12().mirror(d).dma(a);
+      if (dm !== 0) out.push({ clear: clearDma, name: `mirror${d}.dma[${a}]`, context: [`mm.pte[${a}]`, ...frame(dm)] });
       if ((e & HMM_PTE_VALID) !== 0 && dm !== 0) {
-        out.push({ offsets: [mirrorOff(L, d, a), mdmaOff(L, d, a)], name: pt, context: [`mirror${d}.dma[${a}]`, `mm.pte[${a}]`, ...frame(hmmPteFrame(e)), ...frame(dm)] });
+        out.push({ clear: (w) => { clearPt(w); clearDma(w); }, name: pt, context: [`mirror${d}.dma[${a}]`, `mm.pte[${a}]`, ...frame(hmmPteFrame(e)), ...frame(dm)] });
       }
     }
   }
   for (let m = 0; m < L.mms; m++) {
     const mm = m === 0 ? 'mm' : 'child';
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (s[o + PG_KIND] === 0) continue;
-      const f = FRAME_KINDS.has(s[o + PG_KIND]!) ? s[o + PG_VAL]! : 0;
-      out.push({ offsets: [o + PG_KIND], name: `${mm}.pte[${a}]`, context: [...frame(f), `${mm}.lastWrite[${a}]`] });
+      const p = v.mm(m).pte(a);
+      if (p.kind === 0) continue;
+      const f = FRAME_KINDS.has(p.kind) ? p.val : 0;
+      out.push({ clear: (w) => { w.mm(m).pte(a).kind = 0; }, name: `${mm}.pte[${a}]`, context: [...frame(f), `${mm}.lastWrite[${a}]`] });
     }
   }
   return out;
@@ -56,18 +52,6 @@ export function v12Explainer(c: Ctx, vars: (s: HmmState) => Record<string, ItfVa
   return (property: string, s: HmmState, _before: HmmState | undefined, _a: HmmAction | undefined): Explanation | undefined => {
     const holds = byName.get(property);
     if (holds === undefined || holds(s)) return undefined;
-    const v = vars(s);
-    const shown = (name: string): string => `${name} = ${formatItf(v[name])}`;
-    for (const cand of culprits(c, s)) {
-      const t = s.slice();
-      for (const o of cand.offsets) t[o] = 0;
-      if (!holds(t)) continue;
-      const context = [...new Set(cand.context)].filter((n) => v[n] !== undefined);
-      return {
-        text: `${shown(cand.name)}${context.length > 0 ? `, while ${context.map(shown).join(' and ')}` : ''}`,
-        vars: [cand.name, ...context],
-      };
-    }
-    return undefined;
+    return explainByClearing(c, holds, vars(s), s, culprits(c, s));
   };
 }

@@ -9,10 +9,8 @@
 import type { ItfValue } from '../../checker/index.ts';
 import { identifier } from '../../checker/report/itf-names.ts';
 import { toItf } from '../../checker/report/values.ts';
-import { type Ctx, type HmmState, PF_HMM_LOCKED, PG_FLAGS, R_A, R_I_A, R_I_N, R_N, pgOff } from '../../model/hmm/index.ts';
-import {
-  FAULT_BACKOFF, HMM_PTE_DEV, HMM_PTE_DIRTY, HMM_PTE_VALID, HMM_PTE_WRITE, faultOff, hmmPteFrame, invOff, mdmaOff, mirrorOff,
-} from '../../model/hmm/v12/index.ts';
+import { type Ctx, type HmmState, PF_HMM_LOCKED, stateView } from '../../model/hmm/index.ts';
+import { FAULT_BACKOFF, HMM_PTE_DEV, HMM_PTE_DIRTY, HMM_PTE_VALID, HMM_PTE_WRITE, hmmPteFrame } from '../../model/hmm/v12/index.ts';
 import { hmmItfState } from '../hmm/itf-state.ts';
 
 /** upstream-only variables: the interval notifier's sequence and the dmirror device page table */
@@ -34,29 +32,31 @@ function mirrorEntry(e: number): ItfValue {
 export function v12ItfState(c: Ctx, s: HmmState, actorName: (t: number) => string): Record<string, ItfValue> {
   const L = c.L;
   const up = hmmItfState(c, s, actorName);
+  const sv = stateView(c, 'itf-v12').at(s);
   const v: Record<string, ItfValue> = {};
   for (const [k, x] of Object.entries(up)) if (!UPSTREAM_ONLY.includes(k)) v[k] = x;
   for (let m = 0; m < L.mms; m++) {
     const key = m === 0 ? 'mm' : 'child_mm';
     const mm = v[key] as Rec;
     const ptes = mm['pte'] as readonly Rec[];
-    v[key] = { ...mm, pte: ptes.map((p, a) => ({ ...p, hmm_locked: (s[pgOff(L, m, a) + PG_FLAGS]! & PF_HMM_LOCKED) !== 0 })) };
+    v[key] = { ...mm, pte: ptes.map((p, a) => ({ ...p, hmm_locked: (sv.mm(m).pte(a).flags & PF_HMM_LOCKED) !== 0 })) };
   }
   const threads = v['thread'] as Readonly<Record<string, Rec>>;
   // seq_valid is the upstream device thread's notifier sequence: v12 has none
   v['thread'] = Object.fromEntries(Object.entries(threads).map(([name, t]) => [name, Object.fromEntries(Object.entries(t).filter(([f]) => f !== 'seq_valid'))]));
   const ranges: ItfValue[] = [];
   const faults: ItfValue[] = [];
-  L.actors.forEach((act, t) => {
+  L.actors.forEach((_act, t) => {
     const thread = identifier(actorName(t));
-    if (s[invOff(L, t)] === 1) ranges.push(toItf({ thread, first: s[act.base + R_I_A]!, count: s[act.base + R_I_N]! }));
-    const f = s[faultOff(L, t)]!;
-    if (f !== 0) faults.push(toItf({ thread, first: s[act.base + R_A]!, count: s[act.base + R_N]!, backoff: f === FAULT_BACKOFF }));
+    const regs = sv.actor(t);
+    if (sv.v12().actor(t).inv === 1) ranges.push(toItf({ thread, first: regs.invPage, count: regs.invNpages }));
+    const f = sv.v12().actor(t).fault;
+    if (f !== 0) faults.push(toItf({ thread, first: regs.page, count: regs.npages, backoff: f === FAULT_BACKOFF }));
   });
   v['hmm'] = { ranges, faults };
   v['mirror'] = Array.from({ length: L.devices }, (_, d) => ({
-    hmm_pt: Array.from({ length: L.pages }, (_, a) => mirrorEntry(s[mirrorOff(L, d, a)]!)),
-    dma: Array.from({ length: L.pages }, (_, a) => toItf(s[mdmaOff(L, d, a)]!)),
+    hmm_pt: Array.from({ length: L.pages }, (_, a) => mirrorEntry(sv.v12().mirror(d).pt(a))),
+    dma: Array.from({ length: L.pages }, (_, a) => toItf(sv.v12().mirror(d).dma(a))),
   }));
   return v;
 }

@@ -4,12 +4,10 @@
  * mirror's hmm_pt entries and DMA mappings; v12 events spelled HMM_*.
  */
 import type { ItfValue, TraceView } from '../../checker/index.ts';
-import { type Ctx, type HmmAction, type HmmState, makeCtx, ACTION_KINDS, R_PC, R_A, R_N, R_I_A, R_I_N,
-  pgOff, PG_KIND, PG_FLAGS, PTE_HMM, PF_W, PF_HMM_LOCKED } from '../../model/hmm/index.ts';
+import { type Ctx, type HmmAction, type HmmState, makeCtx, decodeState, ACTION_KINDS, PTE_HMM, PF_W, PF_HMM_LOCKED } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import {
-  HMM_EVENT_NAMES, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff,
-  faultOff, invOff,
+  HMM_EVENT_NAMES, HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame,
 } from '../../model/hmm/v12/index.ts';
 import { actorName, actionLabel, stateVars } from '../hmm/presentation.ts';
 import { HMM_LEGEND } from '../hmm/legend.ts';
@@ -36,6 +34,8 @@ export function mirrorEntryText(e: number): string {
 
 export function v12StateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   const L = c.L;
+  const st = decodeState(c, s);
+  const v12 = st.v12!;
   const v: Record<string, ItfValue> = {};
   for (const [k, x] of Object.entries(stateVars(c, s))) {
     if (k === 'gseq' || k === 'active' || /^dev\d+\.(lock|sseq|pt\[|dma\[)/.test(k) || k.endsWith('.seqValid')) continue;
@@ -43,26 +43,26 @@ export function v12StateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
   }
   for (let m = 0; m < L.mms; m++) {
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      if (s[o + PG_KIND] !== PTE_HMM) continue;
-      const fl = s[o + PG_FLAGS]!;
+      const p = st.mm[m]!.pte[a]!;
+      if (p.kind !== PTE_HMM) continue;
+      const fl = p.flags;
       v[`${m === 0 ? 'mm' : 'child'}.pte[${a}]`] = `hmm-special{${(fl & PF_W) !== 0 ? 'w' : 'ro'}${(fl & PF_HMM_LOCKED) !== 0 ? ' locked' : ''}}`;
     }
   }
   const ranges: string[] = [];
   const faults: string[] = [];
-  L.actors.forEach((act, t) => {
+  st.actor.forEach((r, t) => {
     const name = actorName(c, t);
-    if (s[invOff(L, t)] === 1) ranges.push(`${name}[${s[act.base + R_I_A]}+${s[act.base + R_I_N]}]`);
-    const f = s[faultOff(L, t)]!;
-    if (f !== 0) faults.push(`${name}[${s[act.base + R_A]}+${s[act.base + R_N]}]${f === 2 ? ' back-off' : ''}`);
+    if (v12.actor[t]!.inv === 1) ranges.push(`${name}[${r.invPage}+${r.invNpages}]`);
+    const f = v12.actor[t]!.fault;
+    if (f !== 0) faults.push(`${name}[${r.page}+${r.npages}]${f === 2 ? ' back-off' : ''}`);
   });
   v['hmm.ranges'] = ranges.join(', ') || 'none';
   v['hmm.faults'] = faults.join(', ') || 'none';
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      v[`mirror${d}.hmm_pt[${a}]`] = mirrorEntryText(s[mirrorOff(L, d, a)]!);
-      const dm = s[mdmaOff(L, d, a)]!;
+      v[`mirror${d}.hmm_pt[${a}]`] = mirrorEntryText(v12.mirror[d]!.pt[a]!);
+      const dm = v12.mirror[d]!.dma[a]!;
       v[`mirror${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
     }
   }

@@ -7,17 +7,18 @@
 import { cpuSideNamesNoFreeFrame } from '../hmm/properties.ts';
 import { always, alwaysStep, sometimes, type Property } from '../../checker/index.ts';
 import {
-  type Ctx, type HmmAction, type HmmState, makeCtx, R_REQ, R_A, R_N, R_I_A, R_I_N, PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV,
-  PTE_DEVEXCL, PTE_SWAP, PTE_HMM, PF_W, PF_PROTNONE, PF_HMM_LOCKED, PF_HUGE, VM_HUGETLB, VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN,
-  F_VER, F_DIRTY, pgOff, frOff, tlbOff, resOff, isDevFrame, mmOff, MM_EXISTS, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA,
-  PG_LASTW, RES_RET, RES_CPAGES, EFAULT, OK,
+  type Ctx, type HmmAction, type HmmState, type StateView, makeCtx, stateView, PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV,
+  PTE_DEVEXCL, PTE_SWAP, PTE_HMM, PF_W, PF_PROTNONE, PF_HMM_LOCKED, PF_HUGE, VM_HUGETLB, VM_READ, VM_EXISTS, ZERO_FRAME,
+  isDevFrame, EFAULT, OK,
 } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import {
-  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_REGISTERED, mirrorOff, mdmaOff,
-  faultOff, ghostForkBackOff, v12InvPending,
+  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_REGISTERED, v12InvPending,
 } from '../../model/hmm/v12/index.ts';
 import { s6DirtyNotLost, s7DevicePrivateInaccessible } from '../hmm/properties.ts';
+
+/** state s through context c's view (re-pointed on every call: a cursor is read before the next) */
+const view = (c: Ctx, s: HmmState, slot?: string): StateView => stateView(c, slot).at(s);
 
 export const V12_PROPERTY_NAMES = {
   s1: 'v12-s1-mirror-entry-never-outlives-cpu-mapping',
@@ -61,21 +62,21 @@ export const V12_DESCRIPTIONS: Record<string, string> = {
 
 /** the CPU side still maps frame f at address a of mm 0 (or the page is in flight: locked special entry) */
 function cpuMaps(c: Ctx, s: HmmState, a: number, f: number): boolean {
-  const o = pgOff(c.L, 0, a);
-  const k = s[o + PG_KIND]!;
-  if (k === PTE_PRESENT && s[o + PG_VAL] === f) return true;
+  const o = view(c, s).mm(0).pte(a);
+  const k = o.kind;
+  if (k === PTE_PRESENT && o.val === f) return true;
   if (k === PTE_ZERO && f === ZERO_FRAME) return true;
-  return k === PTE_HMM && (s[o + PG_FLAGS]! & PF_HMM_LOCKED) !== 0;
+  return k === PTE_HMM && (o.flags & PF_HMM_LOCKED) !== 0;
 }
 
 export function v12S1MirrorCoherent(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[mirrorOff(L, d, a)]!;
+      const e = view(c, s).v12().mirror(d).pt(a);
       if ((e & HMM_PTE_VALID) === 0 || v12InvPending(c, s, d, a)) continue;
       if ((e & HMM_PTE_DEV) !== 0) {
-        if (s[pgOff(L, 0, a) + PG_KIND] !== PTE_HMM) return false;
+        if (view(c, s).mm(0).pte(a).kind !== PTE_HMM) return false;
       } else if (!cpuMaps(c, s, a, hmmPteFrame(e))) return false;
     }
   }
@@ -86,11 +87,11 @@ export function v12S2Permission(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[mirrorOff(L, d, a)]!;
+      const e = view(c, s).v12().mirror(d).pt(a);
       if ((e & HMM_PTE_VALID) === 0 || v12InvPending(c, s, d, a)) continue;
-      const o = pgOff(L, 0, a);
-      const k = s[o + PG_KIND]!;
-      const fl = s[o + PG_FLAGS]!;
+      const o = view(c, s).mm(0).pte(a);
+      const k = o.kind;
+      const fl = o.flags;
       if (k === PTE_PRESENT && (fl & PF_PROTNONE) !== 0) return false;
       if ((e & HMM_PTE_WRITE) !== 0 && !((k === PTE_PRESENT || k === PTE_HMM) && (fl & PF_W) !== 0)) return false;
     }
@@ -102,7 +103,7 @@ export function v12S3DmaMapping(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const f = s[mdmaOff(L, d, a)]!;
+      const f = view(c, s).v12().mirror(d).dma(a);
       if (f === 0 || v12InvPending(c, s, d, a)) continue;
       if (!cpuMaps(c, s, a, f)) return false;
     }
@@ -112,13 +113,13 @@ export function v12S3DmaMapping(c: Ctx, s: HmmState): boolean {
 
 export function v12S3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
   const L = c.L;
-  const free = (f: number): boolean => f > ZERO_FRAME && s[frOff(L, f) + F_REF]! <= 0;
+  const free = (f: number): boolean => f > ZERO_FRAME && f < L.frameCount && view(c, s).frame(f).refcount <= 0;
   if (!cpuSideNamesNoFreeFrame(c, s)) return false;
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
-      const e = s[mirrorOff(L, d, a)]!;
+      const e = view(c, s).v12().mirror(d).pt(a);
       if ((e & HMM_PTE_VALID) !== 0 && free(hmmPteFrame(e))) return false;
-      const dm = s[mdmaOff(L, d, a)]!;
+      const dm = view(c, s).v12().mirror(d).dma(a);
       if (dm !== 0 && free(dm)) return false;
     }
   }
@@ -130,13 +131,14 @@ const MIRROR_KINDS = new Set<string>(['hmm_mirror_handle_fault', 'hmm_mirror_upd
 /** S4 (step): HMM's mirror steps never change a live system page's refcount or pin count. */
 export function v12S4NoPin(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
   const L = c.L;
-  for (let f = 2; f < L.frameCount; f++) if (isDevFrame(L, f) && t[frOff(L, f) + F_PIN]! > 0) return false;
+  for (let f = 2; f < L.frameCount; f++) if (isDevFrame(L, f) && view(c, t).frame(f).pin > 0) return false;
   if (!MIRROR_KINDS.has(a.kind)) return true;
   for (let f = 2; f < L.frameCount; f++) {
     if (isDevFrame(L, f)) continue;
-    const o = frOff(L, f);
-    if (s[o + F_REF]! <= 0) continue;
-    if (t[o + F_REF] !== s[o + F_REF] || t[o + F_PIN] !== s[o + F_PIN]) return false;
+    const before = view(c, s).frame(f);
+    if (before.refcount <= 0) continue;
+    const after = view(c, t, 'after').frame(f);
+    if (after.refcount !== before.refcount || after.pin !== before.pin) return false;
   }
   return true;
 }
@@ -144,7 +146,7 @@ export function v12S4NoPin(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): bool
 /** the device memory frame behind an (unlocked) special entry at a, or 0 */
 function devMemory(c: Ctx, s: HmmState, a: number): number {
   for (let d = 0; d < c.L.devices; d++) {
-    const e = s[mirrorOff(c.L, d, a)]!;
+    const e = view(c, s).v12().mirror(d).pt(a);
     if ((e & HMM_PTE_DEV) !== 0) return hmmPteFrame(e);
   }
   return 0;
@@ -153,15 +155,15 @@ function devMemory(c: Ctx, s: HmmState, a: number): number {
 export function v12S5NoLostWrite(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   for (let m = 0; m < L.mms; m++) {
-    if (s[mmOff(L, m) + MM_EXISTS] !== 1) continue;
+    if (view(c, s).mm(m).exists !== 1) continue;
     for (let a = 0; a < L.pages; a++) {
-      const o = pgOff(L, m, a);
-      const k = s[o + PG_KIND]!;
-      const v = s[o + PG_VAL]!;
+      const o = view(c, s).mm(m).pte(a);
+      const k = o.kind;
+      const v = o.val;
       let ver: number;
       switch (k) {
         case PTE_PRESENT:
-          ver = s[frOff(L, v) + F_VER]!;
+          ver = view(c, s).frame(v).version;
           break;
         case PTE_SWAP:
           ver = v;
@@ -170,16 +172,16 @@ export function v12S5NoLostWrite(c: Ctx, s: HmmState): boolean {
           ver = 0;
           break;
         case PTE_HMM: {
-          if ((s[o + PG_FLAGS]! & PF_HMM_LOCKED) !== 0 || m !== 0) continue; // migration in flight
+          if ((o.flags & PF_HMM_LOCKED) !== 0 || m !== 0) continue; // migration in flight
           const df = devMemory(c, s, a);
           if (df === 0) return false; // a special entry whose device memory is gone
-          ver = s[frOff(L, df) + F_VER]!;
+          ver = view(c, s).frame(df).version;
           break;
         }
         default:
           continue;
       }
-      if (ver !== s[o + PG_LASTW]) return false;
+      if (ver !== o.lastWrite) return false;
     }
   }
   return true;
@@ -192,13 +194,13 @@ export function v12S6DirtyNotLost(c: Ctx, s: HmmState, a: HmmAction, t: HmmState
   const L = c.L;
   for (let d = 0; d < L.devices; d++) {
     for (let x = 0; x < L.pages; x++) {
-      const e = s[mirrorOff(L, d, x)]!;
+      const e = view(c, s).v12().mirror(d).pt(x);
       if ((e & (HMM_PTE_VALID | HMM_PTE_DIRTY)) !== (HMM_PTE_VALID | HMM_PTE_DIRTY) || (e & HMM_PTE_DEV) !== 0) continue;
       const f = hmmPteFrame(e);
       if (f === ZERO_FRAME) continue;
-      const e2 = t[mirrorOff(L, d, x)]!;
+      const e2 = view(c, t).v12().mirror(d).pt(x);
       if ((e2 & HMM_PTE_DIRTY) !== 0 && hmmPteFrame(e2) === f) continue;
-      if (t[frOff(L, f) + F_REF]! > 0 && t[frOff(L, f) + F_DIRTY] !== 1) return false;
+      if (view(c, t).frame(f).refcount > 0 && view(c, t).frame(f).dirty !== 1) return false;
     }
   }
   return true;
@@ -207,17 +209,16 @@ export function v12S6DirtyNotLost(c: Ctx, s: HmmState, a: HmmAction, t: HmmState
 /** S10 (step): fault-range discipline of struct hmm. */
 export function v12S10FaultRange(c: Ctx, s: HmmState, a: HmmAction, _t: HmmState): boolean {
   const L = c.L;
-  if (a.kind === 'hmm_mirror_handle_fault') return s[faultOff(L, a.actor)] === FAULT_REGISTERED;
+  if (a.kind === 'hmm_mirror_handle_fault') return view(c, s).v12().actor(a.actor).fault === FAULT_REGISTERED;
   if (a.kind === 'hmm_mirror_update') {
-    const b = L.actors[a.actor]!.base;
+    const v = view(c, s);
     // no device fault overlapping the update is still registered
     for (let u = 0; u < L.actors.length; u++) {
-      if (s[faultOff(L, u)] === 0) continue;
-      const ub = L.actors[u]!.base;
-      const ua = s[ub + R_A]!;
-      const un = s[ub + R_N]!;
-      const ia = s[b + R_I_A]!;
-      const inn = s[b + R_I_N]!;
+      if (v.v12().actor(u).fault === 0) continue;
+      const ua = v.actor(u).page;
+      const un = v.actor(u).npages;
+      const ia = v.actor(a.actor).invPage;
+      const inn = v.actor(a.actor).invNpages;
       if (ua < ia + inn && ia < ua + un) return false;
     }
   }
@@ -231,9 +232,8 @@ function devResult(c: Ctx, s: HmmState, op: string, rc: number): boolean {
   for (let t = 0; t < L.actors.length; t++) {
     if (L.actors[t]!.kind !== 'dev') continue;
     const reqs = c.reqs[t]!;
-    const b = L.actors[t]!.base;
-    for (let q = 0; q < reqs.length && q < s[b + R_REQ]!; q++) {
-      if (reqs[q]!.op === op && s[resOff(L, t, q) + RES_RET] === rc) return true;
+    for (let q = 0; q < reqs.length && q < view(c, s).actor(t).req; q++) {
+      if (reqs[q]!.op === op && view(c, s).actor(t).result(q).ret === rc) return true;
     }
   }
   return false;
@@ -245,11 +245,10 @@ function wMigrateAndBack(c: Ctx, s: HmmState): boolean {
   for (let t = 0; t < L.actors.length; t++) {
     if (L.actors[t]!.kind !== 'dev') continue;
     const reqs = c.reqs[t]!;
-    const b = L.actors[t]!.base;
-    for (let q = 0; q < reqs.length && q < s[b + R_REQ]!; q++) {
-      if (reqs[q]!.op !== 'migrateToDev' || s[resOff(L, t, q) + RES_RET] !== OK || s[resOff(L, t, q) + RES_CPAGES]! < 1) continue;
+    for (let q = 0; q < reqs.length && q < view(c, s).actor(t).req; q++) {
+      if (reqs[q]!.op !== 'migrateToDev' || view(c, s).actor(t).result(q).ret !== OK || view(c, s).actor(t).result(q).cpages < 1) continue;
       const a = c.reqs[t]![q]!.page;
-      if (s[pgOff(L, 0, a) + PG_KIND] === PTE_PRESENT) return true;
+      if (view(c, s).mm(0).pte(a).kind === PTE_PRESENT) return true;
     }
   }
   return false;
@@ -258,7 +257,7 @@ function wMigrateAndBack(c: Ctx, s: HmmState): boolean {
 function wProtnone(c: Ctx, s: HmmState): boolean {
   if (!devResult(c, s, 'read', EFAULT) && !devResult(c, s, 'write', EFAULT)) return false;
   for (let a = 0; a < c.L.pages; a++) {
-    const vma = s[pgOff(c.L, 0, a) + PG_VMA]!;
+    const vma = view(c, s).mm(0).pte(a).vma;
     if ((vma & VM_EXISTS) !== 0 && (vma & VM_READ) === 0) return true;
   }
   return false;
@@ -266,7 +265,7 @@ function wProtnone(c: Ctx, s: HmmState): boolean {
 
 /** a registered fault was told to back off (an update started over it) */
 function wBackoff(c: Ctx, s: HmmState): boolean {
-  for (let t = 0; t < c.L.actors.length; t++) if (s[faultOff(c.L, t)] === 2) return true;
+  for (let t = 0; t < c.L.actors.length; t++) if (view(c, s).v12().actor(t).fault === 2) return true;
   return false;
 }
 
@@ -274,13 +273,13 @@ function wBackoff(c: Ctx, s: HmmState): boolean {
 function wHugetlb(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   for (let a = 0; a + 1 < L.pages; a += 2) {
-    const o0 = pgOff(L, 0, a);
-    const o1 = pgOff(L, 0, a + 1);
-    if ((s[o0 + PG_VMA]! & VM_HUGETLB) === 0 || (s[o0 + PG_FLAGS]! & PF_HUGE) === 0 || (s[o1 + PG_FLAGS]! & PF_HUGE) === 0) continue;
+    const o0 = view(c, s).mm(0).pte(a);
+    const o1 = view(c, s).mm(0).pte(a + 1);
+    if ((o0.vma & VM_HUGETLB) === 0 || (o0.flags & PF_HUGE) === 0 || (o1.flags & PF_HUGE) === 0) continue;
     for (let d = 0; d < L.devices; d++) {
-      const e0 = s[mirrorOff(L, d, a)]!;
-      const e1 = s[mirrorOff(L, d, a + 1)]!;
-      if ((e0 & e1 & HMM_PTE_VALID) !== 0 && hmmPteFrame(e0) === s[o0 + PG_VAL] && hmmPteFrame(e1) === s[o1 + PG_VAL]) return true;
+      const e0 = view(c, s).v12().mirror(d).pt(a);
+      const e1 = view(c, s).v12().mirror(d).pt(a + 1);
+      if ((e0 & e1 & HMM_PTE_VALID) !== 0 && hmmPteFrame(e0) === o0.val && hmmPteFrame(e1) === o1.val) return true;
     }
   }
   return false;
@@ -318,7 +317,7 @@ export function v12Properties(cfg: HmmConfig, witnesses: readonly V12WitnessName
       wWrite: (s: HmmState) => devResult(c, s, 'write', OK),
       wRead: (s: HmmState) => devResult(c, s, 'read', OK),
       wMigrate: (s: HmmState) => wMigrateAndBack(c, s),
-      wFork: (s: HmmState) => s[ghostForkBackOff(c.L)] === 1 && s[mmOff(c.L, 1) + MM_EXISTS] === 1,
+      wFork: (s: HmmState) => view(c, s).v12().ghostForkBackOff === 1 && view(c, s).mm(1).exists === 1,
       wProtnone: (s: HmmState) => wProtnone(c, s),
       wBackoff: (s: HmmState) => wBackoff(c, s),
       wHugetlb: (s: HmmState) => wHugetlb(c, s),

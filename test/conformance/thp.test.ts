@@ -8,9 +8,12 @@
  */
 import { describe, expect } from 'vitest';
 import { Session, PROT } from '../../model/hmm/selftest/index.ts';
-import { PTE_ZERO, PF_HUGE, pgOff, PG_KIND, PG_FLAGS } from '../../model/hmm/index.ts';
+import {
+  PTE_ZERO, PF_HUGE,
+} from '../../model/hmm/index.ts';
 import { HMM_DMIRROR_FLAG_FAIL_ALLOC } from '../../model/hmm/config.ts';
 import { selftest } from './selftest.ts';
+import { view } from '../model/hmm/state/view-helper.ts';
 
 const fill = (n: number, v: number): number[] => Array.from({ length: n }, () => v);
 
@@ -20,7 +23,7 @@ describe('hmm-tests.c: THP', () => {
     expect(p.dev(0).write(0, 4)).toMatchObject({ rc: 0, cpages: 4, faults: 1 });
     expect(p.read(0, 4).data).toEqual(fill(4, 1));
     const L = p.model.ctx.L;
-    for (let a = 0; a < 4; a++) expect(p.state[pgOff(L, 0, a) + PG_FLAGS]! & PF_HUGE).toBe(PF_HUGE); // PMD-mapped
+    for (let a = 0; a < 4; a++) expect(view(p, p.state).mm(0).pte(a).flags & PF_HUGE).toBe(PF_HUGE); // PMD-mapped
   });
 
   selftest(29, 'hmm', 'migrate_anon_huge_empty', (v) => {
@@ -32,8 +35,8 @@ describe('hmm-tests.c: THP', () => {
     const p = new Session({ ...v.session, features: { deviceThp: true }, pages: 2, mapping: 'thp', prot: 'read' });
     expect(p.read(0).data).toEqual([0]); // maps the huge zero page
     const L = p.model.ctx.L;
-    expect(p.state[pgOff(L, 0, 1) + PG_KIND]).toBe(PTE_ZERO);
-    expect(p.state[pgOff(L, 0, 1) + PG_FLAGS]! & PF_HUGE).toBe(PF_HUGE);
+    expect(view(p, p.state).mm(0).pte(1).kind).toBe(PTE_ZERO);
+    expect(view(p, p.state).mm(0).pte(1).flags & PF_HUGE).toBe(PF_HUGE);
     expect(p.dev(0).migrateToDev(0, 2)).toMatchObject({ rc: 0, cpages: 2, data: [0, 0] });
     expect(p.read(0, 2)).toEqual({ rc: 0, data: [0, 0] });
   });

@@ -11,6 +11,8 @@
  *   per mirror d: pt[d][a]    hmm_pt entry: frame << 4 | HMM_PTE_VALID | WRITE | DIRTY | DEV
  *                 dma[d][a]   frame whose DMA mapping the entry's dma_addr_t stands for (0 = none)
  */
+import { leadingWordOffsets, placements, sizeOf } from '../state/struct.ts';
+import { V12, V12_ACTOR, V12_MIRROR } from '../state/schema.ts';
 
 export const HMM_PTE_VALID = 1;
 export const HMM_PTE_WRITE = 2;
@@ -23,8 +25,9 @@ export const FAULT_NONE = 0;
 export const FAULT_REGISTERED = 1;
 export const FAULT_BACKOFF = 2;
 
+/** words of the v12 section (schema.ts V12) */
 export function v12WordCount(devices: number, pages: number, actors: number): number {
-  return 1 + 2 * actors + 2 * devices * pages;
+  return sizeOf(V12, { devices, pages, actors });
 }
 
 /** the part of Layout these helpers need (structural, so layout.ts need not be imported) */
@@ -34,10 +37,22 @@ interface V12L {
   readonly actors: readonly unknown[];
 }
 
-export const ghostForkBackOff = (L: V12L): number => L.v12Base;
-export const invOff = (L: V12L, t: number): number => L.v12Base + 1 + 2 * t;
-export const faultOff = (L: V12L, t: number): number => L.v12Base + 2 + 2 * t;
-export const mirrorOff = (L: V12L, d: number, a: number): number =>
-  L.v12Base + 1 + 2 * L.actors.length + 2 * d * L.pages + a;
-export const mdmaOff = (L: V12L, d: number, a: number): number =>
-  L.v12Base + 1 + 2 * L.actors.length + 2 * d * L.pages + L.pages + a;
+// offsets generated from schema.ts V12 once at load (hot path: no placements() per call). Every
+// offset is linear in the page count, so two evaluations give it for any.
+const V12_HEAD = leadingWordOffsets(V12);
+const ACT = leadingWordOffsets(V12_ACTOR);
+const ACTOR_WORDS = sizeOf(V12_ACTOR, {});
+const ACTORS_AT = placements(V12, { actors: 0, devices: 0, pages: 0 }).actor!.offset;
+const linearInPages = (f: (pages: number) => number): { readonly at0: number; readonly perPage: number } =>
+  ({ at0: f(0), perPage: f(1) - f(0) });
+const MIRROR_WORDS = linearInPages((pages) => sizeOf(V12_MIRROR, { pages }));
+const MIRROR_PT = linearInPages((pages) => placements(V12_MIRROR, { pages }).pt!.offset);
+const MIRROR_DMA = linearInPages((pages) => placements(V12_MIRROR, { pages }).dma!.offset);
+const at = (x: { readonly at0: number; readonly perPage: number }, pages: number): number => x.at0 + x.perPage * pages;
+const mirrorAt = (L: V12L, d: number): number => L.v12Base + ACTORS_AT + ACTOR_WORDS * L.actors.length + d * at(MIRROR_WORDS, L.pages);
+
+export const ghostForkBackOff = (L: V12L): number => L.v12Base + V12_HEAD.ghostForkBackOff;
+export const invOff = (L: V12L, t: number): number => L.v12Base + ACTORS_AT + ACTOR_WORDS * t + ACT.inv;
+export const faultOff = (L: V12L, t: number): number => L.v12Base + ACTORS_AT + ACTOR_WORDS * t + ACT.fault;
+export const mirrorOff = (L: V12L, d: number, a: number): number => mirrorAt(L, d) + at(MIRROR_PT, L.pages) + a;
+export const mdmaOff = (L: V12L, d: number, a: number): number => mirrorAt(L, d) + at(MIRROR_DMA, L.pages) + a;

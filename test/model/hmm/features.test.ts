@@ -6,11 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createHmmModel, type HmmAction, type HmmState, type HmmConfig, DRIVER_VARIANTS, PC, R_SNAP, pgOff, dptOff,
-  frOff, gseqOff, PG_KIND, PG_FLAGS, PG_VMA, PTE_PRESENT, PTE_DEVPRIV, PTE_NONE, PF_HUGE, PF_W, F_REF, VM_EXISTS,
-  firstDevFrame, devOff, DV_SSEQCUR,
+  createHmmModel, type HmmAction, type HmmState, type HmmConfig, DRIVER_VARIANTS, PC, PTE_PRESENT, PTE_DEVPRIV, PTE_NONE, PF_HUGE, PF_W, VM_EXISTS, firstDevFrame,
 } from '../../../model/hmm/index.ts';
 import { Session } from '../../../model/hmm/selftest/index.ts';
+import { view } from './state/view-helper.ts';
 
 type M = ReturnType<typeof createHmmModel>;
 const succs = (m: M, s: HmmState): { a: HmmAction; n: HmmState }[] => {
@@ -37,12 +36,12 @@ describe('HmmConfig.driver: a variant name or a full DriverBehaviour record', ()
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
     // no MIGRATE/owner early return: the callback now takes the mutex and sets the seq
     const n = step(m, s, 0, 'dmirror_interval_invalidate');
-    expect(n[devOff(m.ctx.L, 0) + DV_SSEQCUR]).toBe(1);
+    expect(view(m, n).device(0).sseq).toBe(1);
     // the stock dmirror record returns early: sseq untouched
     const d = createHmmModel({ ...cfg, driver: 'dmirror' });
     let t = d.initialStates()[0]!;
     for (const k of ['migrate_vma_setup', 'mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate']) t = step(d, t, 0, k);
-    expect(t[devOff(d.ctx.L, 0) + DV_SSEQCUR]).toBe(0);
+    expect(view(m, t).device(0).sseq).toBe(0);
     expect(createHmmModel({ ...cfg, driver: 'dmirror' }).id).toBe('hmm/upstream@dmirror');
   });
 });
@@ -56,7 +55,7 @@ describe('dmirror_range_snapshot: mmu_interval_notifier_insert / dmirror_snapsho
     const L = m.ctx.L;
     let s = m.initialStates()[0]!;
     s = step(m, s, 1, 'mmu_interval_notifier_insert');
-    expect(s[L.actors[1]!.base + R_SNAP]).toBe(1);
+    expect(view(m, s).actor(1).snapshot).toBe(1);
     s = step(m, s, 1, 'mmu_interval_read_begin');
     s = step(m, s, 1, 'mmap_read_lock');
     s = step(m, s, 1, 'hmm_range_fault');
@@ -66,7 +65,7 @@ describe('dmirror_range_snapshot: mmu_interval_notifier_insert / dmirror_snapsho
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
     s = step(m, s, 0, 'dmirror_interval_invalidate');
     s = step(m, s, 0, 'dmirror_snapshot_invalidate');
-    expect(s[L.actors[1]!.base + R_SNAP]).toBe(2); // sseq == the mm's invalidate_seq
+    expect(view(m, s).actor(1).snapshot).toBe(2); // sseq == the mm's invalidate_seq
     s = step(m, s, 1, 'mutex_lock');
     const retry = succs(m, s).find((e) => e.a.actor === 1)!;
     expect(retry.a).toMatchObject({ kind: 'mmu_interval_read_retry', info: 1 });
@@ -84,7 +83,7 @@ describe('dmirror_range_snapshot: mmu_interval_notifier_insert / dmirror_snapsho
       'mmu_interval_read_retry', 'dmirror_mkentry']) s = step(m, s, 1, k);
     s = step(m, s, 0, 'mmap_write_lock');
     s = step(m, s, 0, 'mmu_notifier_invalidate_range_start');
-    expect(s[gseqOff(m.ctx.L, 0)]).toBe(1);
+    expect(view(m, s).notifier(0).seqOdd).toBe(1);
     expect(kinds(m, s, 1)).toEqual([]);
   });
 });
@@ -103,8 +102,8 @@ describe('a child mirror (deviceMm): per-mm invalidate_seq', () => {
     s = step(m, s, 1, 'lock_mm_and_find_vma');
     s = step(m, s, 1, 'wp_page_copy'); // COW in the child
     s = step(m, s, 1, 'mmu_notifier_invalidate_range_start');
-    expect(s[gseqOff(L, 1)]).toBe(1);
-    expect(s[gseqOff(L, 0)]).toBe(0);
+    expect(view(m, s).notifier(1).seqOdd).toBe(1);
+    expect(view(m, s).notifier(0).seqOdd).toBe(0);
     const cb = succs(m, s).find((e) => e.a.actor === 1)!;
     expect(cb.a).toMatchObject({ kind: 'dmirror_interval_invalidate', info: 1 }); // device 1 = the child's fd
   });
@@ -116,13 +115,13 @@ describe('HMM_DMIRROR_RELEASE: migrate_device_range → dmirror_device_evict_chu
     p.write(0, 2);
     p.dev(0).migrateToDev(0, 2);
     const L = p.model.ctx.L;
-    expect(p.state[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_DEVPRIV);
+    expect(view(p, p.state).mm(0).pte(0).kind).toBe(PTE_DEVPRIV);
     expect(p.dev(0).release().rc).toBe(0);
     expect(p.trace.slice(-8).map((a) => a.kind)).toEqual(expect.arrayContaining(['migrate_device_range', 'dmirror_device_evict_chunk', 'migrate_device_pages', 'migrate_device_finalize']));
     for (let a = 0; a < 2; a++) {
-      expect(p.state[pgOff(L, 0, a) + PG_KIND]).toBe(PTE_PRESENT);
-      expect(p.state[dptOff(L, 0, a)]).toBe(0);
-      expect(p.state[frOff(L, firstDevFrame(L, 0) + a) + F_REF]).toBe(0);
+      expect(view(p, p.state).mm(0).pte(a).kind).toBe(PTE_PRESENT);
+      expect(view(p, p.state).device(0).pt(a)).toBe(0);
+      expect(view(p, p.state).frame(firstDevFrame(L, 0) + a).refcount).toBe(0);
     }
   });
 });
@@ -133,11 +132,11 @@ describe('huge entries (mapping thp / hugetlb)', () => {
     p.write(0);
     const L = p.model.ctx.L;
     expect(p.trace.map((a) => a.kind)).toContain('do_huge_pmd_anonymous_page');
-    expect(p.state[pgOff(L, 0, 1) + PG_FLAGS]! & (PF_HUGE | PF_W)).toBe(PF_HUGE | PF_W);
+    expect(view(p, p.state).mm(0).pte(1).flags & (PF_HUGE | PF_W)).toBe(PF_HUGE | PF_W);
     p.dev(0).read(0, 2);
     p.munmap(1, 1);
-    expect(p.state[pgOff(L, 0, 0) + PG_FLAGS]! & PF_HUGE).toBe(0);
-    expect(p.state[dptOff(L, 0, 0)]).toBe(0); // the split's invalidation erased page 0's entry too
+    expect(view(p, p.state).mm(0).pte(0).flags & PF_HUGE).toBe(0);
+    expect(view(p, p.state).device(0).pt(0)).toBe(0); // the split's invalidation erased page 0's entry too
     expect(p.read(0).data).toEqual([1]);
   });
 
@@ -153,8 +152,8 @@ describe('MAP_SHARED and mremap', () => {
     const p = new Session({ pages: 2, mapping: 'shared' });
     p.write(0);
     expect(p.dev(0).migrateToDev(0, 2).rc).toBe(-2);
-    expect(p.state[pgOff(p.model.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(p.state[pgOff(p.model.ctx.L, 0, 1) + PG_KIND]).toBe(PTE_NONE);
+    expect(view(p, p.state).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(p, p.state).mm(0).pte(1).kind).toBe(PTE_NONE);
   });
 
   it('move_page_tables moves device-private entries to the new address', () => {
@@ -163,8 +162,8 @@ describe('MAP_SHARED and mremap', () => {
     p.dev(0).migrateToDev(0, 1);
     expect(p.mremap(0, 1, 2)).toBe(0);
     const L = p.model.ctx.L;
-    expect(p.state[pgOff(L, 0, 2) + PG_KIND]).toBe(PTE_DEVPRIV);
-    expect(p.state[pgOff(L, 0, 0) + PG_VMA]! & VM_EXISTS).toBe(0);
+    expect(view(p, p.state).mm(0).pte(2).kind).toBe(PTE_DEVPRIV);
+    expect(view(p, p.state).mm(0).pte(0).vma & VM_EXISTS).toBe(0);
     expect(p.read(2).data).toEqual([1]);
     expect(PC.move_page_tables).toBeGreaterThan(0);
   });
@@ -177,8 +176,8 @@ describe('HMM_DMIRROR_FLAGS(HMM_DMIRROR_FLAG_FAIL_ALLOC): one forced allocation 
     expect(p.dev(0).flags(1).rc).toBe(0);
     expect(p.dev(0).migrateToDev(0, 2).rc).toBe(-2);
     const L = p.model.ctx.L;
-    expect(p.state[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT); // the first page stayed
-    expect(p.state[pgOff(L, 0, 1) + PG_KIND]).toBe(PTE_DEVPRIV);
+    expect(view(p, p.state).mm(0).pte(0).kind).toBe(PTE_PRESENT); // the first page stayed
+    expect(view(p, p.state).mm(0).pte(1).kind).toBe(PTE_DEVPRIV);
     expect(p.dev(0).migrateToDev(0, 2)).toMatchObject({ rc: 0, cpages: 2 }); // one-shot
   });
 
@@ -200,9 +199,8 @@ describe('device-coherent memory (deviceMemory: coherent)', () => {
     p.write(0);
     p.dev(0).migrateToDev(0, 1);
     const L = p.model.ctx.L;
-    const o = pgOff(L, 0, 0);
-    expect(p.state[o + PG_KIND]).toBe(PTE_PRESENT);
-    expect(p.state[o + 2]).toBe(firstDevFrame(L, 0)); // PG_VAL: the device frame
+    expect(view(p, p.state).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(p, p.state).mm(0).pte(0).val).toBe(firstDevFrame(L, 0)); // the device frame
     expect(p.read(0).data).toEqual([1]);
     expect(p.trace.map((a) => a.kind)).not.toContain('do_swap_page');
     expect(p.dev(0).migrateToSys(0, 1)).toMatchObject({ rc: 0, cpages: 1 });
@@ -214,18 +212,18 @@ describe('device-coherent memory (deviceMemory: coherent)', () => {
     p.dev(0).migrateToDev(0, 2);
     const L = p.model.ctx.L;
     expect(p.gupPut(0)).toBe(0);
-    expect(p.state[pgOff(L, 0, 0) + 2]).toBe(firstDevFrame(L, 0));
+    expect(view(p, p.state).mm(0).pte(0).val).toBe(firstDevFrame(L, 0));
     expect(p.pinUnpin(1)).toBe(0);
     expect(p.trace.map((a) => a.kind)).toContain('migrate_device_coherent_folio');
-    expect(p.state[pgOff(L, 0, 1) + 2]! < firstDevFrame(L, 0)).toBe(true); // a system frame now
-    expect(p.state[dptOff(L, 0, 1)]).toBe(0); // the CLEAR invalidation dropped the mirror entry
+    expect(view(p, p.state).mm(0).pte(1).val < firstDevFrame(L, 0)).toBe(true); // a system frame now
+    expect(view(p, p.state).device(0).pt(1)).toBe(0); // the CLEAR invalidation dropped the mirror entry
     expect(p.read(0, 2).data).toEqual([1, 1]);
   });
 });
 
 describe('device THP (features.deviceThp, MIGRATE_VMA_SELECT_COMPOUND)', () => {
-  const flags = (p: Session, a: number) => p.state[pgOff(p.model.ctx.L, 0, a) + PG_FLAGS]!;
-  const kind = (p: Session, a: number) => p.state[pgOff(p.model.ctx.L, 0, a) + PG_KIND]!;
+  const flags = (p: Session, a: number) => view(p, p.state).mm(0).pte(a).flags;
+  const kind = (p: Session, a: number) => view(p, p.state).mm(0).pte(a).kind;
 
   it('a whole THP becomes a device-private PMD and comes back as a THP (do_huge_pmd_device_private)', () => {
     const p = new Session({ pages: 2, mapping: 'thp', features: { deviceThp: true } });

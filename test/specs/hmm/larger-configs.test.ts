@@ -5,12 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, sometimes } from '../../../checker/index.ts';
-import { createHmmModel, makeCtx, pgOff, PG_KIND, PG_VAL, PTE_PRESENT, type HmmState } from '../../../model/hmm/index.ts';
+import {
+  stateView, createHmmModel, makeCtx, PTE_PRESENT, type HmmState,
+} from '../../../model/hmm/index.ts';
 import { DRIVER_VARIANTS, type DriverBehaviour } from '../../../model/hmm/variants.ts';
 import type { HmmConfig } from '../../../model/hmm/config.ts';
 import { spec as dmirrorSpec } from '../../../specs/hmm/dmirror.spec.ts';
 import { SCENARIOS, type ScenarioName } from '../../../specs/hmm/configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from '../../../specs/hmm/properties.ts';
+
 
 /** lib/test_hmm.c with F1 fixed: mmu_interval_set_seq (and the erase) before the early return */
 const dmirrorF1Fixed: DriverBehaviour = { ...DRIVER_VARIANTS.dmirror, name: 'dmirrorF1Fixed', skipOwnMigrate: false };
@@ -62,9 +65,10 @@ describe('P1: S6 does not flag the PTE wp_page_copy replaces by its COW copy', (
     const c = makeCtx(model);
     // witness: the parent's COW copy happened (parent and child map different frames at page 0)
     const cowDone = sometimes<HmmState>('cow-done', (s) => {
-      const po = pgOff(c.L, 0, 0);
-      const co = pgOff(c.L, 1, 0);
-      return s[po + PG_KIND] === PTE_PRESENT && s[co + PG_KIND] === PTE_PRESENT && s[po + PG_VAL] !== s[co + PG_VAL];
+      const v = stateView(c).at(s);
+      const parent = v.mm(0).pte(0);
+      const child = v.mm(1).pte(0);
+      return parent.kind === PTE_PRESENT && child.kind === PTE_PRESENT && parent.val !== child.val;
     });
     const r = check(createHmmModel(model, 'p1/fork-cow'), [...hmmProperties(model, []), cowDone], { strategy: 'bfs' });
     expect(r.status).toBe('exhaustive');

@@ -19,8 +19,7 @@ import { presentTrace, resolveView } from '../../../checker/report/present.ts';
 import { viewFor } from '../../../checker/spec.ts';
 import { parseReplayPath, type ReplayPath } from '../../../checker/trace.ts';
 import { replay } from '../../../checker/trace/replay-api.ts';
-import { mdmaOff } from '../../../model/hmm/v12/index.ts';
-import type { HmmModel } from '../../../model/hmm/index.ts';
+import { stateWriter, type HmmModel } from '../../../model/hmm/index.ts';
 import { spec } from '../../../specs/v12/v12.spec.ts';
 import { itfProblems } from '../../checker/report/itf-strict.ts';
 
@@ -121,7 +120,7 @@ describe('v12 violation notes name what breaks', () => {
     const last = steps[n]!.state;
     expect(s3.kind === 'always' && s3.holds(last)).toBe(false);
     const cleared = last.slice();
-    cleared[mdmaOff((model as unknown as HmmModel).ctx.L, 0, 0)] = 0;
+    stateWriter((model as unknown as HmmModel).ctx).at(cleared).v12().mirror(0).setDma(0, 0);
     expect(s3.kind === 'always' && s3.holds(cleared)).toBe(true);
   });
 });

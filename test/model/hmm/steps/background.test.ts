@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_SWAP, PF_W, PF_D, PF_PROTNONE, EV_CLEAR, EV_PROTECTION_VMA, EBUSY, R_I_EV, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import { model, init, step, steps, stepA, enabled, runUntil, pte, frame, readers, reg, tlb, pc } from './helpers.ts';
 
 const cfg = (c: Partial<HmmConfig>): HmmConfig => ({ driver: 'dmirror', pages: 1, frames: 2, initial: ['rw'], ...c });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_ZERO, PF_W, ZERO_FRAME, EFAULT, EPERM, EBUSY, ENOENT,
   DPT_WRITE, DPT_ATOMIC, R_CPAGES, R_RETRIES, R_SEQOK, R_FAULTS, R_I, firstDevFrame, dptOff, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, runToReq, pte, frame, result, readers, writer, reg, pc, dpt, dma, devLock, pfn,
 } from './helpers.ts';

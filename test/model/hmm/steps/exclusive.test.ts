@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_DEVEXCL, PF_W, EFAULT, EPERM, EV_EXCLUSIVE, R_I_EV, R_I_OWNER, DPT_ATOMIC, pgOff, PG_FLAGS, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, runToReq, pte, frame, result, readers, reg, pc, dpt, devLock, tlb,
 } from './helpers.ts';

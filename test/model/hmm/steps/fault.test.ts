@@ -7,7 +7,7 @@ import {
   PC, PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_DEVPRIV, PTE_DEVEXCL, PTE_MIGRATION, PF_W, PF_D, PF_PROTNONE, PF_HUGE,
   ZERO_FRAME, VM_FAULT_SIGSEGV, VM_FAULT_OOM, EV_CLEAR, EV_MIGRATE, R_MMAP, R_I_EV, R_I_OWNER, R_M_KIND, MIG_FAULT,
   firstDevFrame, pgOff, PG_KIND, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, pte, frame, result, readers, tlb, reg, pc, dpt,
 } from './helpers.ts';

@@ -8,7 +8,7 @@ import {
   resOff, devOff, mmOff, tlbOff, srcOff, dstOff, pfnOff, PG_VMA, PG_KIND, PG_VAL, PG_FLAGS, PG_LASTW, F_REF, F_MAP,
   F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, MM_READERS, MM_WRITER, MM_EXISTS,
   DV_LOCK, DV_SSEQCUR, gseqOff, activeOff,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 
 export type M = HmmModel;
 export type Succ = { a: HmmAction; n: HmmState };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_ZERO, PF_W, PF_D, ZERO_FRAME, EV_CLEAR, EBUSY, OK, R_I_EV, R_I_A, R_I_N, R_I_AFTER,
   dptFrame, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, pte, frame, result, readers, reg, pc, dpt, gseq, active, tlb,
 } from './helpers.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_MIGRATION, PF_W, PF_D, PF_PROTNONE, EV_CLEAR, EAGAIN, ENOMEM, OK, R_I_EV, R_I_A, R_I_N, R_H_T,
   dptFrame, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, pte, frame, result, readers, reg, pc, dpt, gseq, active, tlb,
 } from './helpers.ts';

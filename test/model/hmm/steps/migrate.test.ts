@@ -10,7 +10,7 @@ import {
   PC, PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PF_W, PF_D, EV_MIGRATE, EINVAL, ENOENT, MPFN_MIGRATE,
   MPFN_WRITE, MPFN_HOLE, MPFN_DIRTY, MIG_TO_DEV, MIG_TO_SYS, R_I_EV, R_I_OWNER, R_M_KIND, R_M_N, VM_FAULT_OOM, dvFlagsOff, firstDevFrame,
   type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, runToReq, trace, pte, frame, result, readers, reg, pc, dpt, devLock, src, dst,
 } from './helpers.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   PC, EV_MIGRATE, EBUSY, R_SEQOK, R_RETRYOK, R_RETRIES, R_I_CB, R_SNAP, R_MMAP, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, result, readers, reg, pc, dpt, dma, devLock, sseqCur, gseq, active,
 } from './helpers.ts';

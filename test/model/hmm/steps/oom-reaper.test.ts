@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_NONE, PTE_PRESENT, PTE_DEVPRIV, PF_W, PF_D, VM_EXISTS, EV_UNMAP, EV_NONBLOCK, EAGAIN, EFAULT, OK,
   VM_FAULT_SIGBUS, R_I_EV, R_I_A, R_I_N, R_RC, firstDevFrame, sleepsInNonblockable, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, trace, pte, frame, result, readers, writer, reg, pc, dpt, devLock,
   gseq, active, tlb,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_NONE, PTE_SWAP, PTE_MIGRATION, PF_W, PF_D, PF_PROTNONE, VM_EXISTS, EV_CLEAR, R_I_EV, R_I_A,
   type HmmConfig, type HmmState,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import { invariants, s6DirtyNotLost } from '../../../../specs/hmm/properties.ts';
 import { model, init, step, steps, succs, enabled, runTo, pte, frame, dpt, reg, pc, gseq, active } from './helpers.ts';
 

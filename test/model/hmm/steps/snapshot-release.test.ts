@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PC, PTE_PRESENT, PTE_DEVPRIV, PTE_MIGRATION, EV_CLEAR, MPFN_MIGRATE, MPFN_WRITE, R_I_EV, R_SNAP, dvFlagsOff, firstDevFrame,
   type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, runToReq, pte, frame, result, reg, dpt, devLock, src, dst, gseq,
 } from './helpers.ts';

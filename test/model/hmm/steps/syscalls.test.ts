@@ -8,7 +8,7 @@ import {
   PC, PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_DEVPRIV, PTE_DEVEXCL, PTE_MIGRATION, PF_W, PF_D, PF_PROTNONE, VM_READ, VM_WRITE,
   VM_EXISTS, EV_UNMAP, EV_RELEASE, EV_PROTECTION_VMA, EV_PROTECTION_PAGE, EV_CLEAR, ENOMEM, EFAULT, R_I_EV, R_I_A, R_I_N,
   R_PINNED, pfnOff, firstDevFrame, type HmmConfig,
-} from '../../../../model/hmm/index.ts';
+} from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, pte, frame, result, readers, writer, mmExists, tlb, reg, pc, dpt,
 } from './helpers.ts';

@@ -3,10 +3,9 @@
  * labels test/model/hmm/v12/steps.test.ts exercises without naming them in a title.
  */
 import { describe, expect, it } from 'vitest';
-import { PC, PTE_PRESENT, PTE_HMM, PF_HMM_LOCKED, EFAULT, type HmmConfig } from '../../../../model/hmm/index.ts';
+import { PC, PTE_PRESENT, PTE_HMM, PF_HMM_LOCKED, EFAULT, type HmmConfig, mirrorOff, mdmaOff, faultOff, invOff } from './internals.ts';
 import {
-  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
-  FAULT_REGISTERED, FAULT_BACKOFF,
+  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_REGISTERED, FAULT_BACKOFF,
 } from '../../../../model/hmm/v12/index.ts';
 import { model, init, step, steps, stepA, enabled, runUntil, pte, frame, result, pc, readers } from './helpers.ts';
 

@@ -4,17 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  createHmmModel, type HmmConfig, PC, R_PC, PTE_PRESENT, PTE_HMM, PTE_NONE,
-  PF_W, PF_D, PF_HMM_LOCKED, pgOff, frOff, resOff, PG_KIND, PG_VAL, PG_FLAGS, F_REF, F_DIRTY, F_VER, RES_RET,
-  EFAULT, OK, isDevFrame,
+  createHmmModel, type HmmConfig, PC, PTE_PRESENT, PTE_HMM, PTE_NONE, PF_W, PF_D, PF_HMM_LOCKED, EFAULT, OK, isDevFrame,
 } from '../../../../model/hmm/index.ts';
 import {
-  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, mirrorOff, mdmaOff, faultOff, invOff,
-  FAULT_REGISTERED, FAULT_BACKOFF, EACCES, HMM_MUNMAP, HMM_MIGRATE, HMM_FORK, HMM_WRITE_PROTECT, type V12Variant,
+  HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_REGISTERED, FAULT_BACKOFF, EACCES, HMM_MUNMAP, HMM_MIGRATE, HMM_FORK, HMM_WRITE_PROTECT, type V12Variant,
 } from '../../../../model/hmm/v12/index.ts';
 
 type Model = ReturnType<typeof createHmmModel>;
 import { succs, step, stepA, enabled, runUntil } from '../steps/helpers.ts';
+import { view } from '../state/view-helper.ts';
 
 const v12 = (cfg: Omit<HmmConfig, 'driver'>, variant: V12Variant = 'v12'): Model =>
   createHmmModel({ driver: 'reference', design: 'v12', v12: variant, ...cfg });
@@ -37,29 +35,29 @@ describe('device access through hmm_pt → hmm_mirror_fault (HMM_DEVICE_RFAULT/W
     let s = m.initialStates()[0]!;
     expect(enabled(m, s, 0)).toEqual(['device_read']);
     s = step(m, s, 0, 'device_read'); // -ENOENT
-    expect(s[L.actors[0]!.base + R_PC]).toBe(PC.hmm_mirror_fault);
+    expect(view(m, s).actor(0).pc).toBe(PC.hmm_mirror_fault);
     s = step(m, s, 0, 'hmm_mirror_fault');
-    expect(s[faultOff(L, 0)]).toBe(FAULT_REGISTERED);
+    expect(view(m, s).v12().actor(0).fault).toBe(FAULT_REGISTERED);
     s = step(m, s, 0, 'hmm_mirror_fault_pmd');
     const u = stepA(m, s, 0, 'hmm_mirror_handle_fault');
     s = u.n;
-    const f = s[pgOff(L, 0, 0) + PG_VAL]!;
-    expect(s[mirrorOff(L, 0, 0)]).toBe((f << 4) | HMM_PTE_VALID | HMM_PTE_WRITE);
-    expect(s[mdmaOff(L, 0, 0)]).toBe(f); // hmm_mirror_dma_map
-    expect(s[faultOff(L, 0)]).toBe(0); // unregistered
+    const f = view(m, s).mm(0).pte(0).val;
+    expect(view(m, s).v12().mirror(0).pt(0)).toBe((f << 4) | HMM_PTE_VALID | HMM_PTE_WRITE);
+    expect(view(m, s).v12().mirror(0).dma(0)).toBe(f); // hmm_mirror_dma_map
+    expect(view(m, s).v12().actor(0).fault).toBe(0); // unregistered
     s = step(m, s, 0, 'device_read');
-    expect(s[resOff(L, 0, 0) + RES_RET]).toBe(OK);
+    expect(view(m, s).actor(0).result(0).ret).toBe(OK);
   });
   it('a device write sets HMM_PTE_DIRTY (the CPU PTE dirty bit does not see device writes)', () => {
     const m = v12({ pages: 1, frames: 2, initial: ['rw'], dev: [{ ops: [{ op: 'write', page: 0 }] }] });
     const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
-    expect(s[mirrorOff(m.ctx.L, 0, 0)]! & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
+    expect(view(m, s).v12().mirror(0).pt(0) & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
   });
   it('PROT_NONE VMA → -EFAULT (v11 "Fix PROT_NONE case"); write on a read-only VMA → -EACCES', () => {
     const a = v12({ pages: 1, frames: 2, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
-    expect(runUntil(a, a.initialStates()[0]!, 0, PC.done)[resOff(a.ctx.L, 0, 0) + RES_RET]).toBe(EFAULT);
+    expect(view(a, runUntil(a, a.initialStates()[0]!, 0, PC.done)).actor(0).result(0).ret).toBe(EFAULT);
     const b = v12({ pages: 1, frames: 2, initial: ['ro'], prot: 'read', dev: [{ ops: [{ op: 'write', page: 0 }] }] });
-    expect(runUntil(b, b.initialStates()[0]!, 0, PC.done)[resOff(b.ctx.L, 0, 0) + RES_RET]).toBe(EACCES);
+    expect(view(b, runUntil(b, b.initialStates()[0]!, 0, PC.done)).actor(0).result(0).ret).toBe(EACCES);
   });
   it('a page the CPU does not map: the fault backs off (unregisters) before handle_mm_fault', () => {
     const m = v12({ pages: 1, frames: 2, dev: [{ ops: [{ op: 'write', page: 0 }] }] });
@@ -68,14 +66,14 @@ describe('device access through hmm_pt → hmm_mirror_fault (HMM_DEVICE_RFAULT/W
     s = step(m, s, 0, 'device_write');
     s = step(m, s, 0, 'hmm_mirror_fault');
     s = step(m, s, 0, 'hmm_mm_fault');
-    expect(s[faultOff(L, 0)]).toBe(0);
-    expect(s[L.actors[0]!.base + R_PC]).toBe(PC.handle_mm_fault);
+    expect(view(m, s).v12().actor(0).fault).toBe(0);
+    expect(view(m, s).actor(0).pc).toBe(PC.handle_mm_fault);
     const k = v12({ pages: 1, frames: 2, dev: [{ ops: [{ op: 'write', page: 0 }] }] }, 'faultRangeAcrossFault');
     let t = k.initialStates()[0]!;
     t = step(k, t, 0, 'device_write');
     t = step(k, t, 0, 'hmm_mirror_fault');
     t = step(k, t, 0, 'hmm_mm_fault');
-    expect(t[faultOff(k.ctx.L, 0)]).toBe(FAULT_REGISTERED); // the mistake: still registered
+    expect(view(m, t).v12().actor(0).fault).toBe(FAULT_REGISTERED); // the mistake: still registered
   });
 });
 
@@ -93,17 +91,17 @@ describe('fault-range tracking (hmm_notifier_invalidate_range_start / hmm_mirror
     const st = stepA(m, s, 0, 'hmm_notifier_invalidate_range_start');
     expect(st.a.info).toBe(HMM_MIGRATE); // CLEAR → HMM_MIGRATE
     s = st.n;
-    expect(s[invOff(L, 0)]).toBe(1);
-    expect(s[faultOff(L, 1)]).toBe(FAULT_BACKOFF);
+    expect(view(m, s).v12().actor(0).inv).toBe(1);
+    expect(view(m, s).v12().actor(1).fault).toBe(FAULT_BACKOFF);
     expect(enabled(m, s, 0)).toEqual([]); // waits for the fault to back off
     expect(enabled(m, s, 1)).toEqual(['hmm_device_fault_end']);
     s = step(m, s, 1, 'hmm_device_fault_end');
-    expect(s[faultOff(L, 1)]).toBe(0);
+    expect(view(m, s).v12().actor(1).fault).toBe(0);
     expect(enabled(m, s, 1)).toEqual([]); // hmm_range_wait: sleeps while the update is registered
     s = step(m, s, 0, 'hmm_mirror_update');
     s = step(m, s, 0, 'wp_page_copy_set_pte');
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_end');
-    expect(s[invOff(L, 0)]).toBe(0);
+    expect(view(m, s).v12().actor(0).inv).toBe(0);
     expect(enabled(m, s, 1)).toEqual(['hmm_mirror_fault']);
   });
   it('noFaultRange: the fault is never interrupted and fills hmm_pt with the replaced zero page', () => {
@@ -112,7 +110,7 @@ describe('fault-range tracking (hmm_notifier_invalidate_range_start / hmm_mirror
     let s = m.initialStates()[0]!;
     s = step(m, s, 1, 'device_read');
     s = step(m, s, 1, 'hmm_mirror_fault');
-    expect(s[faultOff(L, 1)]).toBe(0);
+    expect(view(m, s).v12().actor(1).fault).toBe(0);
     s = step(m, s, 1, 'hmm_mirror_fault_pmd');
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     s = step(m, s, 0, 'wp_page_copy');
@@ -120,8 +118,8 @@ describe('fault-range tracking (hmm_notifier_invalidate_range_start / hmm_mirror
     s = step(m, s, 0, 'hmm_mirror_update');
     s = step(m, s, 0, 'wp_page_copy_set_pte');
     s = step(m, s, 1, 'hmm_mirror_handle_fault');
-    expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(hmmPteFrame(s[mirrorOff(L, 0, 0)]!)).toBe(1); // stale: the zero page
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(hmmPteFrame(view(m, s).v12().mirror(0).pt(0))).toBe(1); // stale: the zero page
   });
 });
 
@@ -132,28 +130,28 @@ describe('hmm_mirror_update by event', () => {
     let s = m.initialStates()[0]!;
     s = runUntil(m, s, 0, PC.do_vmi_munmap);
     s = runUntil(m, s, 1, PC.done);
-    const f = s[pgOff(L, 0, 0) + PG_VAL]!;
-    expect(s[mirrorOff(L, 0, 0)]! & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
+    const f = view(m, s).mm(0).pte(0).val;
+    expect(view(m, s).v12().mirror(0).pt(0) & HMM_PTE_DIRTY).toBe(HMM_PTE_DIRTY);
     s = step(m, s, 0, 'mmap_write_lock');
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
     const u = stepA(m, s, 0, 'hmm_mirror_update');
     expect(u.a.info).toBe(HMM_MUNMAP);
-    expect(u.n[mirrorOff(L, 0, 0)]).toBe(0);
-    expect(u.n[mdmaOff(L, 0, 0)]).toBe(0);
-    expect(u.n[frOff(L, f) + F_DIRTY]).toBe(1);
+    expect(view(m, u.n).v12().mirror(0).pt(0)).toBe(0);
+    expect(view(m, u.n).v12().mirror(0).dma(0)).toBe(0);
+    expect(view(m, u.n).frame(f).dirty).toBe(1);
   });
   it('mprotect(PROT_READ) write-protects (HMM_WRITE_PROTECT); mprotect(PROT_NONE) clears', () => {
     for (const [prot, expectClear] of [['read', false], ['none', true]] as const) {
       const m = v12({ pages: 1, frames: 2, initial: ['rw'], cpu: [{ ops: [{ op: 'mprotect', page: 0, prot }] }], dev: [{ ops: [{ op: 'read', page: 0 }] }] });
       const L = m.ctx.L;
       let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
-      expect(s[mirrorOff(L, 0, 0)]! & HMM_PTE_WRITE).toBe(HMM_PTE_WRITE);
+      expect(view(m, s).v12().mirror(0).pt(0) & HMM_PTE_WRITE).toBe(HMM_PTE_WRITE);
       s = step(m, s, 0, 'mmap_write_lock');
       s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
       const u = stepA(m, s, 0, 'hmm_mirror_update');
       expect(u.a.info).toBe(HMM_WRITE_PROTECT);
-      if (expectClear) expect(u.n[mirrorOff(L, 0, 0)]).toBe(0);
-      else expect(u.n[mirrorOff(L, 0, 0)]! & (HMM_PTE_VALID | HMM_PTE_WRITE)).toBe(HMM_PTE_VALID);
+      if (expectClear) expect(view(m, u.n).v12().mirror(0).pt(0)).toBe(0);
+      else expect(view(m, u.n).v12().mirror(0).pt(0) & (HMM_PTE_VALID | HMM_PTE_WRITE)).toBe(HMM_PTE_VALID);
     }
   });
 });
@@ -163,29 +161,29 @@ describe('migration to device memory: hmm_mirror_migrate → mm_hmm_migrate → 
     const m = v12({ pages: 1, frames: 2, devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
     let s = m.initialStates()[0]!;
-    const f = s[pgOff(L, 0, 0) + PG_VAL]!;
+    const f = view(m, s).mm(0).pte(0).val;
     s = step(m, s, 0, 'hmm_mirror_migrate');
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
     s = step(m, s, 0, 'hmm_mirror_update');
     s = step(m, s, 0, 'mm_hmm_migrate');
-    expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_HMM);
-    expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & PF_HMM_LOCKED).toBe(PF_HMM_LOCKED);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_HMM);
+    expect(view(m, s).mm(0).pte(0).flags & PF_HMM_LOCKED).toBe(PF_HMM_LOCKED);
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_end');
     s = step(m, s, 0, 'copy_to_device');
     s = step(m, s, 0, 'mm_hmm_migrate_cleanup');
-    const e = s[mirrorOff(L, 0, 0)]!;
+    const e = view(m, s).v12().mirror(0).pt(0);
     expect(e & HMM_PTE_DEV).toBe(HMM_PTE_DEV);
     expect(isDevFrame(L, hmmPteFrame(e))).toBe(true);
-    expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & PF_HMM_LOCKED).toBe(0);
-    expect(s[pgOff(L, 0, 0) + PG_VAL]).toBe(0); // no struct page: the entry names nothing
-    expect(s[frOff(L, f) + F_REF]).toBe(0);
-    expect(s[resOff(L, 0, 0) + RES_RET]).toBe(OK);
+    expect(view(m, s).mm(0).pte(0).flags & PF_HMM_LOCKED).toBe(0);
+    expect(view(m, s).mm(0).pte(0).val).toBe(0); // no struct page: the entry names nothing
+    expect(view(m, s).frame(f).refcount).toBe(0);
+    expect(view(m, s).actor(0).result(0).ret).toBe(OK);
   });
   it('a page with an extra reference is not migrated (mm_hmm_migrate page check)', () => {
     const m = v12({ pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     let s = runUntil(m, m.initialStates()[0]!, 0, PC.done); // fork: the page is COW-shared (mapcount 2)
     s = runUntil(m, s, 1, PC.done);
-    expect(s[pgOff(m.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_PRESENT);
   });
 });
 
@@ -195,23 +193,23 @@ describe('CPU fault on the special entry: hmm_handle_cpu_fault → copy_from_dev
     const m = v12(cfg);
     const L = m.ctx.L;
     let s = runUntil(m, m.initialStates()[0]!, 1, PC.done); // migrate + device write
-    const df = hmmPteFrame(s[mirrorOff(L, 0, 0)]!);
-    expect(s[frOff(L, df) + F_VER]).toBe(2);
+    const df = hmmPteFrame(view(m, s).v12().mirror(0).pt(0));
+    expect(view(m, s).frame(df).version).toBe(2);
     s = step(m, s, 0, 'lock_mm_and_find_vma');
     s = step(m, s, 0, 'hmm_handle_cpu_fault');
-    expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & PF_HMM_LOCKED).toBe(PF_HMM_LOCKED);
-    expect(s[mirrorOff(L, 0, 0)]! & HMM_PTE_WRITE).toBe(0);
+    expect(view(m, s).mm(0).pte(0).flags & PF_HMM_LOCKED).toBe(PF_HMM_LOCKED);
+    expect(view(m, s).v12().mirror(0).pt(0) & HMM_PTE_WRITE).toBe(0);
     s = step(m, s, 0, 'copy_from_device');
     s = step(m, s, 0, 'hmm_mirror_migrate_back');
-    const nf = hmmPteFrame(s[mirrorOff(L, 0, 0)]!);
+    const nf = hmmPteFrame(view(m, s).v12().mirror(0).pt(0));
     expect(isDevFrame(L, nf)).toBe(false);
-    expect(s[mdmaOff(L, 0, 0)]).toBe(nf);
-    expect(s[frOff(L, df) + F_REF]).toBe(0); // device memory freed
+    expect(view(m, s).v12().mirror(0).dma(0)).toBe(nf);
+    expect(view(m, s).frame(df).refcount).toBe(0); // device memory freed
     s = step(m, s, 0, 'mm_hmm_migrate_back_cleanup');
-    expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(s[pgOff(L, 0, 0) + PG_VAL]).toBe(nf);
-    expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & (PF_W | PF_D)).toBe(PF_W | PF_D);
-    expect(s[frOff(L, nf) + F_VER]).toBe(2);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(m, s).mm(0).pte(0).val).toBe(nf);
+    expect(view(m, s).mm(0).pte(0).flags & (PF_W | PF_D)).toBe(PF_W | PF_D);
+    expect(view(m, s).frame(nf).version).toBe(2);
   });
   it('a device write faults on the write-protected entry and waits while the special entry is locked', () => {
     const m = v12({ ...cfg, dev: [{ ops: [{ op: 'migrateToDev', page: 0 }, { op: 'write', page: 0 }] }] });
@@ -232,17 +230,17 @@ describe('HMM_FORK', () => {
     const m = v12({ pages: 1, frames: 2, devFrames: 1, initial: ['rw'], features: { fork: true }, cpu: [{ ops: [{ op: 'fork' }] }], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }] });
     const L = m.ctx.L;
     let s = runUntil(m, m.initialStates()[0]!, 1, PC.done);
-    expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_HMM);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_HMM);
     s = step(m, s, 0, 'mmap_write_lock');
     s = step(m, s, 0, 'hmm_notifier_invalidate_range_start');
     const u = stepA(m, s, 0, 'hmm_mirror_update');
     expect(u.a.info).toBe(HMM_FORK);
     s = u.n;
-    expect(s[pgOff(L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(s[mirrorOff(L, 0, 0)]).toBe(0);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(m, s).v12().mirror(0).pt(0)).toBe(0);
     s = step(m, s, 0, 'copy_page_range');
-    expect(s[pgOff(L, 1, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(s[pgOff(L, 0, 0) + PG_FLAGS]! & PF_W).toBe(0); // COW
+    expect(view(m, s).mm(1).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(m, s).mm(0).pte(0).flags & PF_W).toBe(0); // COW
     void PTE_NONE;
   });
 });
@@ -252,16 +250,16 @@ describe('hugetlbfs (v11 "Add support for hugetlbfs") and mm_hmm_migrate page ch
     const m = v12({ pages: 2, frames: 3, mapping: 'hugetlb', dev: [{ ops: [{ op: 'write', page: 0, npages: 2 }] }] });
     const L = m.ctx.L;
     const s = runUntil(m, m.initialStates()[0]!, 0, PC.done, 200);
-    expect(s[resOff(L, 0, 0) + RES_RET]).toBe(OK);
+    expect(view(m, s).actor(0).result(0).ret).toBe(OK);
     for (const a of [0, 1]) {
-      expect(s[mirrorOff(L, 0, a)]! & (HMM_PTE_VALID | HMM_PTE_WRITE)).toBe(HMM_PTE_VALID | HMM_PTE_WRITE);
-      expect(hmmPteFrame(s[mirrorOff(L, 0, a)]!)).toBe(s[pgOff(L, 0, a) + PG_VAL]);
+      expect(view(m, s).v12().mirror(0).pt(a) & (HMM_PTE_VALID | HMM_PTE_WRITE)).toBe(HMM_PTE_VALID | HMM_PTE_WRITE);
+      expect(hmmPteFrame(view(m, s).v12().mirror(0).pt(a))).toBe(view(m, s).mm(0).pte(a).val);
     }
   });
   it('mm_hmm_migrate leaves hugetlbfs pages in place (only private anonymous 4 KiB pages move)', () => {
     const m = v12({ pages: 2, frames: 3, devFrames: 2, mapping: 'hugetlb', initial: ['rw', 'rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0, npages: 2 }] }] });
     const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
-    expect(s[pgOff(m.ctx.L, 0, 0) + PG_KIND]).toBe(PTE_PRESENT);
-    expect(s[pgOff(m.ctx.L, 0, 1) + PG_KIND]).toBe(PTE_PRESENT);
+    expect(view(m, s).mm(0).pte(0).kind).toBe(PTE_PRESENT);
+    expect(view(m, s).mm(0).pte(1).kind).toBe(PTE_PRESENT);
   });
 });
