@@ -113,6 +113,13 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'mprotect', page: 0, npages: 2, prot: 'read' }, { op: 'mprotect', page: 0, npages: 2, prot: 'rw' }, { op: 'write', page: 1 }] }],
     dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }],
   },
+  /** HMM_DMIRROR_EXCLUSIVE on a hugetlb page (make_device_exclusive refuses it: -EOPNOTSUPP, the
+   *  huge entry stays whole) vs a CPU write to the other half, then a device read of both pages */
+  exclusiveHugetlb: {
+    pages: 2, frames: 3, mapping: 'hugetlb', initial: ['rw', 'rw'], features: { exclusive: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'exclusive', page: 0 }, { op: 'read', page: 0, npages: 2 }] }],
+  },
   /** a THP migrated whole to a compound device page; a CPU read faults the PMD back
    *  (do_huge_pmd_device_private → migrate_to_ram of the folio) */
   thpDevicePrivateFaultBack: {

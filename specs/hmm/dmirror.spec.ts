@@ -75,6 +75,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'dmirror', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'dmirror', ['wRead']),
+    // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
+    'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'dmirror', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'dmirror', ['wMigrate'], [P.s10]), // F1
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'dmirror', [], [P.s10]), // F1
     // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1

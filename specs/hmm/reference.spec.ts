@@ -81,6 +81,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'dirty-on-invalidate-vs-madv-free': hmmConfig('madvFreeVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty' }),
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),
+    // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
+    'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'reference', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'reference', ['wMigrate']),
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'reference', []),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
