@@ -46,10 +46,16 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
     if (m !== im && subscribed(c, m)) continue;
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
-      if (n[o + PG_KIND] !== PTE_PRESENT || n[o + PG_VAL] !== fr) continue;
+      const k = n[o + PG_KIND]!;
+      if ((k !== PTE_PRESENT && k !== PTE_DEVEXCL) || n[o + PG_VAL] !== fr) continue;
       const fo = frOff(L, fr);
-      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[fo + F_DIRTY] = 1;
-      flushTlb(c, n, m, a);
+      // a device-exclusive entry (6.15: "handle device-exclusive entries correctly in
+      // try_to_unmap_one") is cleared with pte_clear: no TLB holds it, and it has no dirty bit —
+      // make_device_exclusive moved the PTE's to the folio when it converted the PTE
+      if (k === PTE_PRESENT) {
+        if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[fo + F_DIRTY] = 1;
+        flushTlb(c, n, m, a);
+      }
       if (n[fo + F_LAZY] !== 0 && n[fo + F_DIRTY] === 0 && n[fo + F_REF] === n[fo + F_MAP]! + 1) {
         // the MADV_FREE page check: a lazyfree folio nobody redirtied is discarded, not swapped —
         // the PTE goes, and the next fault maps a zero page. The user gave the contents up, so

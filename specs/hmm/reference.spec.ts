@@ -5,7 +5,7 @@
  */
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, driverName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
-import { hmmConfig, type HmmSpecParams } from './configs.ts';
+import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
@@ -83,6 +83,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),
     // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
     'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'reference', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
+    // reclaim unmaps a device-exclusive folio (try_to_unmap_one clears the entry in its CLEAR
+    // invalidation and installs a swap entry); one that installs none loses the contents (S5)
+    'exclusive-vs-reclaim': hmmConfig('exclusiveVsReclaim', 'reference', [], [], { description: 'MADV_FREE, CPU write, EXCLUSIVE, reclaim of the device-exclusive folio, CPU read' }),
+    'unmap-drops-exclusive-entry': hmmConfig('exclusiveVsReclaim', 'reference', [], [P.s5], { patch: UNMAP_DROPS_EXCLUSIVE_ENTRY, description: 'try_to_unmap_one clears a device-exclusive entry without a swap entry: the contents are lost' }),
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'reference', ['wMigrate']),
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'reference', []),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
