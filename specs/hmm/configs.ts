@@ -129,6 +129,17 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'write', page: 0 }, { op: 'read', page: 0 }] }],
     dev: [{ ops: [{ op: 'exclusive', page: 0 }] }],
   },
+  /** no HMM: MADV_DONTNEED zaps the page, another thread's read fault maps the zero page, and a
+   *  third thread's store through its not-yet-flushed TLB entry lands in the zapped page — a store
+   *  racing MADV_DONTNEED may be lost (S5 must hold whether or not the PTE was refilled) */
+  dontneedZeroPageStaleStore: {
+    pages: 1, frames: 2, initial: ['rw'],
+    cpu: [
+      { ops: [{ op: 'write', page: 0 }, { op: 'write', page: 0 }] },
+      { ops: [{ op: 'madvDontneed', page: 0 }] },
+      { ops: [{ op: 'read', page: 0 }] },
+    ],
+  },
   /** a THP migrated whole to a compound device page; a CPU read faults the PMD back
    *  (do_huge_pmd_device_private → migrate_to_ram of the folio) */
   thpDevicePrivateFaultBack: {

@@ -82,6 +82,9 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),
     // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
+    // S5 false alarm (issue 12): a store racing MADV_DONTNEED through a stale TLB entry, the PTE
+    // refilled with the zero page by a third thread — permitted, so every property holds
+    'dontneed-zero-page-stale-store': hmmConfig('dontneedZeroPageStaleStore', 'reference', [], [], { description: 'no HMM: MADV_DONTNEED, a read fault mapping the zero page, a store through the stale TLB entry' }),
     'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'reference', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
     // reclaim unmaps a device-exclusive folio (try_to_unmap_one clears the entry in its CLEAR
     // invalidation and installs a swap entry); one that installs none loses the contents (S5)
