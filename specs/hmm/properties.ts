@@ -8,7 +8,7 @@ import { always, alwaysStep, sometimes, type Property } from '../../checker/inde
 import {
   type Ctx, type HmmAction, type HmmState, makeCtx, PC, R_PC, R_PINNED, R_H_T, R_M_FAULTPAGE, R_I_CB, R_I_MM, R_I_A, R_I_N, R_RETRYOK, R_REQ,
   PTE_PRESENT, PTE_ZERO, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, PTE_SWAP, PTE_NONE, PF_W, PF_D, PF_PROTNONE,
-  VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
+  VM_READ, VM_EXISTS, ZERO_FRAME, F_REF, F_PIN, F_VER, F_DIRTY, F_LOCK, DPT_WRITE, DPT_ATOMIC, DV_LOCK, DV_SSEQCUR,
   pgOff, frOff, dptOff, dmaOff, devOff, tlbOff, resOff, isDevFrame, frameOwner, dptFrame, mmOff, MM_EXISTS,
   PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, RES_RET, RES_FAULTS, EFAULT, OK, sleepsInNonblockable,
 } from '../../model/hmm/index.ts';
@@ -249,7 +249,13 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState
 }
 
 /** S10 (step): the device PT is programmed only under the driver lock after a successful
- *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. */
+ *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. The
+ *  two writes without a read_retry must be justified by what holds the CPU side in place while
+ *  they write (each such step runs under the driver lock: it is enabled only when the lock is
+ *  free): dmirror_migrate_finalize_and_map (hmm.rst's map after migrate_vma_pages) by the
+ *  migration — the CPU entry is still the migration entry, or the device-private (or coherent)
+ *  entry of the page it maps; dmirror_atomic_map by make_device_exclusive — the CPU entry is the
+ *  device-exclusive entry of the page it maps, whose folio lock the thread still holds. */
 export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
   const L = c.L;
   if (a.kind === c.names.doFault) {
@@ -262,7 +268,25 @@ export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmS
     const d = a.info;
     return t[devOff(L, d) + DV_SSEQCUR] === 1;
   }
+  if (a.kind === 'dmirror_migrate_finalize_and_map' || a.kind === 'dmirror_atomic_map') {
+    for (let d = 0; d < L.devices; d++) {
+      for (let p = 0; p < L.pages; p++) {
+        const e = t[dptOff(L, d, p)]!;
+        if (e === 0 || e === s[dptOff(L, d, p)]) continue;
+        if (!deviceMapJustified(c, s, a, d, p, dptFrame(e))) return false;
+      }
+    }
+  }
   return true;
+}
+
+/** S10's justification of a device-PT entry for frame f at page p of device d written by step a */
+function deviceMapJustified(c: Ctx, s: HmmState, a: HmmAction, d: number, p: number, f: number): boolean {
+  const o = pgOff(c.L, c.devMm[d]!, p);
+  const k = s[o + PG_KIND]!;
+  const v = s[o + PG_VAL]!;
+  if (a.kind === 'dmirror_atomic_map') return k === PTE_DEVEXCL && v === f && s[frOff(c.L, f) + F_LOCK] === a.actor + 1;
+  return k === PTE_MIGRATION || ((k === PTE_DEVPRIV || k === PTE_PRESENT) && v === f);
 }
 
 // ---- witnesses ------------------------------------------------------------------------------

@@ -68,8 +68,9 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-device-fault': hmmConfig('oomReapVsDeviceFault', 'reference', ['wOomEagain', 'wOomReaped'], [], { description: 'OOM reaper (non-blockable UNMAP) vs a device write fault holding the driver lock' }),
     // FINDING F5 (model/hmm/FINDINGS.md): the reaper zaps migration entries under mmap_read_lock,
     // so the textbook "map the destination in finalize_and_map" maps a page that
-    // migrate_vma_finalize then frees (no seq check on the migrate path)
-    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
+    // migrate_vma_finalize then frees (no seq check on the migrate path); S10 flags that write
+    // itself (the migration entry that justified it is gone)
+    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
     'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'reference', ['wRead'], [], { description: "the fork child's own fd mirrors it while reclaim unmaps the COW-shared page from both mms" }),
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'reference', ['wRead'], [], { description: "parent's fd migrates to device memory, the child's fd reads the shared page" }),
     // F6: NUMA hinting write-protects migration / device-private entries under mmap_read_lock: a
@@ -93,7 +94,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'reference', ['wMigrate']),
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'reference', []),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
-    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
+    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3, P.s10], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
     // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map
     'lazy-migrate-map-vs-dontneed': hmmConfig('dontneedVsMigrate', 'lazyMigrateMap', ['wZapped', 'wRead'], [], { description: 'F5 fixed, against MADV_DONTNEED' }),
     'lazy-migrate-map-vs-oom-reap': hmmConfig('oomReapVsMigrate', 'lazyMigrateMap', ['wOomReaped', 'wRead'], [], { description: 'F5 fixed: the device maps migrated pages lazily (hmm_range_fault, owned device-private entries)' }),
