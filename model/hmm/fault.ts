@@ -9,6 +9,7 @@ import {
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, frameVer, mmOf, recordData, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
+import { inAnyGather } from './mmu_gather.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 
 /** a store by a CPU or the device to virtual page (m, a) landing in frame f */
@@ -23,6 +24,9 @@ export function storeTo(c: Ctx, s: Int32Array, m: number, a: number, f: number):
   s[o + PG_LASTW] = v;
   if (f !== ZERO_FRAME && f !== 0) s[frOff(c.L, f) + F_VER] = v;
 }
+
+/** frame f was zapped and sits in a CPU thread's mmu_gather: freed after that zap's TLB flush */
+const awaitsFlushAndFree = (c: Ctx, s: Int32Array, f: number): boolean => f !== ZERO_FRAME && inAnyGather(c, s, f);
 
 // ---- CPU thread -----------------------------------------------------------------------------
 
@@ -82,7 +86,13 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 }
 
 function access(c: Ctx, n: Int32Array, t: number, m: number, a: number, f: number, w: boolean): void {
-  if (w) storeTo(c, n, m, a, f);
+  if (w && awaitsFlushAndFree(c, n, f)) {
+    // a store through a TLB entry a zap (MADV_DONTNEED, munmap, the OOM reaper) has not flushed
+    // yet: it races the zap, which the user asked for, and lands in a page that is gone from the
+    // address whatever the PTE holds now (none, or refilled by another thread's fault) — lost by
+    // design, so it is not "the last value written" there
+    n[frOff(c.L, f) + F_VER]!++;
+  } else if (w) storeTo(c, n, m, a, f);
   else recordData(c, n, t, a, frameVer(c, n, f));
   finishRequest(c, n, t, OK);
 }

@@ -90,6 +90,7 @@ export const ENOMEM = -12;
 export const EFAULT = -14;
 export const EBUSY = -16;
 export const EINVAL = -22;
+export const EOPNOTSUPP = -95;
 // VM_FAULT_* (positive, handle_mm_fault result)
 export const VM_FAULT_OOM = 1;
 export const VM_FAULT_SIGBUS = 2;

@@ -81,3 +81,9 @@ function inGather(c: Ctx, n: Int32Array, t: number, f: number): boolean {
   }
   return false;
 }
+
+/** Is frame f in the mmu_gather of some CPU thread (zapped, its TLB flush and free still to come)? */
+export function inAnyGather(c: Ctx, s: Int32Array, f: number): boolean {
+  for (const ts of c.cpuActors) for (const t of ts) if (inGather(c, s, t, f)) return true;
+  return false;
+}

@@ -3,9 +3,9 @@
  * mm/rmap.c: folio_add/remove_rmap, try_to_unmap_one and rmap_walk_anon (reclaim), make_device_exclusive.
  */
 import {
-  EFAULT, EV_CLEAR, EV_EXCLUSIVE, F_DIRTY, F_LAZY, F_LOCK, F_MAP, F_PIN, F_REF, F_VER, PC, PF_D, PF_PROTNONE, PF_W,
+  EFAULT, EOPNOTSUPP, EV_CLEAR, EV_EXCLUSIVE, F_DIRTY, F_LAZY, F_LOCK, F_MAP, F_PIN, F_REF, F_VER, PC, PF_D, PF_PROTNONE, PF_W,
   PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_NONE, PTE_PRESENT, PTE_SWAP, R_H_RC,
-  R_I, R_I_AFTER, R_I_MM, R_K_FRAME, R_K_PAGE, R_M_A, R_PC, VM_EXISTS, VM_READ, VM_SHARED, ZERO_FRAME, frOff,
+  R_I, R_I_AFTER, R_I_MM, R_K_FRAME, R_K_PAGE, R_M_A, R_PC, VM_EXISTS, VM_HUGETLB, VM_READ, VM_SHARED, ZERO_FRAME, frOff,
   isDevFrame, pgOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
@@ -47,10 +47,16 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
     if (m !== im && subscribed(c, m)) continue;
     for (let a = 0; a < L.pages; a++) {
       const o = pgOff(L, m, a);
-      if (n[o + PG_KIND] !== PTE_PRESENT || n[o + PG_VAL] !== fr) continue;
+      const k = n[o + PG_KIND]!;
+      if ((k !== PTE_PRESENT && k !== PTE_DEVEXCL) || n[o + PG_VAL] !== fr) continue;
       const fo = frOff(L, fr);
-      if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[fo + F_DIRTY] = 1;
-      flushTlb(c, n, m, a);
+      // a device-exclusive entry (6.15: "handle device-exclusive entries correctly in
+      // try_to_unmap_one") is cleared with pte_clear: no TLB holds it, and it has no dirty bit —
+      // make_device_exclusive moved the PTE's to the folio when it converted the PTE
+      if (k === PTE_PRESENT) {
+        if ((n[o + PG_FLAGS]! & PF_D) !== 0) n[fo + F_DIRTY] = 1;
+        flushTlb(c, n, m, a);
+      }
       if (n[fo + F_LAZY] !== 0 && n[fo + F_DIRTY] === 0 && n[fo + F_REF] === n[fo + F_MAP]! + 1) {
         // the MADV_FREE page check: a lazyfree folio nobody redirtied is discarded, not swapped —
         // the PTE goes, and the next fault maps a zero page. The user gave the contents up, so
@@ -131,6 +137,18 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     return;
   }
   if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
+    if ((s[o + PG_VMA]! & (VM_HUGETLB | VM_SHARED)) !== 0) {
+      // `if (!folio_test_anon(folio) || folio_test_hugetlb(folio))`: folio_put, -EOPNOTSUPP (6.1's
+      // folio_make_device_exclusive refuses the same folios; dmirror_exclusive then fails the
+      // ioctl). A hugetlb entry is never split (FOLL_SPLIT_PMD is a THP flag), a shmem or file
+      // page never converted: the device gets no atomic mapping of it.
+      const n = nextState(c, s);
+      takeHmfRc(n, b);
+      mmapReadUnlock(c, n, t, mmOf(c, t));
+      finishRequest(c, n, t, EOPNOTSUPP);
+      emit(act('make_device_exclusive', t, a, EOPNOTSUPP), n);
+      return;
+    }
     if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
     const n = nextState(c, s);
     takeHmfRc(n, b);

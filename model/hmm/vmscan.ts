@@ -37,6 +37,15 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
         emit(act('change_prot_numa', t, a, 1), n);
       }
     }
+    if (kind === PTE_DEVEXCL) {
+      // a device-exclusive entry keeps the folio mapped (its mapcount, 6.15's "keep mapcount
+      // untouched for device-exclusive entries"), so shrink_folio_list calls try_to_unmap, whose
+      // try_to_unmap_one handles the non-present entry (pte_clear, swap entry) inside its
+      // MMU_NOTIFY_CLEAR invalidation, which revokes the device's atomic mapping
+      const fr = s[o + PG_VAL]!;
+      if ((f.reclaim ?? false) && !isDevFrame(L, fr)) tryToUnmap(c, s, t, a, fr, a, 1, emit);
+      continue;
+    }
     if (kind !== PTE_PRESENT) continue;
     const fr = s[o + PG_VAL]!;
     if (isDevFrame(L, fr)) continue; // device-coherent pages: not on the LRU, prot_numa and KSM skip them
@@ -50,18 +59,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     const huge = (fl & PF_HUGE) !== 0;
     if (huge && (s[o + PG_VMA]! & VM_HUGETLB) !== 0) continue;
     const [ia, inum] = huge ? hugeSpan(c, s, 0, a, 1) : [a, 1];
-    // shrink_folio_list: folio_trylock, then try_to_unmap (skips maybe-DMA-pinned anon pages)
-    if ((f.reclaim ?? false) && s[L.gBudReclaim]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_PIN] === 0) {
-      const n = nextState(c, s);
-      n[L.gBudReclaim]!--;
-      n[fo + F_LOCK] = t + 1;
-      n[fo + F_LRU] = 0; // isolated
-      getFrame(c, n, fr);
-      n[b + R_K_PAGE] = a;
-      n[b + R_K_FRAME] = fr;
-      beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.try_to_unmap_one, PC.background_folio_unlock);
-      emit(act('try_to_unmap', t, a), n);
-    }
+    if (f.reclaim ?? false) tryToUnmap(c, s, t, a, fr, ia, inum, emit);
     // task_numa_work → change_prot_numa (mmap_read_lock held)
     // change_pte_range(MM_CP_PROT_NUMA) skips, in a COW mapping, folios that may be DMA-pinned or
     // are mapped by more than one process
@@ -102,6 +100,27 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       emit(act('write_protect_page', t, a), n);
     }
   }
+}
+
+/**
+ * shrink_folio_list on the folio fr mapped at page a: folio_trylock, isolated, then try_to_unmap
+ * (skips maybe-DMA-pinned anon pages), whose try_to_unmap_one runs inside an MMU_NOTIFY_CLEAR
+ * invalidation of [ia, ia + inum).
+ */
+function tryToUnmap(c: Ctx, s: Int32Array, t: number, a: number, fr: number, ia: number, inum: number, emit: Emit): void {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const fo = frOff(L, fr);
+  if (s[L.gBudReclaim]! <= 0 || s[fo + F_LRU] !== 1 || s[fo + F_LOCK] !== 0 || s[fo + F_PIN] !== 0) return;
+  const n = nextState(c, s);
+  n[L.gBudReclaim]!--;
+  n[fo + F_LOCK] = t + 1;
+  n[fo + F_LRU] = 0; // isolated
+  getFrame(c, n, fr);
+  n[b + R_K_PAGE] = a;
+  n[b + R_K_FRAME] = fr;
+  beginInv(c, n, t, 0, EV_CLEAR, ia, inum, 0, PC.try_to_unmap_one, PC.background_folio_unlock);
+  emit(act('try_to_unmap', t, a), n);
 }
 
 // folio_unlock / folio_putback_lru / mmap_read_unlock at the end of a background operation.

@@ -7,6 +7,7 @@ import type { HmmConfig } from '../../model/hmm/config.ts';
 import type { DriverSpec } from '../../model/hmm/variants.ts';
 import type { CoreMmSpec } from '../../model/hmm/core-mm.ts';
 import type { HmmPatch } from '../../model/hmm/ctx.ts';
+import { kernel as k } from '../../model/hmm/index.ts';
 import { PROPERTY_NAMES, type WitnessName } from './properties.ts';
 
 export interface HmmSpecParams {
@@ -113,6 +114,32 @@ export const SCENARIOS = {
     pages: 2, frames: 3, mapping: 'hugetlb',
     cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'mprotect', page: 0, npages: 2, prot: 'read' }, { op: 'mprotect', page: 0, npages: 2, prot: 'rw' }, { op: 'write', page: 1 }] }],
     dev: [{ ops: [{ op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** HMM_DMIRROR_EXCLUSIVE on a hugetlb page (make_device_exclusive refuses it: -EOPNOTSUPP, the
+   *  huge entry stays whole) vs a CPU write to the other half, then a device read of both pages */
+  exclusiveHugetlb: {
+    pages: 2, frames: 3, mapping: 'hugetlb', initial: ['rw', 'rw'], features: { exclusive: true },
+    cpu: [{ ops: [{ op: 'write', page: 1 }] }],
+    dev: [{ ops: [{ op: 'exclusive', page: 0 }, { op: 'read', page: 0, npages: 2 }] }],
+  },
+  /** reclaim of a device-exclusive folio: MADV_FREE, a CPU write (redirties the PTE), EXCLUSIVE
+   *  converting the dirty PTE, reclaim (try_to_unmap_one clears the device-exclusive entry inside
+   *  its CLEAR invalidation, which revokes the atomic mapping) and a CPU read after it */
+  exclusiveVsReclaim: {
+    pages: 1, frames: 2, initial: ['rw'], features: { exclusive: true, reclaim: true },
+    cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'write', page: 0 }, { op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'exclusive', page: 0 }] }],
+  },
+  /** no HMM: MADV_DONTNEED zaps the page, another thread's read fault maps the zero page, and a
+   *  third thread's store through its not-yet-flushed TLB entry lands in the zapped page — a store
+   *  racing MADV_DONTNEED may be lost (S5 must hold whether or not the PTE was refilled) */
+  dontneedZeroPageStaleStore: {
+    pages: 1, frames: 2, initial: ['rw'],
+    cpu: [
+      { ops: [{ op: 'write', page: 0 }, { op: 'write', page: 0 }] },
+      { ops: [{ op: 'madvDontneed', page: 0 }] },
+      { ops: [{ op: 'read', page: 0 }] },
+    ],
   },
   /** a THP migrated whole to a compound device page; a CPU read faults the PMD back
    *  (do_huge_pmd_device_private → migrate_to_ram of the folio) */
@@ -355,6 +382,29 @@ export const SCENARIOS = {
 
 export type ScenarioName = keyof typeof SCENARIOS;
 
+/**
+ * A try_to_unmap_one taught about device-exclusive entries the wrong way: it clears the
+ * non-present entry (pte_clear, the folio's rmap and reference dropped) but installs no swap
+ * entry, as if nothing were mapped there. The page's contents are gone; the next CPU access
+ * faults in a zero page (S5). Reclaim is the only path that reaches this code with a
+ * device-exclusive entry, so the model could not see the bug while reclaim skipped them.
+ */
+export const UNMAP_DROPS_EXCLUSIVE_ENTRY: HmmPatch = {
+  name: 'unmap-drops-exclusive-entry',
+  steps: {
+    try_to_unmap_one: {
+      wrap: (original) => (c, s, t, emit) => original(c, s, t, (a, n) => {
+        for (let m = 0; m < c.L.mms; m++) {
+          for (let p = 0; p < c.L.pages; p++) {
+            if (k.pte(c, s, m, p).kind === 'devExclusive' && k.pte(c, n, m, p).kind === 'swap') k.set_pte(c, n, m, p, k.PTE_NONE, 0, 0);
+          }
+        }
+        emit(a, n);
+      }),
+    },
+  },
+};
+
 export const STATE_PROPERTIES = [
   PROPERTY_NAMES.s1, PROPERTY_NAMES.s2, PROPERTY_NAMES.s3, PROPERTY_NAMES.s4, PROPERTY_NAMES.s5,
   PROPERTY_NAMES.s7, PROPERTY_NAMES.s8, PROPERTY_NAMES.s9, PROPERTY_NAMES.s6, PROPERTY_NAMES.s10, PROPERTY_NAMES.s11,
@@ -392,7 +442,7 @@ export function hmmConfig(
     ...(extra.description === undefined ? {} : { description: extra.description }),
     ...(extra.benchOnly === true ? { benchOnly: true } : {}),
     // violations of the unmodified drivers (hmm.rst's reference, lib/test_hmm.c) on the unmodified
-    // core are findings; every other driver or core-mm variant is broken on purpose
-    ...(violated.length > 0 && (driver === 'reference' || driver === 'dmirror') && extra.coreMm === undefined ? { finding: true } : {}),
+    // core are findings; every other driver or core-mm variant, and every patch, is broken on purpose
+    ...(violated.length > 0 && extra.patch === undefined && extra.coreMm === undefined && (driver === 'reference' || driver === 'dmirror') ? { finding: true } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
-import { hmmConfig, type HmmSpecParams } from './configs.ts';
+import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
@@ -75,6 +75,12 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'dmirror', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'dmirror', ['wRead']),
+    // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
+    'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'dmirror', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
+    // reclaim unmaps a device-exclusive folio (try_to_unmap_one clears the entry in its CLEAR
+    // invalidation and installs a swap entry); one that installs none loses the contents (S5)
+    'exclusive-vs-reclaim': hmmConfig('exclusiveVsReclaim', 'dmirror', [], [], { description: 'MADV_FREE, CPU write, EXCLUSIVE, reclaim of the device-exclusive folio, CPU read' }),
+    'unmap-drops-exclusive-entry': hmmConfig('exclusiveVsReclaim', 'dmirror', [], [P.s5], { patch: UNMAP_DROPS_EXCLUSIVE_ENTRY, description: 'try_to_unmap_one clears a device-exclusive entry without a swap entry: the contents are lost' }),
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'dmirror', ['wMigrate'], [P.s10]), // F1
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'dmirror', [], [P.s10]), // F1
     // F5 with MADV_DONTNEED instead of the OOM reaper (no OOM kill needed) + F1

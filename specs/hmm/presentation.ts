@@ -40,7 +40,7 @@ export function actionLabel(c: Ctx, a: HmmAction): string {
 }
 
 function errno(rc: number): string {
-  const m: Record<number, string> = { [-1]: '-EPERM', [-2]: '-ENOENT', [-12]: '-ENOMEM', [-14]: '-EFAULT', [-16]: '-EBUSY', [-22]: '-EINVAL', [-11]: '-EAGAIN' };
+  const m: Record<number, string> = { [-1]: '-EPERM', [-2]: '-ENOENT', [-12]: '-ENOMEM', [-14]: '-EFAULT', [-16]: '-EBUSY', [-22]: '-EINVAL', [-11]: '-EAGAIN', [-95]: '-EOPNOTSUPP' };
   return m[rc] ?? String(rc);
 }
 

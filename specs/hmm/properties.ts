@@ -263,7 +263,13 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState
 }
 
 /** S10 (step): the device PT is programmed only under the driver lock after a successful
- *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. */
+ *  read_retry; every invalidate callback that returns true has called mmu_interval_set_seq. The
+ *  two writes without a read_retry must be justified by what holds the CPU side in place while
+ *  they write (each such step runs under the driver lock: it is enabled only when the lock is
+ *  free): dmirror_migrate_finalize_and_map (hmm.rst's map after migrate_vma_pages) by the
+ *  migration — the CPU entry is still the migration entry, or the device-private (or coherent)
+ *  entry of the page it maps; dmirror_atomic_map by make_device_exclusive — the CPU entry is the
+ *  device-exclusive entry of the page it maps, whose folio lock the thread still holds. */
 export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
   if (a.kind === c.names.doFault) {
     const before = stateView(c).at(s);
@@ -275,7 +281,28 @@ export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmS
     const d = a.info;
     return stateView(c, 'after').at(t).device(d).sseq === 1;
   }
+  if (a.kind === 'dmirror_migrate_finalize_and_map' || a.kind === 'dmirror_atomic_map') {
+    const before = stateView(c).at(s);
+    const after = stateView(c, 'after').at(t);
+    for (let d = 0; d < c.L.devices; d++) {
+      for (let p = 0; p < c.L.pages; p++) {
+        const e = after.device(d).pt(p);
+        if (e === 0 || e === before.device(d).pt(p)) continue;
+        if (!deviceMapJustified(c, s, a, d, p, dptFrame(e))) return false;
+      }
+    }
+  }
   return true;
+}
+
+/** S10's justification of a device-PT entry for frame f at page p of device d written by step a */
+function deviceMapJustified(c: Ctx, s: HmmState, a: HmmAction, d: number, p: number, f: number): boolean {
+  const v = stateView(c).at(s);
+  const pte = v.mm(c.devMm[d]!).pte(p);
+  const k = pte.kind;
+  const val = pte.val;
+  if (a.kind === 'dmirror_atomic_map') return k === PTE_DEVEXCL && val === f && v.frame(f).lock === a.actor + 1;
+  return k === PTE_MIGRATION || ((k === PTE_DEVPRIV || k === PTE_PRESENT) && val === f);
 }
 
 // ---- witnesses ------------------------------------------------------------------------------

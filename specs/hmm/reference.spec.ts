@@ -5,7 +5,7 @@
  */
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
-import { hmmConfig, type HmmSpecParams } from './configs.ts';
+import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
@@ -68,8 +68,9 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-device-fault': hmmConfig('oomReapVsDeviceFault', 'reference', ['wOomEagain', 'wOomReaped'], [], { description: 'OOM reaper (non-blockable UNMAP) vs a device write fault holding the driver lock' }),
     // FINDING F5 (model/hmm/FINDINGS.md): the reaper zaps migration entries under mmap_read_lock,
     // so the textbook "map the destination in finalize_and_map" maps a page that
-    // migrate_vma_finalize then frees (no seq check on the migrate path)
-    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
+    // migrate_vma_finalize then frees (no seq check on the migrate path); S10 flags that write
+    // itself (the migration entry that justified it is gone)
+    'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
     'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'reference', ['wRead'], [], { description: "the fork child's own fd mirrors it while reclaim unmaps the COW-shared page from both mms" }),
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'reference', ['wRead'], [], { description: "parent's fd migrates to device memory, the child's fd reads the shared page" }),
     // F6: NUMA hinting write-protects migration / device-private entries under mmap_read_lock: a
@@ -81,10 +82,19 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'dirty-on-invalidate-vs-madv-free': hmmConfig('madvFreeVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty' }),
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),
+    // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP
+    // S5 false alarm (issue 12): a store racing MADV_DONTNEED through a stale TLB entry, the PTE
+    // refilled with the zero page by a third thread — permitted, so every property holds
+    'dontneed-zero-page-stale-store': hmmConfig('dontneedZeroPageStaleStore', 'reference', [], [], { description: 'no HMM: MADV_DONTNEED, a read fault mapping the zero page, a store through the stale TLB entry' }),
+    'exclusive-hugetlb': hmmConfig('exclusiveHugetlb', 'reference', ['wRead'], [], { description: 'EXCLUSIVE on a hugetlb page: -EOPNOTSUPP, the entry stays whole; CPU write, device read' }),
+    // reclaim unmaps a device-exclusive folio (try_to_unmap_one clears the entry in its CLEAR
+    // invalidation and installs a swap entry); one that installs none loses the contents (S5)
+    'exclusive-vs-reclaim': hmmConfig('exclusiveVsReclaim', 'reference', [], [], { description: 'MADV_FREE, CPU write, EXCLUSIVE, reclaim of the device-exclusive folio, CPU read' }),
+    'unmap-drops-exclusive-entry': hmmConfig('exclusiveVsReclaim', 'reference', [], [P.s5], { patch: UNMAP_DROPS_EXCLUSIVE_ENTRY, description: 'try_to_unmap_one clears a device-exclusive entry without a swap entry: the contents are lost' }),
     'thp-device-private-fault-back': hmmConfig('thpDevicePrivateFaultBack', 'reference', ['wMigrate']),
     'gup-vs-fail-alloc': hmmConfig('gupVsFailAlloc', 'reference', []),
     // F5 needs no OOM kill: MADV_DONTNEED zaps under mmap_read_lock too
-    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
+    'dontneed-vs-migrate': hmmConfig('dontneedVsMigrate', 'reference', ['wZapped'], [P.s1, P.s2, P.s3, P.s10], { description: 'MADV_DONTNEED vs MIGRATE_TO_DEV and a device read (finding F5, no OOM)' }),
     // the fix of F5: migrated pages are mapped by the device's own fault, not in finalize_and_map
     'lazy-migrate-map-vs-dontneed': hmmConfig('dontneedVsMigrate', 'lazyMigrateMap', ['wZapped', 'wRead'], [], { description: 'F5 fixed, against MADV_DONTNEED' }),
     'lazy-migrate-map-vs-oom-reap': hmmConfig('oomReapVsMigrate', 'lazyMigrateMap', ['wOomReaped', 'wRead'], [], { description: 'F5 fixed: the device maps migrated pages lazily (hmm_range_fault, owned device-private entries)' }),

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  PC, PTE_PRESENT, PTE_SWAP, PF_W, PF_D, PF_PROTNONE, EV_CLEAR, EV_PROTECTION_VMA, EBUSY, R_I_EV, type HmmConfig,
+  PC, PTE_PRESENT, PTE_SWAP, PTE_DEVEXCL, PF_W, PF_D, PF_PROTNONE, EV_CLEAR, EV_PROTECTION_VMA, EBUSY, R_I_EV, type HmmConfig,
 } from './internals.ts';
-import { model, init, step, steps, stepA, enabled, runUntil, pte, frame, readers, reg, tlb, pc } from './helpers.ts';
+import { model, init, step, steps, stepA, enabled, runUntil, pte, frame, readers, reg, tlb, pc, dpt } from './helpers.ts';
 
 const cfg = (c: Partial<HmmConfig>): HmmConfig => ({ driver: 'dmirror', pages: 1, frames: 2, initial: ['rw'], ...c });
 const INV = ['mmu_notifier_invalidate_range_start', 'dmirror_interval_invalidate'];
@@ -40,6 +40,33 @@ describe('try_to_unmap_one (mm/rmap.c)', () => {
     expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_SWAP, val: 1 });
     expect(frame(m, s, 2)).toMatchObject({ map: 0, dirty: 1, ref: 1 });
     expect(tlb(m, s, 0, 0)).toBe(0);
+  });
+});
+
+// 6.15 keeps a device-exclusive folio mapped ("mm/rmap: keep mapcount untouched for
+// device-exclusive entries"), so shrink_folio_list calls try_to_unmap on it, and try_to_unmap_one
+// handles the non-present entry ("handle device-exclusive entries correctly in try_to_unmap_one")
+describe('reclaim of a device-exclusive folio', () => {
+  const excl = cfg({ features: { reclaim: true, exclusive: true }, dev: [{ ops: [{ op: 'exclusive', page: 0 }] }] });
+  it('enabled once make_device_exclusive has unlocked the folio; effect the CLEAR invalidation revokes the atomic mapping, the entry becomes a swap entry', () => {
+    const m = model(excl);
+    let s = runUntil(m, init(m), 0, PC.done);
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_DEVEXCL, val: 2 });
+    expect(dpt(m, s, 0, 0)).not.toBe(0);
+    s = steps(m, s, 1, ['try_to_unmap', ...INV]);
+    expect(dpt(m, s, 0, 0)).toBe(0);
+    s = step(m, s, 1, 'try_to_unmap_one');
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_SWAP, val: 1 });
+    expect(frame(m, s, 2)).toMatchObject({ map: 0, ref: 1, dirty: 1 });
+    s = steps(m, s, 1, ['mmu_notifier_invalidate_range_end', 'folio_unlock']);
+    expect(frame(m, s, 2).ref).toBe(0);
+  });
+  it('not enabled while make_device_exclusive holds the folio lock (until dmirror_atomic_map is done)', () => {
+    const m = model(excl);
+    const s = runUntil(m, init(m), 0, PC.dmirror_atomic_map);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_DEVEXCL);
+    expect(frame(m, s, 2).lock).toBe(1);
+    expect(enabled(m, s, 1)).toEqual([]);
   });
 });
 

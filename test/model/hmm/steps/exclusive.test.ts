@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  PC, PTE_PRESENT, PTE_DEVEXCL, PF_W, EFAULT, EPERM, EV_EXCLUSIVE, R_I_EV, R_I_OWNER, DPT_ATOMIC, pgOff, PG_FLAGS, type HmmConfig,
+  PC, PTE_PRESENT, PTE_DEVEXCL, PF_W, PF_HUGE, EFAULT, EOPNOTSUPP, EPERM, EV_EXCLUSIVE, R_I_EV, R_I_OWNER, DPT_ATOMIC, pgOff, PG_FLAGS, type HmmConfig,
 } from './internals.ts';
 import {
   model, init, step, steps, stepA, enabled, runUntil, runTo, runToReq, pte, frame, result, readers, reg, pc, dpt, devLock, tlb,
@@ -41,6 +41,31 @@ describe('make_device_exclusive (mm/rmap.c) from dmirror_exclusive', () => {
     const m = model(cfg({ initial: ['ro'], prot: 'read' }));
     const s = runUntil(m, init(m), 0, PC.done);
     expect(result(m, s, 0).ret).toBe(EFAULT);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
+  });
+  // mm/rmap.c make_device_exclusive: `if (!folio_test_anon(folio) || folio_test_hugetlb(folio))
+  // return ERR_PTR(-EOPNOTSUPP)` (6.1: folio_make_device_exclusive returns false for the same)
+  it('effect a hugetlb entry: -EOPNOTSUPP, the huge entry is neither split nor converted, no invalidation, no lock, no reference', () => {
+    const m = model(cfg({ mapping: 'hugetlb', pages: 2, frames: 3, initial: ['rw', 'rw'] }));
+    const x = stepA(m, step(m, init(m), 0, 'mmap_read_lock'), 0, 'make_device_exclusive');
+    expect(x.a.info).toBe(EOPNOTSUPP);
+    for (const a of [0, 1]) expect(pte(m, x.n, 0, a)).toMatchObject({ kind: PTE_PRESENT, flags: PF_W | 2 | PF_HUGE });
+    expect(frame(m, x.n, 2)).toMatchObject({ lock: 0, ref: 1 });
+    expect(readers(m, x.n)).toBe(0);
+    expect(pc(m, x.n, 0)).toBe(PC.done);
+    expect(result(m, x.n, 0).ret).toBe(EOPNOTSUPP);
+  });
+  it('effect a hugetlb page faulted in by GUP(FOLL_WRITE) (hugetlb_fault) is refused the same way', () => {
+    const m = model(cfg({ mapping: 'hugetlb', pages: 2, frames: 3, initial: ['none', 'none'] }));
+    const s = runUntil(m, init(m), 0, PC.done);
+    expect(result(m, s, 0).ret).toBe(EOPNOTSUPP);
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT });
+    expect(pte(m, s, 0, 0).flags & PF_HUGE).toBe(PF_HUGE);
+  });
+  it('effect a shared (shmem) page is not anonymous: -EOPNOTSUPP, the PTE stays', () => {
+    const m = model(cfg({ mapping: 'shared' }));
+    const s = runUntil(m, init(m), 0, PC.done);
+    expect(result(m, s, 0).ret).toBe(EOPNOTSUPP);
     expect(pte(m, s, 0, 0).kind).toBe(PTE_PRESENT);
   });
   it('not enabled while the folio is locked (folio_lock sleeps), e.g. by reclaim', () => {

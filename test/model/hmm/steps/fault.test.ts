@@ -56,6 +56,37 @@ describe('cpu_access (arch page walk / TLB, no fault)', () => {
   });
 });
 
+describe('cpu_access: a store racing MADV_DONTNEED through a TLB entry its zap has not flushed yet', () => {
+  // T0 writes (TLB filled writable), T1 MADV_DONTNEED zaps the PTE (the page waits in T1's
+  // mmu_gather for tlb_finish_mmu), T2 reads and maps the zero page, T0 stores again
+  const three = cfg1({
+    initial: ['rw'],
+    cpu: [{ ops: [{ op: 'write', page: 0 }, { op: 'write', page: 0 }] }, { ops: [{ op: 'madvDontneed', page: 0 }] }, { ops: [{ op: 'read', page: 0 }] }],
+  });
+  const zapped = (m: ReturnType<typeof model>) => {
+    let s = step(m, init(m), 0, 'cpu_access');
+    s = step(m, runTo(m, s, 1, 'zap_page_range_single'), 1, 'zap_page_range_single');
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_NONE);
+    expect(tlb(m, s, 0, 0)).not.toBe(0); // not flushed until tlb_finish_mmu
+    return s;
+  };
+  it('effect with the PTE refilled by the zero page: the store reaches the zapped frame only, "the last value written" stays 0', () => {
+    const m = model(three);
+    let s = zapped(m);
+    s = runUntil(m, s, 2, PC.done);
+    expect(pte(m, s, 0, 0).kind).toBe(PTE_ZERO);
+    s = step(m, s, 0, 'cpu_access');
+    expect(frame(m, s, 2).ver).toBe(3);
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_ZERO, lastw: 0 });
+  });
+  it('effect with the PTE still none: the same (the verdict does not depend on whether the PTE was refilled)', () => {
+    const m = model(three);
+    const s = step(m, zapped(m), 0, 'cpu_access');
+    expect(frame(m, s, 2).ver).toBe(3);
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_NONE, lastw: 0 });
+  });
+});
+
 describe('lock_mm_and_find_vma (mm/memory.c, arch fault entry)', () => {
   it('effect takes mmap_lock for read and enters handle_mm_fault', () => {
     const m = model(cfg1({ cpu: [{ ops: [{ op: 'read', page: 0 }] }] }));
