@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { SpecLoadError } from '../checker/errors.ts';
 import { validateCheckConfig } from '../checker/validate-config.ts';
 import type { Property } from '../checker/property.ts';
-import { DEADLOCK_PROPERTY } from '../checker/property.ts';
+import { DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY } from '../checker/property.ts';
 import type { CheckSpec, SpecConfig } from '../checker/spec.ts';
 import { type DveLiveness, dveSpec } from './dve.ts';
 import { display } from './paths.ts';
@@ -216,6 +216,7 @@ export function validateSpec(l: LoadedSpec): void {
     const props = propertiesOf(l, c);
     const known = new Set(props.map((p) => p.name));
     if ((cfg.check?.deadlock ?? 'violation') === 'violation') known.add(DEADLOCK_PROPERTY);
+    if (cfg.check?.nonProgress === true) known.add(NON_PROGRESS_PROPERTY);
     for (const [name, v] of Object.entries(cfg.expect)) {
       if (!known.has(name)) {
         throw new SpecLoadError(

@@ -18,9 +18,11 @@ export function replay<S, A>(
   model: Model<S, A>,
   path: string | readonly number[],
   properties: readonly Property<S, A>[] = [],
+  /** the spec's progress actions: a lasso then also demonstrates a non-progress cycle */
+  isProgress?: (a: A) => boolean,
 ): ReplayResult<S, A> {
   const token = typeof path === 'string' ? parseReplayToken(path) : { indices: [...path] };
   const steps = replaySteps(model, token.indices);
   const shown = token.loopIndex === undefined ? encodeReplayPath(token.indices) : encodeLassoPath(token.indices, token.loopIndex);
-  return { replay: shown, steps, demonstrated: demonstrated(model, properties, steps, token.loopIndex), ...(token.loopIndex === undefined ? {} : { loopIndex: token.loopIndex }) };
+  return { replay: shown, steps, demonstrated: demonstrated(model, properties, steps, token.loopIndex, isProgress), ...(token.loopIndex === undefined ? {} : { loopIndex: token.loopIndex }) };
 }

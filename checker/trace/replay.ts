@@ -7,7 +7,7 @@
 import { ReplayMismatchError } from '../errors.ts';
 import type { Model } from '../model.ts';
 import { closesLoop, lassoShows } from '../liveness/lasso-shows.ts';
-import { DEADLOCK_PROPERTY, isLiveness, type Property } from '../property.ts';
+import { DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY, isLiveness, type Property } from '../property.ts';
 import { WordWriter } from '../state/codec.ts';
 import { fpOut } from '../state/fingerprint.ts';
 import { fingerprintState } from '../state/fingerprint-state.ts';
@@ -65,11 +65,16 @@ export function demonstrated<S, A>(
   properties: readonly Property<S, A>[],
   steps: readonly TraceStep<S, A>[],
   loopIndex?: number,
+  isProgress?: (a: A) => boolean,
 ): string[] {
-  // A lasso (its token has "~") demonstrates liveness properties along its loop, nothing else.
+  // A lasso (its token has "~") demonstrates liveness properties along its loop, nothing else;
+  // with the spec's progress actions, a real cycle (not a stutter) taking none of them is a
+  // non-progress cycle.
   if (loopIndex !== undefined) {
     if (!closesLoop(model, steps, loopIndex)) return [];
-    return properties.filter((p) => isLiveness(p) && lassoShows(p, steps, loopIndex)).map((p) => p.name);
+    const out = properties.filter((p) => isLiveness(p) && lassoShows(p, steps, loopIndex)).map((p) => p.name);
+    if (isProgress && loopIndex < steps.length - 1 && steps.slice(loopIndex + 1).every((s) => !isProgress(s.action as A))) out.push(NON_PROGRESS_PROPERTY);
+    return out;
   }
   const last = steps[steps.length - 1]!;
   const prev = steps.length > 1 ? steps[steps.length - 2] : undefined;

@@ -15,7 +15,7 @@ import { toText } from '../../checker/report/text.ts';
 import type { ReplayPath } from '../../checker/trace.ts';
 import { viewFor } from '../../checker/spec.ts';
 import { diffVars, formatChange } from '../../checker/report/values.ts';
-import { DEADLOCK_PROPERTY } from '../../checker/property.ts';
+import { DEADLOCK_PROPERTY, NON_PROGRESS_PROPERTY } from '../../checker/property.ts';
 import { parseReplayPath } from '../../checker/trace.ts';
 import { replay, type ReplayResult } from '../../checker/trace/replay-api.ts';
 import type { CliOptions } from '../args.ts';
@@ -100,7 +100,9 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
     );
   }
   const props = propertiesOf(loaded, configName);
-  if (property !== DEADLOCK_PROPERTY && !props.some((p) => p.name === property)) {
+  const isProgress = cfg.check?.nonProgress === true ? loaded.spec.progress : undefined;
+  const builtIn = property === DEADLOCK_PROPERTY || (property === NON_PROGRESS_PROPERTY && isProgress !== undefined);
+  if (!builtIn && !props.some((p) => p.name === property)) {
     throw new SpecLoadError(
       `${shown} is a counterexample to "${property}", which config "${configName}" of spec "${loaded.spec.id}" no longer has`,
       `the property was renamed or removed; delete the file or regenerate with \`npm run check\` (properties now: ${props.map((p) => p.name).join(', ')})`,
@@ -118,7 +120,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   let result: ReplayResult<unknown, unknown> | undefined;
   let failure: ReplayMismatchError | undefined;
   try {
-    result = replay(model, path, props);
+    result = replay(model, path, props, isProgress);
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
     failure = e;
@@ -127,7 +129,7 @@ export async function replayTrace(fileArg: string, opts: ReplayOptions): Promise
   let again: ReplayResult<unknown, unknown> | undefined;
   let againFailure: ReplayMismatchError | undefined;
   try {
-    again = replay(make(), path, props);
+    again = replay(make(), path, props, isProgress);
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
     againFailure = e;
@@ -305,7 +307,9 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
   const cfg = loaded.spec.configs[configName]!;
   const props = propertiesOf(loaded, configName);
   const wanted = opts.properties[0];
-  if (wanted !== undefined && wanted !== DEADLOCK_PROPERTY && !props.some((p) => p.name === wanted)) {
+  const isProgress = cfg.check?.nonProgress === true ? loaded.spec.progress : undefined;
+  const builtIn = wanted === DEADLOCK_PROPERTY || (wanted === NON_PROGRESS_PROPERTY && isProgress !== undefined);
+  if (wanted !== undefined && !builtIn && !props.some((p) => p.name === wanted)) {
     throw new SpecLoadError(`config "${configName}" of spec "${loaded.spec.id}" has no property "${wanted}"`, `use one of: ${props.map((p) => p.name).join(', ')}`);
   }
   let model;
@@ -316,7 +320,7 @@ async function replayToken(fileArg: string, path: string, opts: CliOptions): Pro
   }
   let result: ReplayResult<unknown, unknown>;
   try {
-    result = replay(model, path, props);
+    result = replay(model, path, props, isProgress);
   } catch (e) {
     if (!(e instanceof ReplayMismatchError)) throw e;
     const record: ReplayRecord = { file: display(specFile), spec: loaded.spec.id, config: configName, property: wanted ?? null, path, message: e.message };

@@ -8,6 +8,7 @@ import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './co
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
+import { hmmProgress } from './progress.ts';
 
 export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
   id: 'hmm-dmirror',
@@ -92,6 +93,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     return livenessModel(params, createHmmModel(params.model, `hmm-dmirror/${name}@${variantName(params.model)}`));
   },
   properties: (params) => livenessPropertiesOf(params) ?? hmmProperties(params.model, params.witnesses),
+  // request completions, for the liveness configurations' non-progress-cycle check
+  progress: hmmProgress,
   view: (params) => hmmView(params.model),
 });
 

@@ -13,6 +13,9 @@
  *   take_lock's matching release once it has programmed the device PT. The next invalidation's
  *   callback waits for the lock for ever, inside invalidate_range_start.
  *   Model hook: DriverBehaviour.unlocksAfterProgram = false in the D_PROGRAM step.
+ *
+ * The variants of L4, L5 and L6 change core-mm and the RELEASE ioctl rather than the driver's
+ * registers: they are patches (model/hmm/patch.ts), in liveness-patches.ts.
  */
 import type { Model } from '../../checker/index.ts';
 import { type HmmAction, type HmmState, type StateWriter, makeCtx, stateWriter, PC } from '../../model/hmm/index.ts';

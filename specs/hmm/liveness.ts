@@ -13,14 +13,24 @@
  * list of requests), so its reachable graph has no cycle and every behaviour ends in a state
  * without successors, where it stutters. In a deadlock-free configuration that state is terminal
  * (every thread DONE, core-mm idle, no invalidation in flight, every lock free), where each L
- * property's awaited condition holds: all hold. The broken variants (liveness-variants.ts) break
- * that argument on purpose: one makes the fault loop a real cycle (L2), one leaves a thread stuck
- * (L1, L7); v12's own faultRangeAcrossFault variant self-deadlocks (L1, L2, L3, L7).
+ * property's awaited condition holds: all hold. (A CPU fault that returns 0 sends the thread back
+ * to the load/store, a loop with no bound of its own; it closes only if the fault changed nothing.
+ * That no fault of the unpatched model does so is not argued here but checked: each unpatched
+ * liveness configuration's no-non-progress-cycle verdict is "holds", i.e. it has no fair cycle.) The broken variants break that argument on purpose: liveness-variants.ts makes the
+ * fault loop a real cycle (L2) and leaves a thread stuck (L1, L7); liveness-patches.ts brings back
+ * v6.1–v6.14's do_swap_page, whose concurrent faults livelock (L4; L5 when RELEASE retries the
+ * eviction; L1 too, since their MIGRATE invalidations overlap for ever), and a read fault that
+ * leaves a device-exclusive entry in place (L4, L6); v12's own faultRangeAcrossFault variant
+ * self-deadlocks (L1, L2, L3, L7).
+ *
+ * L4–L6 speak of requests, not of single steps: L4 and L6 of the CPU access (a fault that returns
+ * without fixing the PTE is taken again, so the access is what must complete), L5 of the RELEASE
+ * ioctl.
  *
  * The state is read through the same typed view specs/hmm/properties.ts uses (stateView).
  */
 import { alwaysEventually, leadsTo, type FairnessSpec, type Property } from '../../checker/index.ts';
-import { type HmmAction, type HmmState, makeCtx, stateView, PC } from '../../model/hmm/index.ts';
+import { type HmmAction, type HmmState, makeCtx, stateView, PC, PTE_DEVEXCL } from '../../model/hmm/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import { actorName } from './presentation.ts';
 
@@ -45,8 +55,10 @@ interface Phases {
   readonly faultLoop: readonly number[];
   readonly rangeFault: readonly number[];
   readonly cpuFault: readonly number[];
-  readonly eviction: readonly number[];
-  readonly exclusiveRestore: readonly number[];
+  /** the design has HMM_DMIRROR_RELEASE's eviction (migrate_device_range) */
+  readonly eviction: boolean;
+  /** the design has device-exclusive entries (make_device_exclusive / restore_exclusive_pte) */
+  readonly exclusive: boolean;
   /** steps a thread takes inside an activity without leaving it (a nested fault or invalidation) */
   readonly nested: readonly number[];
   readonly hasDriverLock: boolean;
@@ -64,8 +76,8 @@ const UPSTREAM: Phases = {
   faultLoop: [PC.mmu_interval_read_begin, PC.range_fault_mmap_read_lock, PC.hmm_range_fault, PC.hmm_vma_fault, PC.range_fault_mutex_lock, PC.mmu_interval_read_retry, PC.dmirror_do_fault, PC.mmu_interval_read_retry_unlocked],
   rangeFault: [PC.hmm_range_fault, PC.hmm_vma_fault],
   cpuFault: [...H_ALL],
-  eviction: [PC.migrate_device_range, PC.dmirror_device_evict_chunk],
-  exclusiveRestore: [PC.restore_exclusive_pte],
+  eviction: true,
+  exclusive: true,
   nested: [...H_ALL, ...I_ALL, ...M_ALL, PC.migrate_folio_unmap, PC.try_to_migrate_one, PC.migrate_folio_move],
   hasDriverLock: true,
 };
@@ -76,8 +88,8 @@ const V12: Phases = {
   faultLoop: [PC.hmm_mirror_fault, PC.hmm_mirror_fault_pmd, PC.hmm_mm_fault_done, PC.hmm_mirror_handle_fault],
   rangeFault: [PC.hmm_mirror_fault_pmd],
   cpuFault: [...H_ALL, PC.copy_from_device, PC.hmm_mirror_migrate_back, PC.mm_hmm_migrate_back_cleanup],
-  eviction: [],
-  exclusiveRestore: [],
+  eviction: false,
+  exclusive: false,
   nested: [...H_ALL, ...I_ALL, ...V12_INV, ...M_ALL, PC.copy_from_device, PC.hmm_mirror_migrate_back, PC.mm_hmm_migrate_back_cleanup],
   // v12's struct hmm serialises updates itself; the driver lock words are not used
   hasDriverLock: false,
@@ -127,34 +139,52 @@ export function hmmLivenessProperties(cfg: HmmConfig, design: 'upstream' | 'v12'
       }),
     );
   }
+  // L4/L6 are about the access, not one handle_mm_fault call: a fault that returns without
+  // fixing the PTE makes the CPU re-execute the load/store and fault again, so "completes" means
+  // the thread leaves the access (it retires, or a signal is delivered). Back-to-back accesses of
+  // one thread count as one.
   const inCpuFault = inSet(ph.cpuFault);
+  const inAccess = inSet([...ph.cpuFault, ...ph.nested, PC.cpu_access, PC.do_user_addr_fault_unlock]);
+  const accessDone = (t: number) => (s: HmmState): boolean => !inAccess(s, t);
+  const exclusiveFault = (t: number) => (s: HmmState): boolean => {
+    const v = stateView(c, 'liveness').at(s);
+    const regs = v.actor(t);
+    return regs.pc === PC.handle_mm_fault && v.mm(c.L.actors[t]!.mm).pte(regs.hmfPage).kind === PTE_DEVEXCL;
+  };
+  const excl = ph.exclusive && threads('dev').some((t) => ops(t).includes('exclusive'));
   for (const t of threads('cpu')) {
     if (!ops(t).some((o) => o === 'read' || o === 'write')) continue;
     const who = actorName(c, t);
     props.push(
-      leadsTo<HmmState>(`${N.l4}.${who}`, (s) => inCpuFault(s, t), (s) => !inCpuFault(s, t) && !nested(s, t), {
+      leadsTo<HmmState>(`${N.l4}.${who}`, (s) => inCpuFault(s, t), accessDone(t), {
         fairness: HMM_FAIRNESS,
-        description: `L4: a CPU fault of ${who} (on a device-private page: through migrate_to_ram) completes`,
+        description: `L4: a CPU fault of ${who} (on a device-private page: through migrate_to_ram) completes: the load/store retires or a signal is delivered`,
       }),
     );
+    if (excl) {
+      props.push(
+        leadsTo<HmmState>(`${N.l6}.${who}`, exclusiveFault(t), accessDone(t), {
+          fairness: HMM_FAIRNESS,
+          description: `L6: when ${who} faults on a device-exclusive entry, the device gives the page back (restore_exclusive_pte) and the access completes`,
+        }),
+      );
+    }
   }
-  if (ph.eviction.length > 0 && threads('dev').some((t) => ops(t).includes('release'))) {
-    const inEvict = inSet(ph.eviction);
-    props.push(
-      alwaysEventually<HmmState>(N.l5, (s) => c.L.actors.every((_, t) => !inEvict(s, t)), {
-        fairness: HMM_FAIRNESS,
-        description: 'L5: evicting device memory (migrate_device_range) completes even while it is mapped',
-      }),
-    );
-  }
-  if (ph.exclusiveRestore.length > 0 && threads('dev').some((t) => ops(t).includes('exclusive'))) {
-    const inRestore = inSet(ph.exclusiveRestore);
-    props.push(
-      alwaysEventually<HmmState>(N.l6, (s) => c.L.actors.every((_, t) => !inRestore(s, t)), {
-        fairness: HMM_FAIRNESS,
-        description: 'L6: a device-exclusive entry is always given back (restore_exclusive_pte completes) when core-mm needs the page',
-      }),
-    );
+  // L5: per device thread that releases its device memory (HMM_DMIRROR_RELEASE): the eviction
+  // it starts ends, i.e. the thread moves past the RELEASE request
+  if (ph.eviction) {
+    for (const t of threads('dev')) {
+      const req = ops(t);
+      if (!req.includes('release')) continue;
+      const who = actorName(c, t);
+      const regs = (s: HmmState) => stateView(c, 'liveness').at(s).actor(t);
+      props.push(
+        leadsTo<HmmState>(`${N.l5}.${who}`, (s) => regs(s).pc === PC.migrate_device_range, (s) => req[regs(s).req] !== 'release', {
+          fairness: HMM_FAIRNESS,
+          description: `L5: ${who}'s HMM_DMIRROR_RELEASE (migrate_device_range: evict device memory even while mapped) completes`,
+        }),
+      );
+    }
   }
   if (!ph.hasDriverLock) {
     props.push(

@@ -12,6 +12,7 @@ import { V12_SCENARIOS, v12Config, v12Model, type V12SpecParams } from './config
 import { livenessModel, livenessPropertiesOf, v12LivenessConfigs } from '../hmm/liveness-configs.ts';
 import { v12Properties, V12_PROPERTY_NAMES as P } from './properties.ts';
 import { v12View } from './presentation.ts';
+import { hmmProgress } from '../hmm/progress.ts';
 
 const W = WORKLOADS;
 
@@ -62,6 +63,8 @@ export const spec = defineSpec<V12SpecParams, HmmState, HmmAction>({
     return livenessModel(params, createHmmModel(params.model, `hmm-v12/${name}@${params.model.v12 ?? 'v12'}`));
   },
   properties: (params) => livenessPropertiesOf(params) ?? v12Properties(params.model, params.witnesses),
+  // request completions, for the liveness configurations' non-progress-cycle check
+  progress: hmmProgress,
   view: (params) => v12View(params.model),
 });
 

@@ -15,7 +15,8 @@ for (const sp of [referenceSpec, dmirrorSpec]) {
       it(name, () => {
         // fairness (liveness configs) names actors as the spec's view does, as the CLI passes them
         const actorOf = viewFor(sp, cfg.params)!.actor!;
-        const r = check(sp.createModel(cfg.params, name), sp.properties(cfg.params), { strategy: 'bfs', deadlock: 'violation' }, { actorOf });
+        // the config's own check options (liveness configs add non-progress cycles and fairness)
+        const r = check(sp.createModel(cfg.params, name), sp.properties(cfg.params), { strategy: 'bfs', ...cfg.check, deadlock: 'violation' }, { actorOf, ...(sp.progress ? { isProgress: sp.progress } : {}) });
         expect(r.status).toBe('exhaustive');
         const got = Object.fromEntries(r.properties.map((p) => [p.name, p.verdict]));
         expect(got).toEqual(cfg.expect);

@@ -21,7 +21,9 @@ for (const sp of [compareSpec, v12Spec] as const) {
       it(name, () => {
         // fairness (liveness configs) names actors as the spec's view does, as the CLI passes them
         const view = viewFor(sp as never, cfg.params as never) as TraceView<unknown, unknown>;
-        const r = check(sp.createModel(cfg.params as never, name), sp.properties(cfg.params as never), { strategy: 'bfs', deadlock: 'violation' }, { actorOf: view.actor! } as never);
+        // the config's own check options (liveness configs add non-progress cycles and fairness)
+        const progress = (sp as { progress?: unknown }).progress;
+        const r = check(sp.createModel(cfg.params as never, name), sp.properties(cfg.params as never), { strategy: 'bfs', ...cfg.check, deadlock: 'violation' }, { actorOf: view.actor!, ...(progress ? { isProgress: progress } : {}) } as never);
         expect(r.status).toBe('exhaustive');
         const got = Object.fromEntries(r.properties.map((p) => [p.name, p.verdict]));
         expect(got).toEqual(cfg.expect);
