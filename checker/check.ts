@@ -23,6 +23,7 @@ import { dfs } from './search/dfs.ts';
 import type { CheckOptions } from './search/options.ts';
 import type { SearchOutcome } from './search/outcome.ts';
 import { packedBfs } from './search/packed-bfs.ts';
+import { threadedPackedBfs } from './search/parallel/index.ts';
 import { simulate } from './search/simulation.ts';
 import { PropertyTracker, type Discovery } from './search/tracker.ts';
 import { assertNever } from './util/assert-never.ts';
@@ -219,6 +220,7 @@ function runStrategy<S, A>(
     case 'bfs':
       // The packed engine has no action objects, so step properties and coverage need the object path.
       if (model.packed && !tracker.hasStepProperties && !options.coverage) {
+        if (options.parallel && options.parallel.workers > 1) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel);
         return packedBfs(model, model.packed, tracker, rc, control);
       }
       return bfs(model, tracker, rc, control, options);
