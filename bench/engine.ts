@@ -71,28 +71,31 @@ for (const { dims, max } of cases) {
 }
 
 // The HMM models' larger configurations (issue 3: one per design), explored without properties:
-// object BFS (HMM states are flat Int32Arrays, no packed form) against the naive peer.
+// the packed engine path and the object BFS, against the naive peer.
 const hmmSpecs = [
   ['hmm-reference', '../specs/hmm/reference.spec.ts'],
   ['hmm-dmirror', '../specs/hmm/dmirror.spec.ts'],
   ['hmm-v12', '../specs/v12/v12.spec.ts'],
 ] as const;
-console.log(`\nHMM bench-large configurations, one per design (best of ${REPS}; the naive peer must find the same counts)`);
-console.log(`  ${'spec'.padEnd(14)} ${'states'.padStart(9)} ${'ours'.padStart(10)} ${'naive'.padStart(10)} ${'ratio'.padStart(6)} ${'RSS ours'.padStart(9)} ${'RSS naive'.padStart(10)} ${'store B/state'.padStart(14)}`);
+console.log(`\nHMM bench-large configurations, one per design (best of ${REPS}; every mode must find the same counts)`);
+console.log(`  ${'spec'.padEnd(14)} ${'mode'.padEnd(7)} ${'states'.padStart(9)} ${'states/s'.padStart(10)} ${'vs naive'.padStart(9)} ${'peak RSS'.padStart(9)} ${'RSS vs naive'.padStart(13)} ${'store B/state'.padStart(14)}`);
 for (const [id, rel] of hmmSpecs) {
   const file = fileURLToPath(new URL(rel, import.meta.url));
   const best: Record<string, Run> = {};
   for (let i = 0; i < REPS; i++) {
-    for (const mode of ['object', 'naive']) {
+    for (const mode of ['packed', 'object', 'naive']) {
       const r = run(mode, 0, 0, file);
       if (!best[mode] || r.seconds < best[mode]!.seconds) best[mode] = r;
     }
   }
-  const o = best.object!, n = best.naive!;
-  if (o.states !== n.states || o.transitions !== n.transitions) throw new Error(`${id}: ours ${o.states}/${o.transitions} vs naive ${n.states}/${n.transitions}`);
-  console.log(
-    `  ${id.padEnd(14)} ${o.states.toLocaleString().padStart(9)} ${rate(o.statesPerSecond).padStart(10)} ${rate(n.statesPerSecond).padStart(10)} ` +
-      `${(o.statesPerSecond / n.statesPerSecond).toFixed(2).padStart(5)}x ${mb(o.peakRssBytes).padStart(9)} ${mb(n.peakRssBytes).padStart(10)} ${o.bytesPerState.toFixed(1).padStart(14)}`,
-  );
+  const n = best.naive!;
+  for (const mode of ['packed', 'object', 'naive']) {
+    const r = best[mode]!;
+    if (r.states !== n.states || r.transitions !== n.transitions) throw new Error(`${id}: ${mode} ${r.states}/${r.transitions} vs naive ${n.states}/${n.transitions}`);
+    console.log(
+      `  ${id.padEnd(14)} ${mode.padEnd(7)} ${r.states.toLocaleString().padStart(9)} ${rate(r.statesPerSecond).padStart(10)} ` +
+        `${(r.statesPerSecond / n.statesPerSecond).toFixed(2).padStart(8)}x ${mb(r.peakRssBytes).padStart(9)} ${(r.peakRssBytes / n.peakRssBytes).toFixed(2).padStart(12)}x ` +
+        `${(r.bytesPerState ? r.bytesPerState.toFixed(1) : '-').padStart(14)}`,
+    );
+  }
 }
-

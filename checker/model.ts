@@ -58,6 +58,17 @@ export interface PackedModel {
    */
   readonly expandSteps?: (src: Int32Array, off: number, sink: PackedStepSink) => void;
   readonly stepActions?: readonly unknown[];
+  /**
+   * Optional: the same expansion, handing over each transition's action object, for models whose
+   * actions are no fixed table (HMM): step properties and action coverage then run on the packed
+   * path too. Same transitions, same order as `expand`.
+   */
+  readonly expandActions?: (src: Int32Array, off: number, sink: PackedActionSink) => void;
+}
+
+export interface PackedActionSink {
+  readonly next: Int32Array;
+  emit(actionIndex: number, action: unknown): void;
 }
 
 export interface PackedStepSink {

@@ -6,16 +6,23 @@
  */
 import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
-import type { Model, PackedModel, PackedSink } from '../model.ts';
+import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../model.ts';
 import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { Frontier } from '../state/frontier.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
 import { assertSamePackedSuccessors, NondeterminismSampler } from './nondeterminism.ts';
 import type { SearchControl } from './control.ts';
+import type { CheckOptions } from './options.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 const POLL_EVERY = 1024;
+
+/** Can the packed form name each transition's action (for step properties and coverage)? */
+export function packedActions(packed: PackedModel): boolean {
+  return packed.expandActions !== undefined || (packed.expandSteps !== undefined && packed.stepActions !== undefined);
+}
 
 export function packedBfs<S, A>(
   model: Model<S, A>,
@@ -23,22 +30,33 @@ export function packedBfs<S, A>(
   tracker: PropertyTracker<S, A>,
   config: ResolvedCheckConfig,
   control: SearchControl,
+  options: CheckOptions<A> = {},
 ): SearchOutcome {
   const W = packed.width;
   const store = new VisitedStore();
   const stateProps = tracker.hasStateProperties;
+  const stepProps = tracker.hasStepProperties;
+  const coverageKey = options.coverage;
+  const coverage = coverageKey ? new Map<string, number>() : undefined;
+  // the transition's action is needed only for step properties and coverage
+  const needAction = stepProps || coverage !== undefined;
+  if (needAction && !packedActions(packed)) {
+    throw new ModelContractError(`model ${model.id}: step properties or coverage need the packed form to name each action`, 'give the packed form expandActions (or expandSteps with stepActions)');
+  }
   // Properties, bounds and terminal checks see the state as S = Int32Array (a reused view).
   const view = new Int32Array(W);
   const asS = view as unknown as S;
   const inBounds = model.inBounds?.bind(model);
   const isTerminal = model.isTerminal?.bind(model);
 
-  let curBuf = new Int32Array(W * 1024);
-  let curIds = new Int32Array(1024);
-  let curN = 0;
-  let nextBuf = new Int32Array(W * 1024);
-  let nextIds = new Int32Array(1024);
-  let nextN = 0;
+  // the level being expanded and the one being found, compressed (state/frontier.ts); `row` holds
+  // the state being expanded
+  let cur = new Frontier(W);
+  let next = new Frontier(W);
+  const row = new Int32Array(W);
+  const rowS = row as unknown as S;
+  /** rows of `cur` read so far */
+  let done = 0;
 
   let transitions = 0;
   let deadlocks = 0;
@@ -70,18 +88,8 @@ export function packedBfs<S, A>(
       const lo = batchLo[b]!;
       const id = store.insert(hi, lo, batchParent[b]!, batchAction[b]!);
       if (id < 0) continue;
-      if (nextN === nextIds.length) {
-        const nb = new Int32Array(nextBuf.length * 2);
-        nb.set(nextBuf);
-        nextBuf = nb;
-        const ids = new Int32Array(nextIds.length * 2);
-        ids.set(nextIds);
-        nextIds = ids;
-      }
-      const base = nextN * W;
       const src = b * W;
-      for (let i = 0; i < W; i++) nextBuf[base + i] = batch[src + i]!;
-      nextIds[nextN++] = id;
+      next.push(batch, src, id);
       maxDepth = depth + 1;
       if (stateProps) {
         view.set(batch.subarray(src, src + W));
@@ -93,21 +101,53 @@ export function packedBfs<S, A>(
   };
 
   const scratch = new Int32Array(W);
+  const scratchS = scratch as unknown as S;
   const sink: PackedSink = {
     next: scratch,
     emit(k: number): void {
       emitted++;
       transitions++;
       fingerprint(scratch, 0, W);
-      const b = batchN++;
-      batchHi[b] = fpOut.hi;
-      batchLo[b] = fpOut.lo;
-      batchParent[b] = srcId;
-      batchAction[b] = k;
-      const base = b * W;
-      for (let i = 0; i < W; i++) batch[base + i] = scratch[i]!;
-      if (batchN === BATCH) flush();
+      queue(k, fpOut.hi, fpOut.lo);
     },
+  };
+  // Same order as the object BFS: coverage, step properties, then the store (at the flush).
+  const actionSink: PackedActionSink = {
+    next: scratch,
+    emit(k: number, action: unknown): void {
+      emitted++;
+      transitions++;
+      fingerprint(scratch, 0, W);
+      const hi = fpOut.hi;
+      const lo = fpOut.lo;
+      const a = action as A;
+      if (coverage) {
+        const key = coverageKey!(a);
+        coverage.set(key, (coverage.get(key) ?? 0) + 1);
+      }
+      if (stepProps) tracker.checkStep(rowS, a, scratchS, srcId, k, hi, lo);
+      queue(k, hi, lo);
+    },
+  };
+  const stepActions = packed.stepActions;
+  const stepSink: PackedStepSink = {
+    next: scratch,
+    emit(k: number, step: number): void {
+      actionSink.emit(k, stepActions![step]);
+    },
+  };
+  const expandWithActions = packed.expandActions !== undefined
+    ? (): void => packed.expandActions!(row, 0, actionSink)
+    : (): void => packed.expandSteps!(row, 0, stepSink);
+  const queue = (k: number, hi: number, lo: number): void => {
+    const b = batchN++;
+    batchHi[b] = hi;
+    batchLo[b] = lo;
+    batchParent[b] = srcId;
+    batchAction[b] = k;
+    const base = b * W;
+    for (let i = 0; i < W; i++) batch[base + i] = scratch[i]!;
+    if (batchN === BATCH) flush();
   };
 
   const nInit = packed.initial(-1, scratch);
@@ -121,9 +161,7 @@ export function packedBfs<S, A>(
     const lo = fpOut.lo;
     const id = store.insert(hi, lo, -1 - i, 0);
     if (id < 0) continue;
-    if (curN === curIds.length) throw new ModelContractError(`model ${model.id}: more than 1024 initial states in packed form`);
-    curBuf.set(scratch, curN * W);
-    curIds[curN++] = id;
+    cur.push(scratch, 0, id);
     if (stateProps) {
       view.set(scratch);
       tracker.checkState(asS, id, hi, lo);
@@ -133,65 +171,56 @@ export function packedBfs<S, A>(
   let poll = POLL_EVERY;
   const sampler = new NondeterminismSampler();
   const counts = (queued: number): Counts => ({ transitions, maxDepth, deadlocks, queued });
-  const stats = () => progressStats(store, control, counts(curN + nextN));
+  const stats = () => progressStats(store, control, counts(cur.size - done + next.size));
   const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
-    finishSearch(completion, store, control, counts(queued), undefined);
+    finishSearch(completion, store, control, counts(queued), coverage);
 
-  while (curN > 0) {
+  while (cur.size > 0) {
     if (depth >= config.maxDepth) {
       control.stopReason = 'maxDepth';
-      return outcome('incomplete', curN);
+      return outcome('incomplete', cur.size);
     }
-    for (let j = 0; j < curN; j++) {
-      srcId = curIds[j]!;
-      const off = j * W;
-      if (inBounds) {
-        view.set(curBuf.subarray(off, off + W));
-        if (!inBounds(asS)) continue;
-      }
+    for (done = 0; cur.hasNext; ) {
+      srcId = cur.next(row);
+      done++;
+      if (inBounds && !inBounds(rowS)) continue;
       emitted = 0;
       try {
-        packed.expand(curBuf, off, sink);
+        if (needAction) expandWithActions();
+        else packed.expand(row, 0, sink);
       } catch (e) {
         throw contractError(model.id, 'packed.expand()', store.pathTo(srcId), e);
       }
-      if (sampler.take(depth)) assertSamePackedSuccessors(model.id, packed, curBuf, off, () => store.pathTo(srcId));
-      // With state properties, a violation must be seen at the same expansion as in the object BFS
-      // (so an early stop explores exactly the same states); without them, batch across states.
-      if (stateProps || batchN > BATCH - 16) flush();
-      if (emitted === 0) {
-        view.set(curBuf.subarray(off, off + W));
-        if (!(isTerminal && isTerminal(asS))) {
-          deadlocks++;
-          fingerprint(curBuf, off, W);
-          tracker.deadlock(srcId, fpOut.hi, fpOut.lo);
-        }
+      if (sampler.take(depth)) assertSamePackedSuccessors(model.id, packed, row, 0, () => store.pathTo(srcId));
+      // With state or step properties, a violation must be seen at the same expansion as in the
+      // object BFS (so an early stop explores exactly the same states); without, batch across states.
+      if (stateProps || stepProps || batchN > BATCH - 16) flush();
+      if (emitted === 0 && !(isTerminal && isTerminal(rowS))) {
+        deadlocks++;
+        fingerprint(row, 0, W);
+        tracker.deadlock(srcId, fpOut.hi, fpOut.lo);
       }
       if (tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined)) {
         flush();
-        return outcome('stopped', curN - j - 1 + nextN);
+        return outcome('stopped', cur.size - done + next.size);
       }
       if (full) {
         control.stopReason = 'maxStates';
-        return outcome('incomplete', curN - j - 1 + nextN);
+        return outcome('incomplete', cur.size - done + next.size);
       }
       if (--poll === 0) {
         poll = POLL_EVERY;
         if (control.poll(stats, depth)) {
           flush();
-          return outcome('incomplete', curN - j - 1 + nextN);
+          return outcome('incomplete', cur.size - done + next.size);
         }
       }
     }
     flush();
-    const tb = curBuf;
-    const ti = curIds;
-    curBuf = nextBuf;
-    curIds = nextIds;
-    curN = nextN;
-    nextBuf = tb;
-    nextIds = ti;
-    nextN = 0;
+    const t = cur;
+    cur = next;
+    next = t;
+    next.reset();
     depth++;
   }
   return outcome('exhaustive', 0);

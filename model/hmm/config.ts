@@ -3,7 +3,8 @@
  * budget so the reachable space stays finite. Actors pick up their requests (operations) from
  * here, in order, like the kernel selftests drive the process and the dmirror ioctls.
  */
-import type { DriverSpec } from './variants.ts';
+import { type DriverSpec, resolveDriver } from './variants.ts';
+import { type CoreMmSpec, resolveCoreMm } from './core-mm.ts';
 import type { V12Variant } from './v12/variants.ts';
 import { type HmmPatchOf, validatePatch } from './patch.ts';
 
@@ -152,6 +153,8 @@ export interface HmmBudgets {
 export interface HmmConfig {
   /** a variant name of variants.ts, or a full DriverBehaviour record (with a readable `name`) */
   readonly driver: DriverSpec;
+  /** core-mm behaviour (core-mm.ts): a variant name or a record; default 'upstream' */
+  readonly coreMm?: CoreMmSpec;
   /** mirror design (default 'upstream'); with 'v12' the `driver` field is ignored */
   readonly design?: HmmDesign;
   /** v12 only: which HMM/driver behaviour (model/hmm/v12/variants.ts), default 'v12' */
@@ -188,7 +191,7 @@ export interface HmmConfig {
 }
 
 const CONFIG_KEYS = new Set([
-  'driver', 'design', 'v12', 'pages', 'frames', 'devFrames', 'devices', 'prot', 'initial', 'cpu', 'dev', 'features',
+  'driver', 'coreMm', 'design', 'v12', 'pages', 'frames', 'devFrames', 'devices', 'prot', 'initial', 'cpu', 'dev', 'features',
   'budgets', 'mapping', 'deviceMemory', 'deviceMm', 'patch',
 ]);
 const FEATURE_KEYS = new Set([
@@ -209,6 +212,8 @@ export function validateConfig(c: HmmConfig): void {
   onlyKeys('features', c.features, FEATURE_KEYS);
   onlyKeys('budgets', c.budgets, BUDGET_KEYS);
   if (c.patch !== undefined) validatePatch(c.patch);
+  resolveCoreMm(c.coreMm);
+  if (c.design !== 'v12') resolveDriver(c.driver);
   const custom = c.patch?.requests ?? {};
   for (const [who, threads, ops] of [['cpu', c.cpu, CPU_OPS], ['dev', c.dev, DEV_OPS]] as const) {
     for (const th of threads ?? []) {

@@ -6,6 +6,7 @@
 import type { CpuOp, DevOp, HmmConfig } from './config.ts';
 import type { DriverBehaviour } from './variants.ts';
 import { resolveDriver } from './variants.ts';
+import { type CoreMmBehaviour, resolveCoreMm } from './core-mm.ts';
 import {
   type Layout, type PatchFieldLayout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
@@ -59,6 +60,8 @@ export interface Ctx {
   /** the patch's per-frame words, reset when a frame is freed */
   readonly frameFieldResets: readonly PatchFieldLayout[];
   readonly beh: DriverBehaviour;
+  /** core-mm behaviour (core-mm.ts), apart from the driver's */
+  readonly core: CoreMmBehaviour;
   readonly dma: boolean;
   readonly exclusive: boolean;
   /** migration keeps whole THPs (features.deviceThp, MIGRATE_VMA_SELECT_COMPOUND) */
@@ -83,6 +86,9 @@ export interface Ctx {
   readonly mmSubscribed: readonly boolean[];
   /** device threads that issue HMM_DMIRROR_SNAPSHOT (each may hold a temporary interval notifier) */
   readonly snapActors: readonly number[];
+
+  /** successor buffers reused within one packed expansion (index.ts packedForm); inactive = slice */
+  readonly pool: StatePool;
 
   readonly names: {
     readonly invalidate: ActionKind;
@@ -136,7 +142,7 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
     snapshotInvalidate: impl?.snapshotInvalidate ?? NOT_RUNNABLE,
   };
   return {
-    cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors,
+    cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors, core: resolveCoreMm(cfg.coreMm),
     mmSubscribed: [devMm.includes(0), devMm.includes(1)],
 
     dma: (cfg.features?.dma ?? false) && beh.dmaMapOnFault,
@@ -148,6 +154,7 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
     ksmZeroPages: cfg.features?.ksmZeroPages ?? false,
     retries: cfg.budgets?.retries ?? 2,
     reqs, devActors, cpuActors,
+    pool: { active: false, used: 0, bufs: [] },
     names: {
       invalidate: p === 'dmirror' ? 'dmirror_interval_invalidate' : 'driver_invalidate',
       doFault: p === 'dmirror' ? 'dmirror_do_fault' : 'driver_update_device_pt',
@@ -173,7 +180,52 @@ export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![
 /** the mm actor t acts on */
 export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
 
-export const act = (kind: ActionKind, actor: number, page: number, info = 0): HmmAction => ({ kind, actor, page, info });
+/**
+ * While the packed engine expands a state, every successor is copied out of its buffer as soon as
+ * it is emitted, so the buffers can be reused by the next expansion instead of one allocation per
+ * transition; the object engine keeps successors, so outside an expansion each one is a new array.
+ */
+export interface StatePool {
+  active: boolean;
+  used: number;
+  readonly bufs: Int32Array[];
+}
+
+/** A copy of `s` to build a successor in (what every step does first, instead of s.slice()). */
+export function nextState(c: Ctx, s: Int32Array): Int32Array {
+  const p = c.pool;
+  if (!p.active) return s.slice();
+  let b = p.bufs[p.used];
+  if (b === undefined) {
+    b = new Int32Array(s.length);
+    p.bufs.push(b);
+  }
+  p.used++;
+  b.set(s);
+  return b;
+}
+
+/**
+ * The action of a step. Actions are plain readonly data, so equal ones are one shared object:
+ * emitting a transition allocates nothing (an action with an out-of-range field is a new object).
+ */
+export function act(kind: ActionKind, actor: number, page: number, info = 0): HmmAction {
+  // actor < 64, -1 <= page < 63, |info| < 2^17: one small-integer key (< 2^30)
+  if (actor >>> 6 !== 0 || (page + 1) >>> 6 !== 0 || (info + 0x20000) >>> 18 !== 0) return { kind, actor, page, info };
+  let byKind = ACTIONS.get(kind);
+  if (byKind === undefined) {
+    byKind = new Map();
+    ACTIONS.set(kind, byKind);
+  }
+  const key = (((actor << 6) | (page + 1)) << 18) | (info + 0x20000);
+  let a = byKind.get(key);
+  if (a === undefined) {
+    a = { kind, actor, page, info };
+    byKind.set(key, a);
+  }
+  return a;
+}
+const ACTIONS = new Map<string, Map<number, HmmAction>>();
 
 // ---- frames ---------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import {
   F_VER, OK, PC, PF_D, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_NONE, PTE_PRESENT,
   PTE_ZERO, R_A, R_PC, R_WRITE, VM_EXISTS, VM_FAULT_SIGSEGV, VM_READ, VM_WRITE, ZERO_FRAME, frOff, pgOff, tlbOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, frameVer, mmOf, recordData } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, frameVer, mmOf, recordData, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 
@@ -35,7 +35,7 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const w = s[b + R_WRITE] === 1;
   const tlb = s[tlbOff(L, t, a)]!;
   if (tlb !== 0 && (!w || (tlb & 1) === 1)) {
-    const n = s.slice();
+    const n = nextState(c, s);
     if (w) {
       // a TLB entry filled by a load has D clear: the store makes the MMU set the PTE's dirty bit
       // (only where the PTE still maps that frame writable; through a stale entry the store
@@ -51,7 +51,7 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const kind = s[o + PG_KIND]!;
   const fl = s[o + PG_FLAGS]!;
   if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) {
-    const n = s.slice();
+    const n = nextState(c, s);
     const f = s[o + PG_VAL]!;
     n[tlbOff(L, t, a)] = (f << 1) | ((fl & PF_W) !== 0 ? 1 : 0);
     if (w) n[o + PG_FLAGS] = fl | PF_D;
@@ -60,7 +60,7 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     return;
   }
   if (kind === PTE_ZERO && !w) {
-    const n = s.slice();
+    const n = nextState(c, s);
     n[tlbOff(L, t, a)] = ZERO_FRAME << 1;
     access(c, n, t, m, a, ZERO_FRAME, false);
     emit(act('cpu_access', t, a, 0), n);
@@ -68,7 +68,7 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   }
   // page fault: lock_mm_and_find_vma (sleeps while a writer holds mmap_lock)
   if (!mmapReadFree(c, s, m)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const vma = s[o + PG_VMA]!;
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
     finishRequest(c, n, t, VM_FAULT_SIGSEGV); // access_error → SIGSEGV
@@ -89,7 +89,7 @@ function access(c: Ctx, n: Int32Array, t: number, m: number, a: number, f: numbe
 // mmap_read_unlock after handle_mm_fault; retry the access or deliver the signal.
 export function stepCpuFaultDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const rc = takeHmfRc(n, b);
   mmapReadUnlock(c, n, t, mmOf(c, t));
   if (rc === 0) n[b + R_PC] = PC.cpu_access;

@@ -2,7 +2,7 @@
  * kernel/fork.c: dup_mmap (copy_page_range under a PROTECTION_PAGE invalidation of the parent) and ret_from_fork.
  */
 import { EV_PROTECTION_PAGE, MM_EXISTS, MM_WRITER, PC, R_MMAP, R_PC, mmOff } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, mmOf, nextState } from './ctx.ts';
 import { finishRequestStart } from './gup.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
@@ -13,13 +13,13 @@ export function stepForkLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const L = c.L;
   const m = mmOf(c, t);
   if (m !== 0 || L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] === 1) {
-    const n = s.slice();
+    const n = nextState(c, s);
     finishRequest(c, n, t, EINVALFORK);
     emit(act('mmap_write_lock', t, 0, EINVALFORK), n);
     return;
   }
   if (!mmapWriteFree(c, s, 0)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   n[mmOff(L, 0) + MM_WRITER] = t + 1;
   n[mmOff(L, 1) + MM_WRITER] = t + 1;
   n[mmOff(L, 1) + MM_EXISTS] = 1;
@@ -34,7 +34,7 @@ const EINVALFORK = -11; // EAGAIN: model supports a single fork
 export function stepRetFromFork(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   if (L.mms < 2 || s[mmOff(L, 1) + MM_EXISTS] !== 1 || s[mmOff(L, 1) + MM_WRITER] !== 0) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const b = L.actors[t]!.base;
   n[b + R_PC] = PC.cpu_access;
   const req = n[b + 1]!;

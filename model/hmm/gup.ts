@@ -7,7 +7,7 @@ import {
   PG_VMA, PTE_PRESENT, R_A, R_M_A, R_M_DEV, R_M_FAULTPAGE, R_M_KIND, R_M_N, R_PC, R_PINNED, VM_EXISTS, VM_WRITE,
   firstDevFrame, frOff, frameOwner, isDevFrame, pgOff, srcOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, getFrame, mmOf, putFrame, startPc } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, getFrame, mmOf, putFrame, startPc, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
@@ -20,7 +20,7 @@ export function finishRequestStart(c: Ctx, n: Int32Array, t: number, req: number
 export function stepPinLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const m = mmOf(c, t);
   if (!mmapReadFree(c, s, m)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   mmapReadLock(c, n, t, m);
   n[c.L.actors[t]!.base + R_PC] = PC.follow_page_pte;
   emit(act('mmap_read_lock', t, s[c.L.actors[t]!.base + R_A]!), n);
@@ -33,7 +33,7 @@ export function stepPinFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const m = mmOf(c, t);
   const a = s[b + R_A]!;
   const o = pgOff(L, m, a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const rc = takeHmfRc(n, b);
   const vma = s[o + PG_VMA]!;
   if (rc !== 0 || (vma & VM_EXISTS) === 0 || (vma & VM_WRITE) === 0) {
@@ -98,7 +98,7 @@ const longtermOp = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c
 export function stepUnpin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const f = n[b + R_PINNED]! & 0xff;
   if (f !== 0) {
     n[frOff(L, f) + F_PIN]!--;

@@ -8,7 +8,7 @@ import {
   PTE_DEVPRIV, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, PTE_SWAP, PTE_ZERO, R_A, R_CPAGES, R_I, R_N, R_PC, R_RETRIES,
   R_SEQOK, R_WRITE, VM_EXISTS, VM_READ, VM_WRITE, ZERO_FRAME, pfnOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
 import { devOf, isSnap } from './ctx.ts';
@@ -51,7 +51,7 @@ export function hmmWalkPage(c: Ctx, s: Int32Array, m: number, a: number, write: 
   const L = c.L;
   const o = pgOff(L, m, a);
   const vma = s[o + PG_VMA]!;
-  const buggy = c.beh.hmmReportsProtnone;
+  const buggy = c.core.hmmReportsProtnone;
   // hmm_vma_walk_hole (no VMA) / hmm_vma_walk_test (!VM_READ): fault requested → -EFAULT
   if ((vma & VM_EXISTS) === 0) return found(WALK_ERR, EFAULT);
   if ((vma & VM_READ) === 0 && !buggy) return found(WALK_ERR, EFAULT);
@@ -136,7 +136,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;
   if (a === start && s[b + R_SEQOK] === 0) {
-    const n = s.slice();
+    const n = nextState(c, s);
     mmapReadUnlock(c, n, t, mmOf(c, t)); // -EBUSY: dmirror_range_fault unlocks and retries
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
@@ -147,7 +147,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   }
   if (isSnap(c, s, t)) {
     // dmirror_range_snapshot: default_flags = 0, nothing is faulted, every page is reported
-    const n = s.slice();
+    const n = nextState(c, s);
     n[pfnOff(L, t, a)] = hmmSnapshotPage(c, s, mmOf(c, t), a, d);
     if (a + 1 < end) n[b + R_I] = a + 1;
     else {
@@ -163,7 +163,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const value = walkOut.value;
   switch (kind) {
     case WALK_PFN: {
-      const n = s.slice();
+      const n = nextState(c, s);
       n[pfnOff(L, t, a)] = value;
       if (a + 1 < end) n[b + R_I] = a + 1;
       else {
@@ -175,7 +175,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return;
     }
     case WALK_FAULT: {
-      const n = s.slice();
+      const n = nextState(c, s);
       beginHmf(c, n, t, a, value === 1, PC.hmm_vma_fault);
       emit(act('hmm_range_fault', t, a, 1), n);
       return;
@@ -183,7 +183,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
     case WALK_WAIT:
       return; // migration_entry_wait: no step until the migration entry is gone
     default: {
-      const n = s.slice();
+      const n = nextState(c, s);
       mmapReadUnlock(c, n, t, mmOf(c, t));
       finishRequest(c, n, t, value);
       emit(act('hmm_range_fault', t, a, value), n);
@@ -199,7 +199,7 @@ export function clearPfns(c: Ctx, n: Int32Array, t: number): void {
 // VM_FAULT_ERROR → -EFAULT.
 export function stepWalkFaulted(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const rc = takeHmfRc(n, b);
   if (rc === 0) {
     n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;

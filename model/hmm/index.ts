@@ -14,8 +14,10 @@ import type { Mapping } from './config.ts';
 import { successors } from './next.ts';
 import { makeModelCtx } from './machine.ts';
 import { driverName } from './variants.ts';
+import { coreMmName } from './core-mm.ts';
 import type { HmmAction } from './actions.ts';
 import { setPte } from './pgtable.ts';
+import { type HmmPackedForm, packedForm } from './packed.ts';
 
 export type HmmState = Int32Array;
 export type { HmmAction } from './actions.ts';
@@ -28,6 +30,7 @@ export interface HmmModel {
   successors(s: HmmState, emit: (a: HmmAction, next: HmmState) => void): void;
   isTerminal(s: HmmState): boolean;
   readonly codec: { encode(s: HmmState, w: { push(v: number): void }): void; view(s: HmmState): Int32Array };
+  readonly packed: HmmPackedForm;
 }
 
 export function initialState(c: Ctx): HmmState {
@@ -124,13 +127,19 @@ export function isTerminal(c: Ctx, s: HmmState): boolean {
   return true;
 }
 
+/** the driver's name, and the core-mm variant's when not upstream: 'reference', 'reference+protnoneValid' */
+export function variantName(cfg: HmmConfig): string {
+  const core = coreMmName(cfg.coreMm);
+  return core === 'upstream' ? driverName(cfg.driver) : `${driverName(cfg.driver)}+${core}`;
+}
+
 export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
   validateConfig(cfg);
   const c = makeModelCtx(cfg);
   const init = initialState(c);
   const width = c.L.width;
   return {
-    id: id ?? `hmm/upstream@${driverName(cfg.driver)}${cfg.patch === undefined ? '' : `+${cfg.patch.name}`}`,
+    id: id ?? `hmm/upstream@${variantName(cfg)}${cfg.patch === undefined ? '' : `+${cfg.patch.name}`}`,
     ctx: c,
     initialStates: () => [init],
     successors: (s, emit) => successors(c, s, emit),
@@ -142,6 +151,7 @@ export function createHmmModel(cfg: HmmConfig, id?: string): HmmModel {
       // the flat state is already its canonical encoding: the checker fingerprints it in place
       view: (s) => s,
     },
+    packed: packedForm(c, init),
   };
 }
 
@@ -151,6 +161,8 @@ export type { Ctx } from './ctx.ts';
 export * from './layout.ts';
 export { DRIVER_VARIANTS, DRIVER_VARIANT_NAMES, resolveDriver, driverName } from './variants.ts';
 export type { DriverBehaviour, DriverVariant, DriverSpec } from './variants.ts';
+export { CORE_MM_VARIANTS, resolveCoreMm, coreMmName } from './core-mm.ts';
+export type { CoreMmBehaviour, CoreMmVariant, CoreMmSpec } from './core-mm.ts';
 export { ACTION_KINDS } from './actions.ts';
 export { sleepsInNonblockable } from './mmu_notifier.ts';
 export type { ActionKind } from './actions.ts';

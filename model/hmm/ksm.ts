@@ -13,7 +13,7 @@ import {
   PC, R_K_PAGE, R_K_FRAME, R_I_AFTER, F_MAP, F_REF, F_DIRTY, F_VER, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
   PTE_ZERO, PF_W, PF_D, EV_CLEAR, ZERO_FRAME, EBUSY, OK, frOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, flushTlb, actorBase as base } from './ctx.ts';
+import { type Ctx, type Emit, act, flushTlb, actorBase as base, nextState } from './ctx.ts';
 import { splitHuge } from './huge_memory.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
 import { setPte } from './pgtable.ts';
@@ -30,7 +30,7 @@ export function stepWriteProtectPage(c: Ctx, s: Int32Array, t: number, emit: Emi
   const fr = s[b + R_K_FRAME]!;
   const o = pgOff(L, 0, a);
   const fo = frOff(L, fr);
-  const n = s.slice();
+  const n = nextState(c, s);
   splitHuge(c, n, 0, a, 1); // try_to_merge_one_page: split_huge_page of a THP first (a no-op otherwise)
   let rc = EBUSY;
   if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === fr && n[fo + F_MAP]! + 1 === n[fo + F_REF]) {
@@ -50,7 +50,7 @@ export function stepWriteProtectPage(c: Ctx, s: Int32Array, t: number, emit: Emi
 export function stepReplacePageStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
   const a = s[b + R_K_PAGE]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   beginInv(c, n, t, 0, EV_CLEAR, a, 1, 0, PC.replace_page_set_pte, PC.background_folio_unlock);
   emit(act('replace_page', t, a), n);
 }
@@ -65,7 +65,7 @@ export function stepReplacePage(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const a = s[b + R_K_PAGE]!;
   const fr = s[b + R_K_FRAME]!;
   const o = pgOff(L, 0, a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const same = n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === fr && (n[o + PG_FLAGS]! & (PF_W | PF_D)) === 0;
   if (same) {
     flushTlb(c, n, 0, a);

@@ -5,7 +5,7 @@ import {
   EV_CLEAR, F_DIRTY, F_LAZY, F_MAP, F_VER, OK, PC, PF_D, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_PRESENT, R_A, R_N,
   VM_SHARED, frOff, isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { tlbFinishMmu } from './mmu_gather.ts';
@@ -21,7 +21,7 @@ export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const m = mmOf(c, t);
   if (!mmapReadFree(c, s, m)) return;
   const b = c.L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   mmapReadLock(c, n, t, m);
   const [ia, inum] = hugeSpan(c, n, m, n[b + R_A]!, n[b + R_N]!);
   beginInv(c, n, t, m, EV_CLEAR, ia, inum, 0, dontneed(c, s, t) ? PC.zap_page_range_single : PC.madvise_free_pte_range, PC.do_madvise_unlock);
@@ -36,7 +36,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const m = mmOf(c, t);
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
   if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // a partial PMD is split
   for (let a = a0; a < a0 + cnt; a++) {
@@ -55,7 +55,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 
 export function stepMadvUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   if (dontneed(c, s, t)) tlbFinishMmu(c, n, t, mmOf(c, t), s[b + R_A]!, s[b + R_N]!, false); // zap_page_range_single's tlb_finish_mmu
   mmapReadUnlock(c, n, t, mmOf(c, t));
   finishRequest(c, n, t, OK);

@@ -11,8 +11,7 @@ import {
   VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, frOff, isDevFrame, pgOff,
 } from './layout.ts';
 import {
-  type Ctx, type Emit, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame,
-} from './ctx.ts';
+  type Ctx, type Emit, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { gatherAdd } from './mmu_gather.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
@@ -26,7 +25,7 @@ export function stepZap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const m = mmOf(c, t);
   const a0 = s[b + R_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   splitHuge(c, n, m, a0, s[b + R_N]!); // a partially unmapped PMD is split first
   zapPtes(c, n, t, m, a0, s[b + R_N]!, true);
   endInv(c, n, t, m);
@@ -57,7 +56,7 @@ export function zapPtes(c: Ctx, n: Int32Array, t: number, m: number, a0: number,
 // copy_page_range → copy_pte_range / copy_present_pte / copy_nonpresent_pte for every page.
 export function stepCopyPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  const n = s.slice();
+  const n = nextState(c, s);
   // copy_huge_pmd: a maybe-pinned anon THP cannot be shared: __split_huge_pmd, copy its PTEs
   for (let a = 0; a < L.pages; a++) {
     const o = pgOff(L, 0, a);
@@ -137,7 +136,7 @@ export function stepMadvDontneedZap(c: Ctx, s: Int32Array, t: number, emit: Emit
   const m = mmOf(c, t);
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   splitHuge(c, n, m, a0, cnt);
   zapPtes(c, n, t, m, a0, cnt, false);
   endInv(c, n, t, m);
@@ -187,14 +186,14 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const f = s[o + PG_VAL]!;
   const fl = s[o + PG_FLAGS]!;
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
-    const n = s.slice();
+    const n = nextState(c, s);
     hmfReturn(n, b, VM_FAULT_SIGSEGV);
     emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
     return;
   }
   if (kind === PTE_NONE && (vma & (VM_SHARED | VM_HUGETLB)) === 0 && m === 0 && L.gUnstable >= 0 && s[L.gUnstable] === 1) {
     // check_stable_address_space: the OOM reaper may have freed this memory (MMF_UNSTABLE)
-    const n = s.slice();
+    const n = nextState(c, s);
     hmfReturn(n, b, VM_FAULT_SIGBUS);
     emit(act((vma & VM_HUGEPAGE) !== 0 ? 'do_huge_pmd_anonymous_page' : 'do_anonymous_page', t, a, VM_FAULT_SIGBUS), n);
     return;
@@ -207,7 +206,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         // the model has no separate page cache). finish_fault → set_pte_range builds the PTE from
         // vm_page_prot: shmem has no write-notify (no writeback), so a read fault of a writable
         // shmem VMA maps it writable; a file with writeback maps it read-only until a write fault
-        const n = s.slice();
+        const n = nextState(c, s);
         const nf = allocSysFrame(c, n);
         if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
         else {
@@ -221,7 +220,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         return;
       }
       // do_anonymous_page: zero page on read, a fresh zeroed page on write
-      const n = s.slice();
+      const n = nextState(c, s);
       if (!w) {
         setPte(c, n, m, a, PTE_ZERO, ZERO_FRAME, 0);
         hmfReturn(n, b, 0);
@@ -246,7 +245,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         if (c.numaMigrate && (fl & PF_HUGE) === 0 && !isDevFrame(L, f)) {
           const fo = frOff(L, f);
           if (s[fo + F_LRU] === 1 && s[fo + F_MAP] === 1) {
-            const n = s.slice();
+            const n = nextState(c, s);
             n[fo + F_LRU] = 0; // folio_isolate_lru
             getFrame(c, n, f); // the isolation reference
             n[b + R_K_PAGE] = a;
@@ -256,7 +255,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
           }
         }
         // NUMA_NO_NODE (or a folio that cannot be isolated): restore the protection
-        const n = s.slice();
+        const n = nextState(c, s);
         numaRestore(c, n, m, a);
         hmfReturn(n, b, 0);
         emit(act('do_numa_page', t, a), n);
@@ -266,7 +265,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         const fo = frOff(L, f);
         if ((vma & VM_SHARED) !== 0) {
           // do_wp_page → wp_page_shared: a shared page is made writable in place
-          const n = s.slice();
+          const n = nextState(c, s);
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
           hmfReturn(n, b, 0);
           emit(act('do_wp_page', t, a), n);
@@ -277,7 +276,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
           const pf = s[pgOff(L, m, a ^ 1) + PG_VAL]!;
           const po = frOff(L, pf);
           if (s[fo + F_MAP] === 1 && s[fo + F_REF] === 1 && s[po + F_MAP] === 1 && s[po + F_REF] === 1) {
-            const n = s.slice();
+            const n = nextState(c, s);
             setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
             const pfl = s[pgOff(L, m, a ^ 1) + PG_FLAGS]!;
             setPte(c, n, m, a ^ 1, PTE_PRESENT, pf, pfl | PF_W | PF_D);
@@ -289,7 +288,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         }
         if ((!isDevFrame(L, f) || c.coherent) && anonExclusive(s, fo)) {
           // do_wp_page: PageAnonExclusive, or wp_can_reuse_anon_folio → wp_page_reuse
-          const n = s.slice();
+          const n = nextState(c, s);
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
           hmfReturn(n, b, 0);
           emit(act('do_wp_page', t, a), n);
@@ -298,7 +297,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         wpPageCopy(c, s, t, m, a, frameVer(c, s, f), emit);
         return;
       }
-      const n = s.slice();
+      const n = nextState(c, s);
       hmfReturn(n, b, 0); // spurious fault (someone else fixed it)
       emit(act('do_wp_page', t, a, 1), n);
       return;
@@ -308,7 +307,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         wpPageCopy(c, s, t, m, a, 0, emit);
         return;
       }
-      const n = s.slice();
+      const n = nextState(c, s);
       hmfReturn(n, b, 0);
       emit(act('do_anonymous_page', t, a, 2), n);
       return;
@@ -317,7 +316,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       // do_swap_page (swap entry): swap-in into a new page; the folio is exclusive (no swap
       // cache in the model), so a writable VMA gets a writable PTE even on a read fault
       // (pte_mkwrite; dirty only for a write fault)
-      const n = s.slice();
+      const n = nextState(c, s);
       const nf = allocSysFrame(c, n);
       if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
       else {
@@ -342,7 +341,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       const ha = huge ? a & ~1 : a;
       const hf = huge ? s[pgOff(L, m, ha) + PG_VAL]! : f;
       if (s[frOff(L, hf) + F_LOCK] !== 0) return;
-      const n = s.slice();
+      const n = nextState(c, s);
       n[frOff(L, hf) + F_LOCK] = t + 1;
       getFrame(c, n, hf);
       n[b + R_H_T] = hf;
@@ -359,7 +358,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
     case PTE_DEVEXCL: {
       // remove_device_exclusive_entry: folio_lock_or_retry, then a CLEAR invalidation
       if (s[frOff(L, f) + F_LOCK] !== 0) return;
-      const n = s.slice();
+      const n = nextState(c, s);
       n[frOff(L, f) + F_LOCK] = t + 1;
       getFrame(c, n, f);
       n[b + R_H_T] = f;
@@ -390,7 +389,7 @@ function hugeFault(c: Ctx, s: Int32Array, t: number, m: number, a: number, w: bo
   const po = pgOff(L, m, p);
   if (!hugetlb && ((vma & VM_HUGEPAGE) === 0 || (s[po + PG_VMA]! & VM_HUGEPAGE) === 0 || s[po + PG_KIND] !== PTE_NONE)) return false;
   const kind = hugetlb ? 'hugetlb_fault' : 'do_huge_pmd_anonymous_page';
-  const n = s.slice();
+  const n = nextState(c, s);
   if (!hugetlb && !w) {
     setPte(c, n, m, a, PTE_ZERO, ZERO_FRAME, PF_HUGE);
     setPte(c, n, m, p, PTE_ZERO, ZERO_FRAME, PF_HUGE);
@@ -403,7 +402,7 @@ function hugeFault(c: Ctx, s: Int32Array, t: number, m: number, a: number, w: bo
   const f2 = f1 === 0 ? 0 : allocSysFrame(c, n);
   if (f2 === 0) {
     if (!hugetlb) return false; // THP allocation failed: fall back to a PTE-mapped page
-    const o = s.slice();
+    const o = nextState(c, s);
     hmfReturn(o, b, VM_FAULT_OOM);
     emit(act(kind, t, a, VM_FAULT_OOM), o);
     return true;
@@ -423,7 +422,7 @@ function hugeFault(c: Ctx, s: Int32Array, t: number, m: number, a: number, w: bo
 function wpPageCopy(c: Ctx, s: Int32Array, t: number, m: number, a: number, ver: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const nf = allocSysFrame(c, n);
   if (nf === 0) {
     hmfReturn(n, b, VM_FAULT_OOM);
@@ -453,7 +452,7 @@ export function stepWpCopySet(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const a = s[b + R_H_A]!;
   const o = pgOff(L, m, a);
   const kind = s[o + PG_KIND]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const saved = n[b + R_H_T]!;
   const nf = saved & 0xff;
   const of = (saved >> 8) & 0xff;
@@ -484,7 +483,7 @@ export function stepExclRestore(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const a = s[b + R_H_A]!;
   const o = pgOff(L, m, a);
   const f = s[b + R_H_T]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   if (s[o + PG_KIND] === PTE_DEVEXCL && s[o + PG_VAL] === f) {
     setPte(c, n, m, a, PTE_PRESENT, f, s[o + PG_FLAGS]! & (PF_W | PF_D));
   }
@@ -496,7 +495,7 @@ export function stepExclRestore(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 export function stepExclDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const f = n[b + R_H_T]!;
   n[frOff(L, f) + F_LOCK] = 0;
   putFrame(c, n, f);
@@ -508,7 +507,7 @@ export function stepExclDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 export function stepDspDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const f = n[b + R_H_T]!;
   if (n[frOff(L, f) + F_LOCK] === t + 1) n[frOff(L, f) + F_LOCK] = 0;
   putFrame(c, n, f);

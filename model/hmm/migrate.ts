@@ -5,7 +5,7 @@ import {
   EAGAIN, ENOMEM, EV_CLEAR, F_DIRTY, F_LOCK, F_LRU, F_MAP, F_PIN, F_REF, F_VER, OK, PC, PF_PROTNONE, PG_FLAGS,
   PG_KIND, PG_VAL, PTE_PRESENT, R_H_T, R_K_FRAME, R_K_PAGE, R_PC, frOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, allocSysFrame, initFrame, mmOf, putFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, actorBase, allocSysFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hmfReturn } from './handle_mm_fault.ts';
 import { numaRestore } from './memory.ts';
 import { installMigrationEntry, removeMigrationPtes } from './migrate_device.ts';
@@ -28,7 +28,7 @@ export function stepMigrateFolioUnmap(c: Ctx, s: Int32Array, t: number, emit: Em
   const b = actorBase(c, t);
   const src = s[b + R_K_FRAME]!;
   const m = mmOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const dst = allocSysFrame(c, n);
   const locked = s[frOff(L, src) + F_LOCK] !== 0;
   // the mapping may have moved (mremap) or gone (munmap) since isolation; a mapping in another mm
@@ -64,7 +64,7 @@ export function stepTryToMigrateOne(c: Ctx, s: Int32Array, t: number, emit: Emit
   const a = s[b + R_K_PAGE]!;
   const src = s[b + R_K_FRAME]!;
   const o = pgOff(L, m, a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const fo = frOff(L, src);
   const pinned = n[fo + F_PIN]! > 0;
   if (!pinned && n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === src) installMigrationEntry(c, n, m, a, src);
@@ -84,7 +84,7 @@ export function stepMigrateFolioMove(c: Ctx, s: Int32Array, t: number, emit: Emi
   const dst = s[b + R_H_T]!;
   const so = frOff(L, src);
   const dof = frOff(L, dst);
-  const n = s.slice();
+  const n = nextState(c, s);
   const a = s[b + R_K_PAGE]!;
   if (n[so + F_MAP]! > 0 || n[so + F_REF] !== 1) {
     undoSrc(c, n, src);

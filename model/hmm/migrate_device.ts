@@ -11,8 +11,7 @@ import {
   pgOff, srcOff,
 } from './layout.ts';
 import {
-  type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, flushTlb, getFrame, mmOf, putFrame,
-} from './ctx.ts';
+  type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { splitHuge } from './huge_memory.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv, endInv, subscribed } from './mmu_notifier.ts';
@@ -28,7 +27,7 @@ export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const f0 = firstDevFrame(L, d);
   for (let i = 0; i < L.devFrames; i++) {
     const f = f0 + i;
@@ -108,7 +107,7 @@ export function stepCollect(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const b = actorBase(c, t);
   const m = mmOf(c, t);
   const a0 = s[b + R_M_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const unmapped = migrateVmaCollectPtes(c, n, t);
   for (let i = 0; unmapped >> i !== 0; i++) if ((unmapped >> i) & 1) flushTlb(c, n, m, a0 + i);
   endInv(c, n, t, m);
@@ -176,7 +175,7 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const fp = s[b + R_M_FAULTPAGE]!;
   const cnt = s[b + R_M_N]!;
   const own = mmOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0 || (src & MPFN_HOLE) !== 0) continue;
@@ -268,7 +267,7 @@ export function stepMigrateRmapUnmap(c: Ctx, s: Int32Array, t: number, emit: Emi
   const L = c.L;
   const b = actorBase(c, t);
   const m = s[b + R_I_MM]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) !== 0 && (src & MPFN_HOLE) === 0) tryToMigrateIn(c, n, m, mpfnFrame(src), s[b + R_I_A]!, s[b + R_I_N]!);
@@ -290,7 +289,7 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const b = actorBase(c, t);
   const fp = s[b + R_M_FAULTPAGE]!;
   const cnt = s[b + R_M_N]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   let holes = false;
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -352,7 +351,7 @@ export function stepInsertPage(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const m = mmOf(c, t);
   const a0 = s[b + R_M_A]!;
   const cnt = s[b + R_M_N]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
     const dst = n[dstOff(L, t, i)]!;
@@ -386,7 +385,7 @@ export function stepFinalize(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const fp = s[b + R_M_FAULTPAGE]!;
   const cnt = s[b + R_M_N]!;
   const kind = s[b + R_M_KIND]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   let migrated = 0;
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;

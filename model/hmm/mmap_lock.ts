@@ -2,7 +2,7 @@
  * include/linux/mmap_lock.h: mmap_read_lock / mmap_write_lock as state words (readers, writer).
  */
 import { MM_READERS, MM_WRITER, OK, R_A, R_MMAP, mmOff } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, mmOf, nextState } from './ctx.ts';
 
 export const mmapReadFree = (c: Ctx, s: Int32Array, m: number): boolean => s[mmOff(c.L, m) + MM_WRITER] === 0;
 
@@ -26,7 +26,7 @@ export function mmapReadUnlock(c: Ctx, s: Int32Array, t: number, m: number): voi
 export function stepUnlockWrite(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const m = mmOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   n[mmOff(L, m) + MM_WRITER] = 0;
   if (L.mms > 1 && n[mmOff(L, 1) + MM_WRITER] === t + 1) n[mmOff(L, 1) + MM_WRITER] = 0;
   n[L.actors[t]!.base + R_MMAP] = 0;

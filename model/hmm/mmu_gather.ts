@@ -2,7 +2,7 @@
  * mm/mmu_gather.c: tlb_finish_mmu — flush the TLB, then free the gathered pages.
  */
 import { MM_WRITER, OK, R_A, R_MMAP, R_N, ZERO_FRAME, mmOff, pfnOff, tlbOff } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, putFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, putFrame, nextState } from './ctx.ts';
 
 /**
  * The mmu_gather's page list, kept as an ascending set of frame ids in t's hmm_pfns[] slots
@@ -33,7 +33,7 @@ export function stepTlbFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const L = c.L;
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   tlbFinishMmu(c, n, t, m, n[b + R_A]!, n[b + R_N]!);
   n[mmOff(L, m) + MM_WRITER] = 0;
   n[b + R_MMAP] = 0;

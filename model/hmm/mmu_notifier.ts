@@ -5,7 +5,7 @@ import {
   DV_LOCK, DV_SSEQCUR, EAGAIN, EV_MIGRATE, EV_NONBLOCK, PC, R_A, R_I_A, R_I_AFTER, R_I_CB, R_I_EV, R_I_MM, R_I_N,
   R_I_OWNER, R_I_RET, R_N, R_PC, R_RC, R_SNAP, activeOff, devOff, evKind, gseqOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act } from './ctx.ts';
+import { type Ctx, type Emit, act, nextState } from './ctx.ts';
 
 /**
  * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
@@ -85,7 +85,7 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const L = c.L;
   const b = L.actors[t]!.base;
   const m = s[b + R_I_MM]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   n[activeOff(L, m)]!++;
   n[gseqOff(L, m)] = 1; // every dmirror interval covers [0, ULONG_MAX): always overlaps
   n[b + R_PC] = PC.mn_itree_invalidate;
@@ -103,7 +103,7 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const snap = d >= c.L.devices;
   const u = snap ? c.snapActors[d - c.L.devices]! : -1;
   if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) {
-    const n = s.slice();
+    const n = nextState(c, s);
     itreeInvEnd(c, n, s[b + R_I_MM]!);
     n[b + R_RC] = EAGAIN;
     n[b + R_PC] = n[b + R_I_AFTER]!;
@@ -177,7 +177,7 @@ function itreeInvEnd(c: Ctx, n: Int32Array, m: number): void {
 // __mmu_notifier_invalidate_range_end → mn_itree_inv_end.
 export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   itreeInvEnd(c, n, s[b + R_I_MM]!);
   const page = s[b + R_I_A]!;
   n[b + R_PC] = n[b + R_I_AFTER]!;

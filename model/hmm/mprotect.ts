@@ -6,7 +6,7 @@ import {
   PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION, PTE_PRESENT, R_A, R_K_PAGE, R_N, VM_EXISTS, VM_READ, VM_SHARED, VM_WRITE,
   frOff, isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { writeLockAndInvalidate } from './mmap.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
@@ -19,7 +19,7 @@ export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
   if (!mmapWriteFree(c, s, m)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const a0 = n[b + R_A]!;
   const cnt = n[b + R_N]!;
   for (let a = a0; a < a0 + cnt; a++) {
@@ -45,7 +45,7 @@ export function stepChangePte(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const m = mmOf(c, t);
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
   if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // change_pmd_range splits a partial PMD
   for (let a = a0; a < a0 + cnt; a++) {
@@ -77,7 +77,7 @@ export function stepNumaSet(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const b = L.actors[t]!.base;
   const a = s[b + R_K_PAGE]!;
   const o = pgOff(L, 0, a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const k = n[o + PG_KIND]!;
   const huge = (n[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
   // a present PTE becomes protnone — unless change_pte_range's checks, made under the PTL after the

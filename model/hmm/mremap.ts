@@ -2,7 +2,7 @@
  * mm/mremap.c: mremap (move_page_tables under an UNMAP invalidation, MREMAP_DONTUNMAP).
  */
 import { EV_UNMAP, PAGE_WORDS, PC, PG_LASTW, PG_VMA, PTE_NONE, VM_EXISTS, pgOff } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf } from './ctx.ts';
+import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { writeLockAndInvalidate } from './mmap.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
@@ -17,7 +17,7 @@ export function stepMremapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
   if (!mmapWriteFree(c, s, m)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const r = c.reqs[t]![s[b + 1]!]!;
   const a0 = r.page;
   const cnt = r.npages;
@@ -43,7 +43,7 @@ export function stepMovePageTables(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
   const r = c.reqs[t]![s[b + 1]!]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const [sa, sn] = hugeSpan(c, n, m, r.page, r.npages);
   if (sa !== r.page || sn !== r.npages || ((r.to - r.page) & 1) !== 0) splitHuge(c, n, m, r.page, r.npages);
   for (let i = 0; i < r.npages; i++) {

@@ -4,7 +4,7 @@
 import {
   EAGAIN, EV_NONBLOCK, EV_UNMAP, OK, PC, PG_VMA, R_FAULTS, R_PC, R_RC, VM_EXISTS, VM_HUGETLB, VM_SHARED, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, finishRequest } from './ctx.ts';
+import { type Ctx, type Emit, act, actorBase, finishRequest, nextState } from './ctx.ts';
 import { zapPtes } from './memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { tlbFinishMmu } from './mmu_gather.ts';
@@ -33,7 +33,7 @@ function reapable(c: Ctx, s: Int32Array): boolean {
 export function stepOomReapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   if (!mmapReadFree(c, s, 0)) {
     retryOrGiveUp(c, n, t, EAGAIN);
     emit(act('mmap_read_trylock', t, 0, EAGAIN), n);
@@ -50,7 +50,7 @@ export function stepOomReapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 // unmap_page_range over the VMA: every PTE is zapped (present pages into the mmu_gather,
 // device-private entries freed), the VMA itself stays; then mmu_notifier_invalidate_range_end.
 export function stepUnmapPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const n = s.slice();
+  const n = nextState(c, s);
   zapPtes(c, n, t, 0, 0, c.L.pages, false);
   endInv(c, n, t, 0);
   emit(act('unmap_page_range', t, 0), n);
@@ -61,7 +61,7 @@ export function stepUnmapPageRange(c: Ctx, s: Int32Array, t: number, emit: Emit)
 export function stepOomReapFinish(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   tlbFinishMmu(c, n, t, 0, 0, L.pages, false);
   mmapReadUnlock(c, n, t, 0);
   const rc = n[b + R_RC]!;

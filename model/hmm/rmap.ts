@@ -7,7 +7,7 @@ import {
   R_I, R_I_AFTER, R_I_MM, R_K_FRAME, R_K_PAGE, R_M_A, R_PC, VM_EXISTS, VM_READ, VM_SHARED, ZERO_FRAME, frOff,
   isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
@@ -35,7 +35,7 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const b = L.actors[t]!.base;
   const fr = s[b + R_K_FRAME]!;
   const im = s[b + R_I_MM]!; // the mm whose CLEAR invalidation this step is inside
-  const n = s.slice();
+  const n = nextState(c, s);
   // a pin taken since try_to_unmap chose the folio: folio_try_share_anon_rmap_pte fails for a
   // maybe-DMA-pinned exclusive anonymous page, the PTE is restored and the walk stops
   const pinned = n[frOff(L, fr) + F_PIN]! > 0 && (n[pgOff(L, 0, s[b + R_K_PAGE]!) + PG_VMA]! & VM_SHARED) === 0;
@@ -103,7 +103,7 @@ export function stepRmapWalkAnon(c: Ctx, s: Int32Array, t: number, emit: Emit): 
  */
 export function rmapWalkTo(c: Ctx, s: Int32Array, t: number, next: number, page: number, unmapPc: number, afterPc: number, emit: Emit): void {
   const L = c.L;
-  const n = s.slice();
+  const n = nextState(c, s);
   const m = next < 0 ? -1 : Math.floor(next / L.pages);
   if (next < 0) n[L.actors[t]!.base + R_PC] = afterPc;
   else beginInv(c, n, t, m, EV_CLEAR, next % L.pages, 1, 0, unmapPc, afterPc);
@@ -122,7 +122,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const fl = s[o + PG_FLAGS]!;
   if (s[b + R_H_RC] !== 0) {
     // handle_mm_fault failed (R_H_RC): ERR_PTR → dmirror_exclusive returns the error
-    const n = s.slice();
+    const n = nextState(c, s);
     takeHmfRc(n, b);
     mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
@@ -131,7 +131,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   }
   if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
     if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
-    const n = s.slice();
+    const n = nextState(c, s);
     takeHmfRc(n, b);
     n[frOff(L, f) + F_LOCK] = t + 1;
     getFrame(c, n, f); // the GUP reference returned to the caller
@@ -144,7 +144,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     return;
   }
   const vma = s[o + PG_VMA]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) {
     mmapReadUnlock(c, n, t, mmOf(c, t));
     finishRequest(c, n, t, EFAULT);
@@ -163,7 +163,7 @@ export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const a = s[b + R_I]!;
   const f = s[b + R_M_A]!;
   const o = pgOff(L, mmOf(c, t), a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const fl = s[o + PG_FLAGS]!;
   if (s[o + PG_KIND] === PTE_PRESENT && s[o + PG_VAL] === f && (fl & PF_W) !== 0) {
     flushTlb(c, n, mmOf(c, t), a);

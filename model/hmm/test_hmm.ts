@@ -12,8 +12,7 @@ import {
 } from './layout.ts';
 import {
   type Ctx, devOf, isSnap, type Emit, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
-  putFrame, recordData,
-} from './ctx.ts';
+  putFrame, recordData, nextState } from './ctx.ts';
 import { storeTo } from './fault.ts';
 import { HMM_PFN_ERROR, HMM_PFN_VALID, HMM_PFN_WRITE, clearPfns } from './hmm.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
@@ -41,15 +40,15 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   const ev = s[b + R_I_EV]!;
   const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1;
   const ownSeq = c.beh.ownMigrateSetsSeq;
-  if (own && ownSeq === undefined) return s.slice();
+  if (own && ownSeq === undefined) return nextState(c, s);
   if (own && ownSeq === 'unlocked') {
     // mmu_interval_set_seq(mni, cur_seq); return true; — before mutex_lock
-    const n = s.slice();
+    const n = nextState(c, s);
     setSeq(c, n, d);
     return n;
   }
   if (!lockFree(c, s, d)) return null; // mutex_lock sleeps (also when t itself holds it)
-  const n = s.slice();
+  const n = nextState(c, s);
   setSeq(c, n, d); // mmu_interval_set_seq(mni, cur_seq)
   if (own) return n; // ownMigrateSetsSeq 'locked': the erase is skipped, the mutex released
   eraseDevicePtes(c, n, t, d);
@@ -92,7 +91,7 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
   const w = s[b + R_WRITE] === 1;
-  const n = s.slice();
+  const n = nextState(c, s);
   const end = s[b + R_A]! + s[b + R_N]!;
   let a = s[b + R_A]! + s[b + R_CPAGES]!;
   for (; a < end; a++) {
@@ -121,14 +120,14 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const d = devOf(c, t);
   const snap = isSnap(c, s, t);
   if (s[b + R_RETRIES]! > c.retries) {
-    const n = s.slice();
+    const n = nextState(c, s);
     n[b + R_SNAP] = 0; // (snapshot: mmu_interval_notifier_remove folded into the error path)
     finishRequest(c, n, t, EBUSY); // time_after(jiffies, timeout) → -EBUSY
     emit(act('mmu_interval_read_begin', t, s[b + R_A]!, EBUSY), n);
     return;
   }
   if (snap ? s[b + R_SNAP] === 2 : readBeginBlocked(c, s, d)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   n[b + R_SEQOK] = 1;
   n[b + R_RETRYOK] = 0;
   n[b + R_PC] = PC.range_fault_mmap_read_lock;
@@ -139,7 +138,7 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   mmapReadLock(c, n, t, mmOf(c, t));
   n[b + R_I] = s[b + R_A]! + s[b + R_CPAGES]!;
   n[b + R_PC] = PC.hmm_range_fault;
@@ -151,7 +150,7 @@ export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   n[devOff(c.L, d) + DV_LOCK] = t + 1;
   n[b + R_PC] = (c.beh.checksRetry && c.beh.retryUnderLock) || isSnap(c, s, t) ? PC.mmu_interval_read_retry : PC.dmirror_do_fault;
   emit(act('mutex_lock', t, s[b + R_A]!, d), n);
@@ -161,7 +160,7 @@ export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   if (s[b + R_SEQOK] === 0) {
     n[devOff(c.L, d) + DV_LOCK] = 0; // mutex_unlock; continue
     n[b + R_RETRIES]!++;
@@ -178,7 +177,7 @@ export function stepReadRetry(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 // broken variant: mmu_interval_read_retry checked before take_lock(driver->update)
 export function stepReadRetryEarly(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   if (s[b + R_SEQOK] === 0) {
     n[b + R_RETRIES]!++;
     clearPfns(c, n, t);
@@ -197,7 +196,7 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const L = c.L;
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;
   if (isSnap(c, s, t)) {
@@ -280,7 +279,7 @@ export function mkentry(c: Ctx, d: number, p: number): number {
 // invalidate_seq == the mm's seq, so the first read_begin waits for the epoch to end.
 export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   n[b + R_SNAP] = s[gseqOff(c.L, mmOf(c, t))] === 1 ? 2 : 1;
   n[b + R_RETRIES] = 0;
   n[b + R_PC] = PC.mmu_interval_read_begin;
@@ -293,7 +292,7 @@ export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
  */
 export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): Int32Array | null {
   if (!lockFree(c, s, devOf(c, u))) return null;
-  const n = s.slice();
+  const n = nextState(c, s);
   if (c.beh.snapshotSetsSeq === false) return n; // broken variant: the collision goes unnoticed
   n[actorBase(c, u) + R_SNAP] = 2;
   n[actorBase(c, u) + R_SEQOK] = 0;
@@ -305,7 +304,7 @@ export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): In
 export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (s[gseqOff(c.L, mmOf(c, t))] === 1) return;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   n[b + R_SNAP] = 0;
   finishRequest(c, n, t, OK);
   emit(act('mmu_interval_notifier_remove', t, s[b + R_A]!), n);
@@ -337,7 +336,7 @@ function allocFolio(c: Ctx, n: Int32Array, t: number, k: number, d: number, v0: 
 
 // dmirror_fops_unlocked_ioctl, case HMM_DMIRROR_FLAGS: dmirror->flags = cmd.npages
 export function stepSetFlags(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  const n = s.slice();
+  const n = nextState(c, s);
   n[dvFlagsOff(c.L, devOf(c, t))] = c.reqs[t]![s[actorBase(c, t) + R_REQ]!]!.flags;
   finishRequest(c, n, t, OK);
   emit(act('dmirror_fops_unlocked_ioctl', t, 0, n[dvFlagsOff(c.L, devOf(c, t))]!), n);
@@ -357,7 +356,7 @@ function failAlloc(c: Ctx, n: Int32Array, d: number): boolean {
 export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0) continue;
@@ -382,7 +381,7 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const b = actorBase(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const toDev = c.reqs[t]![s[b + 1]!]!.op === 'migrateToDev';
   // The ioctl migrates VMA by VMA: vma_lookup (!vma || !(vm_flags & VM_READ) → -EINVAL) and
   // migrate_vma_setup (hugetlb or VM_SPECIAL, i.e. VM_MIXEDMAP → -EINVAL) stop the loop at the
@@ -421,7 +420,7 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const L = c.L;
   const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const cnt = s[b + R_M_N]!;
   for (let i = 0; i < cnt; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -461,7 +460,7 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
   if (!c.beh.eraseWithoutLockInDevmemFault && !lockFree(c, s, d)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const cnt = s[b + R_M_N]!;
   const a0 = s[b + R_M_A]!;
   for (let i = 0; i < cnt; i++) {
@@ -515,7 +514,7 @@ export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
   if (!lockFree(c, s, d)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const a0 = s[b + R_M_A]!;
   for (let i = 0; i < s[b + R_M_N]! && c.beh.mapsOnMigrate !== false; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -534,7 +533,7 @@ export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const b = actorBase(c, t);
   const d = devOf(c, t);
   if (!lockFree(c, s, d)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   const a0 = s[b + R_A]!;
   const end = a0 + s[b + R_N]!;
   let rc = s[b + R_RC]!;
@@ -560,7 +559,7 @@ export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = actorBase(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   if (!c.exclusive) {
     finishRequest(c, n, t, EINVAL);
     emit(act('mmap_read_lock', t, s[b + R_A]!, EINVAL), n);
@@ -580,7 +579,7 @@ export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   if (!lockFree(c, s, d)) return;
   const a = s[b + R_I]!;
   const f = s[b + R_M_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   n[dptOff(L, d, a)] = (f << 2) | DPT_ATOMIC;
   n[frOff(L, f) + F_LOCK] = 0;
   putFrame(c, n, f);
@@ -605,7 +604,7 @@ export function stepCheckAtomic(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const a0 = s[b + R_A]!;
   let rc = OK;
   for (let a = a0; a < a0 + s[b + R_N]!; a++) if ((s[dptOff(L, d, a)]! & 3) === DPT_ATOMIC) rc = EPERM;
-  const n = s.slice();
+  const n = nextState(c, s);
   finishRequest(c, n, t, rc);
   emit(act('dmirror_check_atomic', t, a0, rc), n);
 }

@@ -28,8 +28,6 @@ export interface DriverBehaviour {
   readonly dmaMapOnFault: boolean;
   /** invalidate callback DMA-unmaps the pages it erases */
   readonly dmaUnmapInInvalidate: boolean;
-  /** core-mm bug: hmm_range_fault reports a protnone PTE (PROT_NONE VMA / NUMA hint) as valid */
-  readonly hmmReportsProtnone: boolean;
   /**
    * HMM_DMIRROR_SNAPSHOT's temporary notifier callback (dmirror_snapshot_invalidate) calls
    * mmu_interval_set_seq (default true; false = a broken snapshot that can report stale permissions)
@@ -66,7 +64,6 @@ const REFERENCE = {
   eraseWithoutLockInDevmemFault: false,
   dmaMapOnFault: true,
   dmaUnmapInInvalidate: true,
-  hmmReportsProtnone: false,
 } as const satisfies DriverBehaviour;
 
 // Each variant is the textbook driver with the one rule it breaks (or fixes) spelled out, so a
@@ -84,8 +81,6 @@ export const DRIVER_VARIANTS = {
   retryBeforeLock: { ...REFERENCE, name: 'retryBeforeLock', retryUnderLock: false },
   /** DMA-maps on fault but the invalidate callback does not unmap */
   dmaNoUnmap: { ...REFERENCE, name: 'dmaNoUnmap', dmaUnmapInInvalidate: false },
-  /** core-mm variant: hmm_range_fault treats pte_protnone() (and a !VM_READ VMA) as accessible */
-  protnoneValid: { ...REFERENCE, name: 'protnoneValid', hmmReportsProtnone: true },
   /** the invalidate callback ignores the blockable flag: it sleeps on its lock in the OOM reaper */
   sleepsWhenNonblockable: { ...REFERENCE, name: 'sleepsWhenNonblockable', sleepsWhenNonblockable: true },
   /** reference, but migrated pages are mapped only by the device's next fault (fix of FINDINGS F5) */
@@ -101,8 +96,29 @@ export const DRIVER_VARIANT_NAMES = Object.keys(DRIVER_VARIANTS) as readonly Dri
 /** HmmConfig.driver: a variant name, or a full behaviour record defined by the user's spec. */
 export type DriverSpec = DriverVariant | DriverBehaviour;
 
+const REQUIRED_KEYS = Object.keys(REFERENCE);
+const DRIVER_KEYS: ReadonlySet<string> = new Set([
+  ...REQUIRED_KEYS, 'ownMigrateSetsSeq', 'snapshotSetsSeq', 'sleepsWhenNonblockable', 'mapsOnMigrate', 'dirtiesOnInvalidate',
+]);
+
+/** The behaviour record of a driver spec; an unknown name or record key is an error, never ignored. */
 export function resolveDriver(d: DriverSpec): DriverBehaviour {
-  return typeof d === 'string' ? DRIVER_VARIANTS[d] : d;
+  if (typeof d === 'string') {
+    if (!Object.hasOwn(DRIVER_VARIANTS, d)) {
+      const core = (d as string) === 'protnoneValid' ? ` ('${d}' is a core-mm variant: give it as coreMm)` : '';
+      throw new RangeError(`driver '${d}' is no driver variant (known: ${DRIVER_VARIANT_NAMES.join(', ')})${core}`);
+    }
+    return DRIVER_VARIANTS[d];
+  }
+  for (const k of Object.keys(d)) {
+    if (DRIVER_KEYS.has(k)) continue;
+    const core = k === 'hmmReportsProtnone' ? ` ('${k}' is core-mm behaviour: give it in the coreMm record)` : '';
+    throw new RangeError(`the driver record '${d.name}' has no key '${k}' (keys: ${[...DRIVER_KEYS].join(', ')})${core}`);
+  }
+  for (const k of REQUIRED_KEYS) {
+    if (!Object.hasOwn(d, k)) throw new RangeError(`the driver record '${d.name}' lacks '${k}' (spread DRIVER_VARIANTS.reference and change what differs)`);
+  }
+  return d;
 }
 
 /** The readable name of a driver spec (variant key or the record's `name`). */

@@ -7,7 +7,7 @@ import {
   PF_HUGE, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION,
   PTE_PRESENT, R_K_FRAME, R_K_PAGE, R_MMAP, R_PC, VM_HUGETLB, VM_SHARED, frOff, isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, getFrame, putFrame } from './ctx.ts';
+import { type Ctx, type Emit, act, getFrame, putFrame, nextState } from './ctx.ts';
 import { hugeSpan } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
@@ -28,7 +28,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       // device-private, device-exclusive and migration entries become read-only
       const [ia, inum] = hugeSpan(c, s, 0, a, 1);
       if (ia === a) {
-        const n = s.slice();
+        const n = nextState(c, s);
         n[L.gBudNuma]!--;
         mmapReadLock(c, n, t, 0);
         n[b + R_K_PAGE] = a;
@@ -51,7 +51,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     const [ia, inum] = huge ? hugeSpan(c, s, 0, a, 1) : [a, 1];
     // shrink_folio_list: folio_trylock, then try_to_unmap (skips maybe-DMA-pinned anon pages)
     if ((f.reclaim ?? false) && s[L.gBudReclaim]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_PIN] === 0) {
-      const n = s.slice();
+      const n = nextState(c, s);
       n[L.gBudReclaim]!--;
       n[fo + F_LOCK] = t + 1;
       n[fo + F_LRU] = 0; // isolated
@@ -66,7 +66,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // are mapped by more than one process
     if ((f.numa ?? false) && s[L.gBudNuma]! > 0 && (fl & PF_PROTNONE) === 0 && ia === a && !protNumaSkips(c, s, o)
       && mmapReadFree(c, s, 0)) {
-      const n = s.slice();
+      const n = nextState(c, s);
       n[L.gBudNuma]!--;
       mmapReadLock(c, n, t, 0);
       n[b + R_K_PAGE] = a;
@@ -77,7 +77,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // (pinned or under I/O), isolates the rest for migrate_pages (migrate.ts)
     if (!huge && L.gBudCompact >= 0 && s[L.gBudCompact]! > 0 && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0
       && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) {
-      const n = s.slice();
+      const n = nextState(c, s);
       n[L.gBudCompact]!--;
       n[fo + F_LRU] = 0;
       getFrame(c, n, fr);
@@ -90,7 +90,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     // (try_to_merge_one_page: `if (!PageAnon(page)) goto out` — shared mappings are never merged)
     if ((f.ksm ?? false) && s[L.gBudKsm]! > 0 && (fl & PF_W) !== 0 && (s[o + PG_VMA]! & VM_SHARED) === 0 && s[fo + F_LOCK] === 0
       && mmapReadFree(c, s, 0)) {
-      const n = s.slice();
+      const n = nextState(c, s);
       n[L.gBudKsm]!--;
       mmapReadLock(c, n, t, 0);
       n[fo + F_LOCK] = t + 1;
@@ -107,7 +107,7 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 export function stepBackgroundUnlock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const n = s.slice();
+  const n = nextState(c, s);
   const fr = n[b + R_K_FRAME]!;
   if (fr !== 0) {
     const fo = frOff(L, fr);

@@ -19,7 +19,7 @@
  */
 import { always, alwaysStep, defineSpec, type ExpectedVerdict, type Property, type SpecConfig } from '../../checker/index.ts';
 import {
-  makeCtx, DRIVER_VARIANTS, driverName, type DriverBehaviour, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
+  makeCtx, DRIVER_VARIANTS, variantName, type DriverBehaviour, type Ctx, type HmmAction, type HmmConfig, type HmmState, pfnOff, pgOff, PG_KIND, PG_VAL, PG_FLAGS, PTE_PRESENT,
   PTE_ZERO, PTE_DEVPRIV, PF_W, PF_PROTNONE, HMM_PFN_PMD, ZERO_FRAME,
 } from '../../model/hmm/index.ts';
 import { createPrefixedModel, requestResult, allDone, type PrefixStep } from '../../model/hmm/selftest/index.ts';
@@ -251,7 +251,7 @@ export const spec = defineSpec<ConformanceParams, HmmState, HmmAction>({
       '#26 + NUMA hinting on the parent'),
   },
   createModel(params, name) {
-    return createPrefixedModel(params.model, params.prefix, `hmm-selftests/${name}@${driverName(params.model.driver)}`);
+    return createPrefixedModel(params.model, params.prefix, `hmm-selftests/${name}@${variantName(params.model)}`);
   },
   properties,
   view: (params) => hmmView(params.model),

@@ -5,6 +5,7 @@
 import type { ExpectedVerdict, SpecConfig } from '../../checker/index.ts';
 import type { HmmConfig } from '../../model/hmm/config.ts';
 import type { DriverSpec } from '../../model/hmm/variants.ts';
+import type { CoreMmSpec } from '../../model/hmm/core-mm.ts';
 import type { HmmPatch } from '../../model/hmm/ctx.ts';
 import { PROPERTY_NAMES, type WitnessName } from './properties.ts';
 
@@ -370,7 +371,7 @@ export function hmmConfig(
   driver: DriverSpec,
   witnesses: readonly WitnessName[],
   violated: readonly string[] = [],
-  extra: { description?: string; benchOnly?: boolean; patch?: HmmPatch } = {},
+  extra: { description?: string; benchOnly?: boolean; patch?: HmmPatch; coreMm?: CoreMmSpec } = {},
 ): SpecConfig<HmmSpecParams> {
   const expect: Record<string, ExpectedVerdict> = {};
   for (const p of STATE_PROPERTIES) expect[p] = 'holds';
@@ -382,6 +383,7 @@ export function hmmConfig(
       model: {
         driver, ...(typeof scenario === 'string' ? SCENARIOS[scenario] : scenario),
         ...(extra.patch === undefined ? {} : { patch: extra.patch }),
+        ...(extra.coreMm === undefined ? {} : { coreMm: extra.coreMm }),
       } as HmmConfig,
       witnesses,
     },
@@ -389,8 +391,8 @@ export function hmmConfig(
     expect,
     ...(extra.description === undefined ? {} : { description: extra.description }),
     ...(extra.benchOnly === true ? { benchOnly: true } : {}),
-    // violations of the unmodified drivers (hmm.rst's reference, lib/test_hmm.c) are findings;
-    // every other driver variant is broken on purpose
-    ...(violated.length > 0 && (driver === 'reference' || driver === 'dmirror') ? { finding: true } : {}),
+    // violations of the unmodified drivers (hmm.rst's reference, lib/test_hmm.c) on the unmodified
+    // core are findings; every other driver or core-mm variant is broken on purpose
+    ...(violated.length > 0 && (driver === 'reference' || driver === 'dmirror') && extra.coreMm === undefined ? { finding: true } : {}),
   };
 }

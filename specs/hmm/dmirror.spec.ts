@@ -3,7 +3,7 @@
  * expected here is a finding, argued from the kernel source in model/hmm/FINDINGS.md.
  */
 import { defineSpec } from '../../checker/index.ts';
-import { createHmmModel, driverName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
+import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
@@ -83,7 +83,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     ...upstreamLivenessConfigs('dmirror'),
   },
   createModel(params, name) {
-    return livenessModel(params, createHmmModel(params.model, `hmm-dmirror/${name}@${driverName(params.model.driver)}`));
+    return livenessModel(params, createHmmModel(params.model, `hmm-dmirror/${name}@${variantName(params.model)}`));
   },
   properties: (params) => livenessPropertiesOf(params) ?? hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),

@@ -4,7 +4,7 @@
  * every scenario; each broken variant violates the property named after the rule it breaks.
  */
 import { defineSpec } from '../../checker/index.ts';
-import { createHmmModel, driverName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
+import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
 import { hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
@@ -32,8 +32,8 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // DMA-mapped on fault, not unmapped in the invalidate callback
     'dma-no-unmap': hmmConfig('faultVsMunmap', 'dmaNoUnmap', ['wWrite'], [P.s3]),
     // core-mm: hmm_range_fault reports a protnone PTE as valid
-    'protnone-valid-prot-none': hmmConfig('faultVsProtNone', 'protnoneValid', ['wRead'], [P.s2]),
-    'protnone-valid-numa': hmmConfig('faultVsNuma', 'protnoneValid', ['wRead'], [P.s2]),
+    'protnone-valid-prot-none': hmmConfig('faultVsProtNone', 'reference', ['wRead'], [P.s2], { coreMm: 'protnoneValid' }),
+    'protnone-valid-numa': hmmConfig('faultVsNuma', 'reference', ['wRead'], [P.s2], { coreMm: 'protnoneValid' }),
     'bench-mixed': hmmConfig('benchMixed', 'reference', ['wWrite'], [], { benchOnly: true, description: 'two pages, two device threads, reclaim, DMA' }),
     'bench-large': hmmConfig('benchLarge', 'reference', ['wWrite'], [], { benchOnly: true, description: 'bench-mixed + NUMA hinting + a CPU reader (benchmark)' }),
     // ---- larger configurations (specs/hmm/EXPLORATION.md argues every expectation) ----
@@ -94,7 +94,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     ...upstreamLivenessConfigs('reference'),
   },
   createModel(params, name) {
-    return livenessModel(params, createHmmModel(params.model, `hmm-reference/${name}@${driverName(params.model.driver)}`));
+    return livenessModel(params, createHmmModel(params.model, `hmm-reference/${name}@${variantName(params.model)}`));
   },
   properties: (params) => livenessPropertiesOf(params) ?? hmmProperties(params.model, params.witnesses),
   view: (params) => hmmView(params.model),

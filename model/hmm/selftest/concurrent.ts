@@ -9,6 +9,7 @@ import { createHmmModel, isTerminal, type HmmModel, type HmmState } from '../ind
 import type { Ctx } from '../ctx.ts';
 import { R_PC, R_REQ, PC, resOff, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA } from '../layout.ts';
 import type { HmmAction } from '../actions.ts';
+import { packedForm } from '../packed.ts';
 
 export interface PrefixStep {
   /** actor index (CPU threads first, then device threads) */
@@ -39,7 +40,8 @@ export function runPrefix(m: HmmModel, prefix: readonly PrefixStep[]): HmmState 
 export function createPrefixedModel(cfg: HmmConfig, prefix: readonly PrefixStep[], id?: string): HmmModel {
   const m = createHmmModel(cfg, id);
   const init = runPrefix(m, prefix);
-  return { ...m, initialStates: () => [init] };
+  // the packed form starts from the same state as the object form
+  return { ...m, initialStates: () => [init], packed: packedForm(m.ctx, init) };
 }
 
 export interface RequestResult {

@@ -30,8 +30,7 @@ import {
 } from '../layout.ts';
 import {
   type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
-  putFrame, flushTlb,
-} from '../ctx.ts';
+  putFrame, flushTlb, nextState } from '../ctx.ts';
 import { V12_VARIANTS, type V12Behaviour } from './variants.ts';
 import {
   HMM_PTE_VALID, HMM_PTE_WRITE, HMM_PTE_DIRTY, HMM_PTE_DEV, hmmPteFrame, FAULT_NONE, FAULT_REGISTERED,
@@ -104,7 +103,7 @@ export function v12InvPending(c: Ctx, s: Int32Array, d: number, a: number): bool
 export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const a0 = s[b + R_I_A]!;
   const cnt = s[b + R_I_N]!;
   n[invOff(L, t)] = 1;
@@ -144,7 +143,7 @@ export function stepInvUpdate(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const cnt = s[b + R_I_N]!;
   if (faultInProgress(c, s, a0, cnt)) return; // wait for the device faults to back off
   const d = s[b + R_I_CB]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const ev = hmmEvent(c, s, t);
   mirrorUpdate(c, n, t, d, ev, a0, cnt);
   if (d + 1 >= L.devices) {
@@ -224,7 +223,7 @@ function forkMigrateBack(c: Ctx, n: Int32Array, d: number, a: number, df: number
 // hmm_notifier_invalidate_range_end: remove the range from hmm->ranges, wake the waiting faults.
 export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   n[invOff(c.L, t)] = 0;
   n[b + R_PC] = n[b + R_I_AFTER]!;
   const ev = hmmEvent(c, s, t);
@@ -241,7 +240,7 @@ export function stepDevAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const b = base(c, t);
   const d = devOf(c, t);
   const w = s[b + R_WRITE] === 1;
-  const n = s.slice();
+  const n = nextState(c, s);
   const end = s[b + R_A]! + s[b + R_N]!;
   let a = s[b + R_A]! + s[b + R_CPAGES]!;
   for (; a < end; a++) {
@@ -274,13 +273,13 @@ export function stepFaultBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const b = base(c, t);
   const a0 = s[b + R_A]!;
   if (s[b + R_RETRIES]! > c.retries) {
-    const n = s.slice();
+    const n = nextState(c, s);
     finishRequest(c, n, t, EBUSY);
     emit(act('hmm_mirror_fault', t, a0, EBUSY), n);
     return;
   }
   if (updateInProgress(c, s, a0, s[b + R_N]!) || !mmapReadFree(c, s, 0)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   mmapReadLock(c, n, t, 0);
   if (v12Beh(c).registerFaultRange) n[faultOff(L, t)] = FAULT_REGISTERED;
   n[b + R_I] = a0 + s[b + R_CPAGES]!;
@@ -297,7 +296,7 @@ function endFault(c: Ctx, n: Int32Array, t: number): void {
 
 function backOff(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   endFault(c, n, t);
   n[b + R_RETRIES]!++;
   n[b + R_PC] = PC.hmm_mirror_fault;
@@ -323,7 +322,7 @@ export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const f = s[o + PG_VAL]!;
   const fl = s[o + PG_FLAGS]!;
   const fail = (rc: number): void => {
-    const n = s.slice();
+    const n = nextState(c, s);
     endFault(c, n, t);
     finishRequest(c, n, t, rc);
     emit(act('hmm_mirror_fault_pmd', t, a, rc), n);
@@ -342,7 +341,7 @@ export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     const e = s[mirrorOff(L, d, a)]!;
     if ((e & HMM_PTE_DEV) !== 0 && (!w || (e & HMM_PTE_WRITE) !== 0)) pfn = 0; // own device memory
   }
-  const n = s.slice();
+  const n = nextState(c, s);
   if (pfn < 0) {
     // -ENOENT → hmm_device_fault_end, then hmm_mm_fault (handle_mm_fault), then -EAGAIN: retry
     if (v12Beh(c).backOffAroundHandleMmFault) n[faultOff(L, t)] = FAULT_NONE;
@@ -359,7 +358,7 @@ export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 // hmm_mm_fault returned: error → -EFAULT; otherwise -EAGAIN: up_read(mmap_sem), fault again.
 export function stepFaultHmfDone(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   const rc = takeHmfRc(n, b);
   const a = s[b + R_I]!;
   endFault(c, n, t);
@@ -377,7 +376,7 @@ export function stepFaultUpdate(c: Ctx, s: Int32Array, t: number, emit: Emit): v
   const b = base(c, t);
   const d = devOf(c, t);
   if (s[faultOff(L, t)] === FAULT_BACKOFF) return backOff(c, s, t, emit);
-  const n = s.slice();
+  const n = nextState(c, s);
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;
   for (let a = start; a < end; a++) {
@@ -419,13 +418,13 @@ export function stepMigrate(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
     if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) bad = true;
   }
   if (bad) {
-    const n = s.slice();
+    const n = nextState(c, s);
     finishRequest(c, n, t, EINVAL); // v12 migrates back only on CPU fault / fork / munmap
     emit(act('hmm_mirror_migrate', t, a0, EINVAL), n);
     return;
   }
   if (!mmapReadFree(c, s, 0)) return;
-  const n = s.slice();
+  const n = nextState(c, s);
   mmapReadLock(c, n, t, 0);
   n[b + R_M_A] = a0;
   n[b + R_M_N] = cnt;
@@ -442,7 +441,7 @@ export function stepMigrateUnmap(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const L = c.L;
   const b = base(c, t);
   const a0 = s[b + R_M_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const a = a0 + i;
     const o = pgOff(L, 0, a);
@@ -473,7 +472,7 @@ export function stepCopyToDevice(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   const L = c.L;
   const b = base(c, t);
   const d = s[b + R_M_DEV]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
     if ((src & MPFN_MIGRATE) === 0) continue;
@@ -493,7 +492,7 @@ export function stepMigrateCommit(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const b = base(c, t);
   const d = s[b + R_M_DEV]!;
   const a0 = s[b + R_M_A]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   let cpages = 0;
   for (let i = 0; i < s[b + R_M_N]!; i++) {
     const src = n[srcOff(L, t, i)]!;
@@ -553,14 +552,14 @@ export function stepHandleCpuFault(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const o = pgOff(L, m, a);
   const vma = s[o + PG_VMA]!;
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
-    const n = s.slice();
+    const n = nextState(c, s);
     hmfReturn(n, b, VM_FAULT_SIGSEGV);
     emit(act('hmm_handle_cpu_fault', t, a, VM_FAULT_SIGSEGV), n);
     return;
   }
   if ((s[o + PG_FLAGS]! & PF_HMM_LOCKED) !== 0) return; // wait on the locked entry
   const d = m === 0 ? ownerMirror(c, s, a) : -1;
-  const n = s.slice();
+  const n = nextState(c, s);
   if (d < 0) {
     hmfReturn(n, b, VM_FAULT_SIGBUS);
     emit(act('hmm_handle_cpu_fault', t, a, VM_FAULT_SIGBUS), n);
@@ -587,7 +586,7 @@ export function stepCopyFromDevice(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const b = base(c, t);
   const a = s[b + R_H_A]!;
   const d = ownerMirror(c, s, a);
-  const n = s.slice();
+  const n = nextState(c, s);
   const nf = s[b + R_H_T]!;
   if (d >= 0) n[frOff(L, nf) + F_VER] = s[frOff(L, hmmPteFrame(s[mirrorOff(L, d, a)]!)) + F_VER]!;
   n[b + R_PC] = PC.hmm_mirror_migrate_back;
@@ -601,7 +600,7 @@ export function stepMigrateBackMirror(c: Ctx, s: Int32Array, t: number, emit: Em
   const a = s[b + R_H_A]!;
   const d = ownerMirror(c, s, a);
   const nf = s[b + R_H_T]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   if (d >= 0) {
     const e = s[mirrorOff(L, d, a)]!;
     const vw = (s[pgOff(L, 0, a) + PG_VMA]! & VM_WRITE) !== 0;
@@ -622,7 +621,7 @@ export function stepMigrateBackCpu(c: Ctx, s: Int32Array, t: number, emit: Emit)
   const a = s[b + R_H_A]!;
   const o = pgOff(L, m, a);
   const nf = s[b + R_H_T]!;
-  const n = s.slice();
+  const n = nextState(c, s);
   const w = (s[o + PG_FLAGS]! & PF_W) !== 0 && (s[o + PG_VMA]! & VM_WRITE) !== 0;
   setPte(c, n, m, a, PTE_PRESENT, nf, (w ? PF_W : 0) | PF_D);
   const fo = frOff(L, nf);
@@ -636,7 +635,7 @@ export function stepMigrateBackCpu(c: Ctx, s: Int32Array, t: number, emit: Emit)
 // requests v12 does not have (exclusive access, explicit migrate to system, eviction)
 export function stepUnsupported(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = base(c, t);
-  const n = s.slice();
+  const n = nextState(c, s);
   finishRequest(c, n, t, EINVAL);
   emit(act('hmm_mirror_migrate', t, s[b + R_A]!, EINVAL), n);
 }

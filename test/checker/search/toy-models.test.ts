@@ -1,6 +1,6 @@
 /** Golden counts of toy models; each number's derivation is in the fixture's header comment. */
 import { describe, expect, it } from 'vitest';
-import { always, check, sometimes } from '../../../checker/index.ts';
+import { always, alwaysStep, check, sometimes } from '../../../checker/index.ts';
 import { dieHard, type Jugs } from '../../fixtures/models/die-hard.ts';
 import { gridModel, gridX, gridY, type GridState } from '../../fixtures/models/grid.ts';
 
@@ -27,6 +27,32 @@ describe('grid(n): (n+1)^2 states, 2n(n+1) transitions, 2n levels, 1 deadlock (h
     expect(b.stats.maxDepth).toBe(a.stats.maxDepth);
     expect(b.properties[0]!.trace!.replay).toBe(a.properties[0]!.trace!.replay);
     expect(a.properties[0]!.trace!.steps.length - 1).toBe(7); // x + y = 7 is first reached after 7 steps
+  });
+  it('packed BFS runs step properties and coverage with the actions expandActions names, as object BFS does', () => {
+    // a step property: no incY from a state with x = 3 and y = 2 (first reached at depth 5, so the
+    // shortest violation is 6 steps: 5 to (3, 2), then incY)
+    const props = [alwaysStep<GridState, 'incX' | 'incY'>('no-incY-at-3-2', (s, a) => !(a === 'incY' && gridX(s) === 3 && gridY(s) === 2))];
+    const coverage = { coverage: (a: 'incX' | 'incY') => a };
+    const a = check(gridModel(5), props, { deadlock: 'count' }, coverage);
+    // the packed model, counting its expandActions calls (so the test fails if the object path ran)
+    const g = gridModel(5, true);
+    let calls = 0;
+    const expandActions = g.packed!.expandActions!;
+    const counted = { ...g, packed: { ...g.packed!, expandActions: (...args: Parameters<typeof expandActions>) => (calls++, expandActions(...args)) } };
+    const b = check(counted, props as never, { deadlock: 'count' }, coverage as never);
+    expect(calls).toBeGreaterThan(0);
+    expect(b.properties[0]!.verdict).toBe('violated');
+    expect(b.properties[0]!.trace!.replay).toBe(a.properties[0]!.trace!.replay);
+    expect(b.properties[0]!.trace!.steps.length - 1).toBe(6);
+    // the run stops at the violation: both engines have expanded the same states by then
+    expect((b.stats as { coverage?: unknown }).coverage).toEqual((a.stats as { coverage?: unknown }).coverage);
+    // exhaustive with a step property that holds: each kind fires n(n+1) = 30 times in the 6×6
+    // lattice (hand count: one incX from every state with x < 5, and likewise incY)
+    const monotone = [alwaysStep<GridState, 'incX' | 'incY'>('monotone', (s, _a, t) => gridX(t) + gridY(t) === gridX(s) + gridY(s) + 1)];
+    const c = check(gridModel(5, true), monotone as never, { deadlock: 'count' }, coverage as never);
+    expect(c.status).toBe('exhaustive');
+    expect(c.properties[0]!.verdict).toBe('holds');
+    expect((c.stats as { coverage?: unknown }).coverage).toEqual({ incX: 30, incY: 30 });
   });
 });
 

@@ -113,7 +113,7 @@ describe('hmm_range_fault (mm/hmm.c)', () => {
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(EPERM);
   });
   it('protnone variant reports a PROT_NONE page as valid and maps it', () => {
-    const m = createHmmModel({ driver: 'protnoneValid', ...base, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
+    const m = createHmmModel({ driver: 'reference', coreMm: 'protnoneValid', ...base, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
     const s = runUntil(m, m.initialStates()[0]!, 0, PC.done);
     expect(s[resOff(m.ctx.L, 0, 0) + RES_RET]).toBe(0);
     expect(s[pgOff(m.ctx.L, 0, 0) + PG_FLAGS]! & PF_PROTNONE).toBe(PF_PROTNONE);

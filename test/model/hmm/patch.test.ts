@@ -93,7 +93,7 @@ describe('a patch changes the model', () => {
 
 describe('DriverBehaviour.ownMigrateSetsSeq (FINDINGS F2 fix candidates)', () => {
   const cfg = (own?: 'unlocked' | 'locked'): HmmConfig => ({
-    driver: { ...{ name: 'f2', prefix: 'dmirror', checksRetry: true, retryUnderLock: true, skipOwnMigrate: true, eraseWithoutLockInDevmemFault: true, dmaMapOnFault: false, dmaUnmapInInvalidate: false, hmmReportsProtnone: false }, ...(own === undefined ? {} : { ownMigrateSetsSeq: own }) },
+    driver: { ...{ name: 'f2', prefix: 'dmirror', checksRetry: true, retryUnderLock: true, skipOwnMigrate: true, eraseWithoutLockInDevmemFault: true, dmaMapOnFault: false, dmaUnmapInInvalidate: false }, ...(own === undefined ? {} : { ownMigrateSetsSeq: own }) },
     pages: 1, frames: 2, devFrames: 1, initial: ['rw'], dev: [{ ops: [{ op: 'migrateToDev', page: 0 }] }],
   });
   const afterCallback = (c: HmmConfig): Int32Array => {

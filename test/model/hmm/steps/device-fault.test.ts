@@ -209,8 +209,8 @@ describe('hmm_range_fault → hmm_vma_handle_pte (mm/hmm.c)', () => {
     expect(stepA(m, s, 1, 'hmm_range_fault').a.info).toBe(1);
     expect(enabled(m, stepA(m, s, 1, 'hmm_range_fault').n, 1)).toEqual(['remove_device_exclusive_entry']);
   });
-  it('protnoneValid variant: a PROT_NONE PTE is reported as valid (the broken core-mm rule the model checks against)', () => {
-    const { m, x } = walk({ driver: 'protnoneValid', pages: 1, frames: 2, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
+  it('protnoneValid core-mm variant: a PROT_NONE PTE is reported as valid (the broken core-mm rule the model checks against)', () => {
+    const { m, x } = walk({ driver: 'reference', coreMm: 'protnoneValid', pages: 1, frames: 2, initial: ['rw'], prot: 'none', dev: [{ ops: [{ op: 'read', page: 0 }] }] });
     expect(x.a.info).toBe(0);
     expect(pfn(m, x.n, 0, 0) & VALID).toBe(VALID);
   });

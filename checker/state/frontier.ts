@@ -1,0 +1,127 @@
+/**
+ * One BFS level of fixed-width Int32 states, kept compressed: each row is stored as its
+ * difference from the row before it (zigzag varints of the changed words, with the run of
+ * unchanged words before each). Successive rows of a level are siblings or children of
+ * neighbouring parents, so they differ in a few words: an HMM state of 250–320 words takes tens
+ * of bytes instead of a kilobyte, and the widest level no longer dominates peak memory.
+ *
+ * Rows are read back in the order they were written (a level is consumed front to back), which
+ * is what makes the delta against the previous row decodable without an index.
+ */
+export class Frontier {
+  private bytes = new Uint8Array(1 << 16);
+  private end = 0;
+  private readonly prevW: Int32Array;
+  private readonly prevR: Int32Array;
+  private readPos = 0;
+  private ids = new Int32Array(1024);
+  /** rows written */
+  size = 0;
+  /** rows read */
+  private readN = 0;
+
+  readonly width: number;
+
+  constructor(width: number) {
+    this.width = width;
+    this.prevW = new Int32Array(width);
+    this.prevR = new Int32Array(width);
+  }
+
+  /** Empties the level (the buffers are kept for the next one). */
+  reset(): void {
+    this.end = 0;
+    this.size = 0;
+    this.readPos = 0;
+    this.readN = 0;
+    this.prevW.fill(0);
+    this.prevR.fill(0);
+  }
+
+  /** bytes of row data held (for the progress line and tests) */
+  get byteLength(): number {
+    return this.end;
+  }
+
+  /** Appends the row src[off .. off+width) with its state id. */
+  push(src: Int32Array, off: number, id: number): void {
+    const W = this.width;
+    // worst case per word: a 5-byte skip and a 5-byte value; plus the end marker
+    if (this.end + 10 * W + 1 > this.bytes.length) this.grow(this.end + 10 * W + 1);
+    if (this.size === this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+    }
+    this.ids[this.size++] = id;
+    const b = this.bytes;
+    const prev = this.prevW;
+    let p = this.end;
+    let last = -1;
+    for (let i = 0; i < W; i++) {
+      const v = src[off + i]!;
+      const d = (v - prev[i]!) | 0;
+      if (d === 0) continue;
+      prev[i] = v;
+      // skip + 1 (0 is the end of the row), then the zigzag delta
+      p = putVarint(b, p, i - last);
+      p = putVarint(b, p, ((d << 1) ^ (d >> 31)) >>> 0);
+      last = i;
+    }
+    b[p++] = 0;
+    this.end = p;
+  }
+
+  /** Are there rows left to read? */
+  get hasNext(): boolean {
+    return this.readN < this.size;
+  }
+
+  /** Decodes the next row into out[0 .. width) and returns its state id. */
+  next(out: Int32Array): number {
+    const b = this.bytes;
+    const row = this.prevR;
+    let p = this.readPos;
+    let i = -1;
+    for (;;) {
+      let skip = 0;
+      let shift = 0;
+      let x: number;
+      do {
+        x = b[p++]!;
+        skip |= (x & 0x7f) << shift;
+        shift += 7;
+      } while (x >= 0x80);
+      if (skip === 0) break;
+      i += skip;
+      let z = 0;
+      shift = 0;
+      do {
+        x = b[p++]!;
+        z += (x & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (x >= 0x80);
+      row[i] = (row[i]! + ((z >>> 1) ^ -(z & 1))) | 0;
+    }
+    this.readPos = p;
+    out.set(row);
+    return this.ids[this.readN++]!;
+  }
+
+  private grow(min: number): void {
+    let n = this.bytes.length * 2;
+    while (n < min) n *= 2;
+    const nb = new Uint8Array(n);
+    nb.set(this.bytes.subarray(0, this.end));
+    this.bytes = nb;
+  }
+}
+
+function putVarint(b: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    b[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  b[p++] = v;
+  return p;
+}
