@@ -23,6 +23,7 @@ import { assertSamePackedSuccessors, NondeterminismSampler } from '../nondetermi
 /** Words of a successor record before the state's own words. */
 export const RECORD_HEAD = 4;
 
+const BATCH = 64;
 const OUT_OF_BOUNDS = -1;
 const DEADLOCK = -2;
 
@@ -87,6 +88,15 @@ export class Partition {
 
   private pending = new Int32Array(0);
   private pendingN = 0;
+  /** buffers to reuse as outboxes, largest last */
+  private readonly spares: Int32Array[] = [];
+  private keys = new Int32Array(0);
+  private readonly batchSrc = new Int32Array(BATCH);
+  private readonly batchOff = new Int32Array(BATCH);
+  private readonly batchHi = new Int32Array(BATCH);
+  private readonly batchLo = new Int32Array(BATCH);
+  /** written, never read: keeps the prefetch loads alive */
+  private sink = 0;
 
   private readonly model: Model<unknown, unknown>;
   private readonly packed: PackedModel;
@@ -135,7 +145,9 @@ export class Partition {
     const outboxes: Int32Array[] = [];
     const counts: number[] = [];
     for (let p = 0; p < P; p++) {
-      outboxes.push(new Int32Array(expectPer * R));
+      // the buffers received last level are spare now (moved here, not copied): fresh memory costs page faults
+      const spare = this.spares.pop();
+      outboxes.push(spare !== undefined && spare.length >= R * 64 ? spare : new Int32Array(expectPer * R));
       counts.push(0);
     }
     const scratch = new Int32Array(W);
@@ -224,45 +236,65 @@ export class Partition {
     const W = this.W;
     const R = W + RECORD_HEAD;
     const Q = inboxes.length;
-    const pos = new Array<number>(Q).fill(0);
+    const pos = new Int32Array(Q);
     let total = 0;
     for (const c of counts) total += c;
     this.ensurePending(total);
-    const keys = new Int32Array(2 * total);
+    if (this.keys.length < 2 * total) this.keys = new Int32Array(2 * total);
+    const keys = this.keys;
+    const store = this.store;
+    // Merged in batches: the batch's home slots are loaded first, so their cache misses overlap (as packed-bfs.ts does)
+    const bSrc = this.batchSrc;
+    const bOff = this.batchOff;
+    const bHi = this.batchHi;
+    const bLo = this.batchLo;
     let n = 0;
-    for (;;) {
-      // The smallest head among the sources (few sources: a linear scan beats a heap).
-      let best = -1;
-      let bp = 0;
-      let ba = 0;
-      for (let q = 0; q < Q; q++) {
-        if (pos[q]! >= counts[q]!) continue;
-        const o = pos[q]! * R;
-        const box = inboxes[q]!;
-        const parent = box[o]!;
-        const action = box[o + 1]!;
-        if (best < 0 || parent < bp || (parent === bp && action < ba)) {
-          best = q;
-          bp = parent;
-          ba = action;
+    let left = total;
+    while (left > 0) {
+      let b = 0;
+      for (; b < BATCH && left > 0; b++, left--) {
+        // the smallest head among the sources (few sources: a linear scan beats a heap)
+        let best = -1;
+        let bp = 0;
+        let ba = 0;
+        for (let q = 0; q < Q; q++) {
+          const i = pos[q]!;
+          if (i >= counts[q]!) continue;
+          const box = inboxes[q]!;
+          const o = i * R;
+          const parent = box[o]!;
+          const action = box[o + 1]!;
+          if (best < 0 || parent < bp || (parent === bp && action < ba)) {
+            best = q;
+            bp = parent;
+            ba = action;
+          }
         }
+        const o = pos[best]! * R;
+        pos[best]!++;
+        bSrc[b] = best;
+        bOff[b] = o;
+        bHi[b] = inboxes[best]![o + 2]!;
+        bLo[b] = inboxes[best]![o + 3]!;
       }
-      if (best < 0) break;
-      const box = inboxes[best]!;
-      const o = pos[best]! * R;
-      pos[best]!++;
-      const hi = box[o + 2]!;
-      const lo = box[o + 3]!;
-      if (this.store.insert(hi, lo, 0, 0) < 0) continue;
-      const pending = this.pending;
-      // a loop, not set(subarray): a view per record would allocate on the hot path
-      for (let i = 0, d = n * W, f = o + RECORD_HEAD; i < W; i++) pending[d + i] = box[f + i]!;
-      keys[2 * n] = bp;
-      keys[2 * n + 1] = ba;
-      n++;
+      this.sink ^= store.prefetch(bHi, bLo, b);
+      for (let x = 0; x < b; x++) {
+        if (store.insert(bHi[x]!, bLo[x]!, 0, 0) < 0) continue;
+        const box = inboxes[bSrc[x]!]!;
+        const o = bOff[x]!;
+        const pending = this.pending;
+        // a loop, not set(subarray): a view per record would allocate on the hot path
+        for (let i = 0, d = n * W, f = o + RECORD_HEAD; i < W; i++) pending[d + i] = box[f + i]!;
+        keys[2 * n] = box[o]!;
+        keys[2 * n + 1] = box[o + 1]!;
+        n++;
+      }
     }
     this.pendingN = n;
-    return keys.subarray(0, 2 * n);
+    for (const box of inboxes) this.spares.push(box);
+    this.spares.sort((a, b) => b.length - a.length).length = Math.min(this.spares.length, this.partitions);
+    this.spares.reverse();
+    return keys.slice(0, 2 * n);
   }
 
   /** The new states get their ids (increasing, in key order) and become the frontier; returns the first hit of each open property. */
