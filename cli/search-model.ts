@@ -5,8 +5,8 @@
  */
 import type { LoadedSearchModel, ModelSource } from '../checker/search/parallel/index.ts';
 import { CheckerError } from '../checker/errors.ts';
-import { propertiesOf, type SpecSource, userCodeError } from './load.ts';
-import { resolveSource } from './job.ts';
+import { loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
+import { display } from './paths.ts';
 
 export interface SearchModelArgs {
   readonly source: SpecSource;
@@ -23,7 +23,10 @@ export function searchModelSource(args: SearchModelArgs): ModelSource {
 
 export async function loadSearchModel(raw: unknown): Promise<LoadedSearchModel> {
   const args = raw as SearchModelArgs;
-  const loaded = await resolveSource(args.source);
+  // as runJob's resolveSource (not imported from job.ts: job.ts names this module)
+  const all = await loadSpecFile(args.source.file, args.source.dve);
+  const loaded = all.find((l) => l.exportName === args.source.exportName) ?? (args.source.exportName === '' ? all[0] : undefined);
+  if (!loaded) throw new CheckerError(`${display(args.source.file)} no longer exports "${args.source.exportName}"`, 'the file changed during the run; run again');
   const cfg = loaded.spec.configs[args.config];
   if (!cfg) throw new CheckerError(`spec "${loaded.spec.id}" has no config "${args.config}"`, 'the file changed during the run; run again');
   let model;
