@@ -3,7 +3,10 @@
  * (shared/beem/README.md, "Running SPIN side by side"), alternating the two in one run because
  * timings on the shared VM drift. Each side runs in its own process so peak RSS is per run.
  *
- * Options: --runs N (default 2), --only at.3,at.4 (default: the five instances with a .pml).
+ * Options: --runs N (default 2), --only at.3,at.4 (default: the five instances with a .pml),
+ * --workers 2,4 (default: 2 up to the machine's cores). Every run also runs our search on that
+ * many worker threads (issue 14): states/s against our one worker and against SPIN's single core,
+ * and the store's bytes per state, with the load average at each run (the machine is shared).
  * Checks counts: ours = counts.json exactly; SPIN = ours + 2 states and + 3 transitions (README).
  * Writes the raw measurements to .bench/beem-<time>.json. Exit code 1 if any count disagrees.
  *
@@ -16,7 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -137,8 +140,8 @@ function runLiveOurs(c: LiveCase): LiveRun {
   return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes };
 }
 
-function runOurs(name: string): Ours {
-  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--json'], ROOT);
+function runOurs(name: string, workers = 1): Ours {
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--workers', String(workers), '--json'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve ${name} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
   return {
@@ -154,10 +157,14 @@ const median = (xs: number[]): number => {
 };
 const k = (n: number): string => `${(n / 1000).toFixed(0)} k`;
 const mb = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MB`;
+const load = (): string => `load ${loadavg()[0]!.toFixed(2)}`;
 
 function main(): number {
   const runs = Number(arg('--runs') ?? 2);
   const only = arg('--only')?.split(',') ?? ALL;
+  const cores = availableParallelism();
+  const workerCounts = (arg('--workers')?.split(',').map(Number) ?? Array.from({ length: Math.max(0, cores - 1) }, (_, i) => i + 2)).filter((w) => w > 1);
+  for (const w of workerCounts) if (!Number.isInteger(w) || w > 1024) throw new Error(`--workers expects whole numbers, got ${arg('--workers')}`);
   for (const n of only) if (!ALL.includes(n)) throw new Error(`no Promela translation for ${n}; choose from ${ALL.join(', ')}`);
   const counts = JSON.parse(readFileSync(join(BEEM, 'counts.json'), 'utf8')) as Record<string, Counts>;
   ensureTools();
@@ -170,21 +177,29 @@ function main(): number {
   const liveSpin = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
   const ours = new Map<string, Ours[]>(only.map((n) => [n, []]));
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
+  /** instance → worker count → runs */
+  const threaded = new Map<string, Map<number, Ours[]>>(only.map((n) => [n, new Map(workerCounts.map((w) => [w, []]))]));
+  const loads: number[] = [];
   const problems: string[] = [];
   try {
     for (let r = 0; r < runs; r++) {
       for (const name of only) {
         // Alternate who goes first so drift on the shared machine does not favour one side.
-        const order = r % 2 === 0 ? ['ours', 'spin'] : ['spin', 'ours'];
+        const order = r % 2 === 0 ? ['ours', ...workerCounts, 'spin'] : ['spin', ...[...workerCounts].reverse(), 'ours'];
         for (const who of order) {
-          if (who === 'ours') {
+          loads.push(loadavg()[0]!);
+          if (typeof who === 'number') {
+            const o = runOurs(name, who);
+            threaded.get(name)!.get(who)!.push(o);
+            console.log(`run ${r + 1} ${name.padEnd(12)} ours×${who} ${k(o.statesPerSecond).padStart(6)} states/s  ${o.seconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${o.bytesPerState.toFixed(1)} B/state  ${load()}`);
+          } else if (who === 'ours') {
             const o = runOurs(name);
             ours.get(name)!.push(o);
-            console.log(`run ${r + 1} ${name.padEnd(12)} ours  ${k(o.statesPerSecond).padStart(8)} states/s  ${o.seconds.toFixed(2)} s  ${mb(o.peakRssBytes)}`);
+            console.log(`run ${r + 1} ${name.padEnd(12)} ours  ${k(o.statesPerSecond).padStart(8)} states/s  ${o.seconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${load()}`);
           } else {
             const s = runSpin(dirs.get(name)!);
             spin.get(name)!.push(s);
-            console.log(`run ${r + 1} ${name.padEnd(12)} SPIN  ${k(s.statesPerSecond).padStart(8)} states/s  ${s.seconds.toFixed(2)} s  ${mb(s.peakRssBytes)}`);
+            console.log(`run ${r + 1} ${name.padEnd(12)} SPIN  ${k(s.statesPerSecond).padStart(8)} states/s  ${s.seconds.toFixed(2)} s  ${mb(s.peakRssBytes)}  ${load()}`);
           }
         }
       }
@@ -226,6 +241,25 @@ function main(): number {
     console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  if (workerCounts.length > 0) {
+    console.log(`\nworker threads (issue 14; ${cores} cores; medians; 1-minute load average during the runs ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, median ${median(loads).toFixed(2)}):`);
+    console.log('targets on 2 cores: ×2 / ×1 >= 1.8, ×2 / SPIN >= 4.5, store B/state no worse than one worker');
+    for (const name of only) {
+      const exp = counts[name]!;
+      const oRate = median(ours.get(name)!.map((x) => x.statesPerSecond));
+      const sRate = median(spin.get(name)!.map((x) => x.statesPerSecond));
+      const oBytes = median(ours.get(name)!.map((x) => x.bytesPerState));
+      for (const [w, xs] of threaded.get(name)!) {
+        const exact = xs.every((x) => x.states === exp.states && x.transitions === exp.transitions && x.levels === exp.levels && x.deadlocks === exp.deadlocks);
+        if (!exact) problems.push(`${name} ×${w}: ${JSON.stringify(xs.map(({ states, transitions, levels, deadlocks }) => ({ states, transitions, levels, deadlocks })))} != counts.json ${JSON.stringify(exp)}`);
+        const rate = median(xs.map((x) => x.statesPerSecond));
+        console.log(
+          `${name.padEnd(12)} ×${w} ${k(rate).padStart(7)} states/s  ×${w}/×1 ${(rate / oRate).toFixed(2)}x  ×${w}/SPIN ${(rate / sRate).toFixed(2)}x  ` +
+            `store ${median(xs.map((x) => x.bytesPerState)).toFixed(1)} B/state (×1: ${oBytes.toFixed(1)})  peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${exact ? 'counts exact' : 'MISMATCH'}`,
+        );
+      }
+    }
+  }
   if (live.length > 0) {
     console.log('\nliveness: leads-to under weak fairness (medians); ours/safety = our liveness time over our safety BFS on the same model (target <= 3x)');
     for (const c of live) {
@@ -243,7 +277,7 @@ function main(): number {
   }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ runs, ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ runs, loads, threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
   console.log(`\nraw measurements: ${outFile}`);
   for (const p of problems) console.error(`MISMATCH ${p}`);
   return problems.length === 0 ? 0 : 1;

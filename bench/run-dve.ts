@@ -1,16 +1,22 @@
 /**
  * One measured DVE run in its own process, so peak RSS belongs to this run alone (used by
- * bench/beem.ts). Usage: `node --import tsx bench/run-dve.ts <file.dve> [--json]`.
+ * bench/beem.ts). Usage: `node --import tsx bench/run-dve.ts <file.dve> [--workers N] [--json]`.
+ * With --workers N > 1 the search runs on N worker threads, each rebuilding the model the way
+ * `hmm-check FILE.dve --workers N` does; seconds include starting them.
  * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
  * peakRssBytes, bytesPerState, width, compileMs}.
  */
 import { check } from '../checker/index.ts';
+import { resolve } from 'node:path';
+import { searchModelSource } from '../cli/search-model.ts';
 import { loadDve } from '../model/dve/index.ts';
 
 const args = process.argv.slice(2);
 const groupAt = args.indexOf('--group');
 const groupSize = groupAt >= 0 ? Number(args[groupAt + 1]) : undefined;
-const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1));
+const workersAt = args.indexOf('--workers');
+const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
+const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1) && (workersAt < 0 || i !== workersAt + 1));
 if (file === undefined) {
   process.stderr.write('usage: node --import tsx bench/run-dve.ts <file.dve> [--json]\n');
   process.exit(2);
@@ -18,7 +24,12 @@ if (file === undefined) {
 const t0 = performance.now();
 const compiled = loadDve(file, groupSize === undefined ? {} : { groupSize });
 const compileMs = performance.now() - t0;
-const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' });
+if (workers > 1 && groupSize !== undefined) {
+  process.stderr.write('--group and --workers together are not supported (workers rebuild the model as the CLI does)\n');
+  process.exit(2);
+}
+const parallel = workers > 1 ? { workers, source: searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' }) } : undefined;
+const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' }, parallel ? { parallel } : {});
 const seconds = r.stats.elapsedMs / 1000;
 const out = {
   file,
@@ -32,6 +43,7 @@ const out = {
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
   bytesPerState: r.stats.bytesPerState,
   width: compiled.model.packed.width,
+  workers,
   compileMs,
 };
 if (args.includes('--json')) process.stdout.write(`${JSON.stringify(out)}\n`);

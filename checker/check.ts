@@ -23,6 +23,7 @@ import { dfs } from './search/dfs.ts';
 import type { CheckOptions } from './search/options.ts';
 import type { SearchOutcome } from './search/outcome.ts';
 import { packedActions, packedBfs } from './search/packed-bfs.ts';
+import { threadedPackedBfs } from './search/parallel/index.ts';
 import { simulate } from './search/simulation.ts';
 import { PropertyTracker, type Discovery } from './search/tracker.ts';
 import { assertNever } from './util/assert-never.ts';
@@ -220,6 +221,9 @@ function runStrategy<S, A>(
       // Step properties and coverage need each transition's action: the packed engine gets it
       // from expandActions or the stepActions table, else the object path runs.
       if (model.packed && ((!tracker.hasStepProperties && !options.coverage) || packedActions(model.packed))) {
+        // the partitions evaluate state properties only: step properties and coverage stay on one thread
+        const stateOnly = !tracker.hasStepProperties && !options.coverage;
+        if (stateOnly && options.parallel && options.parallel.workers > 1) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel);
         return packedBfs(model, model.packed, tracker, rc, control, options);
       }
       return bfs(model, tracker, rc, control, options);

@@ -40,6 +40,8 @@ export interface CliOptions {
   readonly out: string;
   readonly reportDir: string;
   readonly typecheck: boolean;
+  /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: the machine's cores */
+  readonly workers?: number;
   /** run checks on the main thread (no worker; Ctrl-C then stops the process without a summary) */
   readonly inProcess: boolean;
   readonly quiet: boolean;
@@ -108,7 +110,10 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
-const SEARCH_OPTIONS = ['strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'max-memory', 'deadlock', 'no-deadlock', 'in-process'] as const;
+const SEARCH_OPTIONS = ['strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'max-memory', 'deadlock', 'no-deadlock', 'in-process', 'workers'] as const;
+
+/** More threads than this cannot help on any machine we know of, and each costs start-up time and memory. */
+export const MAX_WORKERS = 1024;
 
 /** Options that cannot mean anything together, or for this command: rejected, not ignored. */
 function rejectContradictions(command: Command, v: Readonly<Record<string, unknown>>): void {
@@ -168,6 +173,7 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
         'report-dir': { type: 'string' },
         'no-typecheck': { type: 'boolean' },
         'in-process': { type: 'boolean' },
+        workers: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
         junit: { type: 'string' },
@@ -246,6 +252,8 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
   const seed = v.seed === undefined ? undefined : Number(v.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed expects an integer, got "${v.seed}"`, 'write e.g. --seed 42');
   const maxMemoryBytes = v['max-memory'] === undefined ? undefined : parseSize(v['max-memory']);
+  const workers = positiveInt('workers', v.workers);
+  if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers expects at most ${MAX_WORKERS}, got ${workers}`, 'write e.g. --workers 8 (default: the number of cores)');
   return {
     command,
     files,
@@ -266,6 +274,7 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
     reportDir: v['report-dir'] ?? 'reports',
     typecheck: !(v['no-typecheck'] ?? false),
     inProcess: v['in-process'] ?? false,
+    ...(workers === undefined ? {} : { workers }),
     quiet: v.quiet ?? false,
     debug: v.debug ?? false,
     ...(v.junit === undefined ? {} : { junit: v.junit }),

@@ -19,6 +19,7 @@ import { toMermaid, toSequence } from '../checker/report/mermaid.ts';
 import { type PresentedTrace, presentTrace, resolveView } from '../checker/report/present.ts';
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
+import { searchModelSource } from './search-model.ts';
 import { display, isInside, posixRelative, ROOT, toolVersion } from './paths.ts';
 import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
 
@@ -49,6 +50,8 @@ export interface Job {
   readonly coverage: boolean;
   /** directory relative to which paths inside .md files are written (the repo root or cwd) */
   readonly baseDir: string;
+  /** worker threads for BFS on packed models (1: the single-threaded search); default 1 */
+  readonly workers?: number;
 }
 
 export interface CounterexampleFiles {
@@ -162,6 +165,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
+    ...((job.workers ?? 1) > 1 ? { parallel: { workers: job.workers!, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config }) } } : {}),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

@@ -1,6 +1,7 @@
 /** Per-run hooks that are not configuration (not serialisable): reporting, interruption, coverage. */
 import type { Reporter } from '../events.ts';
 import type { AbortFlag } from './control.ts';
+import type { ParallelOptions } from './parallel/source.ts';
 
 export interface CheckOptions<A> {
   readonly reporter?: Reporter;
@@ -18,4 +19,6 @@ export interface CheckOptions<A> {
   readonly knownActors?: readonly string[];
   /** non-progress cycles: the actions that complete a request (SPIN's progress labels) */
   readonly isProgress?: (a: A) => boolean;
+  /** BFS on a packed model with this many worker threads, each rebuilding the model from `source` */
+  readonly parallel?: ParallelOptions;
 }

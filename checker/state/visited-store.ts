@@ -44,8 +44,11 @@ export class VisitedStore {
   private actionBytes = 1;
   private actionLimit = 0xff;
   size = 0;
+  /** false: fingerprints only (a partition of a multi-worker search, whose parents are kept elsewhere) */
+  private readonly trace: boolean;
 
-  constructor() {
+  constructor(options: { readonly trace?: boolean } = {}) {
+    this.trace = options.trace ?? true;
     for (let s = 0; s < SEGMENTS; s++) {
       this.keys.push(new Int32Array(2 * (INITIAL_SEGMENT_CAPACITY + SPILL + 1)));
       this.caps[s] = INITIAL_SEGMENT_CAPACITY;
@@ -93,6 +96,7 @@ export class VisitedStore {
       break;
     }
     const id = this.size++;
+    if (!this.trace) return id;
     const c = id >>> CHUNK_BITS;
     if (c === this.parents.length) this.addChunk();
     this.parents[c]![id & CHUNK_MASK] = parent;
@@ -164,6 +168,7 @@ export class VisitedStore {
   bytes(): number {
     let b = 0;
     for (const k of this.keys) b += k.byteLength;
+    if (!this.trace) return b;
     for (const p of this.parents) b += p.byteLength;
     for (const a of this.actions) b += a.byteLength;
     // Chunks are allocated whole; count only the used part of the last one so small runs are not dominated by it.

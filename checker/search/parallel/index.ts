@@ -1,0 +1,42 @@
+/** The multi-worker packed BFS on worker threads (see parallel-bfs.ts for the algorithm). */
+import type { ResolvedCheckConfig } from '../../config.ts';
+import { ModelContractError } from '../../errors.ts';
+import type { Model, PackedModel } from '../../model.ts';
+import type { SearchControl } from '../control.ts';
+import type { SearchOutcome } from '../outcome.ts';
+import type { PropertyTracker } from '../tracker.ts';
+import { parallelBfs, stateProperties } from './parallel-bfs.ts';
+import { InProcessPool, ThreadPool } from './pool.ts';
+import type { ParallelOptions } from './source.ts';
+
+export type { ModelSource, ParallelOptions, LoadedSearchModel } from './source.ts';
+
+export function threadedPackedBfs<S, A>(
+  model: Model<S, A>,
+  packed: PackedModel,
+  tracker: PropertyTracker<S, A>,
+  config: ResolvedCheckConfig,
+  control: SearchControl,
+  parallel: ParallelOptions,
+): SearchOutcome {
+  const props = stateProperties(tracker);
+  if (parallel.inProcess) {
+    return parallelBfs(model, packed, tracker, config, control, new InProcessPool({ model: model as Model<unknown, unknown>, properties: props }, props, parallel.workers));
+  }
+  const names = props.map((p) => p.name);
+  const idle = () => ({ transitions: 0, maxDepth: 0, deadlocks: 0, queued: 0, distinct: 0, elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 });
+  const pool = new ThreadPool(parallel.source, names, parallel.workers, () => control.poll(idle, 0));
+  try {
+    for (const r of pool.ready as { modelId: string; width: number }[]) {
+      if (r.modelId !== model.id || r.width !== packed.width) {
+        throw new ModelContractError(
+          `model ${model.id}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${packed.width})`,
+          'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
+        );
+      }
+    }
+    return parallelBfs(model, packed, tracker, config, control, pool);
+  } finally {
+    pool.close();
+  }
+}

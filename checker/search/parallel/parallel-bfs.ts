@@ -1,0 +1,290 @@
+/**
+ * Multi-worker BFS on packed models, with results identical to packed-bfs.ts: same counts, same
+ * levels, same verdicts, same counterexamples, whatever the number of workers.
+ *
+ * Owner-computes and level-synchronous: the partitions (partition.ts) expand their share of a
+ * level, route each successor to the partition owning its fingerprint (exchange.ts), and keep the
+ * new ones. This coordinator then numbers the new states exactly as one worker would: one worker
+ * gives a state of level L+1 the next id when its first discoverer expands, i.e. in order of the
+ * smallest (parent id, action index) key; the partitions return their new states' smallest keys
+ * sorted, and a merge of those lists assigns the ids. Parents, replay paths and the first
+ * violation (smallest id at the lowest level) follow.
+ *
+ * A run that stops inside a level (stopWhen 'first', every verdict known, the state bound) stops
+ * after the same expansion one worker would: the stop's position in the level is computed from
+ * the ids, and the partitions count transitions and deadlocks up to it.
+ */
+import type { ResolvedCheckConfig } from '../../config.ts';
+import { ModelContractError, ReplayMismatchError } from '../../errors.ts';
+import type { Model, PackedModel } from '../../model.ts';
+import { DEADLOCK_PROPERTY } from '../../property.ts';
+import { fingerprint, fpOut } from '../../state/fingerprint.ts';
+import { VisitedStore } from '../../state/visited-store.ts';
+import type { Stats } from '../../result.ts';
+import { contractError } from '../bfs.ts';
+import type { SearchControl } from '../control.ts';
+import type { SearchOutcome } from '../outcome.ts';
+import type { PropertyTracker } from '../tracker.ts';
+import { type Batch, InProcessExchange, type LevelExchange } from './exchange.ts';
+import { type ExpandReply, type Found, partitionOf, RECORD_HEAD } from './partition.ts';
+import { type PartitionPool, PartitionFailure } from './pool.ts';
+import type { FinishReply, Request } from './protocol.ts';
+import { isStateProperty, type StateProperty } from './state-properties.ts';
+import { TraceArrays } from './trace-arrays.ts';
+
+/** The state properties the partitions evaluate, in the order their Found.property indexes. */
+export function stateProperties<S, A>(tracker: PropertyTracker<S, A>): StateProperty[] {
+  return tracker.properties.filter(isStateProperty) as unknown as StateProperty[];
+}
+
+interface Event {
+  /** id of the level-L state after whose expansion one worker learns of it (-Infinity: before the level) */
+  readonly time: number;
+  /** an invariant violation or deadlock: stopWhen 'first' stops at it */
+  readonly stops: boolean;
+  /** the state it is about (a new state of level L+1, or the deadlocked state) */
+  readonly id: number;
+  /** the property it decides */
+  readonly name: string;
+  readonly record: () => void;
+}
+
+export function parallelBfs<S, A>(
+  model: Model<S, A>,
+  packed: PackedModel,
+  tracker: PropertyTracker<S, A>,
+  config: ResolvedCheckConfig,
+  control: SearchControl,
+  pool: PartitionPool,
+  exchange: LevelExchange = new InProcessExchange(),
+): SearchOutcome {
+  const W = packed.width;
+  const N = pool.size;
+  const R = W + RECORD_HEAD;
+  const trace = new TraceArrays();
+  tracker.pathOf = (id) => trace.pathTo(id);
+  const props = stateProperties(tracker);
+  const view = new Int32Array(W);
+  const asS = view as unknown as S;
+
+  let transitions = 0;
+  let deadlocks = 0;
+  let maxDepth = 0;
+  let depth = 0;
+  let levelStart = 0;
+  let curN = 0;
+  let partitionBytes = 0;
+
+  const stats = (): Stats => ({
+    transitions, maxDepth, deadlocks, queued: curN, distinct: trace.size, elapsedMs: control.elapsedMs(),
+    peakRssBytes: 0, bytesPerState: (trace.bytes() + partitionBytes) / Math.max(1, trace.size), collisionProbability: 0,
+  });
+  const poll = (): boolean => control.poll(stats, depth);
+  const run = (requests: Request[]): unknown[] => {
+    try {
+      return pool.run(requests, poll);
+    } catch (e) {
+      throw failure(e);
+    }
+  };
+  const failure = (e: unknown): unknown => {
+    if (!(e instanceof PartitionFailure)) return e;
+    if (e.stateId === undefined) return e.error;
+    const path = trace.pathTo(e.stateId);
+    if (e.error instanceof ReplayMismatchError) {
+      const fixed = new ReplayMismatchError(e.error.message.replace(`replay path ${e.stateId}`, `replay path ${path.join('/')}`), e.error.hint);
+      if (e.error.stack) fixed.stack = e.error.stack;
+      return fixed;
+    }
+    return contractError(model.id, 'packed.expand()', path, e.error);
+  };
+  const outcome = (completion: SearchOutcome['completion'], queued: number, distinct = trace.size): SearchOutcome => {
+    const finish = pool.run(Array.from({ length: N }, () => ({ t: 'finish' }) as const), () => false) as FinishReply[];
+    partitionBytes = finish.reduce((sum, f) => sum + f.storeBytes, 0);
+    props.forEach((p, i) => {
+      const open = tracker.conjunctsNeverTrue.get(p.name);
+      if (open) for (const f of finish) for (const c of f.conjunctsSeen[i]!) open.delete(c);
+    });
+    const reason = control.stopReason;
+    return {
+      completion, ...(reason ? { reason } : {}),
+      transitions, maxDepth, deadlocks, queued, distinct,
+      // the partitions' fingerprint tables and the coordinator's parent/action arrays
+      storeBytes: partitionBytes + trace.bytes() * (distinct / Math.max(1, trace.size)),
+    };
+  };
+
+  // Initial states: numbered, checked and routed here, as one worker does before its first level.
+  const scratch = new Int32Array(W);
+  const nInit = packed.initial(-1, scratch);
+  if (nInit <= 0) throw new ModelContractError(`model ${model.id} has no initial state`, 'packed.initial(-1) must return at least 1');
+  const seen = new VisitedStore({ trace: false });
+  const seeds: number[][] = Array.from({ length: N }, () => []);
+  for (let i = 0; i < nInit; i++) {
+    packed.initial(i, scratch);
+    fingerprint(scratch, 0, W);
+    const hi = fpOut.hi;
+    const lo = fpOut.lo;
+    if (seen.insert(hi, lo, 0, 0) < 0) continue;
+    const id = trace.size;
+    trace.push(-1 - i, 0);
+    seeds[partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
+    curN++;
+    if (props.length > 0) {
+      view.set(scratch);
+      tracker.checkState(asS, id, hi, lo);
+    }
+  }
+  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
+  // A stop already due (a violated initial state) happens after the first expansion, as in one worker.
+  let stopDue = stopNow(tracker, config);
+
+  while (curN > 0) {
+    if (depth >= config.maxDepth) {
+      control.stopReason = 'maxDepth';
+      return outcome('incomplete', curN);
+    }
+    const levelEnd = levelStart + curN;
+    const ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth }) as const)) as ExpandReply[];
+    if (ex.some((r) => r.aborted)) {
+      control.stopReason ??= 'memory';
+      return outcome('incomplete', curN);
+    }
+    const outbound: Batch[][] = ex.map((r) => r.outboxes.map((records, p) => ({ records, count: r.counts[p]! })));
+    const inbound = exchange.route(depth, outbound);
+    const keys = run(inbound.map((b) => ({ t: 'receive', inboxes: b.map((x) => x.records), counts: b.map((x) => x.count) }))) as Int32Array[];
+    const ids = assignIds(keys, trace);
+    const newN = trace.size - levelEnd;
+    const open: number[] = [];
+    props.forEach((p, i) => {
+      if (!tracker.discoveries.has(p.name)) open.push(i);
+    });
+    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
+    if (control.stopReason !== undefined) return outcome('incomplete', newN, trace.size);
+
+    const events = levelEvents(ex, found, props, trace, tracker);
+    const stopAt = stopTime(events, stopDue, tracker, config, props);
+    // one worker stops at the first insert that brings the store to maxStates
+    const fullId = Math.max(levelEnd, config.maxStates - 1);
+    let last = -1;
+    let why: 'stopped' | 'full' | undefined;
+    if (stopAt !== undefined) {
+      const from = Math.max(levelStart, stopAt);
+      const firsts = run(Array.from({ length: N }, () => ({ t: 'firstExpandedFrom', from }) as const)) as number[];
+      const expanded = firsts.filter((x) => x >= 0);
+      if (expanded.length > 0) {
+        last = Math.min(...expanded);
+        why = 'stopped';
+      }
+    }
+    if (fullId < levelEnd + newN) {
+      const tFull = trace.parentOf(fullId);
+      if (why === undefined || tFull < last) {
+        last = tFull;
+        why = 'full';
+      }
+    }
+    if (why !== undefined) {
+      let kept = 0;
+      while (kept < newN && trace.parentOf(levelEnd + kept) <= last) kept++;
+      if (why === 'full') kept = Math.min(kept, fullId + 1 - levelEnd);
+      for (const e of events) if (e.time <= last && (e.id < levelEnd + kept || e.id < levelEnd)) e.record();
+      const counted = run(Array.from({ length: N }, () => ({ t: 'countUpTo', last }) as const)) as { transitions: number; deadlocks: number }[];
+      for (const c of counted) {
+        transitions += c.transitions;
+        deadlocks += c.deadlocks;
+      }
+      if (kept > 0) maxDepth = depth + 1;
+      if (why === 'full') control.stopReason = 'maxStates';
+      return outcome(why === 'full' ? 'incomplete' : 'stopped', levelEnd - last - 1 + kept, levelEnd + kept);
+    }
+    for (const e of events) e.record();
+    // a stop due but no state left to expand in this level: one worker stops after the next expansion
+    stopDue = stopAt !== undefined;
+    for (const r of ex) {
+      transitions += r.transitions;
+      deadlocks += r.deadlocks;
+    }
+    if (newN > 0) maxDepth = depth + 1;
+    levelStart = levelEnd;
+    curN = newN;
+    depth++;
+  }
+  return outcome('exhaustive', 0);
+}
+
+
+function stopNow<S, A>(tracker: PropertyTracker<S, A>, config: ResolvedCheckConfig): boolean {
+  return tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined);
+}
+
+/** Numbers the new states: a merge of the partitions' sorted (parent, action) keys; returns each partition's ids. */
+function assignIds(keys: readonly Int32Array[], trace: TraceArrays): Int32Array[] {
+  const n = keys.length;
+  const ids = keys.map((k) => new Int32Array(k.length >> 1));
+  const pos = new Array<number>(n).fill(0);
+  for (;;) {
+    let best = -1;
+    let bp = 0;
+    let ba = 0;
+    for (let p = 0; p < n; p++) {
+      const i = pos[p]!;
+      const k = keys[p]!;
+      if (2 * i >= k.length) continue;
+      const parent = k[2 * i]!;
+      const action = k[2 * i + 1]!;
+      if (best < 0 || parent < bp || (parent === bp && action < ba)) {
+        best = p;
+        bp = parent;
+        ba = action;
+      }
+    }
+    if (best < 0) return ids;
+    ids[best]![pos[best]!++] = trace.size;
+    trace.push(bp, ba);
+  }
+}
+
+/** What one worker would have learnt during this level, each with the expansion it learns it at. */
+function levelEvents<S, A>(ex: readonly ExpandReply[], found: readonly Found[][], props: readonly StateProperty[], trace: TraceArrays, tracker: PropertyTracker<S, A>): Event[] {
+  const events: Event[] = [];
+  if (tracker.checkDeadlock && !tracker.discoveries.has(DEADLOCK_PROPERTY)) {
+    let first: ExpandReply | undefined;
+    for (const r of ex) if (r.firstDeadlock >= 0 && (first === undefined || r.firstDeadlock < first.firstDeadlock)) first = r;
+    if (first) {
+      const d = first;
+      events.push({
+        time: d.firstDeadlock, stops: true, id: d.firstDeadlock, name: DEADLOCK_PROPERTY,
+        record: () => tracker.discoveries.set(DEADLOCK_PROPERTY, { name: DEADLOCK_PROPERTY, kind: 'deadlock', path: trace.pathTo(d.firstDeadlock), fpHi: d.deadlockHi, fpLo: d.deadlockLo }),
+      });
+    }
+  }
+  const best = new Map<number, Found>();
+  for (const list of found) for (const f of list) if ((best.get(f.property)?.id ?? Infinity) > f.id) best.set(f.property, f);
+  for (const [i, f] of [...best].sort((a, b) => a[0] - b[0])) {
+    const p = props[i]!;
+    events.push({
+      time: trace.parentOf(f.id), stops: p.kind === 'always', id: f.id, name: p.name,
+      record: () => tracker.discoveries.set(p.name, { name: p.name, kind: p.kind, path: trace.pathTo(f.id), fpHi: f.hi, fpLo: f.lo }),
+    });
+  }
+  return events;
+}
+
+/**
+ * The id after whose expansion one worker would stop in this level (before checking whether it
+ * is in bounds), or undefined: the first violation (stopWhen 'first'), or the last verdict to be
+ * decided (stopWhen 'all').
+ */
+function stopTime<S, A>(events: readonly Event[], stopDue: boolean, tracker: PropertyTracker<S, A>, config: ResolvedCheckConfig, props: readonly StateProperty[]): number | undefined {
+  if (stopDue) return -Infinity;
+  if (config.stopWhen === 'first') {
+    const stops = events.filter((e) => e.stops);
+    return stops.length === 0 ? undefined : Math.min(...stops.map((e) => e.time));
+  }
+  // with nothing to check, the run is for its counts: never stop early (PropertyTracker.allDetermined)
+  if (events.length === 0 || (props.length === 0 && !tracker.checkDeadlock)) return undefined;
+  const known = (name: string): boolean => tracker.discoveries.has(name) || events.some((e) => e.name === name);
+  const decided = props.every((p) => known(p.name)) && (!tracker.checkDeadlock || known(DEADLOCK_PROPERTY));
+  return decided ? Math.max(...events.map((e) => e.time)) : undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * The requests a coordinator sends a partition, and the one function that serves them: the same
+ * code runs on a worker thread (worker.ts) and in the caller's thread (InProcessPool).
+ */
+import { CheckerError } from '../../errors.ts';
+import * as errors from '../../errors.ts';
+import { ExpansionError, type ExpandReply, type Found, type Partition } from './partition.ts';
+
+export type Request =
+  | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
+  | { readonly t: 'expand'; readonly depth: number }
+  | { readonly t: 'receive'; readonly inboxes: Int32Array[]; readonly counts: number[] }
+  | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
+  | { readonly t: 'firstExpandedFrom'; readonly from: number }
+  | { readonly t: 'countUpTo'; readonly last: number }
+  | { readonly t: 'finish' };
+
+export interface FinishReply {
+  readonly storeBytes: number;
+  /** per state property: the conjuncts seen true in this partition */
+  readonly conjunctsSeen: string[][];
+}
+
+export type Reply =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: SerializedError };
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly stack?: string;
+  /** the state whose expansion threw (ExpansionError) */
+  readonly stateId?: number;
+  readonly cause?: SerializedError;
+}
+
+export function serve(partition: Partition, req: Request, shouldStop: () => boolean): unknown {
+  switch (req.t) {
+    case 'seed':
+      partition.seed(req.records, req.n);
+      return null;
+    case 'expand':
+      return partition.expand(req.depth, shouldStop) satisfies ExpandReply;
+    case 'receive':
+      return partition.receive(req.inboxes, req.counts);
+    case 'assign':
+      return partition.assign(req.ids, req.open) satisfies Found[];
+    case 'firstExpandedFrom':
+      return partition.firstExpandedFrom(req.from);
+    case 'countUpTo':
+      return partition.countUpTo(req.last);
+    case 'finish':
+      return { storeBytes: partition.storeBytes(), conjunctsSeen: partition.conjunctsSeen.map((s) => [...s]) } satisfies FinishReply;
+  }
+}
+
+/** Buffers a reply can move (not copy) to the coordinator. */
+export function transferables(value: unknown): ArrayBuffer[] {
+  if (value instanceof Int32Array) return [value.buffer as ArrayBuffer];
+  if (value !== null && typeof value === 'object' && 'outboxes' in value) return (value as ExpandReply).outboxes.map((b) => b.buffer as ArrayBuffer);
+  return [];
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const hint = (e as Error & { hint?: unknown }).hint;
+  return {
+    name: e.name,
+    message: e.message,
+    ...(typeof hint === 'string' ? { hint } : {}),
+    ...(e.stack === undefined ? {} : { stack: e.stack }),
+    ...(e instanceof ExpansionError ? { stateId: e.stateId } : {}),
+    ...(e.cause === undefined ? {} : { cause: serializeError(e.cause) }),
+  };
+}
+
+const ERROR_CLASSES: Record<string, new (message: string, hint?: string) => CheckerError> = {
+  CheckerError: errors.CheckerError,
+  ReplayMismatchError: errors.ReplayMismatchError,
+  ModelContractError: errors.ModelContractError,
+  ConfigError: errors.ConfigError,
+  SpecLoadError: errors.SpecLoadError,
+  PropertyError: errors.PropertyError,
+  CodecError: errors.CodecError,
+};
+
+/** The error again, as the class the checker's callers recognise (other errors stay plain Errors with their name). */
+export function deserializeError(s: SerializedError): Error {
+  const Cls = ERROR_CLASSES[s.name];
+  const e: Error = Cls ? new Cls(s.message, s.hint) : Object.assign(new Error(s.message), { name: s.name, ...(s.hint === undefined ? {} : { hint: s.hint }) });
+  if (s.stack !== undefined) e.stack = s.stack;
+  if (s.cause !== undefined) e.cause = deserializeError(s.cause);
+  return e;
+}

@@ -1,0 +1,29 @@
+/**
+ * How a worker thread rebuilds the model: plain data naming a module of the caller's and its
+ * arguments, never a function (functions do not cross threads, and a worker must build the very
+ * model the caller built). The module is named by the caller's code, never by a trace or results file.
+ */
+import type { Model } from '../../model.ts';
+import type { Property } from '../../property.ts';
+
+export interface ModelSource {
+  /** URL of a module exporting `setup()`, run first in a fresh thread (TypeScript loader, resolver hooks); tsx when absent */
+  readonly bootstrap?: string;
+  /** URL of a module exporting `loadSearchModel(args): Promise<LoadedSearchModel>` */
+  readonly module: string;
+  /** structured-clonable arguments for loadSearchModel */
+  readonly args: unknown;
+}
+
+export interface LoadedSearchModel {
+  readonly model: Model<unknown, unknown>;
+  readonly properties: readonly Property<unknown, unknown>[];
+}
+
+export interface ParallelOptions {
+  /** worker threads; 1 keeps the single-threaded search */
+  readonly workers: number;
+  readonly source: ModelSource;
+  /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
+  readonly inProcess?: boolean;
+}

@@ -1,0 +1,64 @@
+/**
+ * Parent id and action index per state id, for the replay paths of a multi-worker search (the
+ * partitions keep fingerprints only). Chunked like the visited store's arrays, and just as small:
+ * 4 bytes of parent and 1 of action per state until a state has more than 255 successors.
+ */
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+export class TraceArrays {
+  private readonly parents: Int32Array[] = [];
+  private actions: (Uint8Array | Uint16Array | Uint32Array)[] = [];
+  private actionBytes = 1;
+  size = 0;
+
+  /** Records state `size` (ids are dense and come in order); parent -1 - i for initial state i. */
+  push(parent: number, action: number): void {
+    const id = this.size++;
+    const c = id >>> CHUNK_BITS;
+    if (c === this.parents.length) {
+      this.parents.push(new Int32Array(CHUNK));
+      this.actions.push(this.actionChunk());
+    }
+    if (action > 0xff && (this.actionBytes === 1 || (action > 0xffff && this.actionBytes === 2))) this.widen(action);
+    this.parents[c]![id & CHUNK_MASK] = parent;
+    this.actions[c]![id & CHUNK_MASK] = action;
+  }
+
+  parentOf(id: number): number {
+    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  pathTo(id: number): number[] {
+    const rev: number[] = [];
+    let cur = id;
+    for (;;) {
+      const p = this.parentOf(cur);
+      if (p < 0) {
+        rev.push(-1 - p);
+        break;
+      }
+      rev.push(this.actions[cur >>> CHUNK_BITS]![cur & CHUNK_MASK]!);
+      cur = p;
+    }
+    return rev.reverse();
+  }
+
+  bytes(): number {
+    return this.size * (4 + this.actionBytes);
+  }
+
+  private actionChunk(): Uint8Array | Uint16Array | Uint32Array {
+    return this.actionBytes === 1 ? new Uint8Array(CHUNK) : this.actionBytes === 2 ? new Uint16Array(CHUNK) : new Uint32Array(CHUNK);
+  }
+
+  private widen(action: number): void {
+    this.actionBytes = action <= 0xffff ? 2 : 4;
+    this.actions = this.actions.map((old) => {
+      const wide = this.actionChunk();
+      wide.set(old);
+      return wide;
+    });
+  }
+}

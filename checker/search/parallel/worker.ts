@@ -1,0 +1,60 @@
+/**
+ * A search worker thread: rebuilds the model from its source (never from a function), then
+ * serves one partition's requests until the coordinator closes the port. Every reply, including
+ * a failure, is posted and then announced on the shared word the coordinator sleeps on.
+ */
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { ModelContractError } from '../../errors.ts';
+import { memoryExhausted } from '../control.ts';
+import { Partition } from './partition.ts';
+import { type Reply, type Request, serializeError, serve, transferables } from './protocol.ts';
+import type { LoadedSearchModel, ModelSource } from './source.ts';
+import { pickStateProperties } from './state-properties.ts';
+
+const data = workerData as {
+  source: ModelSource;
+  propertyNames: string[];
+  index: number;
+  partitions: number;
+  ctl: SharedArrayBuffer;
+  port: MessagePort;
+};
+const ctl = new Int32Array(data.ctl);
+const port = data.port;
+/**
+ * The coordinator raises the stop word (interrupt, time, memory); a worker raises it itself when
+ * its own heap nears V8's limit, where V8 would end the thread with nothing reported.
+ */
+const shouldStop = (): boolean => {
+  if (Atomics.load(ctl, 0) !== 0) return true;
+  if (memoryExhausted(Number.POSITIVE_INFINITY)) Atomics.store(ctl, 0, 1);
+  return Atomics.load(ctl, 0) !== 0;
+};
+
+function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(r, transfer);
+  Atomics.store(ctl, 1 + data.index, 1);
+  Atomics.notify(ctl, 1 + data.index);
+}
+
+let partition: Partition | undefined;
+try {
+  const mod = (await import(data.source.module)) as { loadSearchModel(args: unknown): Promise<LoadedSearchModel> };
+  const loaded = await mod.loadSearchModel(data.source.args);
+  const packed = loaded.model.packed;
+  if (!packed) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
+  partition = new Partition(loaded.model, packed, pickStateProperties(loaded.properties, data.propertyNames, loaded.model.id), data.index, data.partitions);
+  reply({ ok: true, value: { modelId: loaded.model.id, width: packed.width } });
+} catch (e) {
+  reply({ ok: false, error: serializeError(e) });
+}
+
+port.on('message', (req: Request) => {
+  if (!partition) return;
+  try {
+    const value = serve(partition, req, shouldStop);
+    reply({ ok: true, value }, transferables(value));
+  } catch (e) {
+    reply({ ok: false, error: serializeError(e) });
+  }
+});

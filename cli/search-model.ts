@@ -1,0 +1,39 @@
+/**
+ * How a search worker thread rebuilds a job's model: the spec file (or .dve) and config name are
+ * the whole description, loaded exactly as runJob loads them. Named by checker/search/parallel
+ * through ModelSource; the file and export come from the job, never from a trace or results file.
+ */
+import type { LoadedSearchModel, ModelSource } from '../checker/search/parallel/index.ts';
+import { CheckerError } from '../checker/errors.ts';
+import { loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
+import { display } from './paths.ts';
+
+export interface SearchModelArgs {
+  readonly source: SpecSource;
+  readonly config: string;
+}
+
+export function searchModelSource(args: SearchModelArgs): ModelSource {
+  return {
+    bootstrap: new URL('./bootstrap.mjs', import.meta.url).href,
+    module: import.meta.url,
+    args,
+  };
+}
+
+export async function loadSearchModel(raw: unknown): Promise<LoadedSearchModel> {
+  const args = raw as SearchModelArgs;
+  // as runJob's resolveSource (not imported from job.ts: job.ts names this module)
+  const all = await loadSpecFile(args.source.file, args.source.dve);
+  const loaded = all.find((l) => l.exportName === args.source.exportName) ?? (args.source.exportName === '' ? all[0] : undefined);
+  if (!loaded) throw new CheckerError(`${display(args.source.file)} no longer exports "${args.source.exportName}"`, 'the file changed during the run; run again');
+  const cfg = loaded.spec.configs[args.config];
+  if (!cfg) throw new CheckerError(`spec "${loaded.spec.id}" has no config "${args.config}"`, 'the file changed during the run; run again');
+  let model;
+  try {
+    model = loaded.spec.createModel(cfg.params, args.config);
+  } catch (e) {
+    throw userCodeError(loaded, `createModel(params) of config "${args.config}"`, e);
+  }
+  return { model, properties: propertiesOf(loaded, args.config) };
+}

@@ -1,0 +1,58 @@
+/**
+ * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
+ * counterexample and witness paths — on every BEEM instance with at most 200,000 states, with 2
+ * and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
+ * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
+ * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
+ * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
+ *
+ * Properties: invariants and witnesses over state words chosen by a fixed rule, so that runs stop
+ * early at many different places (stopWhen 'first' and 'all'), plus the state and depth bounds.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, type CheckConfig, type Property } from '../../../../checker/index.ts';
+import { loadDve } from '../../../../model/dve/index.ts';
+import { BEEM, beemCounts } from '../../../model/dve/helpers.ts';
+import { dveSource, wordProperties } from './dve-source.ts';
+import { observable, propertiesFor } from './observable.ts';
+
+const small = Object.entries(beemCounts()).filter(([, c]) => c.states <= 200_000);
+
+const configs: [string, CheckConfig, boolean][] = [
+  ['exhaustive, deadlocks counted', { deadlock: 'count' }, false],
+  ['properties, stopWhen all', { deadlock: 'violation' }, true],
+  ['properties, stopWhen first', { deadlock: 'violation', stopWhen: 'first' }, true],
+  ['properties, state bound', { deadlock: 'count', maxStates: 1000 }, true],
+  ['depth bound', { deadlock: 'count', maxDepth: 7 }, false],
+];
+
+describe('2 and 4 partitions report exactly what one worker reports (BEEM ≤ 200,000 states)', () => {
+  it('covers the 30 small instances', () => expect(small.length).toBe(30));
+  const decided = { violated: 0, witnesses: 0, stoppedEarly: 0 };
+  describe.each(small)('%s', (name, expected) => {
+    const file = `${BEEM}dve/${name}.dve`;
+    const model = loadDve(file).model;
+    const wordProps = propertiesFor(model.packed.width);
+    const props = wordProperties(wordProps) as Property<unknown, unknown>[];
+    it.each(configs)('%s', (_label, config, withProps) => {
+      const ps = withProps ? props : [];
+      const one = check(model, ps, config);
+      for (const workers of [2, 4]) {
+        const many = check(model, ps, config, { parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true } });
+        expect(observable(many), `${workers} partitions`).toEqual(observable(one));
+      }
+      if (config.deadlock === 'count' && config.maxStates === undefined && config.maxDepth === undefined) {
+        expect({ states: one.stats.distinct, transitions: one.stats.transitions, levels: one.stats.maxDepth, deadlocks: one.stats.deadlocks }).toEqual(expected);
+      }
+      decided.violated += one.properties.filter((p) => p.verdict === 'violated' && p.trace).length;
+      decided.witnesses += one.properties.filter((p) => p.kind === 'sometimes' && p.verdict === 'holds').length;
+      if (one.status === 'stopped') decided.stoppedEarly++;
+    });
+  });
+  // the comparison above is only as strong as the runs are varied: many counterexamples, witnesses and early stops
+  it('the runs compared include counterexamples, witnesses and early stops', () => {
+    expect(decided.violated).toBeGreaterThan(50);
+    expect(decided.witnesses).toBeGreaterThan(20);
+    expect(decided.stoppedEarly).toBeGreaterThan(20);
+  });
+});
