@@ -215,6 +215,9 @@ export interface Layout {
   readonly resWords: number;
   /** v12 design only: first word of model/hmm/v12's own state (v12/words.ts), -1 = upstream */
   readonly v12Base: number;
+  /** features.swapCache: per frame, 1 + the contents version its swap slot holds while the folio
+   *  is in the swap cache (0 = not in it); -1 without the feature */
+  readonly frameSwapBase: number;
   /** a patch's state words by name (patch.ts `fields`) */
   readonly patchFields: Readonly<Record<string, PatchFieldLayout>>;
   readonly width: number;
@@ -285,6 +288,9 @@ export function makeLayout(c: HmmConfig): Layout {
     v12Base = off;
     off += v12WordCount(devices, pages, actors.length);
   }
+  // the swap cache, only with the feature (so no other configuration's state grows)
+  const frameSwapBase = (f.swapCache ?? false) ? off : -1;
+  if (frameSwapBase >= 0) off += frameCount;
   // a patch's own state words (patch.ts), last, so the model's own offsets never move
   const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
   for (const [name, pf] of Object.entries(c.patch?.fields ?? {})) {
@@ -295,7 +301,7 @@ export function makeLayout(c: HmmConfig): Layout {
   return {
     pages, mms, devices, sysFrames, devFrames, frameCount,
     gGseqOdd, gActive, gBudReclaim, gBudNuma, gBudKsm, gSeq1, gBudCompact, gUnstable,
-    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, patchFields, width: off,
+    mmBase, mmWords, devBase, devWords, devFlags, frameBase, actors, resWords, v12Base, frameSwapBase, patchFields, width: off,
   };
 }
 
@@ -319,6 +325,8 @@ export function patchFieldOff(L: Layout, name: string, i = 0): number {
   return f.base + i;
 }
 export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
+/** frame f's swap-cache word (only when L.frameSwapBase >= 0) */
+export const swapCacheOff = (L: Layout, f: number): number => L.frameSwapBase + f;
 export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
 export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;
 export const dstOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + 2 * L.pages + i;

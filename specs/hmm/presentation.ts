@@ -7,7 +7,7 @@ import type { ItfValue, TraceView } from '../../checker/index.ts';
 import {
   type Ctx, type HmmAction, type HmmState, makeCtx, PTE_KIND_NAMES, eventName, R_PC, R_SEQOK,
   pgOff, frOff, dptOff, dmaOff, devOff, mmOff, PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, PF_W, PF_D, PF_PROTNONE,
-  F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, F_LAZY, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
+  F_REF, F_MAP, F_PIN, F_LOCK, F_DIRTY, F_VER, F_LAZY, swapCacheOff, type Layout, DV_LOCK, DV_SSEQCUR, MM_READERS, MM_WRITER, MM_EXISTS, dptFrame,
   DPT_WRITE, DPT_ATOMIC, ACTION_KINDS, isDevFrame, frameOwner, PF_HUGE, VM_WRITE, VM_SHARED, VM_HUGETLB, VM_HUGEPAGE,
   VM_MIXEDMAP, VM_EXISTS, VM_READ, R_SNAP,
 } from '../../model/hmm/index.ts';
@@ -96,7 +96,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     const o = frOff(L, f);
     v[`frame[${f}]`] = s[o + F_REF] === 0
       ? 'free'
-      : `ref${s[o + F_REF]} map${s[o + F_MAP]} pin${s[o + F_PIN]}${s[o + F_LOCK] ? ` locked-by${s[o + F_LOCK]! - 1}` : ''}${s[o + F_DIRTY] ? ' dirty' : ''}${s[o + F_LAZY] ? ' lazyfree' : ''} v${s[o + F_VER]}`;
+      : `ref${s[o + F_REF]} map${s[o + F_MAP]} pin${s[o + F_PIN]}${s[o + F_LOCK] ? ` locked-by${s[o + F_LOCK]! - 1}` : ''}${s[o + F_DIRTY] ? ' dirty' : ''}${s[o + F_LAZY] ? ' lazyfree' : ''}${swapSlot(L, s, f)} v${s[o + F_VER]}`;
   }
   for (let d = 0; d < L.devices; d++) {
     v[`dev${d}.lock`] = s[devOff(L, d) + DV_LOCK] === 0 ? 'free' : actorName(c, s[devOff(L, d) + DV_LOCK]! - 1);
@@ -171,4 +171,10 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
       return { from, to: CORE_MM, text };
     },
   };
+}
+
+/** ' swapcache{vN}' while frame f is in the swap cache, its slot holding version N (features.swapCache) */
+function swapSlot(L: Layout, s: HmmState, f: number): string {
+  const w = L.frameSwapBase >= 0 ? s[swapCacheOff(L, f)]! : 0;
+  return w === 0 ? '' : ` swapcache{v${w - 1}}`;
 }
