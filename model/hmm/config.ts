@@ -134,6 +134,13 @@ export interface HmmFeatures {
    * the shared zero page (replace_page under its own CLEAR invalidation); needs `ksm`
    */
   readonly ksmZeroPages?: boolean;
+  /**
+   * the swap cache: a read fault's swap-in keeps the folio in the swap cache, clean, its swap
+   * slot still holding the contents (do_swap_page frees the slot only on a write fault); reclaim
+   * then writes a clean swap-cache folio nowhere — the swap entry it installs names the slot's
+   * old contents. MADV_FREE takes the folio out of the swap cache (folio_free_swap)
+   */
+  readonly swapCache?: boolean;
 }
 
 export interface HmmBudgets {
@@ -197,6 +204,7 @@ const CONFIG_KEYS = new Set([
 ]);
 const FEATURE_KEYS = new Set([
   'fork', 'exclusive', 'reclaim', 'numa', 'ksm', 'dma', 'migration', 'deviceThp', 'compaction', 'numaMigrate', 'ksmZeroPages',
+  'swapCache',
 ]);
 const BUDGET_KEYS = new Set(['reclaim', 'numa', 'ksm', 'compaction', 'oomReap', 'retries']);
 const CPU_OPS = new Set(['read', 'write', 'munmap', 'mprotect', 'fork', 'pin', 'gup', 'unpin', 'exit', 'mremap', 'madvFree', 'madvDontneed', 'oomReap']);

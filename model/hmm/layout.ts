@@ -7,7 +7,7 @@
  */
 import type { HmmConfig } from './config.ts';
 import { leadingWordOffsets, placements, sizeOf, type Dims } from './state/struct.ts';
-import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12 } from './state/schema.ts';
+import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12, SWAP_CACHE } from './state/schema.ts';
 
 // ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
 export const PTE_NONE = 0; //      pte_none
@@ -219,6 +219,9 @@ export interface Layout {
   readonly resWords: number;
   /** v12 design only: first word of model/hmm/v12's own state (v12/words.ts), -1 = upstream */
   readonly v12Base: number;
+  /** features.swapCache: per frame, 1 + the contents version its swap slot holds while the folio
+   *  is in the swap cache (0 = not in it); -1 without the feature */
+  readonly frameSwapBase: number;
   /** a patch's state words by name (patch.ts `fields`) */
   readonly patchFields: Readonly<Record<string, PatchFieldLayout>>;
   readonly width: number;
@@ -308,6 +311,9 @@ export function makeLayout(c: HmmConfig): Layout {
     v12Base = off;
     off += sizeOf(V12, { actors: actors.length, devices, pages });
   }
+  // the swap cache, only with the feature (so no other configuration's state grows)
+  const frameSwapBase = (c.features?.swapCache ?? false) ? off : -1;
+  if (frameSwapBase >= 0) off += sizeOf(SWAP_CACHE, { frames: frameCount });
   // a patch's own state words (patch.ts), last, so the model's own offsets never move
   const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
   for (const [name, pf] of Object.entries(c.patch?.fields ?? {})) {
@@ -320,7 +326,7 @@ export function makeLayout(c: HmmConfig): Layout {
     gGseqOdd: g.seqOdd!.offset, gActive: g.active!.offset, gBudReclaim: g.budgetReclaim!.offset, gBudNuma: g.budgetNuma!.offset,
     gBudKsm: g.budgetKsm!.offset, gSeq1: g.childNotifier!.length > 0 ? g.childNotifier!.offset : -1,
     gBudCompact: g.budgetCompaction!.offset, gUnstable: g.oomUnstable!.offset,
-    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, patchFields, width: off,
+    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, frameSwapBase, patchFields, width: off,
   };
 }
 
@@ -344,6 +350,8 @@ export function patchFieldOff(L: Layout, name: string, i = 0): number {
   return f.base + i;
 }
 export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
+/** frame f's swap-cache word (only when L.frameSwapBase >= 0) */
+export const swapCacheOff = (L: Layout, f: number): number => L.frameSwapBase + f;
 export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
 export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;
 export const dstOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + 2 * L.pages + i;

@@ -4,7 +4,7 @@
  */
 import {
   EV_CLEAR, F_DIRTY, F_LAZY, F_MAP, F_VER, OK, PC, PF_D, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_PRESENT, R_A, R_N,
-  VM_SHARED, frOff, isDevFrame, pgOff,
+  VM_SHARED, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
@@ -48,6 +48,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
     n[o + PG_FLAGS] = n[o + PG_FLAGS]! & ~PF_D; // ptep_get_and_clear_full + mkclean
     n[frOff(L, f) + F_DIRTY] = 0; //            folio_clear_dirty
     if ((n[o + PG_VMA]! & VM_SHARED) === 0) n[frOff(L, f) + F_LAZY] = n[frOff(L, f) + F_VER]! + 1; // folio_mark_lazyfree
+    if (L.frameSwapBase >= 0) n[swapCacheOff(L, f)] = 0; // folio_free_swap of a swap-cache folio
   }
   flushTlb(c, n, m, a0, cnt);
   endInv(c, n, t, m);

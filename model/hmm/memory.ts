@@ -9,7 +9,7 @@ import {
   PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION, PTE_NONE,
   PTE_PRESENT, PTE_SWAP, PTE_ZERO, R_A, R_H_A, R_H_RC, R_H_RET, R_H_T, R_H_W, R_K_FRAME, R_K_PAGE, R_M_A, R_M_DEV,
   R_M_FAULTPAGE, R_M_KIND, R_M_N, R_N, R_PC, VM_EXISTS, VM_FAULT_OOM, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, VM_HUGEPAGE,
-  VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, frOff, isDevFrame, pgOff,
+  VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import {
   type Ctx, type Emit, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
@@ -314,14 +314,16 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       return;
     }
     case PTE_SWAP: {
-      // do_swap_page (swap entry): swap-in into a new page; the folio is exclusive (no swap
-      // cache in the model), so a writable VMA gets a writable PTE even on a read fault
-      // (pte_mkwrite; dirty only for a write fault)
+      // do_swap_page (swap entry): swap-in into a new page; the folio is exclusive, so a
+      // writable VMA gets a writable PTE even on a read fault (pte_mkwrite; dirty only for a
+      // write fault). With the swap cache, a read fault leaves the folio in it, clean, its slot
+      // holding version f; a write fault frees the slot (should_try_to_free_swap)
       const n = nextState(c, s);
       const nf = allocSysFrame(c, n);
       if (nf === 0) hmfReturn(n, b, VM_FAULT_OOM);
       else {
         initFrame(c, n, nf, f, true);
+        if (L.frameSwapBase >= 0 && !w) n[swapCacheOff(L, nf)] = f + 1;
         n[frOff(L, nf) + F_MAP] = 1;
         setPte(c, n, m, a, PTE_PRESENT, nf, (vma & VM_WRITE) !== 0 ? PF_W | (w ? PF_D : 0) : 0);
         hmfReturn(n, b, 0);

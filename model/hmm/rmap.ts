@@ -6,7 +6,7 @@ import {
   EFAULT, EOPNOTSUPP, EV_CLEAR, EV_EXCLUSIVE, F_DIRTY, F_LAZY, F_LOCK, F_MAP, F_PIN, F_REF, F_VER, PC, PF_D, PF_PROTNONE, PF_W,
   PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_NONE, PTE_PRESENT, PTE_SWAP, R_H_RC,
   R_I, R_I_AFTER, R_I_MM, R_K_FRAME, R_K_PAGE, R_M_A, R_PC, VM_EXISTS, VM_HUGETLB, VM_READ, VM_SHARED, ZERO_FRAME, frOff,
-  isDevFrame, pgOff,
+  isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
@@ -68,7 +68,11 @@ export function stepTryToUnmapOne(c: Ctx, s: Int32Array, t: number, emit: Emit):
         continue;
       }
       n[fo + F_LAZY] = 0; // redirtied: folio_set_swapbacked, swapped out as usual
-      setPte(c, n, m, a, PTE_SWAP, n[fo + F_VER]!, 0);
+      // a clean folio in the swap cache is not written (pageout only writes dirty folios): the
+      // swap entry names what its slot holds, whatever was written to the page since without
+      // dirtying PTE or folio (a device through its mirror: FINDINGS F7)
+      const slot = L.frameSwapBase >= 0 ? n[swapCacheOff(L, fr)]! : 0;
+      setPte(c, n, m, a, PTE_SWAP, slot !== 0 && n[fo + F_DIRTY] === 0 ? slot - 1 : n[fo + F_VER]!, 0);
       unmapFrame(c, n, fr);
     }
   }

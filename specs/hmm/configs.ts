@@ -102,6 +102,13 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'madvFree', page: 0 }, { op: 'read', page: 0 }] }],
     dev: [{ ops: [{ op: 'write', page: 0 }] }],
   },
+  /** F7 without MADV_FREE (features.swapCache): a CPU read swaps the page in (writable, clean,
+   *  still in the swap cache), a device WRITE through the mirror, reclaim, a CPU read */
+  swapCacheVsDeviceWrite: {
+    pages: 1, frames: 2, initial: ['swap'], features: { reclaim: true, swapCache: true },
+    cpu: [{ ops: [{ op: 'read', page: 0 }, { op: 'read', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
   /** a PMD THP made read-only by mprotect and writable again: the next write fault reuses the
    *  whole PMD (do_huge_pmd_wp_page) while a 2-page device READ mirrors it at PMD order */
   thpWpVsDevice: {

@@ -74,6 +74,7 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     // F6: NUMA hinting write-protects the device-private entry; the device WRITE gets -EFAULT (+ F1)
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'dmirror', ['wWriteEfault'], [P.s2, P.s10]),
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
+    'swap-cache-vs-device-write': hmmConfig('swapCacheVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7 via the swap cache
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'dmirror', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'dmirror', ['wRead']),
     // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP

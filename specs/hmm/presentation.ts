@@ -97,7 +97,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     const fr = st.frame[f]!;
     v[`frame[${f}]`] = fr.refcount === 0
       ? 'free'
-      : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''} v${fr.version}`;
+      : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''}${swapSlot(st, f)} v${fr.version}`;
   }
   st.device.forEach((dev, d) => {
     v[`dev${d}.lock`] = dev.lock === 0 ? 'free' : actorName(c, dev.lock - 1);
@@ -177,4 +177,10 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
       return { from, to: CORE_MM, text };
     },
   };
+}
+
+/** ' swapcache{vN}' while frame f is in the swap cache, its slot holding version N (features.swapCache) */
+function swapSlot(st: DecodedState, f: number): string {
+  const w = st.swapCache?.slot[f] ?? 0;
+  return w === 0 ? '' : ` swapcache{v${w - 1}}`;
 }

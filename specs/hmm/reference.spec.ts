@@ -80,6 +80,9 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'lazy-migrate-map-vs-numa': hmmConfig('numaVsDevicePrivateWrite', 'lazyMigrateMap', ['wWriteEfault'], [], { description: 'F6 with lazy mapping: S2 holds, the -EFAULT remains' }),
     // F7: a device write after MADV_FREE dirties neither PTE nor folio; reclaim discards it
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'reference', ['wWrite'], [P.s5], { description: 'MADV_FREE, device write, reclaim discards the lazyfree page (finding F7)' }),
+    // F7 through the swap cache: a clean swap-cache page written by the device is dropped by reclaim
+    'swap-cache-vs-device-write': hmmConfig('swapCacheVsDeviceWrite', 'reference', ['wWrite'], [P.s5], { description: 'swap-in by a read fault (clean, in the swap cache), device write, reclaim drops the page (F7 via the swap cache)' }),
+    'dirty-on-invalidate-vs-swap-cache': hmmConfig('swapCacheVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty, reclaim writes them out' }),
     'dirty-on-invalidate-vs-madv-free': hmmConfig('madvFreeVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty' }),
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'reference', ['wRead']),

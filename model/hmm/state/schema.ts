@@ -7,7 +7,7 @@
  *
  * Whole state, in order:
  *   GLOBALS · MM × mms · DEVICE × devices · FRAME × frames · ACTOR × actors · V12 (design 'v12')
- *   · patch fields (patch.ts `fields`, last so the model's own words never move)
+ *   · SWAP_CACHE (features.swapCache) · patch fields (patch.ts `fields`, last so the model's own words never move)
  */
 import { struct, word, optional, array } from './struct.ts';
 
@@ -134,4 +134,9 @@ export const V12 = struct('v12', [
   word('ghostForkBackOff', 'ghost: HMM_FORK migrated device memory back (witness only)'),
   array('actor', 'actors', V12_ACTOR),
   array('mirror', 'devices', V12_MIRROR),
+]);
+
+/** features.swapCache: which frames are in the swap cache (kept apart so no other configuration grows) */
+export const SWAP_CACHE = struct('swapCache', [
+  array('slot', 'frames', undefined, 'per frame: 1 + the contents version its swap slot holds while the folio stays in the swap cache; 0 = not in it'),
 ]);

@@ -14,7 +14,7 @@ import type { HmmConfig } from '../config.ts';
 import type { Layout } from '../layout.ts';
 import { stateDims } from '../layout.ts';
 import { buildCursor, type Reader, type Source, type Writer } from './cursor.ts';
-import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, V12 } from './schema.ts';
+import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12 } from './schema.ts';
 import { sizeOf } from './struct.ts';
 
 /** what a view needs of a model context (structural: Ctx fits) */
@@ -35,6 +35,9 @@ export interface StateView {
   actor(t: number): Reader<typeof ACTOR>;
   /** design 'v12' only (throws otherwise) */
   v12(): Reader<typeof V12>;
+  /** features.swapCache only (throws otherwise); `hasSwapCache` says whether it is there */
+  swapCache(): Reader<typeof SWAP_CACHE>;
+  readonly hasSwapCache: boolean;
   /** word i of a patch field (i = the mm, frame or device; 0 for a global field) */
   patch(name: string, i?: number): number;
 }
@@ -49,6 +52,7 @@ export interface StateWriter extends StateView {
   frame(f: number): Writer<typeof FRAME>;
   actor(t: number): Writer<typeof ACTOR>;
   v12(): Writer<typeof V12>;
+  swapCache(): Writer<typeof SWAP_CACHE>;
   setPatch(name: string, i: number, value: number): void;
 }
 
@@ -70,6 +74,7 @@ function buildView(c: ViewCtx): StateWriter {
   // mm 0's notifier opens the globals; mm 1's is the optional childNotifier (absent words read 0)
   const notifiers = [buildCursor(NOTIFIER, src, 0, {}), ...(D.globals.childMirrored === 1 ? [globals.childNotifier(0)] : [])];
   const v12 = L.v12Base >= 0 ? buildCursor(V12, src, L.v12Base, { actors: L.actors.length, devices: L.devices, pages: L.pages }) : undefined;
+  const swapCache = L.frameSwapBase >= 0 ? buildCursor(SWAP_CACHE, src, L.frameSwapBase, { frames: L.frameCount }) : undefined;
   const patchWord = (name: string, i: number): number => {
     const f = L.patchFields[name];
     if (f === undefined) throw new RangeError(`no patch field '${name}' (declare it in patch.fields)`);
@@ -91,6 +96,11 @@ function buildView(c: ViewCtx): StateWriter {
       if (v12 === undefined) throw new RangeError("v12(): this configuration is not design 'v12'");
       return v12;
     },
+    swapCache() {
+      if (swapCache === undefined) throw new RangeError('swapCache(): this configuration has no swap cache (features.swapCache)');
+      return swapCache;
+    },
+    hasSwapCache: swapCache !== undefined,
     patch: (name, i = 0) => src.s[patchWord(name, i)]!,
     setPatch(name, i, value) {
       src.s[patchWord(name, i)] = value;

@@ -26,7 +26,9 @@ describe('HMM: 2 and 4 partitions report exactly what one worker reports', () =>
         // a spec's own wrapper (the liveness variants) drops the packed form: nothing to partition
         if (model.packed === undefined) continue;
         const props = (sp.properties as (p: unknown) => Property<unknown, unknown>[])(cfg.params).filter((p) => p.kind === 'always' || p.kind === 'sometimes');
-        const config = { ...cfg.check, maxStates: Math.min(CAP, cfg.check?.maxStates ?? CAP) };
+        // the non-progress-cycle search is the liveness graph's, which partitions do not run
+        const { nonProgress: _np, ...own } = (cfg.check ?? {}) as { nonProgress?: boolean; maxStates?: number };
+        const config = { ...own, maxStates: Math.min(CAP, own.maxStates ?? CAP) };
         const m = model as Parameters<typeof check>[0];
         const one = observable(check(m, props, config)) as { stats: Record<string, number>; status: string; properties: { verdict: string }[] };
         for (const workers of [2, 4]) {
