@@ -44,6 +44,13 @@ const LIVENESS: readonly LiveCase[] = [
   { instance: 'at.3', id: 'p3~>CS', p: 'P_0.p3', q: 'P_0.CS', ltl: '[] ((P_0[2]@p3) -> <> (P_0[2]@CS))', expect: 'violated' },
 ];
 interface LiveRun { seconds: number; verdict: string; peakRssBytes: number }
+/** ours also reports the graph it built */
+interface LiveRunOurs extends LiveRun { distinctStates: number; transitions: number; bytesPerState: number }
+interface IdTablePeers {
+  states: number; lookups: number;
+  current: { bytesPerState: number; seconds: number; idsMatch: boolean };
+  legacy: { bytesPerState: number; seconds: number; idsMatch: boolean };
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -133,11 +140,18 @@ function runLiveSpin(dir: string): LiveRun {
   return { seconds, verdict: errors === 0 ? 'holds' : 'violated', peakRssBytes: rss };
 }
 
-function runLiveOurs(c: LiveCase): LiveRun {
+function runLiveOurs(c: LiveCase): LiveRunOurs {
   const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve-liveness.ts'), join(BEEM, 'dve', `${c.instance}.dve`), c.p, c.q, 'weak'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve-liveness ${c.instance} failed:\n${r.stderr}`);
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as LiveRun;
-  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as LiveRunOurs;
+  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes, distinctStates: j.distinctStates, transitions: j.transitions, bytesPerState: j.bytesPerState };
+}
+
+/** The liveness graph's id table against its predecessor on a stream as large as a liveness run's. */
+function runIdTablePeers(states: number, transitions: number): IdTablePeers {
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'id-table-peers.ts'), String(states), String(transitions + 1)], ROOT);
+  if (r.code !== 0) throw new Error(`id-table-peers failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as IdTablePeers;
 }
 
 function runOurs(name: string, workers = 1): Ours {
@@ -173,7 +187,7 @@ function main(): number {
   const dirs = new Map(only.map((n) => [n, buildPan(n)]));
   const live = LIVENESS.filter((c) => only.includes(c.instance));
   const liveDirs = new Map(live.map((c) => [c.id, buildLivePan(c)]));
-  const liveOurs = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
+  const liveOurs = new Map<string, LiveRunOurs[]>(live.map((c) => [c.id, []]));
   const liveSpin = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
   const ours = new Map<string, Ours[]>(only.map((n) => [n, []]));
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
@@ -274,6 +288,18 @@ function main(): number {
         `${c.instance} ${c.id.padEnd(8)} ${c.expect.padEnd(8)} ours ${oS.toFixed(2)} s  SPIN -a -f ${sS.toFixed(2)} s  SPIN/ours time ${(sS / oS).toFixed(2)}x  ours liveness/safety ${(oS / safety).toFixed(2)}x  peak RSS ours ${mb(median(o.map((x) => x.peakRssBytes)))} SPIN ${mb(median(sp.map((x) => x.peakRssBytes)))}  ${agree ? 'verdicts agree' : 'VERDICT MISMATCH'}`,
       );
     }
+    // The id table of the graph, now and before (bench/legacy-id-table.ts), on the first liveness
+    // case's size, measured here side by side; the graph's own B/state is from the runs above.
+    const first = liveOurs.get(live[0]!.id)![0]!;
+    const t = runIdTablePeers(first.distinctStates, first.transitions);
+    if (!t.current.idsMatch || !t.legacy.idsMatch) problems.push('id-table-peers: an id table handed out ids out of insertion order');
+    const graph = first.bytesPerState;
+    console.log(
+      `liveness graph ${live[0]!.instance} ${live[0]!.id}: ${first.distinctStates} states, ${graph.toFixed(1)} B/state with its id table; ` +
+      `id table ${t.current.bytesPerState.toFixed(1)} B/state vs legacy ${t.legacy.bytesPerState.toFixed(1)} (${(t.current.bytesPerState / t.legacy.bytesPerState).toFixed(2)}x), ` +
+      `graph with the legacy table ${(graph - t.current.bytesPerState + t.legacy.bytesPerState).toFixed(1)} B/state (${(graph / (graph - t.current.bytesPerState + t.legacy.bytesPerState)).toFixed(2)}x); ` +
+      `${first.transitions + 1} lookups ${t.current.seconds.toFixed(2)} s vs legacy ${t.legacy.seconds.toFixed(2)} s (${(t.current.seconds / t.legacy.seconds).toFixed(2)}x)`,
+    );
   }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

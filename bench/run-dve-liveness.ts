@@ -1,7 +1,7 @@
 /**
  * One measured DVE leads-to check in its own process (used by bench/beem.ts, beside run-dve.ts's
  * safety run). Usage: `node --import tsx bench/run-dve-liveness.ts <file.dve> P Q none|weak|strong`.
- * Prints one JSON line {verdict, seconds, distinctStates, transitions, peakRssBytes, lasso}.
+ * Prints one JSON line {verdict, seconds, distinctStates, transitions, bytesPerState, peakRssBytes, lasso}.
  */
 import { check, leadsTo, type FairnessLevel } from '../checker/index.ts';
 import { compileDveExpression, type DveAction, loadDve } from '../model/dve/index.ts';
@@ -23,6 +23,8 @@ process.stdout.write(
     seconds: r.stats.elapsedMs / 1000,
     distinctStates: r.stats.distinct,
     transitions: r.stats.transitions,
+    // the liveness graph (CSR edges, labels, depths) with its fingerprint → id table, per state
+    bytesPerState: r.stats.bytesPerState,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     lasso: o.trace?.replay ?? null,
   })}\n`,
