@@ -5,6 +5,8 @@
  * the first states (object BFS order) of every configuration the HMM specs check, both drivers,
  * v12 and the selftest scenarios (whose models start after a prefix).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spec as reference } from '../../../specs/hmm/reference.spec.ts';
 import { spec as dmirror } from '../../../specs/hmm/dmirror.spec.ts';
@@ -76,4 +78,14 @@ describe('the packed form of every HMM configuration is its object form', () => 
       expect(bad).toEqual([]);
     });
   }
+});
+
+describe('step files build successors with nextState', () => {
+  it('no step file copies a state with s.slice() (the packed path would allocate per transition)', () => {
+    const root = join(import.meta.dirname, '../../../model/hmm');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'ctx.ts');
+    const offenders = files.filter((f) => /\b[a-z]\w*\.slice\(\)/.test(readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    expect(files.length).toBeGreaterThan(30);
+    expect(offenders).toEqual([]);
+  });
 });
