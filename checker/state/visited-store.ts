@@ -20,6 +20,8 @@
  * - Parent and action arrays are chunked (2^20 entries) so they never need a copying resize.
  */
 
+import { pathFromParents } from './trace-path.ts';
+
 const SEGMENT_BITS = 8;
 const SEGMENTS = 1 << SEGMENT_BITS;
 const INITIAL_SEGMENT_CAPACITY = 64;
@@ -150,18 +152,7 @@ export class VisitedStore {
 
   /** The replay path of state `id`: initial index, then action indices. */
   pathTo(id: number): number[] {
-    const rev: number[] = [];
-    let cur = id;
-    for (;;) {
-      const p = this.parentOf(cur);
-      if (p < 0) {
-        rev.push(-1 - p);
-        break;
-      }
-      rev.push(this.actionOf(cur));
-      cur = p;
-    }
-    return rev.reverse();
+    return pathFromParents(id, (i) => this.parentOf(i), (i) => this.actionOf(i));
   }
 
   /** Bytes held by the table and the trace arrays (what "bytes per stored state" measures). */

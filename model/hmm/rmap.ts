@@ -133,11 +133,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   const fl = s[o + PG_FLAGS]!;
   if (s[b + R_H_RC] !== 0) {
     // handle_mm_fault failed (R_H_RC): ERR_PTR → dmirror_exclusive returns the error
-    const n = nextState(c, s);
-    takeHmfRc(n, b);
-    mmapReadUnlock(c, n, t, mmOf(c, t));
-    finishRequest(c, n, t, EFAULT);
-    emit(act('make_device_exclusive', t, a, EFAULT), n);
+    exclusiveFails(c, s, t, a, EFAULT, emit);
     return;
   }
   if (kind === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 && (!isDevFrame(L, f) || c.coherent)) {
@@ -146,11 +142,7 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       // folio_make_device_exclusive refuses the same folios; dmirror_exclusive then fails the
       // ioctl). A hugetlb entry is never split (FOLL_SPLIT_PMD is a THP flag), a shmem or file
       // page never converted: the device gets no atomic mapping of it.
-      const n = nextState(c, s);
-      takeHmfRc(n, b);
-      mmapReadUnlock(c, n, t, mmOf(c, t));
-      finishRequest(c, n, t, EOPNOTSUPP);
-      emit(act('make_device_exclusive', t, a, EOPNOTSUPP), n);
+      exclusiveFails(c, s, t, a, EOPNOTSUPP, emit);
       return;
     }
     if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
@@ -202,4 +194,13 @@ export function stepExclConvert(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     endInv(c, n, t, mmOf(c, t));
   }
   emit(act('make_device_exclusive_convert', t, a), n);
+}
+
+/** make_device_exclusive gives up: mmap_read_unlock, and dmirror_exclusive fails the ioctl with rc */
+function exclusiveFails(c: Ctx, s: Int32Array, t: number, a: number, rc: number, emit: Emit): void {
+  const n = nextState(c, s);
+  takeHmfRc(n, actorBase(c, t));
+  mmapReadUnlock(c, n, t, mmOf(c, t));
+  finishRequest(c, n, t, rc);
+  emit(act('make_device_exclusive', t, a, rc), n);
 }

@@ -28,7 +28,7 @@ function culprits(c: Ctx, s: HmmState): Culprit[] {
   const L = c.L;
   const v = stateView(c, 'explain').at(s);
   const out: Culprit[] = [];
-  const frame = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
+  const frame = frameVar;
   for (let d = 0; d < L.devices; d++) {
     const m = c.devMm[d] ?? 0;
     for (let a = 0; a < L.pages; a++) {
@@ -43,16 +43,26 @@ function culprits(c: Ctx, s: HmmState): Culprit[] {
       }
     }
   }
-  for (let m = 0; m < L.mms; m++) {
-    for (let a = 0; a < L.pages; a++) {
+  return [...out, ...pteCulprits(c, s)];
+}
+
+/** one culprit per CPU PTE in use: clear it (both designs' explainers end with these) */
+export function pteCulprits(c: Ctx, s: HmmState): Culprit[] {
+  const v = stateView(c, 'explain').at(s);
+  const out: Culprit[] = [];
+  for (let m = 0; m < c.L.mms; m++) {
+    for (let a = 0; a < c.L.pages; a++) {
       const p = v.mm(m).pte(a);
       if (p.kind === 0) continue;
       const f = FRAME_KINDS.has(p.kind) ? p.val : 0;
-      out.push({ clear: (w) => { w.mm(m).pte(a).kind = 0; }, name: `${mmName(m)}.pte[${a}]`, context: [...frame(f), `${mmName(m)}.lastWrite[${a}]`] });
+      out.push({ clear: (w) => { w.mm(m).pte(a).kind = 0; }, name: `${mmName(m)}.pte[${a}]`, context: [...frameVar(f), `${mmName(m)}.lastWrite[${a}]`] });
     }
   }
   return out;
 }
+
+/** the frame variable a reader needs next to an entry that maps frame f (none for the zero page) */
+export const frameVar = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
 
 export function hmmExplainer(c: Ctx, vars: (s: HmmState) => Vars) {
   const byName = new Map(invariants(c).map((p) => [p.name, p.holds]));

@@ -9,17 +9,14 @@ import type { Explanation, ItfValue } from '../../checker/index.ts';
 import { formatItf } from '../../checker/report/values.ts';
 import { type Ctx, type HmmAction, type HmmState, type StateWriter, stateView } from '../../model/hmm/index.ts';
 import { HMM_PTE_VALID, hmmPteFrame } from '../../model/hmm/v12/index.ts';
-import { explainByClearing, type Culprit } from '../hmm/explain.ts';
+import { explainByClearing, frameVar, pteCulprits, type Culprit } from '../hmm/explain.ts';
 import { v12Invariants } from './properties.ts';
-
-/** PTE kinds whose value is a frame (present, migration, device-private, device-exclusive) */
-const FRAME_KINDS = new Set([1, 4, 5, 6]);
 
 function culprits(c: Ctx, s: HmmState): Culprit[] {
   const L = c.L;
   const v = stateView(c, 'explain').at(s);
   const out: Culprit[] = [];
-  const frame = (f: number): string[] => (f >= 2 ? [`frame[${f}]`] : []);
+  const frame = frameVar;
   // a v12 mirror follows mm 0 (the process that opened the device)
   for (let d = 0; d < L.devices; d++) {
     for (let a = 0; a < L.pages; a++) {
@@ -35,16 +32,7 @@ function culprits(c: Ctx, s: HmmState): Culprit[] {
       }
     }
   }
-  for (let m = 0; m < L.mms; m++) {
-    const mm = m === 0 ? 'mm' : 'child';
-    for (let a = 0; a < L.pages; a++) {
-      const p = v.mm(m).pte(a);
-      if (p.kind === 0) continue;
-      const f = FRAME_KINDS.has(p.kind) ? p.val : 0;
-      out.push({ clear: (w) => { w.mm(m).pte(a).kind = 0; }, name: `${mm}.pte[${a}]`, context: [...frame(f), `${mm}.lastWrite[${a}]`] });
-    }
-  }
-  return out;
+  return [...out, ...pteCulprits(c, s)];
 }
 
 export function v12Explainer(c: Ctx, vars: (s: HmmState) => Record<string, ItfValue>) {

@@ -3,6 +3,8 @@
  * partitions keep fingerprints only). Chunked like the visited store's arrays, and just as small:
  * 4 bytes of parent and 1 of action per state until a state has more than 255 successors.
  */
+import { pathFromParents } from '../../state/trace-path.ts';
+
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
@@ -30,19 +32,12 @@ export class TraceArrays {
     return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
   }
 
+  actionOf(id: number): number {
+    return this.actions[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
   pathTo(id: number): number[] {
-    const rev: number[] = [];
-    let cur = id;
-    for (;;) {
-      const p = this.parentOf(cur);
-      if (p < 0) {
-        rev.push(-1 - p);
-        break;
-      }
-      rev.push(this.actions[cur >>> CHUNK_BITS]![cur & CHUNK_MASK]!);
-      cur = p;
-    }
-    return rev.reverse();
+    return pathFromParents(id, (i) => this.parentOf(i), (i) => this.actionOf(i));
   }
 
   bytes(): number {
