@@ -6,9 +6,9 @@ import { Frontier } from '../../../checker/state/frontier.ts';
 const int32 = fc.oneof(fc.integer({ min: -3, max: 300 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
 
 describe('Frontier', () => {
-  it('round-trips any rows (small, large, negative, extreme words), read after write, level after level', () => {
+  it('round-trips any rows (small, large, negative, extreme words; narrow rows kept as they are, wider ones coded), read after write, level after level', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(fc.array(int32, { minLength: w, maxLength: w }), { maxLength: 40 }), { minLength: 1, maxLength: 3 }))), ([w, levels]) => {
+      fc.property(fc.integer({ min: 1, max: 40 }).chain((w) => fc.tuple(fc.constant(w), fc.array(fc.array(fc.array(int32, { minLength: w, maxLength: w }), { maxLength: 40 }), { minLength: 1, maxLength: 3 }))), ([w, levels]) => {
         const f = new Frontier(w);
         for (const rows of levels) {
           f.reset();
@@ -41,6 +41,14 @@ describe('Frontier', () => {
     expect(f.byteLength).toBe(1 + 3);
     f.push(row, 0, 2);
     expect(f.byteLength).toBe(1 + 3 + 1);
+  });
+  it('keeps narrow rows (<= 16 words) uncoded: 4 bytes a word', () => {
+    const f = new Frontier(4);
+    f.push(Int32Array.of(1, 2, 3, 4), 0, 7);
+    f.push(Int32Array.of(1, 2, 3, 4), 0, 8);
+    expect(f.byteLength).toBe(2 * 4 * 4);
+    const out = new Int32Array(4);
+    expect([f.next(out), ...out]).toEqual([7, 1, 2, 3, 4]);
   });
   it('grows past its first buffer (64 KiB) without losing rows', () => {
     const w = 50;
