@@ -70,6 +70,9 @@ export function hmmItfState(c: Ctx, s: HmmState, actorName: (t: number) => strin
         ref: fr.refcount, map: fr.mapcount, pin: fr.pin,
         locked_by: fr.lock ? identifier(actorName(fr.lock - 1)) : '',
         dirty: fr.dirty !== 0, lazyfree: fr.lazy !== 0, version: fr.version,
+        // features.swapCache only (so no other configuration's records change): whether the
+        // folio is in the swap cache, and the contents version its swap slot holds
+        ...(st.swapCache === undefined ? {} : { in_swap_cache: st.swapCache.slot[f]! !== 0, swap_version: Math.max(0, st.swapCache.slot[f]! - 1) }),
       }),
     ]);
   }
