@@ -15,6 +15,17 @@ export function hugeSpan(c: Ctx, s: Int32Array, m: number, a: number, n: number)
 }
 
 /**
+ * A range walk over [a, a+n) that only partly covers a huge entry splits it first (change_pmd_range,
+ * zap_pmd_range / madvise_free_huge_pmd fall back to split_huge_pmd); a whole entry stays huge.
+ */
+export function splitPartialHuge(c: Ctx, s: Int32Array, m: number, a: number, n: number): void {
+  const hi = a + n;
+  const partial = ((a & 1) === 1 && (s[pgOff(c.L, m, a) + PG_FLAGS]! & PF_HUGE) !== 0)
+    || ((hi & 1) === 1 && hi < c.L.pages && (s[pgOff(c.L, m, hi - 1) + PG_FLAGS]! & PF_HUGE) !== 0);
+  if (partial) splitHuge(c, s, m, a, n);
+}
+
+/**
  * __split_huge_pmd_locked: every huge entry overlapping [a, a+n) becomes two PTEs mapping the same
  * pages (the split's own MMU_NOTIFY_CLEAR invalidation is folded into the caller's, whose range
  * hugeSpan() widened to the whole entry).

@@ -7,7 +7,7 @@ import {
   VM_SHARED, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
-import { hugeSpan, splitHuge } from './huge_memory.ts';
+import { hugeSpan, splitPartialHuge } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { tlbFinishMmu } from './mmu_gather.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
@@ -38,8 +38,7 @@ export function stepMadvFree(c: Ctx, s: Int32Array, t: number, emit: Emit): void
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
   const n = nextState(c, s);
-  const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
-  if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // a partial PMD is split
+  splitPartialHuge(c, n, m, a0, cnt);
   for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     if (n[o + PG_KIND] !== PTE_PRESENT || (n[o + PG_VMA]! & VM_SHARED) !== 0) continue;

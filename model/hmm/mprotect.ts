@@ -8,7 +8,7 @@ import {
   frOff, isDevFrame, pgOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
-import { hugeSpan, splitHuge } from './huge_memory.ts';
+import { splitPartialHuge } from './huge_memory.ts';
 import { writeLockAndInvalidate } from './mmap.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
 import { endInv } from './mmu_notifier.ts';
@@ -47,8 +47,7 @@ export function stepChangePte(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
   const n = nextState(c, s);
-  const [sa, sn] = hugeSpan(c, n, m, a0, cnt);
-  if (sa !== a0 || sn !== cnt) splitHuge(c, n, m, a0, cnt); // change_pmd_range splits a partial PMD
+  splitPartialHuge(c, n, m, a0, cnt);
   for (let a = a0; a < a0 + cnt; a++) {
     const o = pgOff(L, m, a);
     const vma = n[o + PG_VMA]!;
