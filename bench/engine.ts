@@ -17,7 +17,7 @@ if (baselineAt >= 0) {
     console.error('npm run bench -- --baseline REV: name a git revision (a commit, tag or branch) to compare with');
     process.exit(2);
   }
-  benchBaseline(rev, REPS);
+  benchBaseline(rev, REPS, process.argv.includes('--compiled'));
   process.exit(0);
 }
 const cases = [
