@@ -7,7 +7,7 @@
 import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
 import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../model.ts';
-import { fingerprint, fpOut } from '../state/fingerprint.ts';
+import { fingerprint, fingerprintFinish, fingerprintSums, fpOut, fpSums, laneA, laneB, SUM_MIN_WIDTH } from '../state/fingerprint.ts';
 import { Frontier } from '../state/frontier.ts';
 import { VisitedStore } from '../state/visited-store.ts';
 import { contractError } from './bfs.ts';
@@ -107,7 +107,7 @@ export function packedBfs<S, A>(
     emit(k: number): void {
       emitted++;
       transitions++;
-      fingerprint(scratch, 0, W);
+      stage();
       queue(k, fpOut.hi, fpOut.lo);
     },
   };
@@ -117,7 +117,7 @@ export function packedBfs<S, A>(
     emit(k: number, action: unknown): void {
       emitted++;
       transitions++;
-      fingerprint(scratch, 0, W);
+      stage();
       const hi = fpOut.hi;
       const lo = fpOut.lo;
       const a = action as A;
@@ -139,14 +139,39 @@ export function packedBfs<S, A>(
   const expandWithActions = packed.expandActions !== undefined
     ? (): void => packed.expandActions!(row, 0, actionSink)
     : (): void => packed.expandSteps!(row, 0, stepSink);
+  // The row being expanded's fingerprint lane sums: a successor's fingerprint is updated from
+  // them for the words it changed (a step changes a few of an HMM row's hundreds of words).
+  let parentA = 0;
+  let parentB = 0;
+  const incremental = W >= SUM_MIN_WIDTH;
+  /** Copies the successor into the next batch slot and fingerprints it (into fpOut). */
+  const stage = (): void => {
+    const base = batchN * W;
+    if (!incremental) {
+      for (let i = 0; i < W; i++) batch[base + i] = scratch[i]!;
+      fingerprint(scratch, 0, W);
+      return;
+    }
+    let a = parentA;
+    let b = parentB;
+    for (let i = 0; i < W; i++) {
+      const w = scratch[i]!;
+      batch[base + i] = w;
+      const o = row[i]!;
+      if (w !== o) {
+        a = (a + laneA(w, i) - laneA(o, i)) | 0;
+        b = (b + laneB(w, i) - laneB(o, i)) | 0;
+      }
+    }
+    fingerprintFinish(a, b, W);
+  };
+  /** Files the staged successor's batch slot. */
   const queue = (k: number, hi: number, lo: number): void => {
     const b = batchN++;
     batchHi[b] = hi;
     batchLo[b] = lo;
     batchParent[b] = srcId;
     batchAction[b] = k;
-    const base = b * W;
-    for (let i = 0; i < W; i++) batch[base + i] = scratch[i]!;
     if (batchN === BATCH) flush();
   };
 
@@ -184,6 +209,11 @@ export function packedBfs<S, A>(
       srcId = cur.next(row);
       done++;
       if (inBounds && !inBounds(rowS)) continue;
+      if (incremental) {
+        fingerprintSums(row, 0, W);
+        parentA = fpSums.a;
+        parentB = fpSums.b;
+      }
       emitted = 0;
       try {
         if (needAction) expandWithActions();
