@@ -4,10 +4,12 @@
  * kernel helpers, under the names a reviewer knows, and readers for the state a step needs.
  * Everything here is stable API; the layout offsets behind it are not.
  *
- * A step body is `(c, s, t, emit)`: `c` the model context, `s` the state (never modify it), `t`
- * the actor. It copies the state (`s.slice()`), changes the copy, sets the actor's next label
- * (`gotoLabel`) and calls `emit(act(kind, t, page, info), next)` once per outcome — or not at all
- * while the actor is blocked (a sleeping lock, a migration entry).
+ * A step is a guard and a body. The guard `(c, s, t) => boolean` says whether actor t can take
+ * the step now (the lock it sleeps on is free, no migration entry to wait on); it only reads `s`.
+ * The body `(c, s, t, emit)` runs only when the guard holds: `c` the model context, `s` the state
+ * (never modify it), `t` the actor. It copies the state (`s.slice()`), changes the copy, sets the
+ * actor's next label (`gotoLabel`) and calls `emit(act(kind, t, page, info), next)` once per
+ * outcome — at least once. A patch replaces either alone (`steps`, `guards`).
  */
 import {
   R_PC, R_A, R_N, R_I_EV, R_I_A, R_I_N, R_I_MM, R_I_OWNER, R_I_CB, R_H_T, R_H_A, R_H_RC, R_M_A, R_M_N, R_M_DEV, R_M_FAULTPAGE,
@@ -18,13 +20,17 @@ import type { Ctx, Emit } from './ctx.ts';
 import type { HmmAction } from './actions.ts';
 import { hmfReturn } from './handle_mm_fault.ts';
 
-export type { Ctx, Emit, StepFn, StepImpl, AddedLabel, HmmPatch, InvalidateOp } from './ctx.ts';
+export type { Ctx, Emit, GuardFn, GuardImpl, StepFn, StepImpl, AddedLabel, HmmPatch, InvalidateOp, InvalidateGuard } from './ctx.ts';
 export type { PatchField, PatchRequest } from './patch.ts';
 export { getFrame as folio_get, putFrame as folio_put, flushTlb as flush_tlb_range, finishRequest } from './ctx.ts';
 export { setPte as set_pte } from './pgtable.ts';
 export { migrateVmaCollectPtes as migrate_vma_collect_ptes } from './migrate_device.ts';
 export { beginInv as mmu_notifier_invalidate_range_start, endInv as mmu_notifier_invalidate_range_end } from './mmu_notifier.ts';
-export { mmapReadLock as mmap_read_lock, mmapReadUnlock as mmap_read_unlock, mmapReadFree as mmap_read_available } from './mmap_lock.ts';
+export {
+  mmapReadLock as mmap_read_lock, mmapReadUnlock as mmap_read_unlock, mmapReadFree as mmap_read_available,
+  mmapWriteFree as mmap_write_available,
+} from './mmap_lock.ts';
+export { actorEnabled } from './next.ts';
 export { PTE_NONE, PTE_PRESENT, PTE_ZERO, PTE_SWAP, PTE_MIGRATION, PTE_DEVPRIV, PTE_DEVEXCL, EV_UNMAP, EV_CLEAR, EV_MIGRATE } from './layout.ts';
 
 /** An action of a patch's own kind (its label declares the kind in `emits`). */

@@ -16,26 +16,42 @@ import {
 } from './layout.ts';
 import type { ActionKind } from './actions.ts';
 import type { HmmAction } from './actions.ts';
-import { applyStepPatch, buildProgram, type AddedLabelOf, type ProgramOf, type StepBodiesOf, type StepFnOf, type StepImplOf } from './program.ts';
-import type { HmmPatchOf, InvalidateOpOf } from './patch.ts';
+import {
+  applyGuardPatch, applyStepPatch, buildProgram, type AddedLabelOf, type GuardFnOf, type GuardImplOf, type GuardsOf, type ProgramOf, type StepBodiesOf,
+  type StepFnOf, type StepImplOf,
+} from './program.ts';
+import type { HmmPatchOf, InvalidateGuardOf, InvalidateOpOf } from './patch.ts';
 
 export type Emit = (action: HmmAction, next: Int32Array) => void;
 export type StepFn = StepFnOf<Ctx>;
+export type GuardFn = GuardFnOf<Ctx>;
+export type GuardImpl = GuardImplOf<Ctx>;
+export type Guards = GuardsOf<Ctx>;
 export type StepImpl = StepImplOf<Ctx>;
 export type StepBodies = StepBodiesOf<Ctx>;
 export type AddedLabel = AddedLabelOf<Ctx>;
 export type Program = ProgramOf<Ctx>;
 export type InvalidateOp = InvalidateOpOf<Ctx>;
+export type InvalidateGuard = InvalidateGuardOf<Ctx>;
 export type HmmPatch = HmmPatchOf<Ctx>;
 
 /** What runs the model: the design's step bodies and driver callbacks (machine.ts supplies them). */
 export interface Implementation {
   readonly bodies: StepBodies;
+  /** when each step can run (labels not listed: always) */
+  readonly guards: Guards;
   readonly invalidate: InvalidateOp;
   readonly snapshotInvalidate: InvalidateOp;
+  /** when each callback can run (the driver lock it waits for) */
+  readonly invalidateGuard: InvalidateGuard;
+  readonly snapshotInvalidateGuard: InvalidateGuard;
 }
 
 const NOT_RUNNABLE: InvalidateOp = () => {
+  throw new Error('this model context only reads states (makeCtx without an implementation): build models with createHmmModel');
+};
+
+const NOT_RUNNABLE_GUARD: InvalidateGuard = () => {
   throw new Error('this model context only reads states (makeCtx without an implementation): build models with createHmmModel');
 };
 
@@ -57,7 +73,12 @@ export interface Ctx {
   /** start pc of each request the patch adds (patch.requests) */
   readonly customStart: Readonly<Record<string, number>>;
   /** the driver callbacks (patch.ts `ops`, else the driver's own; snapshotInvalidate: dmirror_snapshot_invalidate) */
-  readonly ops: { readonly invalidate: InvalidateOp; readonly snapshotInvalidate: InvalidateOp };
+  readonly ops: {
+    readonly invalidate: InvalidateOp;
+    readonly snapshotInvalidate: InvalidateOp;
+    readonly invalidateGuard: InvalidateGuard;
+    readonly snapshotInvalidateGuard: InvalidateGuard;
+  };
   /** the patch's per-frame words, reset when a frame is freed */
   readonly frameFieldResets: readonly PatchFieldLayout[];
   readonly beh: DriverBehaviour;
@@ -128,7 +149,10 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   const devMm = Array.from({ length: L.devices }, (_, d) => cfg.deviceMm?.[d] ?? 0);
   const snapActors = L.actors.flatMap((a, t) => (a.kind === 'dev' && reqs[t]!.some((r) => r.op === 'snapshot') ? [t] : []));
   const patch = cfg.patch as HmmPatch | undefined;
-  const prog = buildProgram(applyStepPatch(impl?.bodies ?? {}, impl === undefined ? {} : patch?.steps ?? {}), patch?.labels ?? []);
+  const prog = buildProgram(
+    applyStepPatch(impl?.bodies ?? {}, impl === undefined ? {} : patch?.steps ?? {}), patch?.labels ?? [],
+    applyGuardPatch(impl?.guards ?? {}, impl === undefined ? {} : patch?.guards ?? {}, patch?.labels ?? []),
+  );
   const customStart: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [op, r] of Object.entries(patch?.requests ?? {})) {
     const pc = prog.pc[r.start];
@@ -143,6 +167,9 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   const ops = {
     invalidate: wrapInvalidate === undefined ? invalidate : wrapInvalidate(invalidate),
     snapshotInvalidate: impl?.snapshotInvalidate ?? NOT_RUNNABLE,
+    invalidateGuard: patch?.ops?.invalidateGuard === undefined ? impl?.invalidateGuard ?? NOT_RUNNABLE_GUARD
+      : patch.ops.invalidateGuard(impl?.invalidateGuard ?? NOT_RUNNABLE_GUARD),
+    snapshotInvalidateGuard: impl?.snapshotInvalidateGuard ?? NOT_RUNNABLE_GUARD,
   };
   return {
     cfg, L, prog, customStart, ops, frameFieldResets, beh, devMm, snapActors, core: resolveCoreMm(cfg.coreMm),

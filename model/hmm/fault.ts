@@ -7,7 +7,7 @@ import {
   F_VER, OK, PC, PF_D, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_NONE, PTE_PRESENT,
   PTE_ZERO, R_A, R_PC, R_WRITE, VM_EXISTS, VM_FAULT_SIGSEGV, VM_READ, VM_WRITE, ZERO_FRAME, frOff, pgOff, tlbOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, frameVer, mmOf, recordData, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, finishRequest, frameVer, mmOf, recordData, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { inAnyGather } from './mmu_gather.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
@@ -32,6 +32,22 @@ const awaitsFlushAndFree = (c: Ctx, s: Int32Array, f: number): boolean => f !== 
 
 // A load/store: TLB hit, else the hardware page walk (fills the TLB), else a page fault
 // (arch fault handler → lock_mm_and_find_vma → handle_mm_fault).
+/** a TLB hit or a hardware walk never waits; a page fault waits for mmap_read_lock (lock_mm_and_find_vma) */
+export const guardCpuAccess: GuardFn = (c, s, t) => {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const m = mmOf(c, t);
+  const a = s[b + R_A]!;
+  const w = s[b + R_WRITE] === 1;
+  const tlb = s[tlbOff(L, t, a)]!;
+  if (tlb !== 0 && (!w || (tlb & 1) === 1)) return true; // TLB hit
+  const o = pgOff(L, m, a);
+  const kind = s[o + PG_KIND]!;
+  const fl = s[o + PG_FLAGS]!;
+  if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) return true; // hardware walk
+  if (kind === PTE_ZERO && !w) return true;
+  return mmapReadFree(c, s, m);
+};
 export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
@@ -72,7 +88,6 @@ export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     return;
   }
   // page fault: lock_mm_and_find_vma (sleeps while a writer holds mmap_lock)
-  if (!mmapReadFree(c, s, m)) return;
   const n = nextState(c, s);
   const vma = s[o + PG_VMA]!;
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {

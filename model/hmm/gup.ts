@@ -8,7 +8,7 @@ import {
   PG_VMA, PTE_PRESENT, R_A, R_M_A, R_M_DEV, R_M_FAULTPAGE, R_M_KIND, R_M_N, R_PC, R_PINNED, VM_EXISTS, VM_WRITE,
   firstDevFrame, frOff, frameOwner, isDevFrame, pgOff, srcOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, getFrame, mmOf, putFrame, startPc, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, finishRequest, getFrame, mmOf, putFrame, startPc, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
@@ -18,9 +18,10 @@ export function finishRequestStart(c: Ctx, n: Int32Array, t: number, req: number
 }
 
 // pin_user_pages(FOLL_WRITE|FOLL_PIN|FOLL_LONGTERM): mmap_read_lock, then follow/fault.
+/** waits for mmap_read_lock */
+export const guardPinLock: GuardFn = (c, s, t) => mmapReadFree(c, s, mmOf(c, t));
 export function stepPinLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const m = mmOf(c, t);
-  if (!mmapReadFree(c, s, m)) return;
   const n = nextState(c, s);
   mmapReadLock(c, n, t, m);
   n[c.L.actors[t]!.base + R_PC] = PC.follow_page_pte;

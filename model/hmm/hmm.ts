@@ -9,7 +9,7 @@ import {
   PTE_DEVPRIV, PTE_MIGRATION, PTE_NONE, PTE_PRESENT, PTE_SWAP, PTE_ZERO, R_A, R_CPAGES, R_I, R_N, R_PC, R_RETRIES,
   R_SEQOK, R_WRITE, VM_EXISTS, VM_READ, VM_WRITE, ZERO_FRAME, pfnOff, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, actorBase, deviceOfFrame, finishRequest, mmOf, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
 import { devOf, isSnap } from './ctx.ts';
@@ -129,6 +129,14 @@ function afterWalkPc(c: Ctx): number {
 // hmm_range_fault: one page of the walk. At the start of each walk the outer loop checks
 // mmu_interval_check_retry() (→ -EBUSY); needs-fault pages go to hmm_vma_fault/handle_mm_fault
 // and then re-walk; migration entries wait and re-walk; -EFAULT/-EPERM end the request.
+/** the walk waits on a migration entry (migration_entry_wait: no step until the migration entry is gone) */
+export const guardWalk: GuardFn = (c, s, t) => {
+  const b = actorBase(c, t);
+  const a = s[b + R_I]!;
+  if (a === s[b + R_A]! + s[b + R_CPAGES]! && s[b + R_SEQOK] === 0) return true; // -EBUSY
+  if (isSnap(c, s, t)) return true;
+  return hmmWalkPage(c, s, mmOf(c, t), a, s[b + R_WRITE] === 1, devOf(c, t)) !== WALK_WAIT;
+};
 export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
@@ -182,7 +190,7 @@ export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
       return;
     }
     case WALK_WAIT:
-      return; // migration_entry_wait: no step until the migration entry is gone
+      throw new Error(`hmm_range_fault: actor ${t} walked into a migration entry its guard waits on (a patched guard must not let the walk past it)`);
     default: {
       const n = nextState(c, s);
       mmapReadUnlock(c, n, t, mmOf(c, t));

@@ -186,5 +186,5 @@ export { sleepsInNonblockable } from './mmu_notifier.ts';
 export type { ActionKind } from './actions.ts';
 export * as kernel from './api.ts';
 export type { PatchField, PatchRequest } from './patch.ts';
-export type { HmmPatch, InvalidateOp, StepFn, StepImpl, AddedLabel } from './ctx.ts';
+export type { HmmPatch, InvalidateOp, InvalidateGuard, GuardFn, GuardImpl, StepFn, StepImpl, AddedLabel } from './ctx.ts';
 export { LABELS, LABEL_NAMES, KERNEL_SOURCE, OLDER_RELEASE, labelSource, type LabelSource } from './labels.ts';

@@ -6,7 +6,7 @@ import {
   EV_CLEAR, F_DIRTY, F_LAZY, F_MAP, F_VER, OK, PC, PF_D, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_PRESENT, R_A, R_N,
   VM_SHARED, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitPartialHuge } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { tlbFinishMmu } from './mmu_gather.ts';
@@ -18,9 +18,10 @@ import { beginInv, endInv } from './mmu_notifier.ts';
 // madvise(MADV_DONTNEED): mmap_read_lock (not write: madvise_need_mmap_write is false), then
 // zap_page_range_single under an MMU_NOTIFY_CLEAR invalidation: every PTE of the range goes,
 // migration entries included (should_zap_folio with even_cows), the VMA stays.
+/** waits for mmap_read_lock */
+export const guardMadvLock: GuardFn = (c, s, t) => mmapReadFree(c, s, mmOf(c, t));
 export function stepMadvLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const m = mmOf(c, t);
-  if (!mmapReadFree(c, s, m)) return;
   const b = c.L.actors[t]!.base;
   const n = nextState(c, s);
   mmapReadLock(c, n, t, m);

@@ -12,7 +12,7 @@ import {
   VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import {
-  type Ctx, type Emit, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
+  type Ctx, type Emit, type GuardFn, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { gatherAdd } from './mmu_gather.ts';
 import { beginInv, endInv } from './mmu_notifier.ts';
@@ -174,7 +174,37 @@ export function numaRestore(c: Ctx, n: Int32Array, m: number, a: number, mayWrit
 export const anonExclusive = (s: Int32Array, fo: number): boolean => s[fo + F_MAP] === 1 && (s[fo + F_REF] === 1 || s[fo + F_PIN]! > 0);
 
 
+/** access_error: no VMA, or one that does not allow the access */
+const accessError = (vma: number, w: boolean): boolean => (vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0);
+
 // handle_mm_fault → __handle_mm_fault → handle_pte_fault: dispatch on the PTE.
+/** handle_mm_fault waits on a migration entry (migration_entry_wait: sleeps until the migration
+ * ends) and for the folio lock of a device-private entry (do_swap_page: trylock_page, else
+ * migration_entry_wait_on_locked) or a device-exclusive one (folio_lock_or_retry); a fault the VMA
+ * refuses returns SIGSEGV without waiting */
+export const guardHandleMmFault: GuardFn = (c, s, t) => {
+  const L = c.L;
+  const b = L.actors[t]!.base;
+  const o = pgOff(L, mmOf(c, t), s[b + R_H_A]!);
+  if (accessError(s[o + PG_VMA]!, s[b + R_H_W] === 1)) return true; // SIGSEGV at once
+  const kind = s[o + PG_KIND]!;
+  switch (kind) {
+    case PTE_NONE: case PTE_PRESENT: case PTE_ZERO: case PTE_SWAP:
+      return true;
+    case PTE_MIGRATION:
+      return false;
+    case PTE_DEVPRIV: {
+      const a = s[b + R_H_A]!;
+      const huge = (s[o + PG_FLAGS]! & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
+      const hf = huge ? s[pgOff(L, mmOf(c, t), a & ~1) + PG_VAL]! : s[o + PG_VAL]!;
+      return s[frOff(L, hf) + F_LOCK] === 0;
+    }
+    case PTE_DEVEXCL:
+      return s[frOff(L, s[o + PG_VAL]!) + F_LOCK] === 0;
+    default:
+      return false;
+  }
+};
 export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
@@ -186,7 +216,7 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
   const kind = s[o + PG_KIND]!;
   const f = s[o + PG_VAL]!;
   const fl = s[o + PG_FLAGS]!;
-  if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
+  if (accessError(vma, w)) {
     const n = nextState(c, s);
     hmfReturn(n, b, VM_FAULT_SIGSEGV);
     emit(act('lock_mm_and_find_vma', t, a, VM_FAULT_SIGSEGV), n);
@@ -331,9 +361,6 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       emit(act('do_swap_page', t, a, 0), n);
       return;
     }
-    case PTE_MIGRATION:
-      // migration_entry_wait: sleeps until the migration ends (no step enabled meanwhile)
-      return;
     case PTE_DEVPRIV: {
       // do_swap_page (device-private branch): PTL, pte_same, trylock_page; on success take a
       // reference and call pgmap->ops->migrate_to_ram (dmirror_devmem_fault); otherwise
@@ -343,7 +370,6 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       const huge = (fl & PF_HUGE) !== 0 && (a ^ 1) < L.pages;
       const ha = huge ? a & ~1 : a;
       const hf = huge ? s[pgOff(L, m, ha) + PG_VAL]! : f;
-      if (s[frOff(L, hf) + F_LOCK] !== 0) return;
       const n = nextState(c, s);
       n[frOff(L, hf) + F_LOCK] = t + 1;
       getFrame(c, n, hf);
@@ -360,7 +386,6 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
     }
     case PTE_DEVEXCL: {
       // remove_device_exclusive_entry: folio_lock_or_retry, then a CLEAR invalidation
-      if (s[frOff(L, f) + F_LOCK] !== 0) return;
       const n = nextState(c, s);
       n[frOff(L, f) + F_LOCK] = t + 1;
       getFrame(c, n, f);

@@ -3,7 +3,7 @@
  * mm/mmap.c: munmap / exit_mmap (mmap_write_lock, then unmap_region under an UNMAP/RELEASE invalidation).
  */
 import { EV_RELEASE, EV_UNMAP, MM_WRITER, PC, R_A, R_MMAP, R_N, mmOff } from './layout.ts';
-import { type Ctx, type Emit, act, mmOf, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, mmOf, nextState } from './ctx.ts';
 import { hugeSpan } from './huge_memory.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
@@ -25,10 +25,11 @@ export function writeLockAndInvalidate(
 
 // munmap()/exit_mmap(): mmap_write_lock, then unmap_region → unmap_vmas under an UNMAP/RELEASE
 // invalidation (mn_itree_release for exit), then tlb_finish_mmu.
+/** waits for mmap_write_lock */
+export const guardMunmapLock: GuardFn = (c, s, t) => mmapWriteFree(c, s, mmOf(c, t));
 export function stepMunmapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const m = mmOf(c, t);
-  if (!mmapWriteFree(c, s, m)) return;
   const n = nextState(c, s);
   const exit = c.reqs[t]![s[b + 1]!]!.op === 'exit';
   writeLockAndInvalidate(c, n, t, m, s[b + R_A]!, s[b + R_N]!, exit ? EV_RELEASE : EV_UNMAP, PC.zap_pte_range, PC.tlb_finish_mmu, emit);

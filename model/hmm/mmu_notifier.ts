@@ -6,7 +6,7 @@ import {
   DV_LOCK, DV_SSEQCUR, EAGAIN, EV_MIGRATE, EV_NONBLOCK, PC, R_A, R_I_A, R_I_AFTER, R_I_CB, R_I_EV, R_I_MM, R_I_N,
   R_I_OWNER, R_I_RET, R_N, R_PC, R_RC, R_SNAP, activeOff, devOff, evKind, gseqOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, nextState } from './ctx.ts';
 
 /**
  * Does mm m have interval subscriptions? (a dmirror fd mirrors the mm of the process that opened
@@ -98,6 +98,13 @@ export function stepInvStart(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 // non-blockable range a callback that would have to sleep returns false instead: out_would_block
 // ends the invalidation here (mn_itree_inv_end; later intervals are not called) and the caller
 // gets -EAGAIN without range_end, going on at its after-end pc with R_RC = -EAGAIN.
+/** the callback runs when its own guard holds (the driver lock it takes); on a non-blockable range a callback that would sleep fails at once instead */
+export const guardInvCallback: GuardFn = (c, s, t) => {
+  const b = c.L.actors[t]!.base;
+  const d = s[b + R_I_CB]!;
+  if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) return true;
+  return d >= c.L.devices ? c.ops.snapshotInvalidateGuard(c, s, t, d) : c.ops.invalidateGuard(c, s, t, d);
+};
 export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const d = s[b + R_I_CB]!;
@@ -113,7 +120,7 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     return;
   }
   const n = snap ? c.ops.snapshotInvalidate(c, s, t, d) : c.ops.invalidate(c, s, t, d);
-  if (n === null) return; // blocked on the driver lock
+  if (n === null) throw new Error(`mn_itree_invalidate: the invalidate callback of subscription ${d} returned no state although its guard held (a callback that can sleep needs ops.invalidateGuard)`);
   const next = nextSub(c, n, t, d + 1);
   if (next < 0) {
     n[b + R_PC] = n[b + R_I_RET]!;
@@ -146,16 +153,10 @@ export function sleepsInNonblockable(c: Ctx, s: Int32Array): boolean {
   for (let t = 0; t < c.L.actors.length; t++) {
     const b = c.L.actors[t]!.base;
     if (s[b + R_PC] !== PC.mn_itree_invalidate || (s[b + R_I_EV]! & EV_NONBLOCK) === 0) continue;
-    stepped = false;
-    stepInvCallback(c, s, t, markStepped);
-    if (!stepped) return true;
+    if (!c.prog.guards[PC.mn_itree_invalidate]!(c, s, t)) return true;
   }
   return false;
 }
-
-const markStepped: Emit = () => {
-  stepped = true;
-};
 
 /**
  * mn_itree_inv_end: active--, and when the last range ends the sequence becomes even again (no
@@ -186,4 +187,3 @@ export function stepInvEnd(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   emit(act('mmu_notifier_invalidate_range_end', t, page, s[b + R_I_EV]!), n);
 }
 
-let stepped = false;

@@ -7,7 +7,7 @@ import {
   PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION, PTE_PRESENT, R_A, R_K_PAGE, R_N, VM_EXISTS, VM_READ, VM_SHARED, VM_WRITE,
   frOff, isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { splitPartialHuge } from './huge_memory.ts';
 import { writeLockAndInvalidate } from './mmap.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
@@ -15,11 +15,12 @@ import { endInv } from './mmu_notifier.ts';
 
 // mprotect(): mmap_write_lock, vma flags update (mprotect_fixup), then change_protection under
 // a PROTECTION_VMA invalidation.
+/** waits for mmap_write_lock */
+export const guardMprotectLock: GuardFn = (c, s, t) => mmapWriteFree(c, s, mmOf(c, t));
 export function stepMprotectLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
-  if (!mmapWriteFree(c, s, m)) return;
   const n = nextState(c, s);
   const a0 = n[b + R_A]!;
   const cnt = n[b + R_N]!;

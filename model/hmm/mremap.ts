@@ -3,7 +3,7 @@
  * mm/mremap.c: mremap (move_page_tables under an UNMAP invalidation, MREMAP_DONTUNMAP).
  */
 import { EV_UNMAP, PAGE_WORDS, PC, PG_LASTW, PG_VMA, PTE_NONE, VM_EXISTS, pgOff } from './layout.ts';
-import { type Ctx, type Emit, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, finishRequest, flushTlb, mmOf, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { writeLockAndInvalidate } from './mmap.ts';
 import { mmapWriteFree } from './mmap_lock.ts';
@@ -13,11 +13,12 @@ import { setPte } from './pgtable.ts';
 // mremap(old, n, n, MREMAP_MAYMOVE | MREMAP_FIXED [| MREMAP_DONTUNMAP], new): mmap_write_lock,
 // then move_page_tables under an MMU_NOTIFY_UNMAP invalidation of the old range. The destination
 // must be a hole (MREMAP_FIXED's do_munmap of a populated destination is not modelled: -EINVAL).
+/** waits for mmap_write_lock */
+export const guardMremapLock: GuardFn = (c, s, t) => mmapWriteFree(c, s, mmOf(c, t));
 export function stepMremapLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
-  if (!mmapWriteFree(c, s, m)) return;
   const n = nextState(c, s);
   const r = c.reqs[t]![s[b + 1]!]!;
   const a0 = r.page;

@@ -4,7 +4,13 @@
  * label table (labels.ts) and, after them, the labels a patch adds. Nothing here is numbered by
  * hand, so two steps can never share a program counter (test/model/hmm/program.test.ts).
  *
- * The hot path is `table[pc](c, s, t, emit)`: a plain array lookup per actor per state.
+ * Every label has a guard beside its body (PlusCal's `await`): `guards[pc](c, s, t)` says whether
+ * the actor can take the step now (a lock is free, a migration entry is gone, a budget is left);
+ * the body runs only when it holds and then emits at least one successor
+ * (test/model/hmm/guards.test.ts). A label without a guard of its own is always enabled.
+ *
+ * The hot path is `guards[pc](c, s, t)` then `table[pc](c, s, t, emit)`: plain array lookups per
+ * actor per state.
  */
 import { LABELS, LABEL_NAMES, type Label, type LabelDecl } from './labels.ts';
 import type { HmmAction } from './actions.ts';
@@ -14,6 +20,41 @@ import type { HmmAction } from './actions.ts';
  * the model context so this file needs nothing of ctx.ts (ctx.ts fixes C = Ctx: StepFn there).
  */
 export type StepFnOf<C> = (c: C, s: Int32Array, t: number, emit: (action: HmmAction, next: Int32Array) => void) => void;
+
+/**
+ * A step's guard: can actor t take its step in state s now? Pure, allocates nothing; it reads the
+ * state (locks, entries, budgets), never writes it.
+ */
+export type GuardFnOf<C> = (c: C, s: Int32Array, t: number) => boolean;
+
+/** A guard given by a patch: a new one, or the label's current guard wrapped. */
+export type GuardImplOf<C> = GuardFnOf<C> | { readonly wrap: (original: GuardFnOf<C>) => GuardFnOf<C> };
+
+/** Guards by label; a label not listed is always enabled. */
+export type GuardsOf<C> = Readonly<Partial<Record<string, GuardFnOf<C>>>>;
+
+/** the guard of a label that never waits */
+export const alwaysEnabled = (): boolean => true;
+const neverEnabled = (): boolean => false;
+
+/**
+ * Resolve a patch's guards against the design's: a function replaces the label's guard, `wrap`
+ * receives the current one (always-true when the label has none). A label of neither the declared
+ * table nor `added` is an error.
+ */
+export function applyGuardPatch<C>(
+  base: GuardsOf<C>, patch: Readonly<Record<string, GuardImplOf<C>>>, added: readonly { readonly name: string }[] = [],
+): GuardsOf<C> {
+  const out: Record<string, GuardFnOf<C> | undefined> = { ...base };
+  const known = new Set<string>([...LABEL_NAMES, ...added.map((a) => a.name)]);
+  for (const [l, g] of Object.entries(patch)) {
+    if (!known.has(l) || l === 'done') throw new RangeError(`patch.guards.${l}: no label '${l}' to guard (labels.ts lists the labels)`);
+    if (typeof g === 'function') out[l] = g;
+    else if (typeof g === 'object' && g !== null && typeof g.wrap === 'function') out[l] = g.wrap(base[l] ?? alwaysEnabled);
+    else throw new RangeError(`patch.guards.${l} must be a guard (c, s, t) => boolean or { wrap: (original) => guard }`);
+  }
+  return out;
+}
 
 /**
  * A label's body, optionally with the action kinds it emits instead of (or, with `extendsEmits`,
@@ -48,6 +89,8 @@ export type StepBodiesOf<C> = Readonly<Partial<Record<string, StepImplOf<C>>>>;
 export interface ProgramOf<C> {
   /** step body per program counter (index 0, `done`, has none: the actor has finished) */
   readonly table: readonly (StepFnOf<C> | undefined)[];
+  /** guard per program counter: the body runs only when it holds (`done`: never) */
+  readonly guards: readonly GuardFnOf<C>[];
   /** label per program counter */
   readonly labels: readonly string[];
   /** program counter per label */
@@ -60,13 +103,16 @@ export interface ProgramOf<C> {
 export interface AddedLabelOf<C> extends LabelDecl {
   readonly name: string;
   readonly body: StepFnOf<C>;
+  /** when the step can run (default: always) */
+  readonly guard?: GuardFnOf<C>;
 }
 
 /**
  * Number the declared labels (0 = done, then LABELS' order), then the added ones; attach bodies.
- * A body for an unknown label, or an added label that clashes with a declared one, is an error.
+ * A body or guard for an unknown label, or an added label that clashes with a declared one, is an
+ * error.
  */
-export function buildProgram<C>(bodies: StepBodiesOf<C>, added: readonly AddedLabelOf<C>[] = []): ProgramOf<C> {
+export function buildProgram<C>(bodies: StepBodiesOf<C>, added: readonly AddedLabelOf<C>[] = [], guardsByLabel: GuardsOf<C> = {}): ProgramOf<C> {
   const labels: string[] = [...LABEL_NAMES];
   const decls: LabelDecl[] = LABEL_NAMES.map((l) => LABELS[l]);
   const pc: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -92,6 +138,13 @@ export function buildProgram<C>(bodies: StepBodiesOf<C>, added: readonly AddedLa
     }
   }
   for (const a of added) table[pc[a.name]!] = a.body;
-  return { table, labels, pc, decls };
+  const guards: GuardFnOf<C>[] = labels.map((_, i) => (i === 0 ? neverEnabled : alwaysEnabled));
+  for (const a of added) if (a.guard !== undefined) guards[pc[a.name]!] = a.guard;
+  for (const [l, g] of Object.entries(guardsByLabel)) {
+    const at = pc[l];
+    if (at === undefined || at === 0) throw new Error(`no label '${l}' to give a guard to`);
+    if (g !== undefined) guards[at] = g;
+  }
+  return { table, labels, pc, decls, guards };
 }
 

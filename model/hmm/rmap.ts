@@ -8,7 +8,7 @@ import {
   R_I, R_I_AFTER, R_I_MM, R_K_FRAME, R_K_PAGE, R_M_A, R_PC, VM_EXISTS, VM_HUGETLB, VM_READ, VM_SHARED, ZERO_FRAME, frOff,
   isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, actorBase, finishRequest, flushTlb, getFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hugeSpan, splitHuge } from './huge_memory.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
@@ -123,6 +123,17 @@ export function rmapWalkTo(c: Ctx, s: Int32Array, t: number, next: number, page:
 
 // make_device_exclusive(mm, addr, owner = NULL, &folio): GUP(FOLL_WRITE) faults the page in
 // writable, folio_lock, then an EXCLUSIVE invalidation before converting the PTE.
+/** a page it can make exclusive waits for its folio lock (folio_lock sleeps); every other outcome is immediate */
+export const guardExclFollow: GuardFn = (c, s, t) => {
+  const L = c.L;
+  const b = actorBase(c, t);
+  const o = pgOff(L, mmOf(c, t), s[b + R_I]!);
+  const f = s[o + PG_VAL]!;
+  const fl = s[o + PG_FLAGS]!;
+  const converts = s[b + R_H_RC] === 0 && s[o + PG_KIND] === PTE_PRESENT && (fl & PF_W) !== 0 && (fl & PF_PROTNONE) === 0 &&
+    (!isDevFrame(L, f) || c.coherent) && (s[o + PG_VMA]! & (VM_HUGETLB | VM_SHARED)) === 0;
+  return !converts || s[frOff(L, f) + F_LOCK] === 0;
+};
 export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
@@ -145,7 +156,6 @@ export function stepExclFollow(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       exclusiveFails(c, s, t, a, EOPNOTSUPP, emit);
       return;
     }
-    if (s[frOff(L, f) + F_LOCK] !== 0) return; // folio_lock sleeps
     const n = nextState(c, s);
     takeHmfRc(n, b);
     n[frOff(L, f) + F_LOCK] = t + 1;

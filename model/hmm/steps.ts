@@ -4,7 +4,7 @@
  * functions and what they emit). Built on demand, so the modules that define the steps are fully
  * loaded whatever imports this file first.
  */
-import type { StepFn } from './ctx.ts';
+import type { GuardFn, StepFn } from './ctx.ts';
 import type { Label, LABELS } from './labels.ts';
 import * as fault from './fault.ts';
 import * as fork from './fork.ts';
@@ -107,5 +107,39 @@ export function upstreamSteps(): Record<UpstreamLabel, StepFn> {
     oom_reap_task_mm: oom_kill.stepOomReapLock,
     unmap_page_range: oom_kill.stepUnmapPageRange,
     oom_reap_task: oom_kill.stepOomReapFinish,
+  };
+}
+
+/**
+ * The upstream design's guards, by label: when the step can run (its `await`: a lock it waits for,
+ * an entry it waits on, a budget left). A label not listed never waits. Each guard sits beside its
+ * body in the body's file.
+ */
+export function upstreamGuards(): Partial<Record<UpstreamLabel, GuardFn>> {
+  return {
+    ret_from_fork: fork.guardRetFromFork,
+    cpu_access: fault.guardCpuAccess,
+    do_vmi_munmap: mmap.guardMunmapLock,
+    do_mprotect_pkey: mprotect.guardMprotectLock,
+    dup_mmap: fork.guardForkLock,
+    gup_mmap_read_lock: gup.guardPinLock,
+    sys_mremap: mremap.guardMremapLock,
+    do_madvise: madvise.guardMadvLock,
+    handle_mm_fault: memory.guardHandleMmFault,
+    mn_itree_invalidate: mmu_notifier.guardInvCallback,
+    hmm_range_fault: hmm.guardWalk,
+    make_device_exclusive: rmap.guardExclFollow,
+    core_mm_background: vmscan.guardBackground,
+    dmirror_fault_ioctl: test_hmm.guardDevRw,
+    mmu_interval_read_begin: test_hmm.guardReadBegin,
+    range_fault_mmap_read_lock: test_hmm.guardDevMmap,
+    range_fault_mutex_lock: test_hmm.guardDevLock,
+    mmu_interval_notifier_remove: test_hmm.guardSnapRemove,
+    dmirror_migrate: test_hmm.guardMigLock,
+    dmirror_devmem_fault_alloc_and_copy: test_hmm.guardAllocToRam,
+    dmirror_migrate_finalize_and_map: test_hmm.guardFinalizeAndMap,
+    dmirror_migrate_readback: test_hmm.guardMigReadback,
+    dmirror_exclusive: test_hmm.guardExclLock,
+    dmirror_atomic_map: test_hmm.guardAtomicMap,
   };
 }

@@ -12,7 +12,7 @@ import {
   dvFlagsOff, frOff, frameOwner, gseqOff, isDevFrame, mpfnFrame, pfnOff, pgOff, srcOff,
 } from './layout.ts';
 import {
-  type Ctx, devOf, isSnap, type Emit, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
+  type Ctx, devOf, isSnap, type Emit, type GuardFn, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
   putFrame, recordData, nextState } from './ctx.ts';
 import { storeTo } from './fault.ts';
 import { HMM_PFN_ERROR, HMM_PFN_VALID, HMM_PFN_WRITE, clearPfns } from './hmm.ts';
@@ -28,13 +28,22 @@ const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d)
 /**
  * dmirror_interval_invalidate (lib/test_hmm.c) / the hmm.rst invalidate():
  *   if (event == MMU_NOTIFY_MIGRATE && owner == mdevice) return true;     [dmirror only]
- *   mutex_lock(&dmirror->mutex);                 (blocks: returns null)
+ *   mutex_lock(&dmirror->mutex);                 (waits: invalidateCallbackMayRun)
  *   mmu_interval_set_seq(mni, cur_seq);
  *   dmirror_do_update(): xa_erase every entry in [start, end)   (+ DMA unmap if the driver maps)
  *   mutex_unlock(); return true;
  * The lock/unlock pair is one step: nothing else can observe the state in between except
- * through the lock. Returns the successor state, or null when the callback would sleep.
+ * through the lock. Runs when invalidateCallbackMayRun holds; returns the successor state.
  */
+/**
+ * invalidateCallback's guard: dmirror's own-MIGRATE early return takes no lock (unless it sets
+ * the sequence under the mutex); otherwise mutex_lock sleeps while the lock is held (also when t
+ * itself holds it).
+ */
+export function invalidateCallbackMayRun(c: Ctx, s: Int32Array, t: number, d: number): boolean {
+  const own = c.beh.skipOwnMigrate && s[actorBase(c, t) + R_I_EV] === EV_MIGRATE && s[actorBase(c, t) + R_I_OWNER] === d + 1;
+  return (own && c.beh.ownMigrateSetsSeq !== 'locked') || lockFree(c, s, d);
+}
 export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number): Int32Array | null {
   const L = c.L;
   const b = actorBase(c, t);
@@ -48,7 +57,6 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
     setSeq(c, n, d);
     return n;
   }
-  if (!lockFree(c, s, d)) return null; // mutex_lock sleeps (also when t itself holds it)
   const n = nextState(c, s);
   setSeq(c, n, d); // mmu_interval_set_seq(mni, cur_seq)
   if (own) return n; // ownMigrateSetsSeq 'locked': the erase is skipped, the mutex released
@@ -86,11 +94,12 @@ export function setSeq(c: Ctx, n: Int32Array, d: number): void {
 
 // dmirror_read/dmirror_write loop body: mutex_lock; dmirror_do_read/do_write from bounce.cpages;
 // mutex_unlock; on -ENOENT call dmirror_fault(start, end, write) and retry.
+/** waits for dmirror->mutex (driver->update) */
+export const guardDevRw: GuardFn = (c, s, t) => lockFree(c, s, devOf(c, t));
 export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  if (!lockFree(c, s, d)) return;
   const w = s[b + R_WRITE] === 1;
   const n = nextState(c, s);
   const end = s[b + R_A]! + s[b + R_N]!;
@@ -116,6 +125,9 @@ export function stepDevRw(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
 
 // dmirror_range_fault: timeout check, then range->notifier_seq = mmu_interval_read_begin()
 // (sleeps while this interval is being invalidated in the current epoch).
+/** the timeout has passed, or the interval is not being invalidated in this epoch (read_begin sleeps while it is) */
+export const guardReadBegin: GuardFn = (c, s, t) =>
+  s[actorBase(c, t) + R_RETRIES]! > c.retries || !(isSnap(c, s, t) ? s[actorBase(c, t) + R_SNAP] === 2 : readBeginBlocked(c, s, devOf(c, t)));
 export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
   const d = devOf(c, t);
@@ -127,7 +139,6 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     emit(act('mmu_interval_read_begin', t, s[b + R_A]!, EBUSY), n);
     return;
   }
-  if (snap ? s[b + R_SNAP] === 2 : readBeginBlocked(c, s, d)) return;
   const n = nextState(c, s);
   n[b + R_SEQOK] = 1;
   n[b + R_RETRYOK] = 0;
@@ -136,8 +147,9 @@ export function stepReadBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 }
 
 // mmap_read_lock(mm) before hmm_range_fault
+/** waits for mmap_read_lock */
+export const guardDevMmap: GuardFn = (c, s, t) => mmapReadFree(c, s, mmOf(c, t));
 export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = actorBase(c, t);
   const n = nextState(c, s);
   mmapReadLock(c, n, t, mmOf(c, t));
@@ -147,9 +159,10 @@ export function stepDevMmap(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
 }
 
 // mutex_lock(&dmirror->mutex) / take_lock(driver->update)
+/** waits for dmirror->mutex (driver->update) */
+export const guardDevLock: GuardFn = (c, s, t) => lockFree(c, s, devOf(c, t));
 export function stepDevLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const d = devOf(c, t);
-  if (!lockFree(c, s, d)) return;
   const b = actorBase(c, t);
   const n = nextState(c, s);
   n[devOff(c.L, d) + DV_LOCK] = t + 1;
@@ -288,11 +301,12 @@ export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 }
 
 /**
- * dmirror_snapshot_invalidate: mutex_lock(&dmirror->mutex) (blocks: null), then only
+ * dmirror_snapshot_invalidate: mutex_lock(&dmirror->mutex) (waits: snapshotInvalidateMayRun), then only
  * mmu_interval_set_seq — "any invalidation in the interval invalidates the whole snapshot".
  */
+/** snapshotInvalidateCallback's guard: mutex_lock(&dmirror->mutex) sleeps while it is held */
+export const snapshotInvalidateMayRun = (c: Ctx, s: Int32Array, u: number): boolean => lockFree(c, s, devOf(c, u));
 export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): Int32Array | null {
-  if (!lockFree(c, s, devOf(c, u))) return null;
   const n = nextState(c, s);
   if (c.beh.snapshotSetsSeq === false) return n; // broken variant: the collision goes unnoticed
   n[actorBase(c, u) + R_SNAP] = 2;
@@ -302,8 +316,9 @@ export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): In
 
 // mmu_interval_notifier_remove: waits for the current invalidation epoch to end if the tree is
 // being invalidated; then cmd->cpages = npages and the permission bytes go to user space.
+/** waits for the invalidation epoch of the tree to end */
+export const guardSnapRemove: GuardFn = (c, s, t) => s[gseqOff(c.L, mmOf(c, t))] !== 1;
 export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  if (s[gseqOff(c.L, mmOf(c, t))] === 1) return;
   const b = actorBase(c, t);
   const n = nextState(c, s);
   n[b + R_SNAP] = 0;
@@ -376,9 +391,10 @@ export function stepEvictAlloc(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 
 // dmirror_migrate_to_device/_to_system: mmap_read_lock, vma_lookup (!vma || !VM_READ → -EINVAL),
 // then migrate_vma_setup(args{pgmap_owner = mdevice, SELECT_SYSTEM or SELECT_DEVICE_PRIVATE}).
+/** waits for mmap_read_lock */
+export const guardMigLock: GuardFn = (c, s, t) => mmapReadFree(c, s, mmOf(c, t));
 export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
-  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = actorBase(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
@@ -456,11 +472,12 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 
 // dmirror_devmem_fault_alloc_and_copy (migrate_to_ram and MIGRATE_TO_SYS): xa_erase the device
 // PT entry (dmirror: without dmirror->mutex), allocate a system page, copy. OOM → VM_FAULT_OOM.
+/** waits for the driver lock, unless the driver erases without it (dmirror) */
+export const guardAllocToRam: GuardFn = (c, s, t) => c.beh.eraseWithoutLockInDevmemFault || lockFree(c, s, s[actorBase(c, t) + R_M_DEV]!);
 export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
-  if (!c.beh.eraseWithoutLockInDevmemFault && !lockFree(c, s, d)) return;
   const n = nextState(c, s);
   const cnt = s[b + R_M_N]!;
   const a0 = s[b + R_M_A]!;
@@ -510,11 +527,12 @@ export function stepAllocToRam(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 }
 
 // dmirror_migrate_finalize_and_map: under dmirror->mutex, map each migrated page in the device PT.
+/** waits for dmirror->mutex */
+export const guardFinalizeAndMap: GuardFn = (c, s, t) => lockFree(c, s, s[actorBase(c, t) + R_M_DEV]!);
 export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = s[b + R_M_DEV]!;
-  if (!lockFree(c, s, d)) return;
   const n = nextState(c, s);
   const a0 = s[b + R_M_A]!;
   for (let i = 0; i < s[b + R_M_N]! && c.beh.mapsOnMigrate !== false; i++) {
@@ -529,11 +547,12 @@ export function stepFinalizeAndMap(c: Ctx, s: Int32Array, t: number, emit: Emit)
 
 // after migrate_vma_finalize + mmap_read_unlock: dmirror_do_read under the mutex (read-back),
 // -ENOENT when a page is not mapped by the device; cmd->cpages = pages read.
+/** waits for dmirror->mutex */
+export const guardMigReadback: GuardFn = (c, s, t) => lockFree(c, s, devOf(c, t));
 export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  if (!lockFree(c, s, d)) return;
   const n = nextState(c, s);
   const a0 = s[b + R_A]!;
   const end = a0 + s[b + R_N]!;
@@ -557,8 +576,9 @@ export function stepMigReadback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 // ---- HMM_DMIRROR_EXCLUSIVE / CHECK_EXCLUSIVE -------------------------------------------------
 
 // dmirror_exclusive: mmap_read_lock, then make_device_exclusive() page by page
+/** waits for mmap_read_lock */
+export const guardExclLock: GuardFn = (c, s, t) => mmapReadFree(c, s, mmOf(c, t));
 export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
-  if (!mmapReadFree(c, s, mmOf(c, t))) return;
   const b = actorBase(c, t);
   const n = nextState(c, s);
   if (!c.exclusive) {
@@ -573,11 +593,12 @@ export function stepExclLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void
 }
 
 // dmirror_atomic_map (mutex, xa_store with DPT_XA_TAG_ATOMIC), then folio_unlock + folio_put.
+/** waits for dmirror->mutex */
+export const guardAtomicMap: GuardFn = (c, s, t) => lockFree(c, s, devOf(c, t));
 export function stepAtomicMap(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
   const d = devOf(c, t);
-  if (!lockFree(c, s, d)) return;
   const a = s[b + R_I]!;
   const f = s[b + R_M_A]!;
   const n = nextState(c, s);

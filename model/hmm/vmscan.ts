@@ -8,11 +8,51 @@ import {
   PF_HUGE, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION,
   PTE_PRESENT, R_K_FRAME, R_K_PAGE, R_MMAP, R_PC, VM_HUGETLB, VM_SHARED, frOff, isDevFrame, pgOff,
 } from './layout.ts';
-import { type Ctx, type Emit, act, getFrame, putFrame, nextState } from './ctx.ts';
+import { type Ctx, type Emit, type GuardFn, act, getFrame, putFrame, nextState } from './ctx.ts';
 import { hugeSpan } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
 import { protNumaSkips } from './mprotect.ts';
+
+/**
+ * The background actor has work: some page offers reclaim, NUMA hinting, compaction or KSM — the
+ * conditions of stepBackground's branches (and tryToUnmap's), each of which emits a successor.
+ * Idle otherwise (budgets spent, nothing to do): isTerminal counts that as finished.
+ */
+export const guardBackground: GuardFn = (c, s) => {
+  const L = c.L;
+  const f = c.cfg.features ?? {};
+  const reclaim = (f.reclaim ?? false) && s[L.gBudReclaim]! > 0;
+  const numa = (f.numa ?? false) && s[L.gBudNuma]! > 0 && mmapReadFree(c, s, 0);
+  const compact = L.gBudCompact >= 0 && s[L.gBudCompact]! > 0;
+  const ksm = (f.ksm ?? false) && s[L.gBudKsm]! > 0 && mmapReadFree(c, s, 0);
+  if (!reclaim && !numa && !compact && !ksm) return false;
+  for (let a = 0; a < L.pages; a++) {
+    const o = pgOff(L, 0, a);
+    const kind = s[o + PG_KIND]!;
+    const fl = s[o + PG_FLAGS]!;
+    const fr = s[o + PG_VAL]!;
+    const fo = frOff(L, fr);
+    // hugeSpan(a, 1) starts at a: a is not the second page of a huge entry
+    const spanStartsHere = (a & 1) === 0 || (fl & PF_HUGE) === 0;
+    if (kind === PTE_DEVPRIV || kind === PTE_MIGRATION || kind === PTE_DEVEXCL) {
+      if (numa && (fl & PF_W) !== 0 && spanStartsHere) return true;
+      if (kind === PTE_DEVEXCL && reclaim && !isDevFrame(L, fr) && reclaimable(s, fo)) return true;
+      continue;
+    }
+    if (kind !== PTE_PRESENT || isDevFrame(L, fr)) continue;
+    const huge = (fl & PF_HUGE) !== 0;
+    if (huge && (s[o + PG_VMA]! & VM_HUGETLB) !== 0) continue;
+    if (reclaim && reclaimable(s, fo)) return true;
+    if (numa && (fl & PF_PROTNONE) === 0 && spanStartsHere && !protNumaSkips(c, s, o)) return true;
+    if (compact && !huge && s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_MAP] === 1 && s[fo + F_REF] === 1) return true;
+    if (ksm && (fl & PF_W) !== 0 && (s[o + PG_VMA]! & VM_SHARED) === 0 && s[fo + F_LOCK] === 0) return true;
+  }
+  return false;
+};
+
+/** tryToUnmap's folio_trylock and isolation succeed: on the LRU, unlocked, not pinned */
+const reclaimable = (s: Int32Array, fo: number): boolean => s[fo + F_LRU] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_PIN] === 0;
 
 export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;

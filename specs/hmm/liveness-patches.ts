@@ -1,6 +1,7 @@
 /**
  * Core-mm and driver patches that break L4, L5 and L6 (liveness.ts), written with the model's patch
- * API (model/hmm/patch.ts: a step body replaced or wrapped) so that model/hmm needs no change.
+ * API (model/hmm/patch.ts: a step body or guard replaced or wrapped) so that model/hmm needs no
+ * change.
  * Each says which kernel code or plausible patch it stands for; liveness-configs.ts checks each
  * against its unpatched twin on the same scenario.
  *
@@ -25,10 +26,19 @@
  *   device keep its atomic access. The entry is not present, so the load faults again for ever.
  */
 import {
-  kernel as k, type HmmPatch, type StepImpl, PC, PF_HUGE, PTE_DEVEXCL, PTE_DEVPRIV, firstDevFrame, stateView, stateWriter,
+  kernel as k, type Ctx, type GuardImpl, type HmmPatch, type StepImpl, PC, PF_HUGE, PTE_DEVEXCL, PTE_DEVPRIV, firstDevFrame, stateView, stateWriter,
 } from '../../model/hmm/index.ts';
 
-/** do_swap_page (v6.1–v6.14): the device-private branch takes its reference without the page lock. */
+/** the fault actor t is handling is on a PTE of kind `kind` (and a read fault, if `readOnly`) */
+const faultsOn = (c: Ctx, s: Int32Array, t: number, kind: number, readOnly = false): boolean => {
+  const regs = stateView(c, 'patch').at(s).actor(t);
+  return (!readOnly || regs.hmfWrite === 0) && stateView(c, 'patch').at(s).mm(c.L.actors[t]!.mm).pte(regs.hmfPage).kind === kind;
+};
+
+/** do_swap_page (v6.1–v6.14): the device-private branch does not wait for the page lock ... */
+const swapPageNoWait: GuardImpl = { wrap: (orig) => (c, s, t) => faultsOn(c, s, t, PTE_DEVPRIV) || orig(c, s, t) };
+
+/** ... and takes its reference without it. */
 const swapPageWithoutLock: StepImpl = {
   wrap: (orig) => (c, s, t, emit) => {
     const v = stateView(c, 'patch').at(s);
@@ -90,7 +100,10 @@ const evictUntilEmpty: StepImpl = {
   },
 };
 
-/** do_swap_page: a read fault on a device-exclusive entry returns without restoring it. */
+/** do_swap_page: a read fault on a device-exclusive entry waits for nothing ... */
+const exclusiveReadNoWait: GuardImpl = { wrap: (orig) => (c, s, t) => faultsOn(c, s, t, PTE_DEVEXCL, true) || orig(c, s, t) };
+
+/** ... and returns without restoring it. */
 const exclusiveReadKeepsEntry: StepImpl = {
   wrap: (orig) => (c, s, t, emit) => {
     const v = stateView(c, 'patch').at(s);
@@ -107,13 +120,18 @@ const exclusiveReadKeepsEntry: StepImpl = {
 };
 
 export const LIVENESS_PATCHES = {
-  swapPageRefWithoutLock: { name: 'swap-page-ref-without-lock', steps: { handle_mm_fault: swapPageWithoutLock } },
+  swapPageRefWithoutLock: {
+    name: 'swap-page-ref-without-lock', steps: { handle_mm_fault: swapPageWithoutLock }, guards: { handle_mm_fault: swapPageNoWait },
+  },
   evictUntilEmpty: { name: 'evict-until-empty', steps: { migrate_vma_finalize: evictUntilEmpty } },
   evictUntilEmptyRefWithoutLock: {
     name: 'evict-until-empty+swap-page-ref-without-lock',
     steps: { migrate_vma_finalize: evictUntilEmpty, handle_mm_fault: swapPageWithoutLock },
+    guards: { handle_mm_fault: swapPageNoWait },
   },
-  exclusiveReadKeepsEntry: { name: 'exclusive-read-keeps-entry', steps: { handle_mm_fault: exclusiveReadKeepsEntry } },
+  exclusiveReadKeepsEntry: {
+    name: 'exclusive-read-keeps-entry', steps: { handle_mm_fault: exclusiveReadKeepsEntry }, guards: { handle_mm_fault: exclusiveReadNoWait },
+  },
 } as const satisfies Record<string, HmmPatch>;
 
 export type LivenessPatch = keyof typeof LIVENESS_PATCHES;

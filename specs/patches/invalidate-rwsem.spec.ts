@@ -4,16 +4,16 @@
 // MIGRATE invalidation, whose callback runs on the same thread, inside the write section.
 // Run: npx hmm-check specs/patches/invalidate-rwsem.spec.ts
 import { defineSpec } from 'hmm-check';
-import { kernel as k, type HmmPatch, type StepFn } from 'hmm-check/model/hmm/index.ts';
+import { kernel as k, type Ctx, type HmmPatch, type StepFn } from 'hmm-check/model/hmm/index.ts';
 import { spec as reference } from 'hmm-check/specs/hmm/reference.spec.ts';
 import { hmmConfig } from 'hmm-check/specs/hmm/configs.ts';
 
 const rwsem = 'svmm_rwsem'; // per device: 0 = free, else the writer + 1
 
-// down_write before the wrapped step (the thread sleeps while the rwsem is held)
+// down_write before the wrapped step: it waits while the rwsem is held (its guard), then takes it
+const rwsemFree = (c: Ctx, s: Int32Array, d: number): boolean => k.readField(c, s, rwsem, d) === 0;
 const downWrite = (orig: StepFn): StepFn => (c, s, t, emit) => {
   const d = k.deviceOf(c, t);
-  if (k.readField(c, s, rwsem, d) !== 0) return;
   orig(c, s, t, (a, n) => { k.writeField(c, n, rwsem, d, t + 1); emit(a, n); });
 };
 
@@ -31,8 +31,9 @@ export const patch: HmmPatch = {
     dmirror_migrate: { wrap: downWrite }, //        dmirror_migrate_to_device: down_write, migrate_vma_setup
     migrate_vma_finalize: { wrap: upWrite }, //     ... migrate_vma_finalize, up_write
   },
+  guards: { dmirror_migrate: { wrap: (orig) => (c, s, t) => rwsemFree(c, s, k.deviceOf(c, t)) && orig(c, s, t) } },
   // the invalidate callback: down_read(&svmm_rwsem) sleeps while a writer holds it
-  ops: { invalidate: (orig) => (c, s, t, d) => (k.readField(c, s, rwsem, d) !== 0 ? null : orig(c, s, t, d)) },
+  ops: { invalidateGuard: (orig) => (c, s, t, d) => rwsemFree(c, s, d) && orig(c, s, t, d) },
 };
 
 export const spec = defineSpec({

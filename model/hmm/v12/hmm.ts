@@ -30,7 +30,7 @@ import {
   VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV,
 } from '../layout.ts';
 import {
-  type Ctx, type Emit, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
+  type Ctx, type Emit, type GuardFn, act, finishRequest, recordData, frameVer, allocDevFrame, allocSysFrame, initFrame,
   putFrame, flushTlb, nextState } from '../ctx.ts';
 import { V12_VARIANTS, type V12Behaviour } from './variants.ts';
 import {
@@ -137,12 +137,13 @@ export function hmmEvent(c: Ctx, s: Int32Array, t: number): number {
 // hmm_mirror_update (one mirror per step): wait until no overlapping device fault is registered,
 // then update hmm_pt by the event (clear / write-protect), transfer dirty, dma_unmap what is
 // cleared, and call device->update(mirror, event) — the driver flushes its hardware PT.
+/** waits for the device faults on the range to back off */
+export const guardInvUpdate: GuardFn = (c, s, t) => !faultInProgress(c, s, s[base(c, t) + R_I_A]!, s[base(c, t) + R_I_N]!);
 export function stepInvUpdate(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
   const a0 = s[b + R_I_A]!;
   const cnt = s[b + R_I_N]!;
-  if (faultInProgress(c, s, a0, cnt)) return; // wait for the device faults to back off
   const d = s[b + R_I_CB]!;
   const n = nextState(c, s);
   const ev = hmmEvent(c, s, t);
@@ -269,6 +270,11 @@ export function stepDevAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
 // budget (-EBUSY); down_read(mmap_sem); hmm_device_fault_start: mmu_notifier_range_wait_valid
 // (sleep while a CPU-side update of the range is in progress), then add the event to
 // hmm->device_faults.
+/** gives up after the retry budget at once; otherwise sleeps while a CPU-side update of the range is in progress, then waits for mmap_read_lock */
+export const guardFaultBegin: GuardFn = (c, s, t) => {
+  const b = base(c, t);
+  return s[b + R_RETRIES]! > c.retries || (!updateInProgress(c, s, s[b + R_A]!, s[b + R_N]!) && mmapReadFree(c, s, 0));
+};
 export function stepFaultBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
@@ -279,7 +285,6 @@ export function stepFaultBegin(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     emit(act('hmm_mirror_fault', t, a0, EBUSY), n);
     return;
   }
-  if (updateInProgress(c, s, a0, s[b + R_N]!) || !mmapReadFree(c, s, 0)) return;
   const n = nextState(c, s);
   mmapReadLock(c, n, t, 0);
   if (v12Beh(c).registerFaultRange) n[faultOff(L, t)] = FAULT_REGISTERED;
@@ -310,6 +315,16 @@ export const EACCES = -13;
 // hmm_mirror_fault_pmd: one page of the CPU page-table walk (hmm_pt_iter over the range). A
 // fault told to back off unregisters and starts over; no VMA / no VM_READ (PROT_NONE) → -EFAULT;
 // write to a read-only VMA → -EACCES; a page the CPU does not map as needed → handle_mm_fault.
+/** an HMM entry locked by a migration waits (is_hmm_entry_locked); every other page is handled at once */
+export const guardFaultWalk: GuardFn = (c, s, t) => {
+  const L = c.L;
+  if (s[faultOff(L, t)] === FAULT_BACKOFF) return true;
+  const o = pgOff(L, 0, s[base(c, t) + R_I]!);
+  const vma = s[o + PG_VMA]!;
+  const refused = (vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (vma & VM_MIXEDMAP) !== 0 ||
+    (s[base(c, t) + R_WRITE] === 1 && (vma & VM_WRITE) === 0);
+  return refused || s[o + PG_KIND] !== PTE_HMM || (s[o + PG_FLAGS]! & PF_HMM_LOCKED) === 0;
+};
 export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
@@ -338,7 +353,6 @@ export function stepFaultWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): voi
     pfn = (f << 2) | 1 | ((fl & PF_W) !== 0 ? 2 : 0);
   } else if (kind === PTE_ZERO && !w) pfn = (ZERO_FRAME << 2) | 1;
   else if (kind === PTE_HMM) {
-    if ((fl & PF_HMM_LOCKED) !== 0) return; // is_hmm_entry_locked: wait for the migration
     const e = s[mirrorOff(L, d, a)]!;
     if ((e & HMM_PTE_DEV) !== 0 && (!w || (e & HMM_PTE_WRITE) !== 0)) pfn = 0; // own device memory
   }
@@ -406,25 +420,32 @@ export function stepFaultUpdate(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 // hmm_mirror_migrate (driver request): mmap_read_lock; the range must be readable private
 // anonymous memory (-EINVAL otherwise); then an HMM_MIGRATE update of every mirror around
 // mm_hmm_migrate (the CPU PTE change).
+/** v12 migrates readable ranges to the device only (back only on CPU fault / fork / munmap) */
+function migrateRefused(c: Ctx, s: Int32Array, t: number): boolean {
+  const b = base(c, t);
+  const a0 = s[b + R_A]!;
+  if (c.reqs[t]![s[b + 1]!]!.op !== 'migrateToDev' || !c.migration) return true;
+  for (let a = a0; a < a0 + s[b + R_N]!; a++) {
+    const vma = s[pgOff(c.L, 0, a) + PG_VMA]!;
+    if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) return true;
+  }
+  return false;
+}
+
+/** a refused request fails at once; otherwise waits for mmap_read_lock */
+export const guardMigrate: GuardFn = (c, s, t) => migrateRefused(c, s, t) || mmapReadFree(c, s, 0);
 export function stepMigrate(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
   const d = devOf(c, t);
   const a0 = s[b + R_A]!;
   const cnt = s[b + R_N]!;
-  const toDev = c.reqs[t]![s[b + 1]!]!.op === 'migrateToDev';
-  let bad = !toDev || !c.migration;
-  for (let a = a0; a < a0 + cnt; a++) {
-    const vma = s[pgOff(L, 0, a) + PG_VMA]!;
-    if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0) bad = true;
-  }
-  if (bad) {
+  if (migrateRefused(c, s, t)) {
     const n = nextState(c, s);
     finishRequest(c, n, t, EINVAL); // v12 migrates back only on CPU fault / fork / munmap
     emit(act('hmm_mirror_migrate', t, a0, EINVAL), n);
     return;
   }
-  if (!mmapReadFree(c, s, 0)) return;
   const n = nextState(c, s);
   mmapReadLock(c, n, t, 0);
   n[b + R_M_A] = a0;
@@ -544,6 +565,14 @@ function ownerMirror(c: Ctx, s: Int32Array, a: number): number {
 // do_swap_page → is_hmm_entry → hmm_handle_cpu_fault → hmm_migrate_back → mm_hmm_migrate_back:
 // a locked entry waits; otherwise grab the entry exclusively (make_hmm_entry_locked), allocate a
 // system page, and write-protect the device's entry (device->update) so the device stops writing.
+/** a locked HMM entry waits; a fault the VMA refuses returns SIGSEGV at once */
+export const guardHandleCpuFault: GuardFn = (c, s, t) => {
+  const b = base(c, t);
+  const o = pgOff(c.L, c.L.actors[t]!.mm, s[b + R_H_A]!);
+  const vma = s[o + PG_VMA]!;
+  const w = s[b + R_H_W] === 1;
+  return (vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0) || (s[o + PG_FLAGS]! & PF_HMM_LOCKED) === 0;
+};
 export function stepHandleCpuFault(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = base(c, t);
@@ -558,7 +587,6 @@ export function stepHandleCpuFault(c: Ctx, s: Int32Array, t: number, emit: Emit)
     emit(act('hmm_handle_cpu_fault', t, a, VM_FAULT_SIGSEGV), n);
     return;
   }
-  if ((s[o + PG_FLAGS]! & PF_HMM_LOCKED) !== 0) return; // wait on the locked entry
   const d = m === 0 ? ownerMirror(c, s, a) : -1;
   const n = nextState(c, s);
   if (d < 0) {

@@ -6,7 +6,7 @@
  * handle_mm_fault, which runs do_swap_page's HMM special-swap-entry branch first. Everything else
  * (the CPU-side mm, reclaim, NUMA, KSM, compaction) runs the upstream steps unchanged.
  */
-import type { StepFn, StepImpl } from '../ctx.ts';
+import type { GuardFn, StepFn, StepImpl } from '../ctx.ts';
 import type { UpstreamLabel, V12Label } from '../steps.ts';
 import * as h from './hmm.ts';
 import { V12_ENTRY_EMITS as E } from '../labels.ts';
@@ -39,5 +39,23 @@ export function v12Steps(up: Readonly<Record<UpstreamLabel, StepFn>>): Readonly<
     copy_from_device: h.stepCopyFromDevice,
     hmm_mirror_migrate_back: h.stepMigrateBackMirror,
     mm_hmm_migrate_back_cleanup: h.stepMigrateBackCpu,
+  };
+}
+
+/** The v12 design's guards: its own labels' and those of the upstream labels it gives bodies. */
+export function v12Guards(up: Readonly<Partial<Record<UpstreamLabel, GuardFn>>>): Readonly<Partial<Record<UpstreamLabel | V12Label, GuardFn>>> {
+  const upstreamFault = up.handle_mm_fault!;
+  const always = (): boolean => true;
+  return {
+    // the v12 bodies of upstream entry labels wait for nothing the upstream guards name
+    dmirror_fault_ioctl: always,
+    dmirror_migrate: h.guardMigrate,
+    dmirror_exclusive: always,
+    dmirror_check_atomic: always,
+    handle_mm_fault: (c, s, t) => (h.faultsOnHmmEntry(c, s, t) ? h.guardHandleCpuFault(c, s, t) : upstreamFault(c, s, t)),
+    hmm_mirror_update: h.guardInvUpdate,
+    hmm_device_access: always,
+    hmm_mirror_fault: h.guardFaultBegin,
+    hmm_mirror_fault_pmd: h.guardFaultWalk,
   };
 }

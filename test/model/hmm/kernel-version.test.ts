@@ -28,14 +28,17 @@ function follows(path: string): Follows | undefined {
   return { source: m[1]!, files };
 }
 
-/** label → model file (relative to model/hmm) whose step function is its body, read from a steps file */
-function bodies(stepsFile: string): Map<string, string> {
+/**
+ * label → model file (relative to model/hmm) whose step function (`kind` 'step') or guard ('guard')
+ * is attached to it, read from a steps file
+ */
+function bodies(stepsFile: string, kind: 'step' | 'guard' = 'step'): Map<string, string> {
   const text = readFileSync(join(ROOT, stepsFile), 'utf8');
   const dir = stepsFile.includes('/') ? stepsFile.slice(0, stepsFile.lastIndexOf('/') + 1) : '';
   const modules = new Map<string, string>();
   for (const m of text.matchAll(/^import \* as (\w+) from '\.\/([\w/]+\.ts)';$/gm)) modules.set(m[1]!, dir + m[2]!);
   const out = new Map<string, string>();
-  for (const m of text.matchAll(/^\s+(\w+): (\w+)\.\w+,$/gm)) {
+  for (const m of text.matchAll(new RegExp(`^\\s+(\\w+): (\\w+)\\.${kind}\\w+,$`, 'gm'))) {
     const file = modules.get(m[2]!);
     if (file !== undefined) out.set(m[1]!, file);
   }
@@ -80,6 +83,14 @@ describe('kernel version of the model', () => {
         bad.push(`${label}: ${src.source} ${src.file}, but ${file} follows ${h ? `${h.source} — ${h.files.join(', ')}` : 'nothing'}`);
       }
     }
+    expect(bad).toEqual([]);
+  });
+
+  it("every upstream guard sits beside its label's body, in the same file", () => {
+    const steps = bodies('steps.ts');
+    const guards = bodies('steps.ts', 'guard');
+    expect(guards.size).toBeGreaterThan(20);
+    const bad = [...guards].filter(([label, file]) => steps.get(label) !== file).map(([label, file]) => `${label}: guard in ${file}, body in ${steps.get(label)}`);
     expect(bad).toEqual([]);
   });
 });

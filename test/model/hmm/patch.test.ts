@@ -24,6 +24,10 @@ describe('bad patches and configurations are errors', () => {
     ['a request op nobody defines', () => createHmmModel({ ...base, cpu: [{ ops: [{ op: 'mlock', page: 0 }] }] }), /'mlock' is neither built in/],
     ['a request starting at no label', () => createHmmModel(withPatch({ name: 'x', requests: { mlock: { actor: 'cpu', start: 'nowhere' } } }, { cpu: [{ ops: [{ op: 'mlock' }] }] })), /no label of the program/],
     ['an unknown ops key', () => createHmmModel(withPatch({ name: 'x', ops: { invalidat: () => () => null } } as unknown as HmmPatch)), /patch.ops has no key 'invalidat'/],
+    ['a guard for no label', () => createHmmModel(withPatch({ name: 'x', guards: { no_such: () => true } })), /patch.guards.no_such: no label 'no_such'/],
+    ['a guard for done', () => createHmmModel(withPatch({ name: 'x', guards: { done: () => true } })), /patch.guards.done: no label 'done'/],
+    ['a guard that is no function', () => createHmmModel(withPatch({ name: 'x', guards: { cpu_access: true } } as unknown as HmmPatch)), /patch.guards.cpu_access must be a guard/],
+    ['an invalidate guard that is no function', () => createHmmModel(withPatch({ name: 'x', ops: { invalidateGuard: 1 } } as unknown as HmmPatch)), /invalidateGuard must be a function/],
   ];
   for (const [what, f, msg] of bad) it(what, () => expect(f).toThrow(msg));
 });
@@ -80,14 +84,77 @@ describe('a patch changes the model', () => {
     expect(k.readField(m.ctx, s, 'mark', 2)).toBe(5);
   });
 
-  it('wraps the driver invalidate callback (a lock it sleeps on)', () => {
-    const cfg = withPatch({
-      name: 'cb-sleeps', fields: { held: { scope: 'device', init: 1 } },
-      ops: { invalidate: (orig) => (c, s, t, d) => (k.readField(c, s, 'held', d) !== 0 ? null : orig(c, s, t, d)) },
+  it('wraps the driver invalidate callback\'s guard (a lock it sleeps on)', () => {
+    const cfg = (held: number): HmmConfig => withPatch({
+      name: 'cb-sleeps', fields: { held: { scope: 'device', init: held } },
+      ops: { invalidateGuard: (orig) => (c, s, t, d) => k.readField(c, s, 'held', d) === 0 && orig(c, s, t, d) },
     }, { cpu: [{ ops: [{ op: 'munmap', page: 0 }] }] });
-    const m = createHmmModel(cfg);
+    const m = createHmmModel(cfg(1));
     const s = steps(m, init(m), 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start']);
     expect(succs(m, s)).toEqual([]); // the callback sleeps: no step
+    expect(k.actorEnabled(m.ctx, s, 0)).toBe(false);
+    const free = createHmmModel(cfg(0));
+    const s0 = steps(free, init(free), 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start']);
+    expect(succs(free, s0).map((x) => x.a.kind)).toEqual(['driver_invalidate']);
+  });
+
+  it('an invalidate callback that returns no state while its guard holds is an error, not a silent block', () => {
+    const m = createHmmModel(withPatch({ name: 'null-cb', ops: { invalidate: () => () => null } }, { cpu: [{ ops: [{ op: 'munmap', page: 0 }] }] }));
+    const s = steps(m, init(m), 0, ['mmap_write_lock', 'mmu_notifier_invalidate_range_start']);
+    expect(() => succs(m, s)).toThrow(/returned no state although its guard held.*invalidateGuard/);
+  });
+});
+
+describe('patch.guards: a step\'s guard apart from its body', () => {
+  // thread 0 unmaps page 0 (mmap_write_lock held from its first step to its last), thread 1 reads
+  // it (not yet mapped: a page fault, which needs mmap_read_lock)
+  const race: Partial<HmmConfig> = {
+    initial: ['none'], cpu: [{ ops: [{ op: 'munmap', page: 0 }] }, { ops: [{ op: 'read', page: 0 }] }],
+  };
+  const locked = (m: ReturnType<typeof createHmmModel>): Int32Array => step(m, init(m), 0, 'mmap_write_lock');
+  const kinds = (m: ReturnType<typeof createHmmModel>, s: Int32Array, t: number): string[] =>
+    succs(m, s).filter((x) => x.a.actor === t).map((x) => x.a.kind);
+
+  it('unpatched, the reader waits for the writer', () => {
+    const m = createHmmModel({ ...base, ...race });
+    expect(kinds(m, locked(m), 1)).toEqual([]);
+    expect(k.actorEnabled(m.ctx, locked(m), 1)).toBe(false);
+    expect(k.actorEnabled(m.ctx, locked(m), 0)).toBe(true);
+  });
+
+  it('replaces a guard: the fault no longer waits for mmap_lock, the body is unchanged', () => {
+    const m = createHmmModel(withPatch({ name: 'no-wait', guards: { cpu_access: () => true } }, race));
+    expect(kinds(m, locked(m), 1)).toEqual(['lock_mm_and_find_vma']);
+    expect(k.actorEnabled(m.ctx, locked(m), 1)).toBe(true);
+  });
+
+  it('wraps a guard: the original is passed in', () => {
+    let calls = 0;
+    const m = createHmmModel(withPatch({
+      name: 'thread-1-never', guards: { cpu_access: { wrap: (orig) => (c, s, t) => { calls++; return t !== 1 && orig(c, s, t); } } },
+    }, race));
+    expect(kinds(m, init(m), 1)).toEqual([]); // the wrapper refuses thread 1 even with mmap_lock free
+    expect(calls).toBeGreaterThan(0);
+    const same = createHmmModel(withPatch({ name: 'identity', guards: { cpu_access: { wrap: (orig) => orig } } }, race));
+    const plain = createHmmModel({ ...base, ...race });
+    expect(kinds(same, locked(same), 1)).toEqual(kinds(plain, locked(plain), 1));
+    expect(kinds(same, init(same), 1)).toEqual(kinds(plain, init(plain), 1));
+  });
+
+  it('a replaced body keeps its label\'s guard', () => {
+    const m = createHmmModel(withPatch({
+      name: 'new-body', steps: { cpu_access: (c, s, t, emit) => emit(k.act('cpu_access', t, 0), s.slice()) },
+    }, race));
+    expect(kinds(m, locked(m), 1)).toEqual([]); // still waits for mmap_lock
+    expect(kinds(m, init(m), 1)).toEqual(['cpu_access']);
+  });
+
+  it('an added label takes its own guard', () => {
+    const m = createHmmModel(withPatch({
+      name: 'added', fields: { go: { scope: 'global' } },
+      labels: [{ name: 'gated', file: 'mm/memory.c', fn: 'x', emits: ['gated'], guard: (c, s) => k.readField(c, s, 'go', 0) === 1, body: () => {} }],
+    }));
+    expect(m.ctx.prog.guards[m.ctx.prog.pc.gated!]!(m.ctx, init(m), 0)).toBe(false);
   });
 });
 
