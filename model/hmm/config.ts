@@ -141,6 +141,16 @@ export interface HmmFeatures {
    * old contents. MADV_FREE takes the folio out of the swap cache (folio_free_swap)
    */
   readonly swapCache?: boolean;
+  /**
+   * writeback of the file mapping's page cache (needs mapping 'file'): a background flusher
+   * (writeback_iter) locks a dirty folio and folio_clear_dirty_for_io → folio_mkclean →
+   * page_vma_mkclean_one write-protects and cleans its PTE inside an MMU_NOTIFY_PROTECTION_PAGE
+   * invalidation, then the folio's contents are written (its "on disk" version); a write fault
+   * after that (wp_page_shared, page_mkwrite) dirties the folio again. shmem has no writeback
+   * (mapping_can_writeback is false for tmpfs: its folios are written only by reclaim, after
+   * try_to_unmap), so 'shared' is refused
+   */
+  readonly writeback?: boolean;
 }
 
 export interface HmmBudgets {
@@ -152,6 +162,8 @@ export interface HmmBudgets {
   readonly ksm?: number;
   /** background (kcompactd) migrate_pages attempts */
   readonly compaction?: number;
+  /** folios the flusher writes back (features.writeback; default 1) */
+  readonly writeback?: number;
   /** oom_reap_task attempts (MAX_OOM_REAP_RETRIES is 10; default 2) */
   readonly oomReap?: number;
   /** device fault loop retries before -EBUSY (HMM_RANGE_DEFAULT_TIMEOUT stand-in) */
@@ -204,9 +216,9 @@ const CONFIG_KEYS = new Set([
 ]);
 const FEATURE_KEYS = new Set([
   'fork', 'exclusive', 'reclaim', 'numa', 'ksm', 'dma', 'migration', 'deviceThp', 'compaction', 'numaMigrate', 'ksmZeroPages',
-  'swapCache',
+  'swapCache', 'writeback',
 ]);
-const BUDGET_KEYS = new Set(['reclaim', 'numa', 'ksm', 'compaction', 'oomReap', 'retries']);
+const BUDGET_KEYS = new Set(['reclaim', 'numa', 'ksm', 'compaction', 'oomReap', 'retries', 'writeback']);
 const CPU_OPS = new Set(['read', 'write', 'munmap', 'mprotect', 'fork', 'pin', 'gup', 'unpin', 'exit', 'mremap', 'madvFree', 'madvDontneed', 'oomReap']);
 const DEV_OPS = new Set(['read', 'write', 'migrateToDev', 'migrateToSys', 'exclusive', 'checkExclusive', 'release', 'snapshot', 'flags']);
 
@@ -248,6 +260,9 @@ export function validateConfig(c: HmmConfig): void {
   }
   if ((c.features?.ksmZeroPages ?? false) && !(c.features?.ksm ?? false)) throw new RangeError('ksmZeroPages needs features.ksm');
   if ((c.features?.numaMigrate ?? false) && !(c.features?.numa ?? false)) throw new RangeError('numaMigrate needs features.numa');
+  if ((c.features?.writeback ?? false) && c.mapping !== 'file') {
+    throw new RangeError("features.writeback needs mapping 'file' (shmem and anonymous memory are not written back by folio_mkclean: mapping_can_writeback is false for them)");
+  }
   for (const m of c.deviceMm ?? []) if (m === 1 && !(c.features?.fork ?? false)) throw new RangeError('deviceMm 1 needs features.fork');
   for (const t of c.cpu ?? []) {
     if ((t.mm ?? 0) === 1 && !(c.features?.fork ?? false)) throw new RangeError('mm 1 needs features.fork');

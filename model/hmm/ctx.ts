@@ -162,6 +162,8 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   const frameFieldResets = Object.values(L.patchFields).filter((f) => f.scope === 'frame');
   // a freed frame leaves the swap cache too (canonical free frames)
   if (L.frameSwapBase >= 0) frameFieldResets.push({ base: L.frameSwapBase, count: L.frameCount, init: 0, scope: 'frame' });
+  // and forgets what was written from it (the model has no page cache apart from the mapped frames)
+  if (L.writebackBase >= 0) frameFieldResets.push({ base: L.writebackBase + 1, count: L.frameCount, init: 0, scope: 'frame' });
   const invalidate = impl?.invalidate ?? NOT_RUNNABLE;
   const wrapInvalidate = patch?.ops?.invalidate;
   const ops = {

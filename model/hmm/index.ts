@@ -7,7 +7,7 @@ import type { HmmConfig } from './config.ts';
 import { validateConfig } from './config.ts';
 import {
   PC, R_PC, PTE_NONE, PTE_ZERO, PTE_PRESENT, PTE_SWAP, PF_W, PF_D, PF_PROTNONE, VM_EXISTS, ZERO_FRAME,
-  F_MAP, F_DIRTY, MM_EXISTS, PG_VMA, PG_LASTW, pgOff, mmOff, frOff,
+  F_MAP, F_DIRTY, MM_EXISTS, PG_VMA, PG_LASTW, pgOff, mmOff, frOff, wbBudgetOff, wbWrittenOff,
   VM_SHARED, VM_HUGETLB, VM_HUGEPAGE, VM_MIXEDMAP, PF_HUGE,
 } from './layout.ts';
 import { type Ctx, protBits, allocSysFrame, initFrame, loadRequest, initResults } from './ctx.ts';
@@ -44,6 +44,7 @@ export function initialState(c: Ctx): HmmState {
   s[L.gBudNuma] = (f.numa ?? false) ? (bud.numa ?? 1) : 0;
   s[L.gBudKsm] = (f.ksm ?? false) ? (bud.ksm ?? 1) : 0;
   if (L.gBudCompact >= 0) s[L.gBudCompact] = bud.compaction ?? 1;
+  if (L.writebackBase >= 0) s[wbBudgetOff(L)] = bud.writeback ?? 1;
   s[mmOff(L, 0) + MM_EXISTS] = 1;
   for (const pf of Object.values(L.patchFields)) s.fill(pf.init, pf.base, pf.base + pf.count);
   const prot = protBits(cfg.prot ?? 'rw');
@@ -75,6 +76,8 @@ export function initialState(c: Ctx): HmmState {
         const rw = init !== 'ro';
         const w = rw && (prot & 2) !== 0 && protnone === 0;
         if (rw) s[frOff(L, fr) + F_DIRTY] = 1;
+        // a clean page-cache page holds what is on disk (features.writeback: mapping 'file' only)
+        else if (L.writebackBase >= 0) s[wbWrittenOff(L, fr)] = ver + 1;
         setPte(c, s, 0, a, PTE_PRESENT, fr, (w ? PF_W : 0) | (rw ? PF_D : 0) | protnone | huge);
         s[o + PG_LASTW] = ver;
         break;

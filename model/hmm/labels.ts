@@ -107,7 +107,7 @@ export const LABELS = {
   migrate_vma_insert_page: { file: 'mm/migrate_device.c', fn: 'migrate_vma_insert_page', emits: ['migrate_vma_insert_page'] },
   migrate_vma_finalize: { file: 'mm/migrate_device.c', fn: 'migrate_vma_finalize', emits: ['migrate_device_finalize', 'migrate_vma_finalize'] },
   // ---- mm/vmscan.c -------------------------------------------------------------------------------
-  core_mm_background: { file: 'mm/vmscan.c', fn: 'shrink_folio_list', emits: ['change_prot_numa', 'isolate_migratepages_block', 'try_to_unmap', 'write_protect_page'] },
+  core_mm_background: { file: 'mm/vmscan.c', fn: 'shrink_folio_list', emits: ['change_prot_numa', 'isolate_migratepages_block', 'try_to_unmap', 'write_protect_page', 'writeback_iter'] },
   // ---- mm/ksm.c ----------------------------------------------------------------------------------
   write_protect_page: { file: 'mm/ksm.c', fn: 'write_protect_page', emits: ['write_protect_page_set'] },
   replace_page: { file: 'mm/ksm.c', fn: 'replace_page', emits: ['replace_page'] },
@@ -135,6 +135,11 @@ export const LABELS = {
   copy_from_device: { file: 'v12:mm/hmm.c', fn: 'mm_hmm_migrate_back', emits: ['copy_from_device'] },
   hmm_mirror_migrate_back: { file: 'v12:mm/hmm.c', fn: 'hmm_mirror_migrate_back', emits: ['hmm_mirror_migrate_back'] },
   mm_hmm_migrate_back_cleanup: { file: 'v12:mm/hmm.c', fn: 'mm_hmm_migrate_back_cleanup', emits: ['mm_hmm_migrate_back_cleanup'] },
+  // ---- writeback (features.writeback), last so that no earlier label's program counter moves ----
+  // mm/rmap.c
+  page_vma_mkclean_one: { file: 'mm/rmap.c', fn: 'page_vma_mkclean_one', emits: ['page_vma_mkclean_one'] },
+  // mm/page-writeback.c
+  folio_clear_dirty_for_io: { file: 'mm/page-writeback.c', fn: 'folio_clear_dirty_for_io', emits: ['folio_clear_dirty_for_io'] },
 } as const satisfies Record<string, LabelDecl>;
 
 export type Label = keyof typeof LABELS;

@@ -7,7 +7,7 @@
  */
 import type { HmmConfig } from './config.ts';
 import { leadingWordOffsets, placements, sizeOf, type Dims } from './state/struct.ts';
-import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12, SWAP_CACHE } from './state/schema.ts';
+import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12, SWAP_CACHE, WRITEBACK } from './state/schema.ts';
 
 // ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
 export const PTE_NONE = 0; //      pte_none
@@ -222,6 +222,9 @@ export interface Layout {
   /** features.swapCache: per frame, 1 + the contents version its swap slot holds while the folio
    *  is in the swap cache (0 = not in it); -1 without the feature */
   readonly frameSwapBase: number;
+  /** features.writeback: first word of WRITEBACK (the flusher's budget, then per frame 1 + the
+   *  version its last writeback wrote); -1 without the feature */
+  readonly writebackBase: number;
   /** a patch's state words by name (patch.ts `fields`) */
   readonly patchFields: Readonly<Record<string, PatchFieldLayout>>;
   readonly width: number;
@@ -254,7 +257,7 @@ export function stateDims(c: HmmConfig): {
   const pages = c.pages;
   const f = c.features ?? {};
   const devices = c.devices ?? 1;
-  const background = (f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false);
+  const background = (f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false) || (f.writeback ?? false);
   const actorDims: Dims[] = [
     ...(c.cpu ?? []).map((t) => ({ pages, requests: t.ops.length })),
     ...(c.dev ?? []).map((t) => ({ pages, requests: t.ops.length })),
@@ -314,6 +317,9 @@ export function makeLayout(c: HmmConfig): Layout {
   // the swap cache, only with the feature (so no other configuration's state grows)
   const frameSwapBase = (c.features?.swapCache ?? false) ? off : -1;
   if (frameSwapBase >= 0) off += sizeOf(SWAP_CACHE, { frames: frameCount });
+  // writeback, only with the feature (after the swap cache, so neither moves the other)
+  const writebackBase = (c.features?.writeback ?? false) ? off : -1;
+  if (writebackBase >= 0) off += sizeOf(WRITEBACK, { frames: frameCount });
   // a patch's own state words (patch.ts), last, so the model's own offsets never move
   const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
   for (const [name, pf] of Object.entries(c.patch?.fields ?? {})) {
@@ -326,7 +332,7 @@ export function makeLayout(c: HmmConfig): Layout {
     gGseqOdd: g.seqOdd!.offset, gActive: g.active!.offset, gBudReclaim: g.budgetReclaim!.offset, gBudNuma: g.budgetNuma!.offset,
     gBudKsm: g.budgetKsm!.offset, gSeq1: g.childNotifier!.length > 0 ? g.childNotifier!.offset : -1,
     gBudCompact: g.budgetCompaction!.offset, gUnstable: g.oomUnstable!.offset,
-    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, frameSwapBase, patchFields, width: off,
+    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, frameSwapBase, writebackBase, patchFields, width: off,
   };
 }
 
@@ -352,6 +358,10 @@ export function patchFieldOff(L: Layout, name: string, i = 0): number {
 export const frOff = (L: Layout, f: number): number => L.frameBase + f * FRAME_WORDS;
 /** frame f's swap-cache word (only when L.frameSwapBase >= 0) */
 export const swapCacheOff = (L: Layout, f: number): number => L.frameSwapBase + f;
+/** the flusher's budget (only when L.writebackBase >= 0) */
+export const wbBudgetOff = (L: Layout): number => L.writebackBase;
+/** frame f's "on disk" word: 1 + the version its last writeback wrote (only when L.writebackBase >= 0) */
+export const wbWrittenOff = (L: Layout, f: number): number => L.writebackBase + 1 + f;
 export const pfnOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + i;
 export const srcOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + L.pages + i;
 export const dstOff = (L: Layout, t: number, i: number): number => L.actors[t]!.base + REG_FIXED + 2 * L.pages + i;

@@ -245,6 +245,8 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
           n[frOff(L, nf) + F_MAP] = 1;
           const shmemWritable = c.cfg.mapping === 'shared' && (vma & VM_WRITE) !== 0;
           setPte(c, n, m, a, PTE_PRESENT, nf, w ? PF_W | PF_D : shmemWritable ? PF_W : 0);
+          // with writeback, do_shared_fault's fault_dirty_shared_page marks the folio dirty
+          if (w && L.writebackBase >= 0) n[frOff(L, nf) + F_DIRTY] = 1;
           hmfReturn(n, b, 0);
         }
         emit(act(w ? 'do_shared_fault' : 'do_read_fault', t, a), n);
@@ -295,9 +297,14 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       if (w && (fl & PF_W) === 0) {
         const fo = frOff(L, f);
         if ((vma & VM_SHARED) !== 0) {
-          // do_wp_page → wp_page_shared: a shared page is made writable in place
+          // do_wp_page → wp_page_shared: a shared page is made writable in place. With writeback
+          // (a file with page_mkwrite), do_page_mkwrite takes the folio lock — the fault sleeps
+          // while the flusher holds it — and fault_dirty_shared_page marks the folio dirty
+          const wb = L.writebackBase >= 0 && !isDevFrame(L, f);
+          if (wb && s[fo + F_LOCK] !== 0) return;
           const n = nextState(c, s);
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
+          if (wb) n[fo + F_DIRTY] = 1;
           hmfReturn(n, b, 0);
           emit(act('do_wp_page', t, a), n);
           return;

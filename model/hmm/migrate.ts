@@ -4,7 +4,7 @@
  */
 import {
   EAGAIN, ENOMEM, EV_CLEAR, F_DIRTY, F_LOCK, F_LRU, F_MAP, F_PIN, F_REF, F_VER, OK, PC, PF_PROTNONE, PG_FLAGS,
-  PG_KIND, PG_VAL, PTE_PRESENT, R_H_T, R_K_FRAME, R_K_PAGE, R_PC, frOff, pgOff,
+  PG_KIND, PG_VAL, PTE_PRESENT, R_H_T, R_K_FRAME, R_K_PAGE, R_PC, frOff, pgOff, swapCacheOff,
 } from './layout.ts';
 import { type Ctx, type Emit, act, actorBase, allocSysFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
 import { hmfReturn } from './handle_mm_fault.ts';
@@ -74,7 +74,8 @@ export function stepTryToMigrateOne(c: Ctx, s: Int32Array, t: number, emit: Emit
 }
 
 // migrate_folio_move: move_to_new_folio → folio_migrate_mapping (the isolation reference must be
-// the only one left: an anon folio without swap cache expects refcount 1) → folio_migrate_copy
+// the only one left: an anon folio without swap cache expects refcount 1 — the model's swap cache
+// holds no reference, so a swap-cache folio expects the same) → folio_migrate_copy
 // (contents, dirty flag), remove_migration_ptes(src, dst), folio_put(dst), and the source is
 // freed. On -EAGAIN (still mapped, or an extra reference): migrate_folio_undo_src restores the
 // source mappings (remove_migration_ptes(src, src)), unlocks and puts it back; dst is freed.
@@ -97,6 +98,9 @@ export function stepMigrateFolioMove(c: Ctx, s: Int32Array, t: number, emit: Emi
   }
   n[dof + F_VER] = n[so + F_VER]!;
   n[dof + F_DIRTY] = n[so + F_DIRTY]!;
+  // folio_migrate_mapping of a swap-cache folio: the swap cache's entries now name dst
+  // (folio_set_swapcache(newfolio), newfolio->swap = folio->swap); src leaves it when freed
+  if (L.frameSwapBase >= 0) n[swapCacheOff(L, dst)] = n[swapCacheOff(L, src)]!;
   removeMigrationPtes(c, n, src, dst);
   n[dof + F_LOCK] = 0;
   if (n[dof + F_MAP]! > 0) n[dof + F_LRU] = 1; // folio_add_lru(dst)

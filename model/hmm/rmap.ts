@@ -214,3 +214,29 @@ function exclusiveFails(c: Ctx, s: Int32Array, t: number, a: number, rc: number,
   finishRequest(c, n, t, rc);
   emit(act('make_device_exclusive', t, a, rc), n);
 }
+
+/**
+ * page_vma_mkclean_one (folio_mkclean → rmap_walk_file → page_mkclean_one), inside its
+ * MMU_NOTIFY_PROTECTION_PAGE invalidation: for the PTE mapping the folio, `if (!pte_dirty(entry) &&
+ * !pte_write(entry)) continue;` else ptep_clear_flush (TLB flush), pte_wrprotect, pte_mkclean,
+ * set_pte_at. A cleaned dirty PTE makes folio_clear_dirty_for_io mark the folio dirty (it already is:
+ * the flusher picked it for PG_dirty). Non-present entries are skipped ("the MMU notifier takes
+ * care of any device aspects"): the device's own mapping is the callback's to revoke.
+ */
+export function stepPageVmaMkcleanOne(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
+  const L = c.L;
+  const b = actorBase(c, t);
+  const a = s[b + R_K_PAGE]!;
+  const fr = s[b + R_K_FRAME]!;
+  const o = pgOff(L, 0, a);
+  const n = nextState(c, s);
+  const fl = n[o + PG_FLAGS]!;
+  const cleaned = n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === fr && (fl & (PF_D | PF_W)) !== 0;
+  if (cleaned) {
+    flushTlb(c, n, 0, a);
+    setPte(c, n, 0, a, PTE_PRESENT, fr, fl & ~(PF_D | PF_W));
+    n[frOff(L, fr) + F_DIRTY] = 1; // folio_mark_dirty
+  }
+  endInv(c, n, t, 0);
+  emit(act('page_vma_mkclean_one', t, a, cleaned ? 1 : 0), n);
+}

@@ -22,6 +22,7 @@ import * as mmu_notifier from './mmu_notifier.ts';
 import * as mprotect from './mprotect.ts';
 import * as mremap from './mremap.ts';
 import * as oom_kill from './oom_kill.ts';
+import * as page_writeback from './page_writeback.ts';
 import * as rmap from './rmap.ts';
 import * as test_hmm from './test_hmm.ts';
 import * as vmscan from './vmscan.ts';
@@ -107,6 +108,8 @@ export function upstreamSteps(): Record<UpstreamLabel, StepFn> {
     oom_reap_task_mm: oom_kill.stepOomReapLock,
     unmap_page_range: oom_kill.stepUnmapPageRange,
     oom_reap_task: oom_kill.stepOomReapFinish,
+    page_vma_mkclean_one: rmap.stepPageVmaMkcleanOne,
+    folio_clear_dirty_for_io: page_writeback.stepFolioClearDirtyForIo,
   };
 }
 

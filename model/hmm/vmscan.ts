@@ -1,7 +1,8 @@
-// Follows: Linux v6.19 — mm/vmscan.c, mm/filemap.c, mm/compaction.c, mm/ksm.c, kernel/sched/fair.c
+// Follows: Linux v6.19 — mm/vmscan.c, mm/filemap.c, mm/compaction.c, mm/ksm.c, kernel/sched/fair.c, mm/page-writeback.c
 /**
  * The core-mm background actor: reclaim (mm/vmscan.c shrink_folio_list → try_to_unmap), NUMA hinting scans
- * (task_numa_work → change_prot_numa), ksmd (mm/ksm.c) and kcompactd (mm/compaction.c), each with a budget.
+ * (task_numa_work → change_prot_numa), ksmd (mm/ksm.c), kcompactd (mm/compaction.c) and the writeback flusher
+ * (mm/page-writeback.c, page_writeback.ts), each with a budget.
  */
 import {
   EV_CLEAR, EV_EXCLUSIVE, EV_MIGRATE, EV_PROTECTION_VMA, F_DIRTY, F_LOCK, F_LRU, F_MAP, F_PIN, F_REF, F_VER, PC,
@@ -13,6 +14,7 @@ import { hugeSpan } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
 import { protNumaSkips } from './mprotect.ts';
+import { writebackIter } from './page_writeback.ts';
 
 /**
  * The background actor has work: some page offers reclaim, NUMA hinting, compaction or KSM — the
@@ -100,6 +102,8 @@ export function stepBackground(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
     if (huge && (s[o + PG_VMA]! & VM_HUGETLB) !== 0) continue;
     const [ia, inum] = huge ? hugeSpan(c, s, 0, a, 1) : [a, 1];
     if (f.reclaim ?? false) tryToUnmap(c, s, t, a, fr, ia, inum, emit);
+    // the flusher (wb_workfn → … → writeback_iter) writes back a dirty page-cache folio
+    if (f.writeback ?? false) writebackIter(c, s, t, a, emit);
     // task_numa_work → change_prot_numa (mmap_read_lock held)
     // change_pte_range(MM_CP_PROT_NUMA) skips, in a COW mapping, folios that may be DMA-pinned or
     // are mapped by more than one process

@@ -7,7 +7,7 @@ import type { HmmConfig } from '../../model/hmm/config.ts';
 import type { DriverSpec } from '../../model/hmm/variants.ts';
 import type { CoreMmSpec } from '../../model/hmm/core-mm.ts';
 import type { HmmPatch } from '../../model/hmm/ctx.ts';
-import { kernel as k } from '../../model/hmm/index.ts';
+import { kernel as k, stateWriter } from '../../model/hmm/index.ts';
 import { PROPERTY_NAMES, type WitnessName } from './properties.ts';
 
 export interface HmmSpecParams {
@@ -108,6 +108,14 @@ export const SCENARIOS = {
     pages: 1, frames: 2, initial: ['swap'], features: { reclaim: true, swapCache: true },
     cpu: [{ ops: [{ op: 'read', page: 0 }, { op: 'read', page: 0 }] }],
     dev: [{ ops: [{ op: 'write', page: 0 }] }],
+  },
+  /** features.writeback: a dirty page of a MAP_SHARED file, the flusher writes it back
+   *  (folio_mkclean under MMU_NOTIFY_PROTECTION_PAGE) while the device WRITEs it twice through
+   *  the mirror and a CPU thread stores to it */
+  writebackVsDeviceWrite: {
+    pages: 1, frames: 2, mapping: 'file', initial: ['rw'], features: { writeback: true },
+    cpu: [{ ops: [{ op: 'write', page: 0 }] }],
+    dev: [{ ops: [{ op: 'write', page: 0 }, { op: 'write', page: 0 }] }],
   },
   /** a PMD THP made read-only by mprotect and writable again: the next write fault reuses the
    *  whole PMD (do_huge_pmd_wp_page) while a 2-page device READ mirrors it at PMD order */
@@ -406,6 +414,59 @@ export const UNMAP_DROPS_EXCLUSIVE_ENTRY: HmmPatch = {
             if (k.pte(c, s, m, p).kind === 'devExclusive' && k.pte(c, n, m, p).kind === 'swap') k.set_pte(c, n, m, p, k.PTE_NONE, 0, 0);
           }
         }
+        emit(a, n);
+      }),
+    },
+  },
+};
+
+/**
+ * A driver patch (not a known driver): the invalidate callback treats MMU_NOTIFY_PROTECTION_PAGE
+ * as "protections change, pages stay": under its mutex it calls mmu_interval_set_seq (so a fault
+ * in flight retries) but keeps its page-table entries — a plausible optimisation, since the event
+ * unmaps nothing on the CPU side. folio_mkclean write-protects the CPU PTE for writeback, and the
+ * device keeps writing through its write entry after the folio was cleaned: the write is in
+ * neither the written version nor a dirty flag (S5 with writeback), and the device maps for write
+ * a page the CPU maps read-only (S2).
+ */
+export const PROTECTION_PAGE_KEEPS_MAPPING: HmmPatch = {
+  name: 'protection-page-keeps-mapping',
+  ops: {
+    invalidate: (original) => (c, s, t, d) => {
+      const inv = k.invalidation(c, s, t);
+      const n = original(c, s, t, d); // mutex_lock (null while it sleeps), set_seq, erase, unlock
+      if (n === null || inv.event !== 'MMU_NOTIFY_PROTECTION_PAGE') return n;
+      const before = stateWriter(c, 'patch-before').at(s).device(d);
+      const after = stateWriter(c, 'patch-after').at(n).device(d);
+      for (let a = inv.start; a < inv.start + inv.npages; a++) after.setPt(a, before.pt(a)); // the erase undone
+      return n;
+    },
+  },
+};
+
+/**
+ * A core-mm patch (not a known kernel bug): page_vma_mkclean_one without its
+ * mmu_notifier_invalidate_range_start/_end pair, as mkclean was before mmu notifiers covered it —
+ * the PTE is write-protected and cleaned, and no mirror hears of it.
+ */
+export const MKCLEAN_SKIPS_NOTIFIER: HmmPatch = {
+  name: 'mkclean-skips-notifier',
+  steps: {
+    // writeback_iter starts no invalidation: straight to the PTE walk
+    core_mm_background: {
+      wrap: (original) => (c, s, t, emit) => original(c, s, t, (a, n) => {
+        if (a.kind === 'writeback_iter') {
+          const r = stateWriter(c, 'patch-after').at(n).actor(t);
+          r.invEvent = 0; r.invPage = 0; r.invNpages = 0; r.invReturn = 0; r.invAfter = 0; r.invMm = 0;
+          k.gotoLabel(c, n, t, 'page_vma_mkclean_one');
+        }
+        emit(a, n);
+      }),
+    },
+    // …and after it no invalidate_range_end: on to folio_clear_dirty_for_io
+    page_vma_mkclean_one: {
+      wrap: (original) => (c, s, t, emit) => original(c, s, t, (a, n) => {
+        k.gotoLabel(c, n, t, 'folio_clear_dirty_for_io');
         emit(a, n);
       }),
     },

@@ -4,7 +4,7 @@
  */
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
-import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
+import { MKCLEAN_SKIPS_NOTIFIER, PROTECTION_PAGE_KEEPS_MAPPING, UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
@@ -75,6 +75,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'dmirror', ['wWriteEfault'], [P.s2, P.s10]),
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7
     'swap-cache-vs-device-write': hmmConfig('swapCacheVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7 via the swap cache
+    // writeback (features.writeback): folio_mkclean's PROTECTION_PAGE invalidation revokes the device's write entry
+    'writeback-vs-device-write': hmmConfig('writebackVsDeviceWrite', 'dmirror', ['wWrite', 'wWriteback'], [], { description: 'a dirty MAP_SHARED file page written back (folio_mkclean under MMU_NOTIFY_PROTECTION_PAGE) while the device and a CPU write it' }),
+    'protection-page-keeps-mapping': hmmConfig('writebackVsDeviceWrite', 'dmirror', ['wWrite', 'wWriteback'], [P.s2, P.s5], { patch: PROTECTION_PAGE_KEEPS_MAPPING, description: 'patch: the callback keeps its entries on MMU_NOTIFY_PROTECTION_PAGE; a device write after writeback is lost' }),
+    'mkclean-skips-notifier': hmmConfig('writebackVsDeviceWrite', 'dmirror', ['wWrite', 'wWriteback'], [P.s2, P.s5], { patch: MKCLEAN_SKIPS_NOTIFIER, description: 'patch: page_vma_mkclean_one without the notifier; a device write after writeback is lost' }),
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'dmirror', ['wRead']),
     'hugetlb-wp-vs-device': hmmConfig('hugetlbWpVsDevice', 'dmirror', ['wRead']),
     // make_device_exclusive refuses hugetlb (and non-anonymous) folios with -EOPNOTSUPP

@@ -73,6 +73,8 @@ export function hmmItfState(c: Ctx, s: HmmState, actorName: (t: number) => strin
         // features.swapCache only (so no other configuration's records change): whether the
         // folio is in the swap cache, and the contents version its swap slot holds
         ...(st.swapCache === undefined ? {} : { in_swap_cache: st.swapCache.slot[f]! !== 0, swap_version: Math.max(0, st.swapCache.slot[f]! - 1) }),
+        // features.writeback only: the contents version the folio's last writeback put on disk (-1 = never)
+        ...(st.writeback === undefined ? {} : { written_version: st.writeback.written[f]! - 1 }),
       }),
     ]);
   }
@@ -87,7 +89,9 @@ export function hmmItfState(c: Ctx, s: HmmState, actorName: (t: number) => strin
   L.actors.forEach((a, t) => {
     const r = st.actor[t]!;
     threads[identifier(actorName(t))] = toItf({
-      pc: PC_NAMES[r.pc] ?? String(r.pc),
+      // the label, a patch's own ones included (c.prog): a number would change whenever the
+      // model declares a label, since a patch's labels are numbered after the declared ones
+      pc: c.prog.labels[r.pc] ?? PC_NAMES[r.pc] ?? String(r.pc),
       // device threads only; false/0 elsewhere keeps every thread record the same type
       seq_valid: a.kind === 'dev' && r.seqOk === 1,
       snapshot_notifier: a.kind === 'dev' ? r.snapshot : 0,

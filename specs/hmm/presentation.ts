@@ -97,7 +97,7 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
     const fr = st.frame[f]!;
     v[`frame[${f}]`] = fr.refcount === 0
       ? 'free'
-      : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''}${swapSlot(st, f)} v${fr.version}`;
+      : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''}${swapSlot(st, f)}${writtenText(st, f)} v${fr.version}`;
   }
   st.device.forEach((dev, d) => {
     v[`dev${d}.lock`] = dev.lock === 0 ? 'free' : actorName(c, dev.lock - 1);
@@ -183,4 +183,10 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
 function swapSlot(st: DecodedState, f: number): string {
   const w = st.swapCache?.slot[f] ?? 0;
   return w === 0 ? '' : ` swapcache{v${w - 1}}`;
+}
+
+/** ' on-disk{vN}' once a writeback of frame f wrote version N (features.writeback) */
+function writtenText(st: DecodedState, f: number): string {
+  const w = st.writeback?.written[f] ?? 0;
+  return w === 0 ? '' : ` on-disk{v${w - 1}}`;
 }

@@ -171,6 +171,36 @@ export function s5NoLostUpdate(c: Ctx, s: HmmState): boolean {
       if (ver !== p.lastWrite) return false;
     }
   }
+  return !view.hasWriteback || noWriteLostThroughWriteback(c, s);
+}
+
+/**
+ * S5 with features.writeback: a write lost through writeback. Once a writeback has put version W of
+ * a page-cache folio on disk, a clean folio is one reclaim may drop — the next fault reads W back
+ * from disk. So a folio whose contents differ from W must be recorded as dirty: PG_dirty, or the
+ * dirty bit of a PTE mapping it (folio_mkclean / try_to_unmap hand it to the folio). A store that
+ * happened after folio_clear_dirty_for_io and left neither — a device write through a device-PT
+ * entry with write permission that survived folio_mkclean's PROTECTION_PAGE invalidation — is
+ * lost, exactly as S5's "what the address resolves to" would show once the page is re-read.
+ */
+function noWriteLostThroughWriteback(c: Ctx, s: HmmState): boolean {
+  const L = c.L;
+  const view = stateView(c).at(s);
+  const wb = view.writeback();
+  for (let f = 2; f < L.frameCount; f++) {
+    const w = wb.written(f);
+    if (w === 0) continue;
+    const fr = view.frame(f);
+    if (fr.refcount === 0 || fr.version === w - 1 || fr.dirty === 1) continue;
+    let dirtyPte = false;
+    for (let m = 0; m < L.mms && !dirtyPte; m++) {
+      for (let a = 0; a < L.pages; a++) {
+        const p = view.mm(m).pte(a);
+        if (p.kind === PTE_PRESENT && p.val === f && (p.flags & PF_D) !== 0) dirtyPte = true;
+      }
+    }
+    if (!dirtyPte) return false;
+  }
   return true;
 }
 
@@ -513,10 +543,11 @@ export const PROPERTY_NAMES = {
   wOomReaped: 'w-oom-reaper-frees-mirrored-memory',
   wZapped: 'w-page-zapped-vma-kept',
   wWriteEfault: 'w-device-write-efault',
+  wWriteback: 'w-written-back-then-written-again',
 } as const;
 
 export type WitnessName = 'wWrite' | 'wRead' | 'wMigrate' | 'wExcl' | 'wFork' | 'wProtnone' | 'wSysMigrate' | 'wKsmZero'
-  | 'wOomEagain' | 'wOomReaped' | 'wZapped' | 'wWriteEfault';
+  | 'wOomEagain' | 'wOomReaped' | 'wZapped' | 'wWriteEfault' | 'wWriteback';
 
 /** One sentence per property, in the reviewer's words (hmm-reference section b); shown with every trace. */
 export const DESCRIPTIONS: Record<string, string> = {
@@ -543,6 +574,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   [PROPERTY_NAMES.wOomEagain]: 'witness: the OOM reaper gets -EAGAIN from a callback, backs off, and reaps on a later attempt',
   [PROPERTY_NAMES.wOomReaped]: 'witness: the OOM reaper frees the mirrored memory (PTEs zapped, VMA kept)',
   [PROPERTY_NAMES.wWriteEfault]: 'witness: a device WRITE fails with -EFAULT (hmm_range_fault reported an owned, read-only device-private page as valid without faulting it for write: FINDINGS F4/F6)',
+  [PROPERTY_NAMES.wWriteback]: 'witness: a page-cache folio is written back (folio_mkclean, PROTECTION_PAGE) and its page is written again afterwards',
   [PROPERTY_NAMES.wZapped]: 'witness: a page that started present loses its PTE while its VMA stays (MADV_DONTNEED or the OOM reaper)',
 };
 
@@ -581,7 +613,20 @@ const WITNESS_PREDICATES: Readonly<Record<WitnessName, (c: Ctx, cfg: HmmConfig) 
   wOomReaped: (c) => (s) => wOomReaped(c, s),
   wZapped: (c) => (s) => zappedVmaKept(c, s),
   wWriteEfault: (c) => (s) => devResult(c, s, 'write', EFAULT),
+  wWriteback: (c) => (s) => wWrittenAgain(c, s),
 };
+
+/** some folio's contents are newer than what its last writeback put on disk (features.writeback) */
+function wWrittenAgain(c: Ctx, s: HmmState): boolean {
+  const view = stateView(c).at(s);
+  if (!view.hasWriteback) return false;
+  const wb = view.writeback();
+  for (let f = 2; f < c.L.frameCount; f++) {
+    const w = wb.written(f);
+    if (w !== 0 && view.frame(f).refcount > 0 && view.frame(f).version > w - 1) return true;
+  }
+  return false;
+}
 
 export function hmmProperties(cfg: HmmConfig, witnesses: readonly WitnessName[]): Property<HmmState, HmmAction>[] {
   const c = makeCtx(cfg);

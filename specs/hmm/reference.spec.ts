@@ -5,7 +5,7 @@
  */
 import { defineSpec } from '../../checker/index.ts';
 import { createHmmModel, variantName, type HmmAction, type HmmState } from '../../model/hmm/index.ts';
-import { UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
+import { MKCLEAN_SKIPS_NOTIFIER, PROTECTION_PAGE_KEEPS_MAPPING, UNMAP_DROPS_EXCLUSIVE_ENTRY, hmmConfig, type HmmSpecParams } from './configs.ts';
 import { hmmProperties, PROPERTY_NAMES as P } from './properties.ts';
 import { hmmView } from './presentation.ts';
 import { livenessModel, livenessPropertiesOf, upstreamLivenessConfigs } from './liveness-configs.ts';
@@ -82,6 +82,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'reference', ['wWrite'], [P.s5], { description: 'MADV_FREE, device write, reclaim discards the lazyfree page (finding F7)' }),
     // F7 through the swap cache: a clean swap-cache page written by the device is dropped by reclaim
     'swap-cache-vs-device-write': hmmConfig('swapCacheVsDeviceWrite', 'reference', ['wWrite'], [P.s5], { description: 'swap-in by a read fault (clean, in the swap cache), device write, reclaim drops the page (F7 via the swap cache)' }),
+    // writeback (features.writeback): folio_mkclean's PROTECTION_PAGE invalidation revokes the device's write entry
+    'writeback-vs-device-write': hmmConfig('writebackVsDeviceWrite', 'reference', ['wWrite', 'wWriteback'], [], { description: 'a dirty MAP_SHARED file page written back (folio_mkclean under MMU_NOTIFY_PROTECTION_PAGE) while the device and a CPU write it' }),
+    'protection-page-keeps-mapping': hmmConfig('writebackVsDeviceWrite', 'reference', ['wWrite', 'wWriteback'], [P.s2, P.s5], { patch: PROTECTION_PAGE_KEEPS_MAPPING, description: 'patch: the callback keeps its entries on MMU_NOTIFY_PROTECTION_PAGE; a device write after writeback is lost' }),
+    'mkclean-skips-notifier': hmmConfig('writebackVsDeviceWrite', 'reference', ['wWrite', 'wWriteback'], [P.s2, P.s5], { patch: MKCLEAN_SKIPS_NOTIFIER, description: 'patch: page_vma_mkclean_one without the notifier; a device write after writeback is lost' }),
     'dirty-on-invalidate-vs-swap-cache': hmmConfig('swapCacheVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty, reclaim writes them out' }),
     'dirty-on-invalidate-vs-madv-free': hmmConfig('madvFreeVsDeviceWrite', 'dirtyOnInvalidate', ['wWrite'], [], { description: 'F7 fixed: the callback marks written pages dirty' }),
     'thp-wp-vs-device': hmmConfig('thpWpVsDevice', 'reference', ['wRead']),

@@ -5,7 +5,7 @@
  * Absent optional words are left out; word arrays become number arrays.
  */
 import type { Reader } from './cursor.ts';
-import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12 } from './schema.ts';
+import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
 import type { ArrayMember, StructDecl, WordMember, OptionalMember } from './struct.ts';
 import { stateView, type ViewCtx } from './view.ts';
 
@@ -33,6 +33,8 @@ export interface DecodedState {
   readonly v12?: Decoded<typeof V12>;
   /** features.swapCache only */
   readonly swapCache?: Decoded<typeof SWAP_CACHE>;
+  /** features.writeback only */
+  readonly writeback?: Decoded<typeof WRITEBACK>;
   readonly patch: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -75,6 +77,7 @@ export function decodeState(c: ViewCtx, s: Int32Array): DecodedState {
     actor: range(L.actors.length, (t) => decodeStruct(ACTOR, v.actor(t))),
     ...(L.v12Base >= 0 ? { v12: decodeStruct(V12, v.v12()) } : {}),
     ...(v.hasSwapCache ? { swapCache: decodeStruct(SWAP_CACHE, v.swapCache()) } : {}),
+    ...(v.hasWriteback ? { writeback: decodeStruct(WRITEBACK, v.writeback()) } : {}),
     patch: Object.freeze(patch),
   });
 }

@@ -7,7 +7,7 @@
  *
  * Whole state, in order:
  *   GLOBALS · MM × mms · DEVICE × devices · FRAME × frames · ACTOR × actors · V12 (design 'v12')
- *   · SWAP_CACHE (features.swapCache) · patch fields (patch.ts `fields`, last so the model's own words never move)
+ *   · SWAP_CACHE (features.swapCache) · WRITEBACK (features.writeback) · patch fields (patch.ts `fields`, last so the model's own words never move)
  */
 import { struct, word, optional, array } from './struct.ts';
 
@@ -139,4 +139,10 @@ export const V12 = struct('v12', [
 /** features.swapCache: which frames are in the swap cache (kept apart so no other configuration grows) */
 export const SWAP_CACHE = struct('swapCache', [
   array('slot', 'frames', undefined, 'per frame: 1 + the contents version its swap slot holds while the folio stays in the swap cache; 0 = not in it'),
+]);
+
+/** features.writeback: the flusher's budget and, per frame, what the last writeback put on disk */
+export const WRITEBACK = struct('writeback', [
+  word('budget', 'folios the flusher may still write back'),
+  array('written', 'frames', undefined, 'ghost, per frame: 1 + the contents version its last writeback wrote (the "on disk" version); 0 = never written'),
 ]);

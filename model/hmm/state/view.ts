@@ -14,7 +14,7 @@ import type { HmmConfig } from '../config.ts';
 import type { Layout } from '../layout.ts';
 import { stateDims } from '../layout.ts';
 import { buildCursor, type Reader, type Source, type Writer } from './cursor.ts';
-import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12 } from './schema.ts';
+import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
 import { sizeOf } from './struct.ts';
 
 /** what a view needs of a model context (structural: Ctx fits) */
@@ -38,6 +38,9 @@ export interface StateView {
   /** features.swapCache only (throws otherwise); `hasSwapCache` says whether it is there */
   swapCache(): Reader<typeof SWAP_CACHE>;
   readonly hasSwapCache: boolean;
+  /** features.writeback only (throws otherwise); `hasWriteback` says whether it is there */
+  writeback(): Reader<typeof WRITEBACK>;
+  readonly hasWriteback: boolean;
   /** word i of a patch field (i = the mm, frame or device; 0 for a global field) */
   patch(name: string, i?: number): number;
 }
@@ -53,6 +56,7 @@ export interface StateWriter extends StateView {
   actor(t: number): Writer<typeof ACTOR>;
   v12(): Writer<typeof V12>;
   swapCache(): Writer<typeof SWAP_CACHE>;
+  writeback(): Writer<typeof WRITEBACK>;
   setPatch(name: string, i: number, value: number): void;
 }
 
@@ -75,6 +79,7 @@ function buildView(c: ViewCtx): StateWriter {
   const notifiers = [buildCursor(NOTIFIER, src, 0, {}), ...(D.globals.childMirrored === 1 ? [globals.childNotifier(0)] : [])];
   const v12 = L.v12Base >= 0 ? buildCursor(V12, src, L.v12Base, { actors: L.actors.length, devices: L.devices, pages: L.pages }) : undefined;
   const swapCache = L.frameSwapBase >= 0 ? buildCursor(SWAP_CACHE, src, L.frameSwapBase, { frames: L.frameCount }) : undefined;
+  const writeback = L.writebackBase >= 0 ? buildCursor(WRITEBACK, src, L.writebackBase, { frames: L.frameCount }) : undefined;
   const patchWord = (name: string, i: number): number => {
     const f = L.patchFields[name];
     if (f === undefined) throw new RangeError(`no patch field '${name}' (declare it in patch.fields)`);
@@ -101,6 +106,11 @@ function buildView(c: ViewCtx): StateWriter {
       return swapCache;
     },
     hasSwapCache: swapCache !== undefined,
+    writeback() {
+      if (writeback === undefined) throw new RangeError('writeback(): this configuration has no writeback (features.writeback)');
+      return writeback;
+    },
+    hasWriteback: writeback !== undefined,
     patch: (name, i = 0) => src.s[patchWord(name, i)]!,
     setPatch(name, i, value) {
       src.s[patchWord(name, i)] = value;

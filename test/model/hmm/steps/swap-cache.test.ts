@@ -60,3 +60,33 @@ describe('madvise_free_pte_range with the swap cache', () => {
     expect(slot(m, s, 2)).toBe(0);
   });
 });
+
+describe('migrate_folio_move of a swap-cache folio (folio_migrate_mapping moves the swap-cache entry)', () => {
+  // kcompactd migrates the swapped-in folio (frame 2) to frame 3, then reclaim takes frame 3
+  const mcfg = cfg({ frames: 3, features: { reclaim: true, swapCache: true, compaction: true }, cpu: [{ ops: [{ op: 'read', page: 0 }] }] });
+  const migrated = (m: ReturnType<typeof model>): Int32Array => {
+    const s = step(m, runUntil(m, init(m), 0, PC.done), 1, 'isolate_migratepages_block');
+    return runUntil(m, s, 1, PC.core_mm_background);
+  };
+  it('effect: the destination is in the swap cache with the slot the source had; the source is freed with its word', () => {
+    const m = model(mcfg);
+    const s = migrated(m);
+    expect(pte(m, s, 0, 0)).toMatchObject({ kind: PTE_PRESENT, val: 3 });
+    expect(slot(m, s, 3)).toBe(1 + 1);
+    expect(slot(m, s, 2)).toBe(0);
+  });
+  it('effect: reclaim of the migrated clean folio writes nothing, the swap entry names the slot (a write that dirtied nothing is lost, as without migration)', () => {
+    const m = model(mcfg);
+    const s = migrated(m).slice();
+    s[frOff(m.ctx.L, 3) + F_VER] = 5; // a store that dirtied neither PTE nor folio (a device's, FINDINGS F7)
+    expect(pte(m, steps(m, s, 1, RECLAIM), 0, 0)).toMatchObject({ kind: PTE_SWAP, val: 1 });
+  });
+  it('effect: a CPU store after the migration dirties the PTE, and reclaim writes the new contents', () => {
+    const m = model({ ...mcfg, cpu: [{ ops: [{ op: 'read', page: 0 }, { op: 'write', page: 0 }] }] });
+    let s = step(m, runTo(m, init(m), 0, 'cpu_access'), 1, 'isolate_migratepages_block');
+    s = runUntil(m, runTo(m, s, 0, 'cpu_access'), 1, PC.core_mm_background);
+    s = runUntil(m, s, 0, PC.done);
+    expect(frame(m, s, 3).ver).toBe(2);
+    expect(pte(m, steps(m, s, 1, RECLAIM), 0, 0)).toMatchObject({ kind: PTE_SWAP, val: 2 });
+  });
+});
