@@ -189,8 +189,15 @@ export const guardHandleMmFault: GuardFn = (c, s, t) => {
   if (accessError(s[o + PG_VMA]!, s[b + R_H_W] === 1)) return true; // SIGSEGV at once
   const kind = s[o + PG_KIND]!;
   switch (kind) {
-    case PTE_NONE: case PTE_PRESENT: case PTE_ZERO: case PTE_SWAP:
+    case PTE_NONE: case PTE_ZERO: case PTE_SWAP:
       return true;
+    case PTE_PRESENT: {
+      // a write fault on a write-protected shared file page with writeback: do_page_mkwrite
+      // sleeps on the folio lock while the flusher holds it
+      const f = s[o + PG_VAL]!;
+      const wpShared = s[b + R_H_W] === 1 && (s[o + PG_FLAGS]! & PF_W) === 0 && (s[o + PG_VMA]! & VM_SHARED) !== 0;
+      return !(wpShared && L.writebackBase >= 0 && !isDevFrame(L, f) && s[frOff(L, f) + F_LOCK] !== 0);
+    }
     case PTE_MIGRATION:
       return false;
     case PTE_DEVPRIV: {
@@ -299,9 +306,8 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
         if ((vma & VM_SHARED) !== 0) {
           // do_wp_page → wp_page_shared: a shared page is made writable in place. With writeback
           // (a file with page_mkwrite), do_page_mkwrite takes the folio lock — the fault sleeps
-          // while the flusher holds it — and fault_dirty_shared_page marks the folio dirty
+          // while the flusher holds it (the guard) — and fault_dirty_shared_page marks the folio dirty
           const wb = L.writebackBase >= 0 && !isDevFrame(L, f);
-          if (wb && s[fo + F_LOCK] !== 0) return;
           const n = nextState(c, s);
           setPte(c, n, m, a, PTE_PRESENT, f, fl | PF_W | PF_D);
           if (wb) n[fo + F_DIRTY] = 1;

@@ -12,6 +12,22 @@ import { type Ctx, type Emit, act, actorBase, getFrame, nextState } from './ctx.
 import { beginInv } from './mmu_notifier.ts';
 
 /**
+ * writebackIter's condition at page a (also the background actor's guard's): budget left, a
+ * present system folio, dirty, unlocked, mapped once.
+ */
+export function writebackReady(c: Ctx, s: Int32Array, a: number): boolean {
+  const L = c.L;
+  if (L.writebackBase < 0 || s[wbBudgetOff(L)]! <= 0) return false;
+  const o = pgOff(L, 0, a);
+  if (s[o + PG_KIND] !== PTE_PRESENT) return false;
+  const fr = s[o + PG_VAL]!;
+  if (isDevFrame(L, fr)) return false;
+  const fo = frOff(L, fr);
+  // folio_prepare_writeback: `if (!folio_test_dirty(folio)) return false;`
+  return s[fo + F_DIRTY] === 1 && s[fo + F_LOCK] === 0 && s[fo + F_MAP] === 1;
+}
+
+/**
  * writeback_iter of the background actor t at page a (present, mapping 'file'): a dirty folio that
  * nobody has locked is locked (writeback_get_folio: folio_lock; the flusher that would sleep on a
  * locked folio is modelled as picking it later, within its budget) and folio_clear_dirty_for_io
@@ -19,15 +35,10 @@ import { beginInv } from './mmu_notifier.ts';
  * shared mapping) is left alone: one rmap walk = one invalidation of one mm (README, abstractions).
  */
 export function writebackIter(c: Ctx, s: Int32Array, t: number, a: number, emit: Emit): void {
+  if (!writebackReady(c, s, a)) return;
   const L = c.L;
-  if (L.writebackBase < 0 || s[wbBudgetOff(L)]! <= 0) return;
-  const o = pgOff(L, 0, a);
-  if (s[o + PG_KIND] !== PTE_PRESENT) return;
-  const fr = s[o + PG_VAL]!;
-  if (isDevFrame(L, fr)) return;
+  const fr = s[pgOff(L, 0, a) + PG_VAL]!;
   const fo = frOff(L, fr);
-  // folio_prepare_writeback: `if (!folio_test_dirty(folio)) return false;`
-  if (s[fo + F_DIRTY] !== 1 || s[fo + F_LOCK] !== 0 || s[fo + F_MAP] !== 1) return;
   const n = nextState(c, s);
   const b = actorBase(c, t);
   n[wbBudgetOff(L)]!--;

@@ -14,10 +14,10 @@ import { hugeSpan } from './huge_memory.ts';
 import { mmapReadFree, mmapReadLock, mmapReadUnlock } from './mmap_lock.ts';
 import { beginInv } from './mmu_notifier.ts';
 import { protNumaSkips } from './mprotect.ts';
-import { writebackIter } from './page_writeback.ts';
+import { writebackIter, writebackReady } from './page_writeback.ts';
 
 /**
- * The background actor has work: some page offers reclaim, NUMA hinting, compaction or KSM — the
+ * The background actor has work: some page offers reclaim, NUMA hinting, compaction, KSM or writeback — the
  * conditions of stepBackground's branches (and tryToUnmap's), each of which emits a successor.
  * Idle otherwise (budgets spent, nothing to do): isTerminal counts that as finished.
  */
@@ -28,8 +28,10 @@ export const guardBackground: GuardFn = (c, s) => {
   const numa = (f.numa ?? false) && s[L.gBudNuma]! > 0 && mmapReadFree(c, s, 0);
   const compact = L.gBudCompact >= 0 && s[L.gBudCompact]! > 0;
   const ksm = (f.ksm ?? false) && s[L.gBudKsm]! > 0 && mmapReadFree(c, s, 0);
-  if (!reclaim && !numa && !compact && !ksm) return false;
+  const writeback = f.writeback ?? false;
+  if (!reclaim && !numa && !compact && !ksm && !writeback) return false;
   for (let a = 0; a < L.pages; a++) {
+    if (writeback && writebackReady(c, s, a)) return true;
     const o = pgOff(L, 0, a);
     const kind = s[o + PG_KIND]!;
     const fl = s[o + PG_FLAGS]!;
