@@ -26,6 +26,16 @@ const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d)
 // ---- the interval-notifier callback ---------------------------------------------------------
 
 /**
+ * invalidateCallback's guard: dmirror's own-MIGRATE early return takes no lock (unless it sets
+ * the sequence under the mutex); otherwise mutex_lock sleeps while the lock is held (also when t
+ * itself holds it).
+ */
+export function invalidateCallbackMayRun(c: Ctx, s: Int32Array, t: number, d: number): boolean {
+  const own = c.beh.skipOwnMigrate && s[actorBase(c, t) + R_I_EV] === EV_MIGRATE && s[actorBase(c, t) + R_I_OWNER] === d + 1;
+  return (own && c.beh.ownMigrateSetsSeq !== 'locked') || lockFree(c, s, d);
+}
+
+/**
  * dmirror_interval_invalidate (lib/test_hmm.c) / the hmm.rst invalidate():
  *   if (event == MMU_NOTIFY_MIGRATE && owner == mdevice) return true;     [dmirror only]
  *   mutex_lock(&dmirror->mutex);                 (waits: invalidateCallbackMayRun)
@@ -35,15 +45,6 @@ const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d)
  * The lock/unlock pair is one step: nothing else can observe the state in between except
  * through the lock. Runs when invalidateCallbackMayRun holds; returns the successor state.
  */
-/**
- * invalidateCallback's guard: dmirror's own-MIGRATE early return takes no lock (unless it sets
- * the sequence under the mutex); otherwise mutex_lock sleeps while the lock is held (also when t
- * itself holds it).
- */
-export function invalidateCallbackMayRun(c: Ctx, s: Int32Array, t: number, d: number): boolean {
-  const own = c.beh.skipOwnMigrate && s[actorBase(c, t) + R_I_EV] === EV_MIGRATE && s[actorBase(c, t) + R_I_OWNER] === d + 1;
-  return (own && c.beh.ownMigrateSetsSeq !== 'locked') || lockFree(c, s, d);
-}
 export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number): Int32Array | null {
   const L = c.L;
   const b = actorBase(c, t);
@@ -300,12 +301,13 @@ export function stepSnapInsert(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
   emit(act('mmu_interval_notifier_insert', t, s[b + R_A]!), n);
 }
 
+/** snapshotInvalidateCallback's guard: mutex_lock(&dmirror->mutex) sleeps while it is held */
+export const snapshotInvalidateMayRun = (c: Ctx, s: Int32Array, u: number): boolean => lockFree(c, s, devOf(c, u));
+
 /**
  * dmirror_snapshot_invalidate: mutex_lock(&dmirror->mutex) (waits: snapshotInvalidateMayRun), then only
  * mmu_interval_set_seq — "any invalidation in the interval invalidates the whole snapshot".
  */
-/** snapshotInvalidateCallback's guard: mutex_lock(&dmirror->mutex) sleeps while it is held */
-export const snapshotInvalidateMayRun = (c: Ctx, s: Int32Array, u: number): boolean => lockFree(c, s, devOf(c, u));
 export function snapshotInvalidateCallback(c: Ctx, s: Int32Array, u: number): Int32Array | null {
   const n = nextState(c, s);
   if (c.beh.snapshotSetsSeq === false) return n; // broken variant: the collision goes unnoticed

@@ -46,6 +46,31 @@ describe('program counters', () => {
   });
 });
 
+describe('guards', () => {
+  it('every program counter has one: done never runs, a label without a guard always can', () => {
+    const noop = (): void => {};
+    const waits = (): boolean => false;
+    const p = buildProgram({ cpu_access: noop }, [{ name: 'my_step', file: 'mm/x.c', fn: 'x', emits: [], body: noop, guard: waits }], { zap_pte_range: waits });
+    expect(p.guards.length).toBe(p.labels.length);
+    const s = new Int32Array(1);
+    expect(p.guards[0]!(undefined, s, 0)).toBe(false);
+    expect(p.guards[PC.cpu_access]!(undefined, s, 0)).toBe(true);
+    expect(p.guards[PC.zap_pte_range]).toBe(waits);
+    expect(p.guards[p.pc.my_step!]).toBe(waits);
+    expect(() => buildProgram({}, [], { no_such_label: waits })).toThrow(/no label 'no_such_label' to give a guard to/);
+    expect(() => buildProgram({}, [], { done: waits })).toThrow(/no label 'done' to give a guard to/);
+  });
+
+  it('the upstream and v12 programs guard the steps that wait (a sample: mmap_lock, the driver lock, the folio lock)', () => {
+    for (const design of ['upstream', 'v12'] as const) {
+      const prog = makeCtx({ ...base, design }).prog;
+      for (const l of ['do_vmi_munmap', 'handle_mm_fault', 'range_fault_mutex_lock', 'mn_itree_invalidate', 'make_device_exclusive'] as const) {
+        expect(prog.guards[PC[l]]!.name, `${design} ${l}`).not.toBe('alwaysEnabled');
+      }
+    }
+  });
+});
+
 describe('v12 design with compaction (regression: hand-numbered pcs collided)', () => {
   it('kcompactd runs migrate_pages steps, its invalidation through the v12 mirror', () => {
     const cfg: HmmConfig = {
