@@ -12,7 +12,7 @@ import {
 import { type Ctx, type Emit, act, actorBase, deviceOfFrame, finishRequest, mmOf, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
-import { devOf, isSnap } from './ctx.ts';
+import { ownerOf, isSnap } from './ctx.ts';
 
 /** hmm_pfns[] word: frame << 2 | HMM_PFN_VALID(1) | HMM_PFN_WRITE(2); 0 = not valid */
 export const HMM_PFN_VALID = 1;
@@ -132,7 +132,7 @@ function afterWalkPc(c: Ctx): number {
 export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
-  const d = devOf(c, t);
+  const d = ownerOf(c, t); // range->dev_private_owner = dmirror->mdevice
   const a = s[b + R_I]!;
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;

@@ -15,6 +15,6 @@ export function makeModelCtx(cfg: HmmConfig): Ctx {
   const bodies = cfg.design === 'v12' ? { ...up, ...v12Steps(up) } : up;
   return makeCtx(cfg, {
     bodies, invalidate: invalidateCallback,
-    snapshotInvalidate: (c, s, t, d) => snapshotInvalidateCallback(c, s, c.snapActors[d - c.L.devices]!),
+    snapshotInvalidate: (c, s, t, d) => snapshotInvalidateCallback(c, s, c.snapActors[d - c.L.fds]!),
   });
 }

@@ -8,18 +8,18 @@ import { kernel as k, type HmmPatch, type StepFn } from 'hmm-check/model/hmm/ind
 import { spec as reference } from 'hmm-check/specs/hmm/reference.spec.ts';
 import { hmmConfig } from 'hmm-check/specs/hmm/configs.ts';
 
-const rwsem = 'svmm_rwsem'; // per device: 0 = free, else the writer + 1
+const rwsem = 'svmm_rwsem'; // per device file: 0 = free, else the writer + 1
 
 // down_write before the wrapped step (the thread sleeps while the rwsem is held)
 const downWrite = (orig: StepFn): StepFn => (c, s, t, emit) => {
-  const d = k.deviceOf(c, t);
+  const d = k.fdOf(c, t);
   if (k.readField(c, s, rwsem, d) !== 0) return;
   orig(c, s, t, (a, n) => { k.writeField(c, n, rwsem, d, t + 1); emit(a, n); });
 };
 
 // up_write after the wrapped step, when this thread holds it
 const upWrite = (orig: StepFn): StepFn => (c, s, t, emit) => orig(c, s, t, (a, n) => {
-  const d = k.deviceOf(c, t);
+  const d = k.fdOf(c, t);
   if (d >= 0 && k.readField(c, n, rwsem, d) === t + 1) k.writeField(c, n, rwsem, d, 0);
   emit(a, n);
 });
