@@ -49,8 +49,14 @@ export function gotoLabel(c: Ctx, n: Int32Array, t: number, label: string): void
 
 /** The mm actor t works on (0 = the process, 1 = its fork child). */
 export const mmOf = (c: Ctx, t: number): number => c.L.actors[t]!.mm;
-/** The device a device thread issues its ioctls on (-1 for other actors). */
+/** The device of the fd a device thread issues its ioctls on: the pgmap owner (-1 for other actors). */
 export const deviceOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+/**
+ * The open file (struct dmirror) a device thread issues its ioctls on (-1 for other actors): the
+ * index of its driver lock, device PT, notifier callback and per-device patch fields. With one
+ * fd per device (no `fds` in the configuration) it equals deviceOf.
+ */
+export const fdOf = (c: Ctx, t: number): number => c.L.actors[t]!.fd;
 
 /** The range [page, page + npages) of actor t's current request. */
 export function requestRange(c: Ctx, s: Int32Array, t: number): { readonly page: number; readonly npages: number } {
@@ -84,7 +90,7 @@ export function tlbEntry(c: Ctx, s: Int32Array, t: number, a: number): { readonl
   return e === 0 ? null : { frame: e >> 1, write: (e & 1) !== 0 };
 }
 
-/** Device d's page-table entry for page a (frame 0 = none) and its DMA mapping. */
+/** fd d's device page-table entry for page a (frame 0 = none) and its DMA mapping. */
 export function devicePte(c: Ctx, s: Int32Array, d: number, a: number): { readonly frame: number; readonly write: boolean; readonly dma: number } {
   const e = s[dptOff(c.L, d, a)]!;
   return { frame: e >> 2, write: (e & 3) === 1, dma: s[dmaOff(c.L, d, a)]! };
@@ -102,9 +108,9 @@ export function invalidation(c: Ctx, s: Int32Array, t: number): {
   };
 }
 
-/** The migrate_vma in flight of actor t: its range, pgmap owner and the frames collected (MIGRATE_PFN_MIGRATE, not holes). */
+/** The migrate_vma in flight of actor t: its range, fd, pgmap owner (device) and the frames collected (MIGRATE_PFN_MIGRATE, not holes). */
 export function migration(c: Ctx, s: Int32Array, t: number): {
-  readonly start: number; readonly npages: number; readonly device: number; readonly collected: readonly number[];
+  readonly start: number; readonly npages: number; readonly fd: number; readonly device: number; readonly collected: readonly number[];
 } {
   const b = c.L.actors[t]!.base;
   const npages = s[b + R_M_N]!;
@@ -113,7 +119,8 @@ export function migration(c: Ctx, s: Int32Array, t: number): {
     const w = s[srcOff(c.L, t, i)]!;
     if ((w & MPFN_MIGRATE) !== 0 && (w & MPFN_HOLE) === 0) collected.push(mpfnFrame(w));
   }
-  return { start: s[b + R_M_A]!, npages, device: s[b + R_M_DEV]!, collected };
+  const fd = s[b + R_M_DEV]!;
+  return { start: s[b + R_M_A]!, npages, fd, device: c.L.fdDevice[fd] ?? -1, collected };
 }
 
 /**

@@ -77,9 +77,25 @@ export interface CpuThreadConfig {
 }
 
 export interface DevThreadConfig {
-  /** which device (dmirror fd) this thread issues ioctls on */
+  /**
+   * which device this thread issues ioctls on: the one fd of that device. With `fds` a device
+   * opened more than once is ambiguous: name the fd instead.
+   */
   readonly device?: number;
+  /** which open file (index into `fds`; without `fds`, fd d is device d's only fd) */
+  readonly fd?: number;
   readonly ops: readonly DevRequest[];
+}
+
+/**
+ * One open() of /dev/hmm_dmirror<device> (dmirror_fops_open): its own struct dmirror (mutex, device
+ * page table, interval notifier on the opener's mm, flags), pointing at the shared dmirror_device
+ * (the device memory and its pgmap owner).
+ */
+export interface FdConfig {
+  readonly device: number;
+  /** the mm of the process that opened it (1 = the fork child, needs features.fork); default 0 */
+  readonly mm?: 0 | 1;
 }
 
 /** Initial content of one virtual page of mm 0. */
@@ -205,6 +221,11 @@ export interface HmmConfig {
   readonly deviceMemory?: 'private' | 'coherent';
   /** per device: the mm its fd mirrors (default 0; 1 = opened by the fork child, needs fork) */
   readonly deviceMm?: readonly (0 | 1)[];
+  /**
+   * the open files of the dmirror devices, in order (fd i = `fds[i]`); a device may be opened more
+   * than once. Default: one fd per device, fd d on device d mirroring `deviceMm[d]`.
+   */
+  readonly fds?: readonly FdConfig[];
   /** the patch under review (patch.ts): step bodies, labels, state and requests it adds */
   // eslint-style note: the context type is the model's (ctx.ts); config.ts does not depend on it
   readonly patch?: HmmPatchOf<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -212,8 +233,10 @@ export interface HmmConfig {
 
 const CONFIG_KEYS = new Set([
   'driver', 'coreMm', 'design', 'v12', 'pages', 'frames', 'devFrames', 'devices', 'prot', 'initial', 'cpu', 'dev', 'features',
-  'budgets', 'mapping', 'deviceMemory', 'deviceMm', 'patch',
+  'budgets', 'mapping', 'deviceMemory', 'deviceMm', 'fds', 'patch',
 ]);
+const FD_KEYS = new Set(['device', 'mm']);
+const DEV_THREAD_KEYS = new Set(['device', 'fd', 'ops']);
 const FEATURE_KEYS = new Set([
   'fork', 'exclusive', 'reclaim', 'numa', 'ksm', 'dma', 'migration', 'deviceThp', 'compaction', 'numaMigrate', 'ksmZeroPages',
   'swapCache', 'writeback',
@@ -249,11 +272,12 @@ export function validateConfig(c: HmmConfig): void {
   if (c.pages < 1 || c.pages > 8) throw new RangeError('pages must be 1..8');
   if (c.frames < 0) throw new RangeError('frames must be >= 0');
   const devices = c.devices ?? 1;
-  for (const t of c.dev ?? []) {
-    const d = t.device ?? 0;
-    if (d < 0 || d >= devices) throw new RangeError(`device ${d} out of range`);
+  validateFds(c, devices);
+  (c.dev ?? []).forEach((t, i) => {
+    onlyKeys(`dev thread ${i}`, t, DEV_THREAD_KEYS);
+    fdOfThread(c, t, i);
     for (const r of t.ops) checkRange(c, r.page ?? 0, r.npages ?? 1);
-  }
+  });
   const evicts = (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'release')) || c.deviceMemory === 'coherent';
   if (evicts && (c.devFrames ?? 0) > c.pages) {
     throw new RangeError('HMM_DMIRROR_RELEASE needs devFrames <= pages (src/dst arrays are per page)');
@@ -273,6 +297,50 @@ export function validateConfig(c: HmmConfig): void {
       checkRange(c, r.page ?? 0, r.npages ?? 1);
     }
   }
+}
+
+function validateFds(c: HmmConfig, devices: number): void {
+  if (c.fds === undefined) return;
+  if (c.design === 'v12') throw new RangeError("fds: the v12 design has one mirror per device; leave 'fds' out with design 'v12'");
+  if (c.deviceMm !== undefined) throw new RangeError("fds and deviceMm both say which mm an fd mirrors: give the mm in each fds entry ({ device, mm }) and drop deviceMm");
+  if (!Array.isArray(c.fds) || c.fds.length === 0) throw new RangeError('fds must list at least one open file ({ device, mm? })');
+  c.fds.forEach((f, i) => {
+    onlyKeys(`fds[${i}]`, f, FD_KEYS);
+    if (!Number.isInteger(f.device) || f.device < 0 || f.device >= devices) {
+      throw new RangeError(`fds[${i}].device ${String(f.device)} out of range (devices: ${devices})`);
+    }
+    const m = f.mm ?? 0;
+    if (m !== 0 && m !== 1) throw new RangeError(`fds[${i}].mm must be 0 or 1, got ${String(m)}`);
+    if (m === 1 && !(c.features?.fork ?? false)) throw new RangeError(`fds[${i}].mm 1 (opened by the fork child) needs features.fork`);
+  });
+}
+
+/** The open files of a configuration: `fds`, or one per device (fd d on device d, mm deviceMm[d]). */
+export function resolveFds(c: HmmConfig): readonly Required<FdConfig>[] {
+  if (c.fds !== undefined) return c.fds.map((f) => ({ device: f.device, mm: f.mm ?? 0 }));
+  return Array.from({ length: c.devices ?? 1 }, (_, d) => ({ device: d, mm: c.deviceMm?.[d] ?? 0 }));
+}
+
+/**
+ * The fd dev thread `t` (the i-th) issues its ioctls on: `fd`, or the one fd of `device` (default
+ * device 0). Naming both, or a device opened more than once (or never), is an error.
+ */
+export function fdOfThread(c: HmmConfig, t: DevThreadConfig, i: number): number {
+  const fds = resolveFds(c);
+  if (t.fd !== undefined && t.device !== undefined) {
+    throw new RangeError(`dev thread ${i} names both device ${t.device} and fd ${t.fd}: keep only fd`);
+  }
+  if (t.fd !== undefined) {
+    if (!Number.isInteger(t.fd) || t.fd < 0 || t.fd >= fds.length) throw new RangeError(`dev thread ${i}: fd ${t.fd} out of range (${fds.length} open files)`);
+    return t.fd;
+  }
+  const d = t.device ?? 0;
+  if (!Number.isInteger(d) || d < 0 || d >= (c.devices ?? 1)) throw new RangeError(`device ${d} out of range`);
+  const on = fds.flatMap((f, k) => (f.device === d ? [k] : []));
+  if (on.length !== 1) {
+    throw new RangeError(`dev thread ${i}: device ${d} has ${on.length === 0 ? 'no open file' : `${on.length} open files (fds ${on.join(', ')})`}: name the fd ('fd: n') instead of the device`);
+  }
+  return on[0]!;
 }
 
 function checkRange(c: HmmConfig, page: number, npages: number): void {

@@ -12,7 +12,7 @@ import {
   type Layout, type PatchFieldLayout, makeLayout, F_REF, F_MAP, F_LOCK, F_LRU, F_DIRTY, F_VER, F_PIN, F_LAZY, FRAME_WORDS, ZERO_FRAME,
   frOff, firstSysFrame, firstDevFrame, isDevFrame, tlbOff, R_PC, R_REQ, R_A, R_N, R_RC, R_CPAGES, R_FAULTS,
   R_WRITE, REG_FIXED, resOff, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, PC, NOT_RUN, R_RETRIES, R_I,
-  R_SEQOK, R_RETRYOK, frameOwner,
+  R_SEQOK, R_RETRYOK, frameOwner, frameFdOff,
 } from './layout.ts';
 import type { ActionKind } from './actions.ts';
 import type { HmmAction } from './actions.ts';
@@ -98,11 +98,11 @@ export interface Ctx {
   readonly retries: number;
   /** requests per actor (kswapd: none) */
   readonly reqs: readonly (readonly Req[])[];
-  /** actor indices of the device threads of each device */
+  /** actor indices of the device threads of each fd */
   readonly devActors: readonly (readonly number[])[];
   /** actor indices of CPU threads per mm */
   readonly cpuActors: readonly (readonly number[])[];
-  /** per device: the mm its fd mirrors (config.deviceMm) */
+  /** per fd: the mm it mirrors (config.fds / deviceMm) */
   readonly devMm: readonly number[];
   /** per mm: does some dmirror fd mirror it (has interval subscriptions) */
   readonly mmSubscribed: readonly boolean[];
@@ -129,7 +129,7 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   const beh = resolveDriver(cfg.driver);
   const reqs: Req[][] = [];
   const devActors: number[][] = [];
-  for (let d = 0; d < L.devices; d++) devActors.push([]);
+  for (let d = 0; d < L.fds; d++) devActors.push([]);
   const cpuActors: number[][] = [[], []];
   L.actors.forEach((a, t) => {
     if (a.kind === 'cpu') {
@@ -139,14 +139,14 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
         to: r.to ?? 0, dontUnmap: r.dontUnmap ?? false, flags: 0,
       })));
     } else if (a.kind === 'dev') {
-      devActors[a.device]!.push(t);
+      devActors[a.fd]!.push(t);
       reqs.push(cfg.dev![a.index]!.ops.map((r) => ({
         op: r.op, page: r.page ?? 0, npages: r.npages ?? 1, prot: 0, to: 0, dontUnmap: false, flags: r.flags ?? 0,
       })));
     } else reqs.push([]);
   });
   const p = beh.prefix;
-  const devMm = Array.from({ length: L.devices }, (_, d) => cfg.deviceMm?.[d] ?? 0);
+  const devMm = L.fdMm;
   const snapActors = L.actors.flatMap((a, t) => (a.kind === 'dev' && reqs[t]!.some((r) => r.op === 'snapshot') ? [t] : []));
   const patch = cfg.patch as HmmPatch | undefined;
   const prog = buildProgram(
@@ -164,6 +164,8 @@ export function makeCtx(cfg: HmmConfig, impl?: Implementation): Ctx {
   if (L.frameSwapBase >= 0) frameFieldResets.push({ base: L.frameSwapBase, count: L.frameCount, init: 0, scope: 'frame' });
   // and forgets what was written from it (the model has no page cache apart from the mapped frames)
   if (L.writebackBase >= 0) frameFieldResets.push({ base: L.writebackBase + 1, count: L.frameCount, init: 0, scope: 'frame' });
+  // and forgets the fd that allocated it (dmirror_devmem_free)
+  if (L.frameFdBase >= 0) frameFieldResets.push({ base: L.frameFdBase, count: L.frameCount, init: 0, scope: 'frame' });
   const invalidate = impl?.invalidate ?? NOT_RUNNABLE;
   const wrapInvalidate = patch?.ops?.invalidate;
   const ops = {
@@ -203,8 +205,14 @@ export function protBits(p: 'none' | 'read' | 'rw'): number {
 /** the offset of actor t's registers in a state */
 export const actorBase = (c: Ctx, t: number): number => c.L.actors[t]!.base;
 
-/** the device a device thread issues its ioctls on (its dmirror fd) */
-export const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+/** the fd (struct dmirror) a device thread issues its ioctls on: its lock, device PT, notifier */
+export const devOf = (c: Ctx, t: number): number => c.L.actors[t]!.fd;
+
+/** the device of a device thread's fd: the pgmap owner of its migrations and hmm_range_fault */
+export const ownerOf = (c: Ctx, t: number): number => c.L.actors[t]!.device;
+
+/** the device of fd d (dmirror->mdevice) */
+export const fdDevice = (c: Ctx, d: number): number => c.L.fdDevice[d]!;
 
 /** actor t's current request is HMM_DMIRROR_SNAPSHOT */
 export const isSnap = (c: Ctx, s: Int32Array, t: number): boolean => c.reqs[t]![s[c.L.actors[t]!.base + R_REQ]!]?.op === 'snapshot';
@@ -266,6 +274,16 @@ export function allocSysFrame(c: Ctx, s: Int32Array): number {
   const L = c.L;
   for (let f = firstSysFrame; f < firstSysFrame + L.sysFrames; f++) if (s[frOff(L, f) + F_REF] === 0) return f;
   return 0;
+}
+
+/**
+ * A device page for fd d's migration: the lowest free frame of d's device, which then remembers
+ * d (dmirror_migrate_alloc_and_copy: rpage->zone_device_data = dmirror); 0 when none is free.
+ */
+export function allocFdFrame(c: Ctx, s: Int32Array, d: number): number {
+  const f = allocDevFrame(c, s, c.L.fdDevice[d]!);
+  if (f !== 0 && c.L.frameFdBase >= 0) s[frameFdOff(c.L, f)] = d + 1;
+  return f;
 }
 
 /** Lowest free device-private frame of device d (dmirror_devmem_alloc_page), or 0. */

@@ -6,7 +6,7 @@
 import {
   EFAULT, EV_CLEAR, F_LOCK, F_PIN, MIG_COHERENT, MPFN_MIGRATE, OK, PC, PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_VAL,
   PG_VMA, PTE_PRESENT, R_A, R_M_A, R_M_DEV, R_M_FAULTPAGE, R_M_KIND, R_M_N, R_PC, R_PINNED, VM_EXISTS, VM_WRITE,
-  firstDevFrame, frOff, frameOwner, isDevFrame, pgOff, srcOff,
+  fdOfFrame, firstDevFrame, frOff, frameOwner, isDevFrame, pgOff, srcOff,
 } from './layout.ts';
 import { type Ctx, type Emit, type GuardFn, act, finishRequest, getFrame, mmOf, putFrame, startPc, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
@@ -89,7 +89,7 @@ export function beginCoherentMigration(c: Ctx, n: Int32Array, t: number, f: numb
   n[b + R_M_KIND] = MIG_COHERENT;
   n[b + R_M_A] = 0;
   n[b + R_M_N] = L.devFrames;
-  n[b + R_M_DEV] = d;
+  n[b + R_M_DEV] = fdOfFrame(L, n, f);
   n[b + R_M_FAULTPAGE] = 0;
   beginInv(c, n, t, mmOf(c, t), EV_CLEAR, 0, L.pages, 0, PC.migrate_device_unmap, PC.dmirror_device_evict_chunk);
 }

@@ -12,7 +12,7 @@ import {
 import { type Ctx, type Emit, type GuardFn, act, actorBase, deviceOfFrame, finishRequest, mmOf, nextState } from './ctx.ts';
 import { beginHmf, takeHmfRc } from './handle_mm_fault.ts';
 import { mmapReadUnlock } from './mmap_lock.ts';
-import { devOf, isSnap } from './ctx.ts';
+import { ownerOf, isSnap } from './ctx.ts';
 
 /** hmm_pfns[] word: frame << 2 | HMM_PFN_VALID(1) | HMM_PFN_WRITE(2); 0 = not valid */
 export const HMM_PFN_VALID = 1;
@@ -135,12 +135,12 @@ export const guardWalk: GuardFn = (c, s, t) => {
   const a = s[b + R_I]!;
   if (a === s[b + R_A]! + s[b + R_CPAGES]! && s[b + R_SEQOK] === 0) return true; // -EBUSY
   if (isSnap(c, s, t)) return true;
-  return hmmWalkPage(c, s, mmOf(c, t), a, s[b + R_WRITE] === 1, devOf(c, t)) !== WALK_WAIT;
+  return hmmWalkPage(c, s, mmOf(c, t), a, s[b + R_WRITE] === 1, ownerOf(c, t)) !== WALK_WAIT;
 };
 export function stepWalk(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = actorBase(c, t);
-  const d = devOf(c, t);
+  const d = ownerOf(c, t); // range->dev_private_owner = dmirror->mdevice
   const a = s[b + R_I]!;
   const start = s[b + R_A]! + s[b + R_CPAGES]!;
   const end = s[b + R_A]! + s[b + R_N]!;

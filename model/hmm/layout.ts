@@ -5,9 +5,9 @@
  * each field for a given configuration (Layout). All unused scratch words are kept at 0 so that
  * equal states are equal word vectors (canonical encoding without sorting).
  */
-import type { HmmConfig } from './config.ts';
+import { type HmmConfig, fdOfThread, resolveFds } from './config.ts';
 import { leadingWordOffsets, placements, sizeOf, type Dims } from './state/struct.ts';
-import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12, SWAP_CACHE, WRITEBACK } from './state/schema.ts';
+import { GLOBALS, MM, PAGE, DEVICE, FRAME, ACTOR, RESULT, V12, SWAP_CACHE, WRITEBACK, FRAME_FD } from './state/schema.ts';
 
 // ---- CPU page-table entry kinds (hmm-reference a.2) -------------------------------------------
 export const PTE_NONE = 0; //      pte_none
@@ -151,7 +151,7 @@ export const R_I_CB = R.invCallback; //      next subscription (device) to call
 export const R_M_KIND = R.migKind;
 export const R_M_A = R.migPage;
 export const R_M_N = R.migNpages;
-export const R_M_DEV = R.migOwner; //     pgmap owner (device)
+export const R_M_DEV = R.migOwner; //     the fd (struct dmirror) of the migration; its device is the pgmap owner
 export const R_M_FAULTPAGE = R.migFaultPage; // fault_page frame (migrate_to_ram)
 export const R_M_RC = R.migRc;
 export const R_K_PAGE = R.bgPage; //    background actor: page it works on
@@ -172,14 +172,15 @@ export interface ActorInfo {
   readonly kind: ActorKind;
   readonly index: number; //   index within its kind
   readonly mm: number; //      mm it acts on
-  readonly device: number; //  dev threads: device; else -1
+  readonly device: number; //  dev threads: the device of its fd (the pgmap owner); else -1
+  readonly fd: number; //      dev threads: the fd (struct dmirror) it issues ioctls on; else -1
   readonly base: number; //    offset of its registers
   readonly nreq: number;
 }
 
 export interface PatchFieldLayout {
   readonly base: number;
-  /** 1 (global), or one word per mm / frame / device */
+  /** 1 (global), or one word per mm / frame / fd ('device': one per open device file, struct dmirror) */
   readonly count: number;
   readonly init: number;
   readonly scope: 'global' | 'mm' | 'frame' | 'device';
@@ -188,7 +189,16 @@ export interface PatchFieldLayout {
 export interface Layout {
   readonly pages: number;
   readonly mms: number;
+  /** dmirror devices (struct dmirror_device: device memory, pgmap owner) */
   readonly devices: number;
+  /** open files (struct dmirror: mutex, device PT, interval notifier, flags): one DEVICE struct each */
+  readonly fds: number;
+  /** the device of each fd */
+  readonly fdDevice: readonly number[];
+  /** the mm each fd mirrors (the opener's) */
+  readonly fdMm: readonly number[];
+  /** per device: its fd when it has exactly one, else -1 */
+  readonly deviceFd: readonly number[];
   readonly sysFrames: number;
   readonly devFrames: number;
   readonly frameCount: number; // including id 0 (unused) and the zero page
@@ -225,6 +235,9 @@ export interface Layout {
   /** features.writeback: first word of WRITEBACK (the flusher's budget, then per frame 1 + the
    *  version its last writeback wrote); -1 without the feature */
   readonly writebackBase: number;
+  /** some device is opened more than once: per frame, 1 + the fd whose migration allocated the
+   *  device page (rpage->zone_device_data), 0 = none; -1 when every device has one fd */
+  readonly frameFdBase: number;
   /** a patch's state words by name (patch.ts `fields`) */
   readonly patchFields: Readonly<Record<string, PatchFieldLayout>>;
   readonly width: number;
@@ -252,11 +265,12 @@ export const DV_PT = placements(DEVICE, { pages: 0, devFlags: 0 }).pt!.offset; /
 /** The dimensions of every struct of schema.ts for a configuration (the sizes makeLayout lays out). */
 export function stateDims(c: HmmConfig): {
   readonly globals: Dims; readonly mm: Dims; readonly device: Dims; readonly mms: number; readonly devices: number;
-  readonly frameCount: number; readonly actorDims: readonly Dims[];
+  readonly fds: number; readonly frameCount: number; readonly actorDims: readonly Dims[];
 } {
   const pages = c.pages;
   const f = c.features ?? {};
   const devices = c.devices ?? 1;
+  const fds = resolveFds(c);
   const background = (f.reclaim ?? false) || (f.numa ?? false) || (f.ksm ?? false) || (f.compaction ?? false) || (f.writeback ?? false);
   const actorDims: Dims[] = [
     ...(c.cpu ?? []).map((t) => ({ pages, requests: t.ops.length })),
@@ -266,7 +280,7 @@ export function stateDims(c: HmmConfig): {
   return {
     globals: {
       // the fork child's own notifier seq/active (only when a dmirror fd mirrors mm 1)
-      childMirrored: (c.deviceMm ?? []).includes(1) ? 1 : 0,
+      childMirrored: fds.some((fd) => fd.mm === 1) ? 1 : 0,
       compaction: (f.compaction ?? false) ? 1 : 0,
       oomReap: (c.cpu ?? []).some((t) => t.ops.some((r) => r.op === 'oomReap')) ? 1 : 0,
     },
@@ -275,6 +289,7 @@ export function stateDims(c: HmmConfig): {
     device: { pages, devFlags: (c.dev ?? []).some((t) => t.ops.some((r) => r.op === 'flags')) ? 1 : 0 },
     mms: (f.fork ?? false) ? 2 : 1,
     devices,
+    fds: fds.length,
     frameCount: 2 + c.frames + devices * (c.devFrames ?? 0),
     actorDims,
   };
@@ -284,6 +299,10 @@ export function makeLayout(c: HmmConfig): Layout {
   const pages = c.pages;
   const D = stateDims(c);
   const { mms, devices, frameCount } = D;
+  const fdList = resolveFds(c);
+  const fdDevice = fdList.map((f) => f.device);
+  const fdMm = fdList.map((f) => f.mm);
+  const deviceFd = Array.from({ length: devices }, (_, d) => (fdDevice.filter((x) => x === d).length === 1 ? fdDevice.indexOf(d) : -1));
   const devFrames = c.devFrames ?? 0;
   const sysFrames = c.frames;
   const g = placements(GLOBALS, D.globals);
@@ -293,7 +312,7 @@ export function makeLayout(c: HmmConfig): Layout {
   off += mms * mmWords;
   const devBase = off;
   const devWords = sizeOf(DEVICE, D.device);
-  off += devices * devWords;
+  off += fdList.length * devWords;
   const frameBase = off;
   off += frameCount * FRAME_WORDS;
   const resWords = sizeOf(RESULT, { pages });
@@ -301,12 +320,12 @@ export function makeLayout(c: HmmConfig): Layout {
   const cpu = c.cpu ?? [];
   const dev = c.dev ?? [];
   D.actorDims.forEach((dims, t) => {
-    if (t < cpu.length) actors.push({ kind: 'cpu', index: t, mm: cpu[t]!.mm ?? 0, device: -1, base: off, nreq: dims.requests! });
+    if (t < cpu.length) actors.push({ kind: 'cpu', index: t, mm: cpu[t]!.mm ?? 0, device: -1, fd: -1, base: off, nreq: dims.requests! });
     else if (t < cpu.length + dev.length) {
       const i = t - cpu.length;
-      const d = dev[i]!.device ?? 0;
-      actors.push({ kind: 'dev', index: i, mm: c.deviceMm?.[d] ?? 0, device: d, base: off, nreq: dims.requests! });
-    } else actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, base: off, nreq: 0 });
+      const fd = fdOfThread(c, dev[i]!, i);
+      actors.push({ kind: 'dev', index: i, mm: fdMm[fd]!, device: fdDevice[fd]!, fd, base: off, nreq: dims.requests! });
+    } else actors.push({ kind: 'kswapd', index: 0, mm: 0, device: -1, fd: -1, base: off, nreq: 0 });
     off += sizeOf(ACTOR, dims);
   });
   let v12Base = -1;
@@ -320,19 +339,23 @@ export function makeLayout(c: HmmConfig): Layout {
   // writeback, only with the feature (after the swap cache, so neither moves the other)
   const writebackBase = (c.features?.writeback ?? false) ? off : -1;
   if (writebackBase >= 0) off += sizeOf(WRITEBACK, { frames: frameCount });
+  // which fd allocated a device page: only when a device is opened more than once (with one fd
+  // per device the page's device names its fd)
+  const frameFdBase = deviceFd.some((fd, d) => fd < 0 && fdDevice.includes(d)) ? off : -1;
+  if (frameFdBase >= 0) off += sizeOf(FRAME_FD, { frames: frameCount });
   // a patch's own state words (patch.ts), last, so the model's own offsets never move
   const patchFields: Record<string, PatchFieldLayout> = Object.create(null) as Record<string, PatchFieldLayout>;
   for (const [name, pf] of Object.entries(c.patch?.fields ?? {})) {
-    const count = pf.scope === 'global' ? 1 : pf.scope === 'mm' ? mms : pf.scope === 'frame' ? frameCount : devices;
+    const count = pf.scope === 'global' ? 1 : pf.scope === 'mm' ? mms : pf.scope === 'frame' ? frameCount : fdList.length;
     patchFields[name] = { base: off, count, init: pf.init ?? 0, scope: pf.scope };
     off += count;
   }
   return {
-    pages, mms, devices, sysFrames, devFrames, frameCount,
+    pages, mms, devices, fds: fdList.length, fdDevice, fdMm, deviceFd, sysFrames, devFrames, frameCount,
     gGseqOdd: g.seqOdd!.offset, gActive: g.active!.offset, gBudReclaim: g.budgetReclaim!.offset, gBudNuma: g.budgetNuma!.offset,
     gBudKsm: g.budgetKsm!.offset, gSeq1: g.childNotifier!.length > 0 ? g.childNotifier!.offset : -1,
     gBudCompact: g.budgetCompaction!.offset, gUnstable: g.oomUnstable!.offset,
-    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, frameSwapBase, writebackBase, patchFields, width: off,
+    mmBase, mmWords, devBase, devWords, devFlags: D.device.devFlags === 1, frameBase, actors, resWords, v12Base, frameSwapBase, writebackBase, frameFdBase, patchFields, width: off,
   };
 }
 
@@ -374,3 +397,15 @@ export const firstDevFrame = (L: Layout, d: number): number => 2 + L.sysFrames +
 export const isDevFrame = (L: Layout, f: number): boolean => f >= 2 + L.sysFrames;
 export const frameOwner = (L: Layout, f: number): number =>
   f >= 2 + L.sysFrames && L.devFrames > 0 ? Math.floor((f - 2 - L.sysFrames) / L.devFrames) : -1;
+/** frame f's fd word (only when L.frameFdBase >= 0) */
+export const frameFdOff = (L: Layout, f: number): number => L.frameFdBase + f;
+/**
+ * The fd (struct dmirror) whose migration allocated device frame f (test_hmm's
+ * rpage->zone_device_data): the frame's own word when a device has several fds, else the one fd
+ * of the frame's device; -1 for a system frame or an unrecorded one.
+ */
+export function fdOfFrame(L: Layout, s: Int32Array, f: number): number {
+  const d = frameOwner(L, f);
+  if (d < 0) return -1;
+  return L.frameFdBase >= 0 ? s[frameFdOff(L, f)]! - 1 : L.deviceFd[d]!;
+}

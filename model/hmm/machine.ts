@@ -17,8 +17,8 @@ export function makeModelCtx(cfg: HmmConfig): Ctx {
   const guards = cfg.design === 'v12' ? { ...upGuards, ...v12Guards(upGuards) } : upGuards;
   return makeCtx(cfg, {
     bodies, guards, invalidate: invalidateCallback,
-    snapshotInvalidate: (c, s, t, d) => snapshotInvalidateCallback(c, s, c.snapActors[d - c.L.devices]!),
+    snapshotInvalidate: (c, s, t, d) => snapshotInvalidateCallback(c, s, c.snapActors[d - c.L.fds]!),
     invalidateGuard: invalidateCallbackMayRun,
-    snapshotInvalidateGuard: (c, s, _t, d) => snapshotInvalidateMayRun(c, s, c.snapActors[d - c.L.devices]!),
+    snapshotInvalidateGuard: (c, s, _t, d) => snapshotInvalidateMayRun(c, s, c.snapActors[d - c.L.fds]!),
   });
 }

@@ -9,7 +9,7 @@ import {
   PF_PROTNONE, PF_W, PG_FLAGS, PG_KIND, PG_LASTW, PG_VAL, PG_VMA, PTE_DEVEXCL, PTE_DEVPRIV, PTE_MIGRATION, PTE_NONE,
   PTE_PRESENT, PTE_SWAP, PTE_ZERO, R_A, R_H_A, R_H_RC, R_H_RET, R_H_T, R_H_W, R_K_FRAME, R_K_PAGE, R_M_A, R_M_DEV,
   R_M_FAULTPAGE, R_M_KIND, R_M_N, R_N, R_PC, VM_EXISTS, VM_FAULT_OOM, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, VM_HUGEPAGE,
-  VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, frOff, isDevFrame, pgOff, swapCacheOff,
+  VM_HUGETLB, VM_READ, VM_SHARED, VM_WRITE, ZERO_FRAME, fdOfFrame, frOff, isDevFrame, pgOff, swapCacheOff,
 } from './layout.ts';
 import {
   type Ctx, type Emit, type GuardFn, act, allocSysFrame, deviceOfFrame, flushTlb, frameVer, getFrame, initFrame, mmOf, putFrame, nextState } from './ctx.ts';
@@ -387,13 +387,15 @@ export function stepHandleMmFault(c: Ctx, s: Int32Array, t: number, emit: Emit):
       n[frOff(L, hf) + F_LOCK] = t + 1;
       getFrame(c, n, hf);
       n[b + R_H_T] = hf;
-      const d = deviceOfFrame(c, hf);
+      // dmirror_devmem_fault: dmirror = rpage->zone_device_data (the fd that migrated the page),
+      // args.pgmap_owner = dmirror->mdevice
+      const d = fdOfFrame(L, s, hf);
       n[b + R_M_KIND] = MIG_FAULT;
       n[b + R_M_A] = ha;
       n[b + R_M_N] = huge ? 2 : 1;
       n[b + R_M_DEV] = d;
       n[b + R_M_FAULTPAGE] = hf;
-      beginInv(c, n, t, m, EV_MIGRATE, ha, huge ? 2 : 1, d + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
+      beginInv(c, n, t, m, EV_MIGRATE, ha, huge ? 2 : 1, deviceOfFrame(c, hf) + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
       emit(act(huge ? 'do_huge_pmd_device_private' : 'do_swap_page', t, a, 1), n);
       return;
     }

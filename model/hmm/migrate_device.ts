@@ -29,7 +29,7 @@ export function stepEvict(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = actorBase(c, t);
   const d = devOf(c, t);
   const n = nextState(c, s);
-  const f0 = firstDevFrame(L, d);
+  const f0 = firstDevFrame(L, c.L.fdDevice[d]!); // dmirror_device_remove_chunks(dmirror->mdevice)
   for (let i = 0; i < L.devFrames; i++) {
     const f = f0 + i;
     const fo = frOff(L, f);
@@ -56,7 +56,7 @@ export function migrateVmaCollectPtes(c: Ctx, n: Int32Array, t: number): number 
   const b = actorBase(c, t);
   const m = mmOf(c, t);
   const kind = n[b + R_M_KIND]!;
-  const d = n[b + R_M_DEV]!;
+  const d = c.L.fdDevice[n[b + R_M_DEV]!]!; // migrate->pgmap_owner: the device of the fd
   const fp = n[b + R_M_FAULTPAGE]!;
   const a0 = n[b + R_M_A]!;
   const cnt = n[b + R_M_N]!;
@@ -339,7 +339,7 @@ export function stepMigratePages(c: Ctx, s: Int32Array, t: number, emit: Emit): 
   }
   const after = afterPagesPc(c, s, b);
   if (holes) {
-    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, s[b + R_M_DEV]! + 1, PC.migrate_vma_insert_page, after);
+    beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, s[b + R_M_A]!, cnt, c.L.fdDevice[s[b + R_M_DEV]!]! + 1, PC.migrate_vma_insert_page, after);
   } else n[b + R_PC] = after;
   emit(act(s[b + R_M_KIND]! >= MIG_EVICT ? 'migrate_device_pages' : 'migrate_vma_pages', t, s[b + R_M_A]!), n);
 }

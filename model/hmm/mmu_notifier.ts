@@ -60,14 +60,14 @@ export const readBeginBlocked = (c: Ctx, s: Int32Array, d: number): boolean => s
 
 /**
  * The interval subscriptions of mm m, in a fixed order: the dmirror fds mirroring m (index =
- * device), then the temporary snapshot notifiers currently inserted (index = devices + k for the
- * k-th snapshot thread). The next one at or after `from`, or -1.
+ * fd: a device opened twice has two), then the temporary snapshot notifiers currently inserted
+ * (index = fds + k for the k-th snapshot thread). The next one at or after `from`, or -1.
  */
 function nextSub(c: Ctx, s: Int32Array, t: number, from: number): number {
   const m = s[c.L.actors[t]!.base + R_I_MM]!;
   const ia = s[c.L.actors[t]!.base + R_I_A]!;
   const iend = ia + s[c.L.actors[t]!.base + R_I_N]!;
-  const D = c.L.devices;
+  const D = c.L.fds;
   for (let k = from; k < D + c.snapActors.length; k++) {
     if (k < D) {
       if (c.devMm[k] === m) return k;
@@ -103,13 +103,13 @@ export const guardInvCallback: GuardFn = (c, s, t) => {
   const b = c.L.actors[t]!.base;
   const d = s[b + R_I_CB]!;
   if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) return true;
-  return d >= c.L.devices ? c.ops.snapshotInvalidateGuard(c, s, t, d) : c.ops.invalidateGuard(c, s, t, d);
+  return d >= c.L.fds ? c.ops.snapshotInvalidateGuard(c, s, t, d) : c.ops.invalidateGuard(c, s, t, d);
 };
 export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const b = c.L.actors[t]!.base;
   const d = s[b + R_I_CB]!;
-  const snap = d >= c.L.devices;
-  const u = snap ? c.snapActors[d - c.L.devices]! : -1;
+  const snap = d >= c.L.fds;
+  const u = snap ? c.snapActors[d - c.L.fds]! : -1;
   if ((s[b + R_I_EV]! & EV_NONBLOCK) !== 0 && callbackWouldBlockFails(c, s, t, d)) {
     const n = nextState(c, s);
     itreeInvEnd(c, n, s[b + R_I_MM]!);
@@ -126,7 +126,7 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
     n[b + R_PC] = n[b + R_I_RET]!;
     n[b + R_I_CB] = 0;
   } else n[b + R_I_CB] = next;
-  if (snap) emit(act('dmirror_snapshot_invalidate', t, s[b + R_I_A]!, c.L.actors[u]!.device), n);
+  if (snap) emit(act('dmirror_snapshot_invalidate', t, s[b + R_I_A]!, c.L.actors[u]!.fd), n);
   else emit(act(c.names.invalidate, t, s[b + R_I_A]!, d), n);
 }
 
@@ -138,9 +138,10 @@ export function stepInvCallback(c: Ctx, s: Int32Array, t: number, emit: Emit): v
 function callbackWouldBlockFails(c: Ctx, s: Int32Array, t: number, k: number): boolean {
   if (c.beh.sleepsWhenNonblockable === true) return false;
   const b = c.L.actors[t]!.base;
-  const snap = k >= c.L.devices;
-  const d = snap ? c.L.actors[c.snapActors[k - c.L.devices]!]!.device : k;
-  if (!snap && c.beh.skipOwnMigrate && evKind(s[b + R_I_EV]!) === EV_MIGRATE && s[b + R_I_OWNER] === d + 1) return false;
+  const snap = k >= c.L.fds;
+  const d = snap ? c.L.actors[c.snapActors[k - c.L.fds]!]!.fd : k;
+  // the owner is the pgmap owner (dmirror->mdevice): every fd of the migrating device skips
+  if (!snap && c.beh.skipOwnMigrate && evKind(s[b + R_I_EV]!) === EV_MIGRATE && s[b + R_I_OWNER] === c.L.fdDevice[d]! + 1) return false;
   return s[devOff(c.L, d) + DV_LOCK] !== 0;
 }
 
@@ -168,7 +169,7 @@ function itreeInvEnd(c: Ctx, n: Int32Array, m: number): void {
   n[activeOff(L, m)] = active;
   if (active === 0 && n[gseqOff(L, m)] === 1) {
     n[gseqOff(L, m)] = 0; // invalidate_seq++ : no interval's sseq equals it any more
-    for (let d = 0; d < L.devices; d++) if (c.devMm[d] === m) n[devOff(L, d) + DV_SSEQCUR] = 0;
+    for (let d = 0; d < L.fds; d++) if (c.devMm[d] === m) n[devOff(L, d) + DV_SSEQCUR] = 0;
     for (const u of c.snapActors) {
       const o = L.actors[u]!.base + R_SNAP;
       if (L.actors[u]!.mm === m && n[o] === 2) n[o] = 1;

@@ -30,7 +30,8 @@ export type InvalidateGuardOf<C> = (c: C, s: Int32Array, t: number, d: number) =
 export type FieldScope = 'global' | 'mm' | 'frame' | 'device';
 
 export interface PatchField {
-  /** one word, or one per mm, per frame (including the zero page and device frames) or per device */
+  /** one word, or one per mm, per frame (including the zero page and device frames) or per device
+   *  file ('device': one per open fd, struct dmirror — per device when each device has one fd) */
   readonly scope: FieldScope;
   /** initial value (default 0); a frame's word is also reset to it when the frame is freed */
   readonly init?: number;

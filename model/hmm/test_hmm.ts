@@ -12,7 +12,7 @@ import {
   dvFlagsOff, frOff, frameOwner, gseqOff, isDevFrame, mpfnFrame, pfnOff, pgOff, srcOff,
 } from './layout.ts';
 import {
-  type Ctx, devOf, isSnap, type Emit, type GuardFn, act, actorBase, allocDevFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
+  type Ctx, devOf, fdDevice, isSnap, type Emit, type GuardFn, act, actorBase, allocFdFrame, allocSysFrame, finishRequest, frameVer, initFrame, mmOf,
   putFrame, recordData, nextState } from './ctx.ts';
 import { storeTo } from './fault.ts';
 import { HMM_PFN_ERROR, HMM_PFN_VALID, HMM_PFN_WRITE, clearPfns } from './hmm.ts';
@@ -49,7 +49,8 @@ export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number):
   const L = c.L;
   const b = actorBase(c, t);
   const ev = s[b + R_I_EV]!;
-  const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === d + 1;
+  // range->owner == dmirror->mdevice: the device, so every fd of the migrating device skips
+  const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === c.L.fdDevice[d]! + 1;
   const ownSeq = c.beh.ownMigrateSetsSeq;
   if (own && ownSeq === undefined) return nextState(c, s);
   if (own && ownSeq === 'unlocked') {
@@ -216,7 +217,7 @@ export function stepProgram(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   const end = s[b + R_A]! + s[b + R_N]!;
   if (isSnap(c, s, t)) {
     // for each page dmirror_mkentry(dmirror, range, perm + i, range->hmm_pfns[i]); mutex_unlock
-    for (let a = start; a < end; a++) recordData(c, n, t, a, mkentry(c, d, s[pfnOff(L, t, a)]!));
+    for (let a = start; a < end; a++) recordData(c, n, t, a, mkentry(c, fdDevice(c, d), s[pfnOff(L, t, a)]!));
     n[devOff(L, d) + DV_LOCK] = 0;
     clearPfns(c, n, t);
     n[b + R_SEQOK] = 0;
@@ -332,13 +333,13 @@ export function stepSnapRemove(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
 const folio = new Int32Array(2);
 
 /**
- * Allocate `k` (1 or 2) frames together (all or none: a folio of order log2(k)) from device d's
- * pool, or from system memory when d < 0, each initialised with its contents version (v0, v1)
+ * Allocate `k` (1 or 2) frames together (all or none: a folio of order log2(k)) for fd d from its
+ * device's pool, or from system memory when d < 0, each initialised with its contents version (v0, v1)
  * and locked by t, into folio[]; false, with nothing kept, when not all could be had.
  */
 function allocFolio(c: Ctx, n: Int32Array, t: number, k: number, d: number, v0: number, v1: number): boolean {
   for (let j = 0; j < k; j++) {
-    const f = d >= 0 ? allocDevFrame(c, n, d) : allocSysFrame(c, n);
+  const f = d >= 0 ? allocFdFrame(c, n, d) : allocSysFrame(c, n);
     if (f === 0) {
       for (let i = 0; i < j; i++) putFrame(c, n, folio[i]!); // back to the free pool
       return false;
@@ -429,7 +430,8 @@ export function stepMigLock(c: Ctx, s: Int32Array, t: number, emit: Emit): void 
   n[b + R_M_A] = a0;
   n[b + R_M_N] = cnt;
   n[b + R_M_DEV] = d;
-  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, cnt, d + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
+  // args.pgmap_owner = dmirror->mdevice: the device, not the fd
+  beginInv(c, n, t, mmOf(c, t), EV_MIGRATE, a0, cnt, fdDevice(c, d) + 1, PC.migrate_vma_collect_pmd, PC.migrate_device_unmap);
   emit(act('migrate_vma_setup', t, a0, toDev ? 1 : 2), n);
 }
 
@@ -462,7 +464,7 @@ export function stepAllocToDev(c: Ctx, s: Int32Array, t: number, emit: Emit): vo
       continue;
     }
     if (failed) continue; // dpage = NULL, !is_large: goto next (not migrated)
-    const dp = allocDevFrame(c, n, d);
+    const dp = allocFdFrame(c, n, d);
     if (dp === 0) continue;
     initFrame(c, n, dp, sp === 0 ? 0 : frameVer(c, n, sp), false);
     n[frOff(L, dp) + F_LOCK] = t + 1;

@@ -347,6 +347,26 @@ export const SCENARIOS = {
     cpu: [{ ops: [{ op: 'fork' }] }],
     dev: [{ device: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { device: 1, ops: [{ op: 'read', page: 0 }] }],
   },
+  /** one device opened twice (two struct dmirror, one dmirror_device): fd 1 READs the page (its
+   *  device PT maps the system page) while fd 0 migrates it to the device. The MIGRATE invalidation's
+   *  owner is the device, so dmirror skips fd 1's callback too */
+  twoFdsOneDeviceMigrate: {
+    pages: 1, frames: 2, devFrames: 1, devices: 1, initial: ['rw'], fds: [{ device: 0 }, { device: 0 }],
+    dev: [{ fd: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { fd: 1, ops: [{ op: 'read', page: 0 }, { op: 'read', page: 0 }] }],
+  },
+  /** the twin on two devices, one fd each (spelt with fds): the owner differs, fd 1's callback runs */
+  twoFdsTwoDevicesMigrate: {
+    pages: 1, frames: 2, devFrames: 1, devices: 2, initial: ['rw'], fds: [{ device: 0 }, { device: 1 }],
+    dev: [{ fd: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { fd: 1, ops: [{ op: 'read', page: 0 }, { op: 'read', page: 0 }] }],
+  },
+  /** one device opened twice: fd 0 migrates the page to the device, fd 1 READs it (the same owner:
+   *  hmm_range_fault reports the device page, fd 1 maps it), and a CPU read faults it back
+   *  (dmirror_devmem_fault erases only the PT of the fd that migrated it: rpage->zone_device_data) */
+  twoFdsFaultBackRace: {
+    pages: 1, frames: 2, devFrames: 1, devices: 1, initial: ['rw'], fds: [{ device: 0 }, { device: 0 }],
+    cpu: [{ ops: [{ op: 'read', page: 0 }] }],
+    dev: [{ fd: 0, ops: [{ op: 'migrateToDev', page: 0 }] }, { fd: 1, ops: [{ op: 'read', page: 0 }] }],
+  },
   /** a PMD-mapped THP behind reclaim (split, then try_to_unmap of one page), NUMA hinting (the
    *  whole PMD protnone) and KSM (split, write_protect_page), a 2-page device WRITE and a CPU write */
   thpBackground: {

@@ -71,6 +71,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'dmirror', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10]),
     'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'dmirror', ['wRead']),
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'dmirror', ['wRead'], [P.s10]), // F1
+    // ---- one device opened twice (config `fds`): fd identity apart from the device / pgmap owner ----
+    'two-fds-one-device-migrate': hmmConfig('twoFdsOneDeviceMigrate', 'dmirror', ['wRead'], [P.s1, P.s3, P.s10]),
+    'two-fds-two-devices-migrate': hmmConfig('twoFdsTwoDevicesMigrate', 'dmirror', ['wRead'], [P.s10]), // F1
+    'two-fds-fault-back-race': hmmConfig('twoFdsFaultBackRace', 'dmirror', ['wRead', 'wMigrate'], [P.s1, P.s3, P.s10]),
     // F6: NUMA hinting write-protects the device-private entry; the device WRITE gets -EFAULT (+ F1)
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'dmirror', ['wWriteEfault'], [P.s2, P.s10]),
     'madv-free-vs-device-write': hmmConfig('madvFreeVsDeviceWrite', 'dmirror', ['wWrite'], [P.s5]), // F7

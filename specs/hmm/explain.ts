@@ -29,17 +29,18 @@ function culprits(c: Ctx, s: HmmState): Culprit[] {
   const v = stateView(c, 'explain').at(s);
   const out: Culprit[] = [];
   const frame = frameVar;
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     const m = c.devMm[d] ?? 0;
     for (let a = 0; a < L.pages; a++) {
       const e = v.device(d).pt(a);
       const clearPt = (w: StateWriter): void => w.device(d).setPt(a, 0);
       const clearDma = (w: StateWriter): void => w.device(d).setDma(a, 0);
-      if (e !== 0) out.push({ clear: clearPt, name: `dev${d}.pt[${a}]`, context: [`${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e))] });
+      const fd = c.cfg.fds === undefined ? `dev${d}` : `mirror${d}`; // presentation.ts mirrorName
+      if (e !== 0) out.push({ clear: clearPt, name: `${fd}.pt[${a}]`, context: [`${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e))] });
       const dm = v.device(d).dma(a);
-      if (dm !== 0) out.push({ clear: clearDma, name: `dev${d}.dma[${a}]`, context: frame(dm) });
+      if (dm !== 0) out.push({ clear: clearDma, name: `${fd}.dma[${a}]`, context: frame(dm) });
       if (e !== 0 && dm !== 0) {
-        out.push({ clear: (w) => { clearPt(w); clearDma(w); }, name: `dev${d}.pt[${a}]`, context: [`dev${d}.dma[${a}]`, `${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e)), ...frame(dm)] });
+        out.push({ clear: (w) => { clearPt(w); clearDma(w); }, name: `${fd}.pt[${a}]`, context: [`${fd}.dma[${a}]`, `${mmName(m)}.pte[${a}]`, ...frame(dptFrame(e)), ...frame(dm)] });
       }
     }
   }

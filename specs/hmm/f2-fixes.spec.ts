@@ -6,7 +6,7 @@
  *    FINDINGS first recommended);
  *  - set-seq-locked: mutex_lock, mmu_interval_set_seq(), skip only the device-PT erase, unlock;
  *  - no-early-return: no early return at all (the full callback, as hmm.rst's driver does).
- * Every verdict is printed by `npm run check`; FINDINGS.md quotes them.
+ * Also on F8's two fds of one device. Every verdict is printed by `npm run check`; FINDINGS.md quotes them.
  */
 import { defineSpec } from '../../checker/index.ts';
 import { DRIVER_VARIANTS, type DriverBehaviour } from '../../model/hmm/index.ts';
@@ -25,6 +25,10 @@ const RACES: [ScenarioName, string, ('wRead' | 'wWrite' | 'wMigrate')[], Record<
   ['migrateVsDeviceRead', 'vs-device-read', ['wRead'], { 'set-seq-unlocked': [], 'set-seq-locked': [], 'no-early-return': [] }],
   ['migrateVsDeviceWrite', 'vs-device-write', ['wWrite'], { 'set-seq-unlocked': [P.s5], 'set-seq-locked': [P.s5], 'no-early-return': [] }],
   ['migrateFaultBackRace', 'fault-back-race', ['wWrite', 'wMigrate', 'wRead'], { 'set-seq-unlocked': [P.s1, P.s3, P.s5], 'set-seq-locked': [P.s5], 'no-early-return': [] }],
+  // F8, one device opened twice: the other fd's entry must be erased, which only the full
+  // callback does (setting its seq does not remove the entry it already holds)
+  ['twoFdsOneDeviceMigrate', 'two-fds-one-device-migrate', ['wRead'], { 'set-seq-unlocked': [P.s1, P.s3], 'set-seq-locked': [P.s1, P.s3], 'no-early-return': [] }],
+  ['twoFdsFaultBackRace', 'two-fds-fault-back-race', ['wRead', 'wMigrate'], { 'set-seq-unlocked': [P.s1, P.s3], 'set-seq-locked': [P.s1, P.s3], 'no-early-return': [] }],
 ];
 
 export const spec = defineSpec({

@@ -75,11 +75,15 @@ export function hmmItfState(c: Ctx, s: HmmState, actorName: (t: number) => strin
         ...(st.swapCache === undefined ? {} : { in_swap_cache: st.swapCache.slot[f]! !== 0, swap_version: Math.max(0, st.swapCache.slot[f]! - 1) }),
         // features.writeback only: the contents version the folio's last writeback put on disk (-1 = never)
         ...(st.writeback === undefined ? {} : { written_version: st.writeback.written[f]! - 1 }),
+        // a device opened more than once only: the fd whose migration allocated the page (-1 = none)
+        ...(st.frameFd === undefined ? {} : { mirror: st.frameFd.fd[f]! - 1 }),
       }),
     ]);
   }
   v['frame'] = { '#map': frames };
-  v['device'] = st.device.map((dev) => toItf({
+  v['device'] = st.device.map((dev, d) => toItf({
+    // with `fds` an entry is one open file (struct dmirror): its device and the mm it mirrors
+    ...(c.cfg.fds === undefined ? {} : { mirror: `mirror${d}`, of_device: L.fdDevice[d]!, mm: L.fdMm[d]! }),
     lock_holder: dev.lock === 0 ? '' : identifier(actorName(dev.lock - 1)),
     sseq_current: dev.sseq === 1,
     pt: dev.pt.map((e) => ({ frame: e === 0 ? 0 : dptFrame(e), access: e === 0 ? 'none' : (e & 3) === DPT_WRITE ? 'write' : (e & 3) === DPT_ATOMIC ? 'atomic' : 'read' })),

@@ -60,7 +60,7 @@ const staleSeqRetry: Fix = (c, s, a, n) => {
 const lockLeak: Fix = (c, s, a, n) => {
   const actor = c.L.actors[a.actor]!;
   if (actor.kind !== 'dev' || at(c, s).actor(a.actor).pc !== PC.dmirror_do_fault) return n;
-  const d = actor.device;
+  const d = actor.fd;
   if (at(c, s).device(d).lock !== a.actor + 1 || at(c, n).device(d).lock !== 0) return n;
   const out = n.slice();
   at(c, out).device(d).lock = a.actor + 1; // the unlock after programming the device PT is missing

@@ -194,7 +194,7 @@ export function hmmLivenessProperties(cfg: HmmConfig, design: 'upstream' | 'v12'
       }),
     );
   } else {
-    for (let d = 0; d < c.L.devices; d++) {
+    for (let d = 0; d < c.L.fds; d++) {
       props.push(
         alwaysEventually<HmmState>(`${N.l7}.dev${d}`, (s) => view.at(s).device(d).lock === 0, {
           fairness: HMM_FAIRNESS,

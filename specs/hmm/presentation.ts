@@ -23,8 +23,17 @@ export function actorName(c: Ctx, t: number): string {
     if (c.reqs[t]!.some((r) => r.op === 'oomReap')) return 'oom_reaper';
     return a.mm === 1 ? `child-cpu${a.index}` : `cpu${a.index}`;
   }
-  if (a.kind === 'dev') return `dev${a.device}.t${a.index}`;
+  if (a.kind === 'dev') return `${mirrorName(c, a.fd)}.t${a.index}`;
   return 'core-mm';
+}
+
+/**
+ * How an open file is named: `dev<d>` while every device has one fd (no `fds` in the
+ * configuration: the names every earlier trace uses), else `mirror<i>` (struct dmirror i), whose
+ * device the state names beside it.
+ */
+export function mirrorName(c: Ctx, fd: number): string {
+  return c.cfg.fds === undefined ? `dev${fd}` : `mirror${fd}`;
 }
 
 const INFO_KINDS = new Set(['mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_end', 'mmap_write_lock']);
@@ -32,8 +41,8 @@ const INFO_KINDS = new Set(['mmu_notifier_invalidate_range_start', 'mmu_notifier
 export function actionLabel(c: Ctx, a: HmmAction): string {
   let tail = '';
   if (INFO_KINDS.has(a.kind)) tail = ` ${eventName(a.info)}`;
-  else if (a.kind === 'dmirror_interval_invalidate' || a.kind === 'driver_invalidate') tail = ` (interval of dev${a.info})`;
-  else if (a.kind === 'mmu_notifier_invalidate_range_start_nonblock') tail = ` (dev${a.info}'s callback: mutex_trylock failed → -EAGAIN)`;
+  else if (a.kind === 'dmirror_interval_invalidate' || a.kind === 'driver_invalidate') tail = ` (interval of ${mirrorName(c, a.info)})`;
+  else if (a.kind === 'mmu_notifier_invalidate_range_start_nonblock') tail = ` (${mirrorName(c, a.info)}'s callback: mutex_trylock failed → -EAGAIN)`;
   else if (a.info < 0) tail = ` → ${errno(a.info)}`;
   else if (a.info > 0) tail = ` [${a.info}]`;
   return `${actorName(c, a.actor)}: ${a.kind}(page ${a.page})${tail}`;
@@ -100,15 +109,24 @@ export function stateVars(c: Ctx, s: HmmState): Record<string, ItfValue> {
       : `ref${fr.refcount} map${fr.mapcount} pin${fr.pin}${fr.lock ? ` locked-by${fr.lock - 1}` : ''}${fr.dirty ? ' dirty' : ''}${fr.lazy ? ' lazyfree' : ''}${swapSlot(st, f)}${writtenText(st, f)} v${fr.version}`;
   }
   st.device.forEach((dev, d) => {
-    v[`dev${d}.lock`] = dev.lock === 0 ? 'free' : actorName(c, dev.lock - 1);
-    v[`dev${d}.sseq`] = dev.sseq === 1 ? '== gseq' : 'old';
+    const fd = mirrorName(c, d);
+    if (c.cfg.fds !== undefined) v[`${fd}.device`] = `dev${L.fdDevice[d]!}${L.fdMm[d] === 1 ? ' (opened by the child)' : ''}`;
+    v[`${fd}.lock`] = dev.lock === 0 ? 'free' : actorName(c, dev.lock - 1);
+    v[`${fd}.sseq`] = dev.sseq === 1 ? '== gseq' : 'old';
     for (let a = 0; a < L.pages; a++) {
       const e = dev.pt[a]!;
-      v[`dev${d}.pt[${a}]`] = e === 0 ? 'none' : `f${dptFrame(e)}${(e & 3) === DPT_WRITE ? ' write' : (e & 3) === DPT_ATOMIC ? ' atomic' : ' read'}`;
+      v[`${fd}.pt[${a}]`] = e === 0 ? 'none' : `f${dptFrame(e)}${(e & 3) === DPT_WRITE ? ' write' : (e & 3) === DPT_ATOMIC ? ' atomic' : ' read'}`;
       const dm = dev.dma[a]!;
-      v[`dev${d}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
+      v[`${fd}.dma[${a}]`] = dm === 0 ? 'none' : `f${dm}`;
     }
   });
+  // a device opened more than once: which fd's migration allocated each device page
+  if (st.frameFd !== undefined) {
+    for (let f = 2; f < L.frameCount; f++) {
+      const o = st.frameFd.fd[f]!;
+      if (o !== 0) v[`frame[${f}].mirror`] = mirrorName(c, o - 1);
+    }
+  }
   // the patch's own state (model/hmm/patch.ts `fields`)
   for (const [name, words] of Object.entries(st.patch)) {
     const global = L.patchFields[name]!.scope === 'global';
@@ -153,7 +171,7 @@ export function hmmView(cfg: HmmConfig): TraceView<HmmState, HmmAction> {
   const c = makeCtx(cfg);
   const threads = c.L.actors.map((_, t) => actorName(c, t));
   const cpus = threads.filter((n) => n.includes('cpu'));
-  const devs = threads.filter((n) => n.startsWith('dev'));
+  const devs = threads.filter((_, t) => c.L.actors[t]!.kind === 'dev');
   const drivers = Array.from({ length: c.L.devices }, (_, d) => driverName(d));
   return {
     vars: (s) => stateVars(c, s),

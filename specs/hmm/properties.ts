@@ -29,7 +29,7 @@ export function invPending(c: Ctx, s: HmmState, d: number, a: number): boolean {
 export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const view = stateView(c).at(s);
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = view.device(d).pt(a);
       if (e === 0 || invPending(c, s, d, a)) continue;
@@ -40,7 +40,7 @@ export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
       if (k === PTE_MIGRATION) continue; // CPU side has no usable entry until migration ends
       if (k === PTE_PRESENT && v === f) continue;
       if (k === PTE_ZERO && f === ZERO_FRAME) continue;
-      if (k === PTE_DEVPRIV && v === f && frameOwner(L, f) === d) continue;
+      if (k === PTE_DEVPRIV && v === f && frameOwner(L, f) === L.fdDevice[d]) continue;
       if (k === PTE_DEVEXCL && v === f) continue;
       return false;
     }
@@ -52,7 +52,7 @@ export function s1NoStaleDevicePte(c: Ctx, s: HmmState): boolean {
 export function s2PermissionContainment(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const v = stateView(c).at(s);
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = v.device(d).pt(a);
       if (e === 0 || invPending(c, s, d, a)) continue;
@@ -107,7 +107,7 @@ export function s3NoUseAfterFree(c: Ctx, s: HmmState): boolean {
   // (a register may hold a flagged word rather than a frame id, e.g. with HMM_PFN_PMD: it names no frame)
   const free = (f: number): boolean => f > ZERO_FRAME && f < L.frameCount && v.frame(f).refcount <= 0;
   if (!cpuSideNamesNoFreeFrame(c, s)) return false;
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = v.device(d).pt(a);
       if (e !== 0 && free(dptFrame(e))) return false;
@@ -226,16 +226,16 @@ export function s7DevicePrivateInaccessible(c: Ctx, s: HmmState): boolean {
   return true;
 }
 
-/** S8: a device never maps another device's private page. */
+/** S8: a device never maps another device's private page (owner = the device of the fd, not the fd). */
 export function s8OwnerIsolation(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const v = stateView(c).at(s);
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = v.device(d).pt(a);
       if (e === 0) continue;
       const f = dptFrame(e);
-      if (isDevFrame(L, f) && frameOwner(L, f) !== d) return false;
+      if (isDevFrame(L, f) && frameOwner(L, f) !== L.fdDevice[d]) return false;
     }
   }
   return true;
@@ -246,7 +246,7 @@ export function s8OwnerIsolation(c: Ctx, s: HmmState): boolean {
 export function s9ExclusiveCorrect(c: Ctx, s: HmmState): boolean {
   const L = c.L;
   const v = stateView(c).at(s);
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     for (let a = 0; a < L.pages; a++) {
       const e = v.device(d).pt(a);
       if ((e & 3) !== DPT_ATOMIC || invPending(c, s, d, a)) continue;
@@ -303,7 +303,7 @@ export function s6DirtyNotLost(c: Ctx, s: HmmState, step: HmmAction, t: HmmState
 export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmState): boolean {
   if (a.kind === c.names.doFault) {
     const before = stateView(c).at(s);
-    if (before.device(c.L.actors[a.actor]!.device).lock !== a.actor + 1) return false;
+    if (before.device(c.L.actors[a.actor]!.fd).lock !== a.actor + 1) return false;
     if (before.actor(a.actor).retryOk !== 1) return false;
     return true;
   }
@@ -314,7 +314,7 @@ export function s10ProtocolDiscipline(c: Ctx, s: HmmState, a: HmmAction, t: HmmS
   if (a.kind === 'dmirror_migrate_finalize_and_map' || a.kind === 'dmirror_atomic_map') {
     const before = stateView(c).at(s);
     const after = stateView(c, 'after').at(t);
-    for (let d = 0; d < c.L.devices; d++) {
+    for (let d = 0; d < c.L.fds; d++) {
       for (let p = 0; p < c.L.pages; p++) {
         const e = after.device(d).pt(p);
         if (e === 0 || e === before.device(d).pt(p)) continue;
@@ -432,7 +432,7 @@ export function wSystemPageMigrated(c: Ctx, s: HmmState, initialFrame: number): 
   const v = stateView(c).at(s);
   const p = v.mm(0).pte(0);
   if (p.kind !== PTE_PRESENT || p.val === initialFrame || isDevFrame(L, p.val)) return false;
-  for (let d = 0; d < L.devices; d++) {
+  for (let d = 0; d < L.fds; d++) {
     const e = v.device(d).pt(0);
     if (e !== 0 && dptFrame(e) === p.val) return true;
   }

@@ -74,6 +74,10 @@ export const spec = defineSpec<HmmSpecParams, HmmState, HmmAction>({
     'oom-reap-vs-migrate': hmmConfig('oomReapVsMigrate', 'reference', ['wOomReaped'], [P.s1, P.s2, P.s3, P.s10], { description: 'OOM reaper vs MIGRATE_TO_DEV and a device read (finding F5)' }),
     'fork-child-mirror-vs-reclaim': hmmConfig('forkChildMirrorVsReclaim', 'reference', ['wRead'], [], { description: "the fork child's own fd mirrors it while reclaim unmaps the COW-shared page from both mms" }),
     'fork-child-mirror-vs-migrate': hmmConfig('forkChildMirrorVsMigrate', 'reference', ['wRead'], [], { description: "parent's fd migrates to device memory, the child's fd reads the shared page" }),
+    // one device opened twice (config `fds`): hmm.rst's callback erases every fd's range whatever the owner
+    'two-fds-one-device-migrate': hmmConfig('twoFdsOneDeviceMigrate', 'reference', ['wRead'], [], { description: 'one device opened twice: fd 1 reads the page while fd 0 migrates it to the device' }),
+    'two-fds-two-devices-migrate': hmmConfig('twoFdsTwoDevicesMigrate', 'reference', ['wRead'], [], { description: 'the twin on two devices, one fd each' }),
+    'two-fds-fault-back-race': hmmConfig('twoFdsFaultBackRace', 'reference', ['wRead', 'wMigrate'], [], { description: 'one device opened twice: fd 0 migrates, fd 1 maps the device page, a CPU read faults it back' }),
     // F6: NUMA hinting write-protects migration / device-private entries under mmap_read_lock: a
     // device WRITE then fails (-EFAULT), and finalize_and_map's write mapping outlives the CPU's
     'numa-vs-device-private-write': hmmConfig('numaVsDevicePrivateWrite', 'reference', ['wWriteEfault'], [P.s2], { description: 'NUMA hinting makes the migration entry / device-private entry read-only (F6)' }),

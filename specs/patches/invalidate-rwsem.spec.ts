@@ -8,18 +8,18 @@ import { kernel as k, type Ctx, type HmmPatch, type StepFn } from 'hmm-check/mod
 import { spec as reference } from 'hmm-check/specs/hmm/reference.spec.ts';
 import { hmmConfig } from 'hmm-check/specs/hmm/configs.ts';
 
-const rwsem = 'svmm_rwsem'; // per device: 0 = free, else the writer + 1
+const rwsem = 'svmm_rwsem'; // per device file: 0 = free, else the writer + 1
 
 // down_write before the wrapped step: it waits while the rwsem is held (its guard), then takes it
 const rwsemFree = (c: Ctx, s: Int32Array, d: number): boolean => k.readField(c, s, rwsem, d) === 0;
 const downWrite = (orig: StepFn): StepFn => (c, s, t, emit) => {
-  const d = k.deviceOf(c, t);
+  const d = k.fdOf(c, t);
   orig(c, s, t, (a, n) => { k.writeField(c, n, rwsem, d, t + 1); emit(a, n); });
 };
 
 // up_write after the wrapped step, when this thread holds it
 const upWrite = (orig: StepFn): StepFn => (c, s, t, emit) => orig(c, s, t, (a, n) => {
-  const d = k.deviceOf(c, t);
+  const d = k.fdOf(c, t);
   if (d >= 0 && k.readField(c, n, rwsem, d) === t + 1) k.writeField(c, n, rwsem, d, 0);
   emit(a, n);
 });
@@ -31,7 +31,7 @@ export const patch: HmmPatch = {
     dmirror_migrate: { wrap: downWrite }, //        dmirror_migrate_to_device: down_write, migrate_vma_setup
     migrate_vma_finalize: { wrap: upWrite }, //     ... migrate_vma_finalize, up_write
   },
-  guards: { dmirror_migrate: { wrap: (orig) => (c, s, t) => rwsemFree(c, s, k.deviceOf(c, t)) && orig(c, s, t) } },
+  guards: { dmirror_migrate: { wrap: (orig) => (c, s, t) => rwsemFree(c, s, k.fdOf(c, t)) && orig(c, s, t) } },
   // the invalidate callback: down_read(&svmm_rwsem) sleeps while a writer holds it
   ops: { invalidateGuard: (orig) => (c, s, t, d) => rwsemFree(c, s, d) && orig(c, s, t, d) },
 };

@@ -5,7 +5,7 @@
  * Absent optional words are left out; word arrays become number arrays.
  */
 import type { Reader } from './cursor.ts';
-import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
+import { ACTOR, DEVICE, FRAME, FRAME_FD, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
 import type { ArrayMember, StructDecl, WordMember, OptionalMember } from './struct.ts';
 import { stateView, type ViewCtx } from './view.ts';
 
@@ -35,6 +35,8 @@ export interface DecodedState {
   readonly swapCache?: Decoded<typeof SWAP_CACHE>;
   /** features.writeback only */
   readonly writeback?: Decoded<typeof WRITEBACK>;
+  /** a device opened more than once (`fds`) only */
+  readonly frameFd?: Decoded<typeof FRAME_FD>;
   readonly patch: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -72,12 +74,13 @@ export function decodeState(c: ViewCtx, s: Int32Array): DecodedState {
     globals: decodeStruct(GLOBALS, v.globals),
     notifier: range(L.gSeq1 >= 0 ? 2 : 1, (m) => decodeStruct(NOTIFIER, v.notifier(m))),
     mm: range(L.mms, (m) => decodeStruct(MM, v.mm(m))),
-    device: range(L.devices, (d) => decodeStruct(DEVICE, v.device(d))),
+    device: range(L.fds, (d) => decodeStruct(DEVICE, v.device(d))),
     frame: range(L.frameCount, (f) => decodeStruct(FRAME, v.frame(f))),
     actor: range(L.actors.length, (t) => decodeStruct(ACTOR, v.actor(t))),
     ...(L.v12Base >= 0 ? { v12: decodeStruct(V12, v.v12()) } : {}),
     ...(v.hasSwapCache ? { swapCache: decodeStruct(SWAP_CACHE, v.swapCache()) } : {}),
     ...(v.hasWriteback ? { writeback: decodeStruct(WRITEBACK, v.writeback()) } : {}),
+    ...(v.hasFrameFd ? { frameFd: decodeStruct(FRAME_FD, v.frameFd()) } : {}),
     patch: Object.freeze(patch),
   });
 }

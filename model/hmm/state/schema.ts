@@ -7,7 +7,7 @@
  *
  * Whole state, in order:
  *   GLOBALS · MM × mms · DEVICE × devices · FRAME × frames · ACTOR × actors · V12 (design 'v12')
- *   · SWAP_CACHE (features.swapCache) · WRITEBACK (features.writeback) · patch fields (patch.ts `fields`, last so the model's own words never move)
+ *   · SWAP_CACHE (features.swapCache) · WRITEBACK (features.writeback) · FRAME_FD (a device opened more than once) · patch fields (patch.ts `fields`, last so the model's own words never move)
  */
 import { struct, word, optional, array } from './struct.ts';
 
@@ -44,6 +44,10 @@ export const MM = struct('mm', [
   array('pte', 'pages', PAGE),
 ]);
 
+/**
+ * One open file of a dmirror device (struct dmirror, one per open(): `fds` in the configuration,
+ * by default one per device). The name 'device' is kept from when every device had one fd.
+ */
 export const DEVICE = struct('device', [
   word('lock', 'driver lock (dmirror->mutex / driver->update): holder actor + 1'),
   word('sseq', "interval sseq == gseq (its callback ran in the current epoch)"),
@@ -145,4 +149,9 @@ export const SWAP_CACHE = struct('swapCache', [
 export const WRITEBACK = struct('writeback', [
   word('budget', 'folios the flusher may still write back'),
   array('written', 'frames', undefined, 'ghost, per frame: 1 + the contents version its last writeback wrote (the "on disk" version); 0 = never written'),
+]);
+
+/** a device opened more than once: which fd each device page belongs to (kept apart so no other configuration grows) */
+export const FRAME_FD = struct('frameFd', [
+  array('fd', 'frames', undefined, "per frame: 1 + the fd whose migration allocated the device page (rpage->zone_device_data = dmirror); 0 = none"),
 ]);

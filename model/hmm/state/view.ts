@@ -14,7 +14,7 @@ import type { HmmConfig } from '../config.ts';
 import type { Layout } from '../layout.ts';
 import { stateDims } from '../layout.ts';
 import { buildCursor, type Reader, type Source, type Writer } from './cursor.ts';
-import { ACTOR, DEVICE, FRAME, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
+import { ACTOR, DEVICE, FRAME, FRAME_FD, GLOBALS, MM, NOTIFIER, SWAP_CACHE, V12, WRITEBACK } from './schema.ts';
 import { sizeOf } from './struct.ts';
 
 /** what a view needs of a model context (structural: Ctx fits) */
@@ -30,6 +30,7 @@ export interface StateView {
   /** mm m's subscriptions->invalidate_seq parity and active count */
   notifier(m: number): Reader<typeof NOTIFIER>;
   mm(m: number): Reader<typeof MM>;
+  /** open file d (struct dmirror; fd d = device d unless the configuration has `fds`) */
   device(d: number): Reader<typeof DEVICE>;
   frame(f: number): Reader<typeof FRAME>;
   actor(t: number): Reader<typeof ACTOR>;
@@ -41,6 +42,9 @@ export interface StateView {
   /** features.writeback only (throws otherwise); `hasWriteback` says whether it is there */
   writeback(): Reader<typeof WRITEBACK>;
   readonly hasWriteback: boolean;
+  /** a device opened more than once only (throws otherwise): the fd each device page belongs to */
+  frameFd(): Reader<typeof FRAME_FD>;
+  readonly hasFrameFd: boolean;
   /** word i of a patch field (i = the mm, frame or device; 0 for a global field) */
   patch(name: string, i?: number): number;
 }
@@ -57,6 +61,7 @@ export interface StateWriter extends StateView {
   v12(): Writer<typeof V12>;
   swapCache(): Writer<typeof SWAP_CACHE>;
   writeback(): Writer<typeof WRITEBACK>;
+  frameFd(): Writer<typeof FRAME_FD>;
   setPatch(name: string, i: number, value: number): void;
 }
 
@@ -72,7 +77,7 @@ function buildView(c: ViewCtx): StateWriter {
   const src: Source = { s: new Int32Array(L.width) };
   const globals = buildCursor(GLOBALS, src, 0, D.globals);
   const mms = Array.from({ length: L.mms }, (_, m) => buildCursor(MM, src, L.mmBase + m * L.mmWords, D.mm));
-  const devices = Array.from({ length: L.devices }, (_, d) => buildCursor(DEVICE, src, L.devBase + d * L.devWords, D.device));
+  const devices = Array.from({ length: L.fds }, (_, d) => buildCursor(DEVICE, src, L.devBase + d * L.devWords, D.device));
   const frames = Array.from({ length: L.frameCount }, (_, f) => buildCursor(FRAME, src, L.frameBase + f * sizeOf(FRAME, {}), {}));
   const actors = L.actors.map((a, t) => buildCursor(ACTOR, src, a.base, D.actorDims[t]!));
   // mm 0's notifier opens the globals; mm 1's is the optional childNotifier (absent words read 0)
@@ -80,6 +85,7 @@ function buildView(c: ViewCtx): StateWriter {
   const v12 = L.v12Base >= 0 ? buildCursor(V12, src, L.v12Base, { actors: L.actors.length, devices: L.devices, pages: L.pages }) : undefined;
   const swapCache = L.frameSwapBase >= 0 ? buildCursor(SWAP_CACHE, src, L.frameSwapBase, { frames: L.frameCount }) : undefined;
   const writeback = L.writebackBase >= 0 ? buildCursor(WRITEBACK, src, L.writebackBase, { frames: L.frameCount }) : undefined;
+  const frameFd = L.frameFdBase >= 0 ? buildCursor(FRAME_FD, src, L.frameFdBase, { frames: L.frameCount }) : undefined;
   const patchWord = (name: string, i: number): number => {
     const f = L.patchFields[name];
     if (f === undefined) throw new RangeError(`no patch field '${name}' (declare it in patch.fields)`);
@@ -111,6 +117,11 @@ function buildView(c: ViewCtx): StateWriter {
       return writeback;
     },
     hasWriteback: writeback !== undefined,
+    frameFd() {
+      if (frameFd === undefined) throw new RangeError('frameFd(): no device of this configuration is opened more than once (fds)');
+      return frameFd;
+    },
+    hasFrameFd: frameFd !== undefined,
     patch: (name, i = 0) => src.s[patchWord(name, i)]!,
     setPatch(name, i, value) {
       src.s[patchWord(name, i)] = value;

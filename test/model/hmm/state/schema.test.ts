@@ -9,7 +9,7 @@ import { createHmmModel, decodeState, stateView, stateWriter, type HmmConfig } f
 import {
   pgOff, frOff, devOff, dptOff, dmaOff, dvFlagsOff, tlbOff, pfnOff, srcOff, dstOff, resOff, gseqOff, activeOff, mmOff,
   PG_KIND, PG_VAL, PG_FLAGS, PG_VMA, PG_LASTW, F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER, F_LAZY, DV_LOCK, DV_SSEQCUR,
-  MM_EXISTS, MM_READERS, MM_WRITER, R_PC, R_REQ, R_H_T, R_I_CB, R_SNAP, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA,
+  MM_EXISTS, MM_READERS, MM_WRITER, R_PC, R_REQ, R_H_T, R_I_CB, R_SNAP, RES_RET, RES_CPAGES, RES_FAULTS, RES_DATA, frameFdOff,
 } from '../../../../model/hmm/layout.ts';
 import { mirrorOff, mdmaOff, invOff, faultOff, ghostForkBackOff } from '../../../../model/hmm/v12/words.ts';
 import { SCENARIOS } from '../../../../specs/hmm/configs.ts';
@@ -67,7 +67,8 @@ describe('state schema', () => {
       expect([fr.refcount, fr.mapcount, fr.pin, fr.lock, fr.lru, fr.dirty, fr.version, fr.lazy])
         .toEqual([F_REF, F_MAP, F_PIN, F_LOCK, F_LRU, F_DIRTY, F_VER, F_LAZY].map((k) => s[frOff(L, f) + k]));
     }
-    for (let d = 0; d < L.devices; d++) {
+    // one DEVICE struct per open file (struct dmirror): fd d (= device d without `fds`)
+    for (let d = 0; d < L.fds; d++) {
       expect([v.device(d).lock, v.device(d).sseq]).toEqual([s[devOff(L, d) + DV_LOCK], s[devOff(L, d) + DV_SSEQCUR]]);
       expect(v.device(d).flags).toBe(L.devFlags ? s[dvFlagsOff(L, d)] : 0);
       for (let a = 0; a < L.pages; a++) expect([v.device(d).pt(a), v.device(d).dma(a)]).toEqual([s[dptOff(L, d, a)], s[dmaOff(L, d, a)]]);
@@ -96,7 +97,9 @@ describe('state schema', () => {
         for (let a = 0; a < L.pages; a++) expect([w.mirror(d).pt(a), w.mirror(d).dma(a)]).toEqual([s[mirrorOff(L, d, a)], s[mdmaOff(L, d, a)]]);
       }
     } else expect(() => v.v12()).toThrow(RangeError);
-    expect(() => v.device(L.devices)).toThrow(RangeError);
+    expect(() => v.device(L.fds)).toThrow(RangeError);
+    if (L.frameFdBase >= 0) for (let f = 0; f < L.frameCount; f++) expect(v.frameFd().fd(f)).toBe(s[frameFdOff(L, f)]);
+    else expect(() => v.frameFd()).toThrow(RangeError);
     expect(() => v.device(0).pt(L.pages)).toThrow(RangeError);
   });
 
