@@ -31,8 +31,16 @@ const lockFree = (c: Ctx, s: Int32Array, d: number): boolean => s[devOff(c.L, d)
  * itself holds it).
  */
 export function invalidateCallbackMayRun(c: Ctx, s: Int32Array, t: number, d: number): boolean {
-  const own = c.beh.skipOwnMigrate && s[actorBase(c, t) + R_I_EV] === EV_MIGRATE && s[actorBase(c, t) + R_I_OWNER] === d + 1;
-  return (own && c.beh.ownMigrateSetsSeq !== 'locked') || lockFree(c, s, d);
+  return (skipsOwnMigrate(c, s, t, d) && c.beh.ownMigrateSetsSeq !== 'locked') || lockFree(c, s, d);
+}
+
+/**
+ * dmirror's early return: `range->event == MMU_NOTIFY_MIGRATE && range->owner == dmirror->mdevice`.
+ * The owner is the device, so every fd of the migrating device skips (FINDINGS F8).
+ */
+function skipsOwnMigrate(c: Ctx, s: Int32Array, t: number, d: number): boolean {
+  const b = actorBase(c, t);
+  return c.beh.skipOwnMigrate && s[b + R_I_EV] === EV_MIGRATE && s[b + R_I_OWNER] === c.L.fdDevice[d]! + 1;
 }
 
 /**
@@ -48,9 +56,7 @@ export function invalidateCallbackMayRun(c: Ctx, s: Int32Array, t: number, d: nu
 export function invalidateCallback(c: Ctx, s: Int32Array, t: number, d: number): Int32Array | null {
   const L = c.L;
   const b = actorBase(c, t);
-  const ev = s[b + R_I_EV]!;
-  // range->owner == dmirror->mdevice: the device, so every fd of the migrating device skips
-  const own = c.beh.skipOwnMigrate && ev === EV_MIGRATE && s[b + R_I_OWNER] === c.L.fdDevice[d]! + 1;
+  const own = skipsOwnMigrate(c, s, t, d);
   const ownSeq = c.beh.ownMigrateSetsSeq;
   if (own && ownSeq === undefined) return nextState(c, s);
   if (own && ownSeq === 'unlocked') {
