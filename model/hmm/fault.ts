@@ -32,62 +32,69 @@ const awaitsFlushAndFree = (c: Ctx, s: Int32Array, f: number): boolean => f !== 
 
 // A load/store: TLB hit, else the hardware page walk (fills the TLB), else a page fault
 // (arch fault handler → lock_mm_and_find_vma → handle_mm_fault).
-/** a TLB hit or a hardware walk never waits; a page fault waits for mmap_read_lock (lock_mm_and_find_vma) */
-export const guardCpuAccess: GuardFn = (c, s, t) => {
+// The way the MMU takes an access: a TLB hit, the hardware walk of a present PTE, a read of the
+// zero page, else a page fault. The guard and the step share it, so they cannot disagree.
+const TLB_HIT = 0;
+const HW_WALK = 1;
+const ZERO_READ = 2;
+const PAGE_FAULT = 3;
+function accessPath(c: Ctx, s: Int32Array, t: number): number {
   const L = c.L;
   const b = L.actors[t]!.base;
-  const m = mmOf(c, t);
   const a = s[b + R_A]!;
   const w = s[b + R_WRITE] === 1;
   const tlb = s[tlbOff(L, t, a)]!;
-  if (tlb !== 0 && (!w || (tlb & 1) === 1)) return true; // TLB hit
-  const o = pgOff(L, m, a);
+  if (tlb !== 0 && (!w || (tlb & 1) === 1)) return TLB_HIT;
+  const o = pgOff(L, mmOf(c, t), a);
   const kind = s[o + PG_KIND]!;
   const fl = s[o + PG_FLAGS]!;
-  if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) return true; // hardware walk
-  if (kind === PTE_ZERO && !w) return true;
-  return mmapReadFree(c, s, m);
-};
+  if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) return HW_WALK;
+  if (kind === PTE_ZERO && !w) return ZERO_READ;
+  return PAGE_FAULT;
+}
+
+/** a TLB hit or a hardware walk never waits; a page fault waits for mmap_read_lock (lock_mm_and_find_vma) */
+export const guardCpuAccess: GuardFn = (c, s, t) => accessPath(c, s, t) !== PAGE_FAULT || mmapReadFree(c, s, mmOf(c, t));
 export function stepCpuAccess(c: Ctx, s: Int32Array, t: number, emit: Emit): void {
   const L = c.L;
   const b = L.actors[t]!.base;
   const m = mmOf(c, t);
   const a = s[b + R_A]!;
   const w = s[b + R_WRITE] === 1;
-  const tlb = s[tlbOff(L, t, a)]!;
-  if (tlb !== 0 && (!w || (tlb & 1) === 1)) {
-    const n = nextState(c, s);
-    if (w) {
-      // a TLB entry filled by a load has D clear: the store makes the MMU set the PTE's dirty bit
-      // (only where the PTE still maps that frame writable; through a stale entry the store
-      // reaches the frame and nothing records it — which is why PTE removals flush before freeing)
-      const o = pgOff(L, m, a);
-      if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === tlb >> 1 && (n[o + PG_FLAGS]! & PF_W) !== 0) n[o + PG_FLAGS] = n[o + PG_FLAGS]! | PF_D;
-    }
-    access(c, n, t, m, a, tlb >> 1, w);
-    emit(act('cpu_access', t, a, w ? 1 : 0), n);
-    return;
-  }
   const o = pgOff(L, m, a);
-  const kind = s[o + PG_KIND]!;
-  const fl = s[o + PG_FLAGS]!;
-  if (kind === PTE_PRESENT && (fl & PF_PROTNONE) === 0 && (!w || (fl & PF_W) !== 0)) {
-    const n = nextState(c, s);
-    const f = s[o + PG_VAL]!;
-    n[tlbOff(L, t, a)] = (f << 1) | ((fl & PF_W) !== 0 ? 1 : 0);
-    if (w) n[o + PG_FLAGS] = fl | PF_D;
-    access(c, n, t, m, a, f, w);
-    emit(act('cpu_access', t, a, w ? 1 : 0), n);
-    return;
+  switch (accessPath(c, s, t)) {
+    case TLB_HIT: {
+      const tlb = s[tlbOff(L, t, a)]!;
+      const n = nextState(c, s);
+      if (w) {
+        // a TLB entry filled by a load has D clear: the store makes the MMU set the PTE's dirty bit
+        // (only where the PTE still maps that frame writable; through a stale entry the store
+        // reaches the frame and nothing records it — which is why PTE removals flush before freeing)
+        if (n[o + PG_KIND] === PTE_PRESENT && n[o + PG_VAL] === tlb >> 1 && (n[o + PG_FLAGS]! & PF_W) !== 0) n[o + PG_FLAGS] = n[o + PG_FLAGS]! | PF_D;
+      }
+      access(c, n, t, m, a, tlb >> 1, w);
+      emit(act('cpu_access', t, a, w ? 1 : 0), n);
+      return;
+    }
+    case HW_WALK: {
+      const fl = s[o + PG_FLAGS]!;
+      const n = nextState(c, s);
+      const f = s[o + PG_VAL]!;
+      n[tlbOff(L, t, a)] = (f << 1) | ((fl & PF_W) !== 0 ? 1 : 0);
+      if (w) n[o + PG_FLAGS] = fl | PF_D;
+      access(c, n, t, m, a, f, w);
+      emit(act('cpu_access', t, a, w ? 1 : 0), n);
+      return;
+    }
+    case ZERO_READ: {
+      const n = nextState(c, s);
+      n[tlbOff(L, t, a)] = ZERO_FRAME << 1;
+      access(c, n, t, m, a, ZERO_FRAME, false);
+      emit(act('cpu_access', t, a, 0), n);
+      return;
+    }
   }
-  if (kind === PTE_ZERO && !w) {
-    const n = nextState(c, s);
-    n[tlbOff(L, t, a)] = ZERO_FRAME << 1;
-    access(c, n, t, m, a, ZERO_FRAME, false);
-    emit(act('cpu_access', t, a, 0), n);
-    return;
-  }
-  // page fault: lock_mm_and_find_vma (sleeps while a writer holds mmap_lock)
+  // page fault: lock_mm_and_find_vma (sleeps while a writer holds mmap_lock: the guard)
   const n = nextState(c, s);
   const vma = s[o + PG_VMA]!;
   if ((vma & VM_EXISTS) === 0 || (vma & VM_READ) === 0 || (w && (vma & VM_WRITE) === 0)) {
