@@ -165,7 +165,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
-    ...((job.workers ?? 1) > 1 ? { parallel: { workers: job.workers!, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config }) } } : {}),
+    ...((job.workers ?? 1) > 1 ? { parallel: { workers: job.workers!, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

@@ -5,7 +5,7 @@ import type { Model, PackedModel } from '../../model.ts';
 import type { SearchControl } from '../control.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
-import { parallelBfs, stateProperties } from './parallel-bfs.ts';
+import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
 import { InProcessPool, ThreadPool } from './pool.ts';
 import type { ParallelOptions } from './source.ts';
 
@@ -18,14 +18,17 @@ export function threadedPackedBfs<S, A>(
   config: ResolvedCheckConfig,
   control: SearchControl,
   parallel: ParallelOptions,
+  coverageOf?: (a: A) => string,
 ): SearchOutcome {
-  const props = stateProperties(tracker);
+  const props = partitionProperties(tracker);
+  const counting = { coverage: coverageOf !== undefined };
   if (parallel.inProcess) {
-    return parallelBfs(model, packed, tracker, config, control, new InProcessPool({ model: model as Model<unknown, unknown>, properties: props }, props, parallel.workers));
+    const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
+    return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage), counting);
   }
   const names = props.map((p) => p.name);
   const idle = () => ({ transitions: 0, maxDepth: 0, deadlocks: 0, queued: 0, distinct: 0, elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 });
-  const pool = new ThreadPool(parallel.source, names, parallel.workers, () => control.poll(idle, 0));
+  const pool = new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, () => control.poll(idle, 0));
   try {
     for (const r of pool.ready as { modelId: string; width: number }[]) {
       if (r.modelId !== model.id || r.width !== packed.width) {
@@ -35,7 +38,7 @@ export function threadedPackedBfs<S, A>(
         );
       }
     }
-    return parallelBfs(model, packed, tracker, config, control, pool);
+    return parallelBfs(model, packed, tracker, config, control, pool, counting);
   } finally {
     pool.close();
   }

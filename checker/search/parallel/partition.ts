@@ -7,6 +7,8 @@
  * A level runs in three phases:
  *  1. expand: every frontier state (in id order) is expanded; each successor goes, as a record
  *     [parent id, action index, fp hi, fp lo, words…], to the outbox of the partition owning it.
+ *     The step properties are evaluated on these transitions (the first violation of each is the
+ *     smallest (parent id, action) key here) and the actions counted for coverage.
  *  2. receive: the records addressed here, merged in (parent id, action) order, are deduplicated
  *     against the store. The first record of a new fingerprint carries its smallest key, which is
  *     the parent and action one worker would have recorded; the keys of the new states go back.
@@ -14,8 +16,8 @@
  *     frontier, and the state properties are evaluated on them.
  */
 import { PropertyError, thrownText } from '../../errors.ts';
-import type { Model, PackedModel, PackedSink } from '../../model.ts';
-import type { StateProperty } from './state-properties.ts';
+import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
+import type { PartitionProperty, StateProperty, StepProperty } from './partition-properties.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { VisitedStore } from '../../state/visited-store.ts';
 import { assertSamePackedSuccessors, NondeterminismSampler } from '../nondeterminism.ts';
@@ -44,12 +46,26 @@ export interface ExpandReply {
   readonly deadlockLo: number;
   /** the search was told to stop before the phase finished */
   readonly aborted: boolean;
+  /** per open step property: its first violation here (smallest parent id, then action index) */
+  readonly stepFound: Found[];
+  /** coverage bucket → transitions of this level (empty without coverage) */
+  readonly coverage: [string, number][];
+}
+
+/** A partition's transitions and deadlocks up to a state id, and their coverage (a run that stops mid-level). */
+export interface Counted {
+  readonly transitions: number;
+  readonly deadlocks: number;
+  readonly coverage: [string, number][];
 }
 
 export interface Found {
-  /** index into the partition's state properties */
+  /** index into the partition's properties */
   readonly property: number;
+  /** the violating or witness state; for a step property, the transition's source state */
   readonly id: number;
+  /** a step property's transition: its action index from `id` (0 for a state property) */
+  readonly action: number;
   readonly hi: number;
   readonly lo: number;
 }
@@ -69,10 +85,19 @@ export class Partition {
   private readonly W: number;
   private readonly store = new VisitedStore({ trace: false });
   private readonly view: Int32Array;
+  /** the state being expanded, when step properties or coverage need its actions */
+  private readonly row: Int32Array;
   private readonly inBounds: ((s: unknown) => boolean) | undefined;
   private readonly isTerminal: ((s: unknown) => boolean) | undefined;
   private readonly sampler = new NondeterminismSampler();
-  private readonly props: readonly StateProperty[];
+  private readonly props: readonly PartitionProperty[];
+  /** action → coverage bucket, when the run counts actions */
+  private readonly coverageOf: ((a: unknown) => string) | undefined;
+  private readonly bucketIds = new Map<string, number>();
+  private readonly bucketNames: string[] = [];
+  /** the last expanded level's bucket per transition, in expansion order; coverageEnd[j]: end of state j's */
+  private coverageLog = new Int32Array(0);
+  private coverageEnd = new Int32Array(0);
   /** per sometimes-property with conjuncts: the conjuncts seen true here */
   readonly conjunctsSeen: Set<string>[];
 
@@ -103,14 +128,16 @@ export class Partition {
   readonly index: number;
   readonly partitions: number;
 
-  constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly StateProperty[], index: number, partitions: number) {
+  constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], index: number, partitions: number, coverageOf?: (a: unknown) => string) {
     this.model = model;
     this.packed = packed;
     this.props = props;
+    this.coverageOf = coverageOf;
     this.index = index;
     this.partitions = partitions;
     this.W = packed.width;
     this.view = new Int32Array(this.W);
+    this.row = new Int32Array(this.W);
     this.inBounds = model.inBounds?.bind(model);
     this.isTerminal = model.isTerminal?.bind(model);
     this.conjunctsSeen = props.map(() => new Set<string>());
@@ -135,7 +162,8 @@ export class Partition {
     this.promote(ids);
   }
 
-  expand(depth: number, shouldStop: () => boolean): ExpandReply {
+  /** Expands the frontier; `openSteps` indexes the step properties still without a violation. */
+  expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean): ExpandReply {
     const W = this.W;
     const R = W + RECORD_HEAD;
     const P = this.partitions;
@@ -176,31 +204,73 @@ export class Partition {
         counts[p] = n + 1;
       },
     };
+    // Step properties and coverage need each transition's action (as packed-bfs.ts): the state is
+    // expanded from `row`, the step properties' source state.
+    const coverageOf = this.coverageOf;
+    const needAction = openSteps.length > 0 || coverageOf !== undefined;
+    const row = this.row;
+    const stepFound: Found[] = [];
+    let steps = openSteps.map((i) => this.props[i] as StepProperty);
+    let stepIdx = [...openSteps];
+    let logN = 0;
+    if (coverageOf !== undefined && this.coverageEnd.length < this.frontierN) this.coverageEnd = new Int32Array(this.frontierN);
+    const actionSink: PackedActionSink = {
+      next: scratch,
+      emit: (k: number, action: unknown): void => {
+        if (coverageOf !== undefined) {
+          if (logN === this.coverageLog.length) this.growCoverageLog();
+          this.coverageLog[logN++] = this.bucketOf(coverageOf(action));
+        }
+        for (let x = 0; x < steps.length; x++) {
+          const p = steps[x]!;
+          if (stepHolds(p, row, action, scratch)) continue;
+          fingerprint(scratch, 0, W);
+          stepFound.push({ property: stepIdx[x]!, id: srcId, action: k, hi: fpOut.hi, lo: fpOut.lo });
+          steps = steps.filter((q) => q !== p);
+          stepIdx = stepIdx.filter((_, y) => y !== x);
+          x--;
+        }
+        sink.emit(k);
+      },
+    };
+    const stepActions = packed.stepActions;
+    const stepSink: PackedStepSink = {
+      next: scratch,
+      emit(k: number, step: number): void {
+        actionSink.emit(k, stepActions![step]);
+      },
+    };
     let transitions = 0;
     let deadlocks = 0;
     let firstDeadlock = -1;
     let deadlockHi = 0;
     let deadlockLo = 0;
     const src = this.frontier;
+    const reply = (aborted: boolean): ExpandReply => ({ outboxes, counts, transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted, stepFound, coverage: aborted ? [] : this.coverageCounts(logN) });
     for (let j = 0; j < this.frontierN; j++) {
-      if ((j & 1023) === 1023 && shouldStop()) {
-        return { outboxes, counts, transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted: true };
-      }
+      if ((j & 1023) === 1023 && shouldStop()) return reply(true);
       srcId = this.frontierIds[j]!;
       const off = j * W;
       if (this.inBounds) {
         view.set(src.subarray(off, off + W));
         if (!this.inBounds(view)) {
           this.status[j] = OUT_OF_BOUNDS;
+          if (coverageOf !== undefined) this.coverageEnd[j] = logN;
           continue;
         }
       }
       emitted = 0;
       try {
-        packed.expand(src, off, sink);
+        if (!needAction) packed.expand(src, off, sink);
+        else {
+          for (let i = 0; i < W; i++) row[i] = src[off + i]!;
+          if (packed.expandActions !== undefined) packed.expandActions(row, 0, actionSink);
+          else packed.expandSteps!(row, 0, stepSink);
+        }
       } catch (e) {
         throw new ExpansionError(srcId, e);
       }
+      if (coverageOf !== undefined) this.coverageEnd[j] = logN;
       if (this.sampler.take(depth)) {
         const id = srcId;
         try {
@@ -225,7 +295,7 @@ export class Partition {
         }
       }
     }
-    return { outboxes, counts, transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted: false };
+    return reply(false);
   }
 
   /**
@@ -312,11 +382,11 @@ export class Partition {
       for (const w of watch) if (!this.conjunctsSeen[w.i]!.has(w.name) && this.holds(w.name, () => w.f(view))) this.conjunctsSeen[w.i]!.add(w.name);
       for (let x = 0; x < still.length; x++) {
         const i = still[x]!;
-        const p = this.props[i]!;
+        const p = this.props[i] as StateProperty;
         const r = this.holds(p.name, () => p.holds(view));
         if (p.kind === 'always' ? !r : r) {
           fingerprint(this.frontier, k * W, W);
-          found.push({ property: i, id: this.frontierIds[k]!, hi: fpOut.hi, lo: fpOut.lo });
+          found.push({ property: i, id: this.frontierIds[k]!, action: 0, hi: fpOut.hi, lo: fpOut.lo });
           still = still.filter((q) => q !== i);
           x--;
         }
@@ -334,16 +404,47 @@ export class Partition {
     return -1;
   }
 
-  /** Of the level expanded last: transitions and deadlocks of the states with id ≤ last (a run that stops mid-level). */
-  countUpTo(last: number): { transitions: number; deadlocks: number } {
+  /** Of the level expanded last: transitions, deadlocks and coverage of the states with id ≤ last (a run that stops mid-level). */
+  countUpTo(last: number): Counted {
     let transitions = 0;
     let deadlocks = 0;
-    for (let j = 0; j < this.expandedN && this.expandedIds[j]! <= last; j++) {
+    let j = 0;
+    for (; j < this.expandedN && this.expandedIds[j]! <= last; j++) {
       const d = this.expandedStatus[j]!;
       if (d > 0) transitions += d;
       else if (d === DEADLOCK) deadlocks++;
     }
-    return { transitions, deadlocks };
+    const coverage = this.coverageOf !== undefined && j > 0 ? this.coverageCounts(this.coverageEnd[j - 1]!) : [];
+    return { transitions, deadlocks, coverage };
+  }
+
+  /** The first `n` transitions of the coverage log, counted per bucket. */
+  private coverageCounts(n: number): [string, number][] {
+    if (this.coverageOf === undefined) return [];
+    const per = new Int32Array(this.bucketNames.length);
+    const log = this.coverageLog;
+    for (let i = 0; i < n; i++) per[log[i]!]!++;
+    const out: [string, number][] = [];
+    per.forEach((c, b) => {
+      if (c > 0) out.push([this.bucketNames[b]!, c]);
+    });
+    return out;
+  }
+
+  private bucketOf(name: string): number {
+    let b = this.bucketIds.get(name);
+    if (b === undefined) {
+      b = this.bucketNames.length;
+      this.bucketIds.set(name, b);
+      this.bucketNames.push(name);
+    }
+    return b;
+  }
+
+  private growCoverageLog(): void {
+    const bigger = new Int32Array(Math.max(1024, this.coverageLog.length * 2));
+    bigger.set(this.coverageLog);
+    this.coverageLog = bigger;
   }
 
   private holds(name: string, f: () => boolean): boolean {
@@ -374,5 +475,17 @@ export class Partition {
 
   private ensurePending(n: number): void {
     if (this.pending.length < n * this.W) this.pending = new Int32Array(Math.max(n, 64) * this.W);
+  }
+}
+
+/** A step property on one transition; no closure per call (it runs on every transition). */
+function stepHolds(p: StepProperty, s: Int32Array, a: unknown, t: Int32Array): boolean {
+  try {
+    return p.holds(s, a, t);
+  } catch (e) {
+    if (e instanceof PropertyError) throw e;
+    const err = new PropertyError(`property "${p.name}" threw ${thrownText(e)}`, `fix holds() of property "${p.name}" (re-run with --debug for the stack trace)`);
+    err.cause = e;
+    throw err;
   }
 }

@@ -13,7 +13,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { Partition } from './partition.ts';
 import { deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
-import type { StateProperty } from './state-properties.ts';
+import type { PartitionProperty } from './partition-properties.ts';
 
 export interface PartitionPool {
   readonly size: number;
@@ -35,9 +35,10 @@ export class PartitionFailure extends Error {
 
 export class InProcessPool implements PartitionPool {
   private readonly partitions: Partition[];
-  constructor(loaded: LoadedSearchModel, props: readonly StateProperty[], size: number) {
+  constructor(loaded: LoadedSearchModel, props: readonly PartitionProperty[], size: number, coverage: boolean) {
     const packed = loaded.model.packed!;
-    this.partitions = Array.from({ length: size }, (_, p) => new Partition(loaded.model, packed, props, p, size));
+    const coverageOf = coverage ? loaded.coverage : undefined;
+    this.partitions = Array.from({ length: size }, (_, p) => new Partition(loaded.model, packed, props, p, size, coverageOf));
   }
   get size(): number {
     return this.partitions.length;
@@ -66,12 +67,12 @@ export class ThreadPool implements PartitionPool {
   /** what each worker reported once it had rebuilt the model */
   readonly ready: unknown[] = [];
 
-  constructor(source: ModelSource, propertyNames: readonly string[], size: number, poll: () => boolean) {
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, poll: () => boolean) {
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
     for (let p = 0; p < size; p++) {
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { source, propertyNames, index: p, partitions: size, ctl: this.ctl.buffer, port: port2 },
+        workerData: { source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, port: port2 },
         transferList: [port2],
       });
       // the coordinator blocks its own loop; an unhandled worker error would otherwise be lost

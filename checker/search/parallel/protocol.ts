@@ -4,11 +4,11 @@
  */
 import { CheckerError } from '../../errors.ts';
 import * as errors from '../../errors.ts';
-import { ExpansionError, type ExpandReply, type Found, type Partition } from './partition.ts';
+import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition } from './partition.ts';
 
 export type Request =
   | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
-  | { readonly t: 'expand'; readonly depth: number }
+  | { readonly t: 'expand'; readonly depth: number; readonly steps: number[] }
   | { readonly t: 'receive'; readonly inboxes: Int32Array[]; readonly counts: number[] }
   | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
@@ -41,7 +41,7 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
       partition.seed(req.records, req.n);
       return null;
     case 'expand':
-      return partition.expand(req.depth, shouldStop) satisfies ExpandReply;
+      return partition.expand(req.depth, req.steps, shouldStop) satisfies ExpandReply;
     case 'receive':
       return partition.receive(req.inboxes, req.counts);
     case 'assign':
@@ -49,7 +49,7 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
     case 'firstExpandedFrom':
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':
-      return partition.countUpTo(req.last);
+      return partition.countUpTo(req.last) satisfies Counted;
     case 'finish':
       return { storeBytes: partition.storeBytes(), conjunctsSeen: partition.conjunctsSeen.map((s) => [...s]) } satisfies FinishReply;
   }

@@ -18,6 +18,8 @@ export interface ModelSource {
 export interface LoadedSearchModel {
   readonly model: Model<unknown, unknown>;
   readonly properties: readonly Property<unknown, unknown>[];
+  /** action → coverage bucket, for runs that count actions (the caller's CheckOptions.coverage, rebuilt) */
+  readonly coverage?: (a: unknown) => string;
 }
 
 export interface ParallelOptions {
