@@ -6,10 +6,17 @@ import type { SearchControl } from '../control.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
+import { HandoverPool } from './handover-pool.ts';
 import { InProcessPool, ThreadPool } from './pool.ts';
 import type { ParallelOptions } from './source.ts';
 
 export type { ModelSource, ParallelOptions, LoadedSearchModel } from './source.ts';
+
+/**
+ * Search time after which a run starts its worker threads (each takes about a second to load the
+ * sources and the model): shorter runs stay on this thread, where they end sooner.
+ */
+const THREADS_AFTER_MS = 1000;
 
 export function threadedPackedBfs<S, A>(
   model: Model<S, A>,
@@ -22,15 +29,13 @@ export function threadedPackedBfs<S, A>(
 ): SearchOutcome {
   const props = partitionProperties(tracker);
   const counting = { coverage: coverageOf !== undefined };
+  const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
   if (parallel.inProcess) {
-    const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
     return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage), counting);
   }
   const names = props.map((p) => p.name);
-  const idle = () => ({ transitions: 0, maxDepth: 0, deadlocks: 0, queued: 0, distinct: 0, elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 });
-  const pool = new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, () => control.poll(idle, 0));
-  try {
-    for (const r of pool.ready as { modelId: string; width: number }[]) {
+  const checkReady = (replies: unknown[]): void => {
+    for (const r of replies as { modelId: string; width: number }[]) {
       if (r.modelId !== model.id || r.width !== packed.width) {
         throw new ModelContractError(
           `model ${model.id}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${packed.width})`,
@@ -38,6 +43,14 @@ export function threadedPackedBfs<S, A>(
         );
       }
     }
+  };
+  const pool = new HandoverPool(
+    new InProcessPool(loaded, props, parallel.workers, counting.coverage),
+    () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers),
+    checkReady,
+    { threadsAfterMs: parallel.threadsAfterMs ?? THREADS_AFTER_MS, elapsedMs: () => control.elapsedMs() },
+  );
+  try {
     return parallelBfs(model, packed, tracker, config, control, pool, counting);
   } finally {
     pool.close();

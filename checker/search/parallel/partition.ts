@@ -70,6 +70,14 @@ export interface Found {
   readonly lo: number;
 }
 
+/** A partition between two levels: its fingerprints, its frontier (rows and ids), the conjuncts it saw true. */
+export interface PartitionState {
+  readonly fingerprints: Int32Array;
+  readonly frontier: Int32Array;
+  readonly ids: Int32Array;
+  readonly conjunctsSeen: string[][];
+}
+
 /** A model error while expanding: the coordinator turns it into the usual error with the state's replay path. */
 export class ExpansionError extends Error {
   override name = 'ExpansionError';
@@ -145,6 +153,28 @@ export class Partition {
 
   storeBytes(): number {
     return this.store.bytes();
+  }
+
+  /** Everything a partition carries from one level to the next, to continue on another thread (between levels only). */
+  exportState(): PartitionState {
+    return {
+      fingerprints: this.store.fingerprints(),
+      frontier: this.frontier.slice(0, this.frontierN * this.W),
+      ids: this.frontierIds.slice(0, this.frontierN),
+      conjunctsSeen: this.conjunctsSeen.map((c) => [...c]),
+    };
+  }
+
+  /** Continues where the exported partition stopped (a fresh partition, before its first level). */
+  adopt(state: PartitionState): void {
+    const f = state.fingerprints;
+    for (let i = 0; i < f.length; i += 2) this.store.insert(f[i]!, f[i + 1]!, 0, 0);
+    state.conjunctsSeen.forEach((names, i) => {
+      for (const n of names) this.conjunctsSeen[i]!.add(n);
+    });
+    this.pending = new Int32Array(state.frontier.buffer as ArrayBuffer, state.frontier.byteOffset, state.frontier.length);
+    this.pendingN = state.ids.length;
+    this.promote(state.ids);
   }
 
   /** Initial states owned here: records [id, -, hi, lo, words…] in id order. */

@@ -4,7 +4,7 @@
  */
 import { CheckerError } from '../../errors.ts';
 import * as errors from '../../errors.ts';
-import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition } from './partition.ts';
+import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition, type PartitionState } from './partition.ts';
 
 export type Request =
   | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
@@ -13,6 +13,7 @@ export type Request =
   | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
   | { readonly t: 'countUpTo'; readonly last: number }
+  | { readonly t: 'adopt'; readonly state: PartitionState }
   | { readonly t: 'finish' };
 
 export interface FinishReply {
@@ -50,6 +51,9 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':
       return partition.countUpTo(req.last) satisfies Counted;
+    case 'adopt':
+      partition.adopt(req.state);
+      return null;
     case 'finish':
       return { storeBytes: partition.storeBytes(), conjunctsSeen: partition.conjunctsSeen.map((s) => [...s]) } satisfies FinishReply;
   }

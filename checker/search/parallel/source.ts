@@ -28,4 +28,9 @@ export interface ParallelOptions {
   readonly source: ModelSource;
   /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
   readonly inProcess?: boolean;
+  /**
+   * search time (ms) after which the worker threads start and take the partitions over (default
+   * 1,000: shorter searches never start them); 0 starts them at once and waits for them
+   */
+  readonly threadsAfterMs?: number;
 }

@@ -19,6 +19,8 @@ const data = workerData as {
   index: number;
   partitions: number;
   ctl: SharedArrayBuffer;
+  /** index of partition 0's "posted a reply" word */
+  replied: number;
   port: MessagePort;
 };
 const ctl = new Int32Array(data.ctl);
@@ -35,8 +37,8 @@ const shouldStop = (): boolean => {
 
 function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
-  Atomics.store(ctl, 1 + data.index, 1);
-  Atomics.notify(ctl, 1 + data.index);
+  Atomics.store(ctl, data.replied + data.index, 1);
+  Atomics.notify(ctl, data.replied + data.index);
 }
 
 let partition: Partition | undefined;

@@ -1,7 +1,7 @@
 /**
  * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
- * counterexample and witness paths — on every BEEM instance with at most 200,000 states, with 2
- * and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
+ * counterexample and witness paths, coverage — on every BEEM instance with at most 200,000 states,
+ * with 1, 2 and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
  * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
  * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
  * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
