@@ -164,9 +164,9 @@ export function parallelBfs<S, A>(
       control.stopReason ??= 'memory';
       return outcome('incomplete', curN);
     }
-    const outbound: Batch[][] = ex.map((r) => r.outboxes.map((records, p) => ({ records, count: r.counts[p]! })));
+    const outbound: Batch[][] = ex.map((r) => r.outboxes);
     const inbound = exchange.route(depth, outbound);
-    const keys = run(inbound.map((b) => ({ t: 'receive', inboxes: b.map((x) => x.records), counts: b.map((x) => x.count) }))) as Int32Array[];
+    const keys = run(inbound.map((inboxes) => ({ t: 'receive', inboxes }))) as Int32Array[];
     const ids = assignIds(keys, trace);
     const newN = trace.size - levelEnd;
     const open: number[] = [];

@@ -6,7 +6,8 @@
  *
  * A level runs in three phases:
  *  1. expand: every frontier state (in id order) is expanded; each successor goes, as a record
- *     [parent id, action index, fp hi, fp lo, words…], to the outbox of the partition owning it.
+ *     (parent id, action index, fingerprint, words; record-box.ts), to the outbox of the
+ *     partition owning it.
  *     The step properties are evaluated on these transitions (the first violation of each is the
  *     smallest (parent id, action) key here) and the actions counted for coverage.
  *  2. receive: the records addressed here, merged in (parent id, action) order, are deduplicated
@@ -19,10 +20,12 @@ import { PropertyError, thrownText } from '../../errors.ts';
 import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
 import type { PartitionProperty, StateProperty, StepProperty } from './partition-properties.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
+import { Frontier } from '../../state/frontier.ts';
 import { VisitedStore } from '../../state/visited-store.ts';
+import { type RecordBatch, RecordReader, RecordWriter } from './record-box.ts';
 import { assertSamePackedSuccessors, NondeterminismSampler } from '../nondeterminism.ts';
 
-/** Words of a successor record before the state's own words. */
+/** Words of a seed record ([id, -, fp hi, fp lo]) before the state's own words. */
 export const RECORD_HEAD = 4;
 
 const BATCH = 64;
@@ -35,9 +38,8 @@ export function partitionOf(hi: number, partitions: number): number {
 }
 
 export interface ExpandReply {
-  /** outbox[p] = records for partition p, counts[p] of them */
-  readonly outboxes: Int32Array[];
-  readonly counts: number[];
+  /** outbox[p] = records for partition p */
+  readonly outboxes: RecordBatch[];
   readonly transitions: number;
   readonly deadlocks: number;
   /** smallest id of a deadlocked (non-terminal, in-bounds, successor-free) state, or -1 */
@@ -109,7 +111,8 @@ export class Partition {
   /** per sometimes-property with conjuncts: the conjuncts seen true here */
   readonly conjunctsSeen: Set<string>[];
 
-  private frontier = new Int32Array(0);
+  /** the level to expand next (compressed rows, read front to back) and its ids */
+  private frontier: Frontier;
   private frontierIds: Int32Array = new Int32Array(0);
   private frontierN = 0;
   /** per frontier state once expanded: successors emitted, OUT_OF_BOUNDS, or DEADLOCK */
@@ -119,15 +122,17 @@ export class Partition {
   private expandedStatus = new Int32Array(0);
   private expandedN = 0;
 
-  private pending = new Int32Array(0);
+  /** the new states found by `receive`, waiting for their ids */
+  private pending: Frontier;
   private pendingN = 0;
-  /** buffers to reuse as outboxes, largest last */
-  private readonly spares: Int32Array[] = [];
+  /** boxes received last level, whose buffers the next outboxes reuse */
+  private spares: RecordBatch[] = [];
   private keys = new Int32Array(0);
-  private readonly batchSrc = new Int32Array(BATCH);
-  private readonly batchOff = new Int32Array(BATCH);
+  private readonly batchRows: Int32Array;
   private readonly batchHi = new Int32Array(BATCH);
   private readonly batchLo = new Int32Array(BATCH);
+  private readonly batchParent = new Int32Array(BATCH);
+  private readonly batchAction = new Int32Array(BATCH);
   /** written, never read: keeps the prefetch loads alive */
   private sink = 0;
 
@@ -146,6 +151,9 @@ export class Partition {
     this.W = packed.width;
     this.view = new Int32Array(this.W);
     this.row = new Int32Array(this.W);
+    this.frontier = new Frontier(this.W);
+    this.pending = new Frontier(this.W);
+    this.batchRows = new Int32Array(BATCH * this.W);
     this.inBounds = model.inBounds?.bind(model);
     this.isTerminal = model.isTerminal?.bind(model);
     this.conjunctsSeen = props.map(() => new Set<string>());
@@ -159,7 +167,7 @@ export class Partition {
   exportState(): PartitionState {
     return {
       fingerprints: this.store.fingerprints(),
-      frontier: this.frontier.slice(0, this.frontierN * this.W),
+      frontier: this.frontierRows(),
       ids: this.frontierIds.slice(0, this.frontierN),
       conjunctsSeen: this.conjunctsSeen.map((c) => [...c]),
     };
@@ -172,19 +180,34 @@ export class Partition {
     state.conjunctsSeen.forEach((names, i) => {
       for (const n of names) this.conjunctsSeen[i]!.add(n);
     });
-    this.pending = new Int32Array(state.frontier.buffer as ArrayBuffer, state.frontier.byteOffset, state.frontier.length);
+    this.pending.reset();
+    for (let k = 0; k < state.ids.length; k++) this.pending.push(state.frontier, k * this.W, 0);
     this.pendingN = state.ids.length;
     this.promote(state.ids);
+  }
+
+  /** The frontier's rows, decoded into one array. */
+  private frontierRows(): Int32Array {
+    const W = this.W;
+    const out = new Int32Array(this.frontierN * W);
+    const row = this.row;
+    this.frontier.rewind();
+    for (let k = 0; k < this.frontierN; k++) {
+      this.frontier.next(row);
+      out.set(row, k * W);
+    }
+    this.frontier.rewind();
+    return out;
   }
 
   /** Initial states owned here: records [id, -, hi, lo, words…] in id order. */
   seed(records: Int32Array, n: number): void {
     const R = this.W + RECORD_HEAD;
-    this.ensurePending(n);
+    this.pending.reset();
     for (let k = 0; k < n; k++) {
       const o = k * R;
       this.store.insert(records[o + 2]!, records[o + 3]!, 0, 0);
-      this.pending.set(records.subarray(o + RECORD_HEAD, o + R), k * this.W);
+      this.pending.push(records, o + RECORD_HEAD, 0);
     }
     const ids = new Int32Array(n);
     for (let k = 0; k < n; k++) ids[k] = records[k * R]!;
@@ -195,19 +218,14 @@ export class Partition {
   /** Expands the frontier; `openSteps` indexes the step properties still without a violation. */
   expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean): ExpandReply {
     const W = this.W;
-    const R = W + RECORD_HEAD;
     const P = this.partitions;
     const packed = this.packed;
     const view = this.view;
     const expectPer = Math.max(64, Math.ceil((this.frontierN * 4) / P));
-    const outboxes: Int32Array[] = [];
-    const counts: number[] = [];
-    for (let p = 0; p < P; p++) {
-      // the buffers received last level are spare now (moved here, not copied): fresh memory costs page faults
-      const spare = this.spares.pop();
-      outboxes.push(spare !== undefined && spare.length >= R * 64 ? spare : new Int32Array(expectPer * R));
-      counts.push(0);
-    }
+    // the boxes received last level are spare now (moved here, not copied): fresh memory costs page faults
+    const writers: RecordWriter[] = [];
+    for (let p = 0; p < P; p++) writers.push(new RecordWriter(W, expectPer, this.spares.pop()));
+    this.spares = [];
     const scratch = new Int32Array(W);
     let srcId = 0;
     let emitted = 0;
@@ -217,21 +235,7 @@ export class Partition {
         emitted++;
         fingerprint(scratch, 0, W);
         const hi = fpOut.hi;
-        const p = partitionOf(hi, P);
-        let box = outboxes[p]!;
-        const n = counts[p]!;
-        if ((n + 1) * R > box.length) {
-          const bigger = new Int32Array(box.length * 2);
-          bigger.set(box);
-          outboxes[p] = box = bigger;
-        }
-        const o = n * R;
-        box[o] = srcId;
-        box[o + 1] = k;
-        box[o + 2] = hi;
-        box[o + 3] = fpOut.lo;
-        for (let i = 0; i < W; i++) box[o + RECORD_HEAD + i] = scratch[i]!;
-        counts[p] = n + 1;
+        writers[partitionOf(hi, P)]!.push(srcId, k, hi, fpOut.lo, scratch);
       },
     };
     // Step properties and coverage need each transition's action (as packed-bfs.ts): the state is
@@ -275,15 +279,15 @@ export class Partition {
     let firstDeadlock = -1;
     let deadlockHi = 0;
     let deadlockLo = 0;
-    const src = this.frontier;
-    const reply = (aborted: boolean): ExpandReply => ({ outboxes, counts, transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted, stepFound, coverage: aborted ? [] : this.coverageCounts(logN) });
+    const frontier = this.frontier;
+    frontier.rewind();
+    const reply = (aborted: boolean): ExpandReply => ({ outboxes: writers.map((w) => w.finish()), transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted, stepFound, coverage: aborted ? [] : this.coverageCounts(logN) });
     for (let j = 0; j < this.frontierN; j++) {
       if ((j & 1023) === 1023 && shouldStop()) return reply(true);
       srcId = this.frontierIds[j]!;
-      const off = j * W;
+      frontier.next(row);
       if (this.inBounds) {
-        view.set(src.subarray(off, off + W));
-        if (!this.inBounds(view)) {
+        if (!this.inBounds(row)) {
           this.status[j] = OUT_OF_BOUNDS;
           if (coverageOf !== undefined) this.coverageEnd[j] = logN;
           continue;
@@ -291,9 +295,8 @@ export class Partition {
       }
       emitted = 0;
       try {
-        if (!needAction) packed.expand(src, off, sink);
+        if (!needAction) packed.expand(row, 0, sink);
         else {
-          for (let i = 0; i < W; i++) row[i] = src[off + i]!;
           if (packed.expandActions !== undefined) packed.expandActions(row, 0, actionSink);
           else packed.expandSteps!(row, 0, stepSink);
         }
@@ -304,7 +307,7 @@ export class Partition {
       if (this.sampler.take(depth)) {
         const id = srcId;
         try {
-          assertSamePackedSuccessors(this.model.id, packed, src, off, () => [id]);
+          assertSamePackedSuccessors(this.model.id, packed, row, 0, () => [id]);
         } catch (e) {
           throw new ExpansionError(id, e);
         }
@@ -312,13 +315,13 @@ export class Partition {
       this.status[j] = emitted;
       transitions += emitted;
       if (emitted === 0) {
-        view.set(src.subarray(off, off + W));
+        view.set(row);
         if (!(this.isTerminal && this.isTerminal(view))) {
           this.status[j] = DEADLOCK;
           deadlocks++;
           if (firstDeadlock < 0) {
             firstDeadlock = srcId;
-            fingerprint(src, off, W);
+            fingerprint(row, 0, W);
             deadlockHi = fpOut.hi;
             deadlockLo = fpOut.lo;
           }
@@ -332,68 +335,61 @@ export class Partition {
    * Deduplicates the records addressed here (inboxes[q] from partition q, each in key order);
    * returns the keys (parent id, action) of the new states, in key order, as pairs.
    */
-  receive(inboxes: readonly Int32Array[], counts: readonly number[]): Int32Array {
+  receive(inboxes: readonly RecordBatch[]): Int32Array {
     const W = this.W;
-    const R = W + RECORD_HEAD;
-    const Q = inboxes.length;
-    const pos = new Int32Array(Q);
+    const readers = inboxes.map((b) => new RecordReader(b, W));
+    const Q = readers.length;
     let total = 0;
-    for (const c of counts) total += c;
-    this.ensurePending(total);
+    for (const r of readers) total += r.count;
     if (this.keys.length < 2 * total) this.keys = new Int32Array(2 * total);
     const keys = this.keys;
     const store = this.store;
+    const pending = this.pending;
+    pending.reset();
     // Merged in batches: the batch's home slots are loaded first, so their cache misses overlap (as packed-bfs.ts does)
-    const bSrc = this.batchSrc;
-    const bOff = this.batchOff;
+    const rows = this.batchRows;
     const bHi = this.batchHi;
     const bLo = this.batchLo;
+    const bParent = this.batchParent;
+    const bAction = this.batchAction;
     let n = 0;
     let left = total;
     while (left > 0) {
       let b = 0;
       for (; b < BATCH && left > 0; b++, left--) {
         // the smallest head among the sources (few sources: a linear scan beats a heap)
-        let best = -1;
+        let best: RecordReader | undefined;
         let bp = 0;
         let ba = 0;
         for (let q = 0; q < Q; q++) {
-          const i = pos[q]!;
-          if (i >= counts[q]!) continue;
-          const box = inboxes[q]!;
-          const o = i * R;
-          const parent = box[o]!;
-          const action = box[o + 1]!;
-          if (best < 0 || parent < bp || (parent === bp && action < ba)) {
-            best = q;
+          const r = readers[q]!;
+          if (r.i >= r.count) continue;
+          const parent = r.parent;
+          const action = r.action;
+          if (best === undefined || parent < bp || (parent === bp && action < ba)) {
+            best = r;
             bp = parent;
             ba = action;
           }
         }
-        const o = pos[best]! * R;
-        pos[best]!++;
-        bSrc[b] = best;
-        bOff[b] = o;
-        bHi[b] = inboxes[best]![o + 2]!;
-        bLo[b] = inboxes[best]![o + 3]!;
+        bHi[b] = best!.hi;
+        bLo[b] = best!.lo;
+        bParent[b] = bp;
+        bAction[b] = ba;
+        // every record's row is decoded, new or not: each is the delta base of the next in its box
+        best!.next(rows, b * W);
       }
       this.sink ^= store.prefetch(bHi, bLo, b);
       for (let x = 0; x < b; x++) {
         if (store.insert(bHi[x]!, bLo[x]!, 0, 0) < 0) continue;
-        const box = inboxes[bSrc[x]!]!;
-        const o = bOff[x]!;
-        const pending = this.pending;
-        // a loop, not set(subarray): a view per record would allocate on the hot path
-        for (let i = 0, d = n * W, f = o + RECORD_HEAD; i < W; i++) pending[d + i] = box[f + i]!;
-        keys[2 * n] = box[o]!;
-        keys[2 * n + 1] = box[o + 1]!;
+        pending.push(rows, x * W, 0);
+        keys[2 * n] = bParent[x]!;
+        keys[2 * n + 1] = bAction[x]!;
         n++;
       }
     }
     this.pendingN = n;
-    for (const box of inboxes) this.spares.push(box);
-    this.spares.sort((a, b) => b.length - a.length).length = Math.min(this.spares.length, this.partitions);
-    this.spares.reverse();
+    this.spares = [...inboxes];
     return keys.slice(0, 2 * n);
   }
 
@@ -406,16 +402,17 @@ export class Partition {
     const view = this.view;
     let still = [...open];
     const watch = this.props.map((p, i) => (p.kind === 'sometimes' && p.conjuncts ? Object.entries(p.conjuncts).map(([name, f]) => ({ name, f, i })) : [])).flat();
+    this.frontier.rewind();
     for (let k = 0; k < this.frontierN; k++) {
       if (still.length === 0 && watch.length === 0) break;
-      view.set(this.frontier.subarray(k * W, k * W + W));
-      for (const w of watch) if (!this.conjunctsSeen[w.i]!.has(w.name) && this.holds(w.name, () => w.f(view))) this.conjunctsSeen[w.i]!.add(w.name);
+      this.frontier.next(view);
+      for (const w of watch) if (!this.conjunctsSeen[w.i]!.has(w.name) && stateHolds(w.name, w.f, view)) this.conjunctsSeen[w.i]!.add(w.name);
       for (let x = 0; x < still.length; x++) {
         const i = still[x]!;
         const p = this.props[i] as StateProperty;
-        const r = this.holds(p.name, () => p.holds(view));
+        const r = stateHolds(p.name, p.holds, view);
         if (p.kind === 'always' ? !r : r) {
-          fingerprint(this.frontier, k * W, W);
+          fingerprint(view, 0, W);
           found.push({ property: i, id: this.frontierIds[k]!, action: 0, hi: fpOut.hi, lo: fpOut.lo });
           still = still.filter((q) => q !== i);
           x--;
@@ -477,23 +474,13 @@ export class Partition {
     this.coverageLog = bigger;
   }
 
-  private holds(name: string, f: () => boolean): boolean {
-    try {
-      return f();
-    } catch (e) {
-      const err = new PropertyError(`property "${name}" threw ${thrownText(e)}`, `fix holds() of property "${name}" (re-run with --debug for the stack trace)`);
-      err.cause = e;
-      throw err;
-    }
-  }
-
   private promote(ids: Int32Array): void {
     const n = this.pendingN;
     if (ids.length !== n) throw new Error(`partition ${this.index}: ${ids.length} ids for ${n} new states`);
     this.expandedIds = this.frontierIds;
     this.expandedStatus = this.status;
     this.expandedN = this.frontierN;
-    // the pending buffer becomes the frontier; the old frontier is reused for the next level
+    // the pending level becomes the frontier; the old frontier's buffers are reused for the next level
     const oldFrontier = this.frontier;
     this.frontier = this.pending;
     this.pending = oldFrontier;
@@ -502,9 +489,17 @@ export class Partition {
     this.status = new Int32Array(n);
     this.pendingN = 0;
   }
+}
 
-  private ensurePending(n: number): void {
-    if (this.pending.length < n * this.W) this.pending = new Int32Array(Math.max(n, 64) * this.W);
+/** A state property (or one of a witness's conjuncts) on one state; no closure per call (it runs on every new state). */
+function stateHolds(name: string, holds: (s: Int32Array) => boolean, s: Int32Array): boolean {
+  try {
+    return holds(s);
+  } catch (e) {
+    if (e instanceof PropertyError) throw e;
+    const err = new PropertyError(`property "${name}" threw ${thrownText(e)}`, `fix holds() of property "${name}" (re-run with --debug for the stack trace)`);
+    err.cause = e;
+    throw err;
   }
 }
 

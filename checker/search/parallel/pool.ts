@@ -13,7 +13,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { Partition, type PartitionState } from './partition.ts';
-import { deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
+import { batchBuffers, deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
 import type { PartitionProperty } from './partition-properties.ts';
 
 export interface PartitionPool {
@@ -192,7 +192,7 @@ interface Death {
 }
 
 function transfers(r: Request): ArrayBuffer[] {
-  if (r.t === 'receive') return r.inboxes.map((b) => b.buffer as ArrayBuffer);
+  if (r.t === 'receive') return batchBuffers(r.inboxes);
   if (r.t === 'adopt') return [r.state.fingerprints.buffer as ArrayBuffer, r.state.frontier.buffer as ArrayBuffer, r.state.ids.buffer as ArrayBuffer];
   return [];
 }
