@@ -1,11 +1,12 @@
 /**
- * Partitions that start in the caller's thread and move to worker threads once the search has run
- * long enough to pay for them. A worker thread takes about a second to start (it loads the
- * TypeScript sources and rebuilds the model); most checks end sooner, and they then never start
- * one. A longer search starts the workers, goes on in this thread while they load, and hands each
- * partition over (its fingerprints, frontier and ids) at the first level boundary after all of
- * them are ready. The partitions are the same code on either side of the handover, so the results
- * do not depend on when, or whether, it happens.
+ * Partitions that start in the caller's thread and move to worker threads at a level boundary:
+ * each partition's fingerprints, frontier (rows and ids) and the conjuncts it saw true are handed
+ * over. The partitions are the same code on either side, so the results do not depend on when, or
+ * whether, it happens. The search (parallel/index.ts) seeds the partitions here and hands them
+ * over before the first level (threadsAfterMs 0: the workers start once a single-threaded trial
+ * has run out of time); a later handover (threadsAfterMs > 0: after that much search time, once
+ * the workers are ready, this thread searching meanwhile) is there for callers that would rather
+ * not wait for the workers, and is tested level by level (handover.test.ts).
  */
 import type { PartitionState } from './partition.ts';
 import type { PartitionPool } from './pool.ts';

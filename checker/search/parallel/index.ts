@@ -3,6 +3,8 @@ import type { ResolvedCheckConfig } from '../../config.ts';
 import { ModelContractError } from '../../errors.ts';
 import type { Model, PackedModel } from '../../model.ts';
 import type { SearchControl } from '../control.ts';
+import type { CheckOptions } from '../options.ts';
+import { packedBfs } from '../packed-bfs.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
@@ -13,10 +15,13 @@ import type { ParallelOptions } from './source.ts';
 export type { ModelSource, ParallelOptions, LoadedSearchModel } from './source.ts';
 
 /**
- * Search time after which a run starts its worker threads (each takes about a second to load the
- * sources and the model): shorter runs stay on this thread, where they end sooner.
+ * How long a run searches on this thread before it starts again on worker threads. Starting a
+ * worker costs one to several seconds (it loads the sources and rebuilds the model) and the
+ * partitioned search does more work per transition than the single-threaded one (the exchange,
+ * the merge, the numbering), so most checks, which end within this time, are faster without them.
+ * The results are the same either way; a longer run loses at most this time.
  */
-const THREADS_AFTER_MS = 1000;
+const THREADS_AFTER_MS = 2000;
 
 export function threadedPackedBfs<S, A>(
   model: Model<S, A>,
@@ -25,8 +30,21 @@ export function threadedPackedBfs<S, A>(
   config: ResolvedCheckConfig,
   control: SearchControl,
   parallel: ParallelOptions,
-  coverageOf?: (a: A) => string,
+  options: CheckOptions<A> = {},
 ): SearchOutcome {
+  const coverageOf = options.coverage;
+  const trialMs = parallel.threadsAfterMs ?? THREADS_AFTER_MS;
+  if (!parallel.inProcess && trialMs > 0) {
+    const trial = tracker.fresh();
+    control.trialUntilMs = trialMs;
+    const outcome = packedBfs(model, packed, trial, config, control, options);
+    control.trialUntilMs = undefined;
+    if (!control.trialOver || control.stopReason !== undefined) {
+      tracker.adopt(trial);
+      return outcome;
+    }
+    control.trialOver = false;
+  }
   const props = partitionProperties(tracker);
   const counting = { coverage: coverageOf !== undefined };
   const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
@@ -48,7 +66,8 @@ export function threadedPackedBfs<S, A>(
     new InProcessPool(loaded, props, parallel.workers, counting.coverage),
     () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers),
     checkReady,
-    { threadsAfterMs: parallel.threadsAfterMs ?? THREADS_AFTER_MS, elapsedMs: () => control.elapsedMs() },
+    // (after the trial above: at once)
+    { threadsAfterMs: 0, elapsedMs: () => control.elapsedMs() },
   );
   try {
     return parallelBfs(model, packed, tracker, config, control, pool, counting);

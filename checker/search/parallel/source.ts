@@ -29,8 +29,8 @@ export interface ParallelOptions {
   /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
   readonly inProcess?: boolean;
   /**
-   * search time (ms) after which the worker threads start and take the partitions over (default
-   * 1,000: shorter searches never start them); 0 starts them at once and waits for them
+   * search time (ms) on this thread, with the single-threaded search, before the run starts again
+   * on the worker threads (default 2,000: shorter searches never start them); 0: threads at once
    */
   readonly threadsAfterMs?: number;
 }

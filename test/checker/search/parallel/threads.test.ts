@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { check, CheckerError, ModelContractError, type Property } from '../../../../checker/index.ts';
 import { loadDve } from '../../../../model/dve/index.ts';
 import { BEEM, beemCounts } from '../../../model/dve/helpers.ts';
-import { dveSource, wordProperties } from './dve-source.ts';
+import { dveSource, processOf, wordProperties } from './dve-source.ts';
 import { brokenGrid, gridSource } from './grid-source.ts';
 import { observable, propertiesFor } from './observable.ts';
 
@@ -31,6 +31,23 @@ describe('worker threads report exactly what one worker reports', () => {
       expect({ states: all.stats.distinct, transitions: all.stats.transitions, levels: all.stats.maxDepth, deadlocks: all.stats.deadlocks }).toEqual(expected);
     }
   }, 60_000);
+});
+
+describe('a run that searches on one thread first', () => {
+  it('ends there when it is short, and starts again on the threads when it is not: the same results either way', () => {
+    const file = `${BEEM}dve/at.1.dve`;
+    const model = loadDve(file).model;
+    const wordProps = propertiesFor(model.packed.width);
+    const props = wordProperties(wordProps) as Property<unknown, unknown>[];
+    const source = dveSource({ file, properties: wordProps });
+    for (const config of [{ deadlock: 'count' as const }, { deadlock: 'violation' as const, stopWhen: 'first' as const }]) {
+      const one = observable(check(model, props, config, { coverage: processOf }));
+      // 1 ms: the trial runs out at its first poll (1,024 expansions), and the run starts again on 2 threads
+      for (const threadsAfterMs of [60_000, 1]) {
+        expect(observable(check(model, props, config, { coverage: processOf, parallel: { workers: 2, source, threadsAfterMs } })), `threadsAfterMs ${threadsAfterMs}`).toEqual(one);
+      }
+    }
+  }, 120_000);
 });
 
 describe('errors, interruption and bounds with worker threads', () => {
