@@ -155,7 +155,8 @@ function runIdTablePeers(states: number, transitions: number): IdTablePeers {
 }
 
 function runOurs(name: string, workers = 1): Ours {
-  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--workers', String(workers), '--json'], ROOT);
+  // several workers: on the threads from the start (the CLI first searches 2 s on one thread), to measure the parallel search itself
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--workers', String(workers), ...(workers > 1 ? ['--threads-after', '0'] : []), '--json'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve ${name} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
   return {

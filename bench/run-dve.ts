@@ -2,7 +2,9 @@
  * One measured DVE run in its own process, so peak RSS belongs to this run alone (used by
  * bench/beem.ts). Usage: `node --import tsx bench/run-dve.ts <file.dve> [--workers N] [--json]`.
  * With --workers N > 1 the search runs on N worker threads, each rebuilding the model the way
- * `hmm-check FILE.dve --workers N` does; seconds include starting them.
+ * `hmm-check FILE.dve --workers N` does; seconds include starting them. --threads-after MS: the
+ * search time on one thread before the run starts again on the worker threads (default as the
+ * CLI, 2,000; 0: on the threads from the start).
  * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
  * peakRssBytes, bytesPerState, width, compileMs}.
  */
@@ -16,7 +18,9 @@ const groupAt = args.indexOf('--group');
 const groupSize = groupAt >= 0 ? Number(args[groupAt + 1]) : undefined;
 const workersAt = args.indexOf('--workers');
 const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
-const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1) && (workersAt < 0 || i !== workersAt + 1));
+const afterAt = args.indexOf('--threads-after');
+const threadsAfterMs = afterAt >= 0 ? Number(args[afterAt + 1]) : undefined;
+const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1) && (workersAt < 0 || i !== workersAt + 1) && (afterAt < 0 || i !== afterAt + 1));
 if (file === undefined) {
   process.stderr.write('usage: node --import tsx bench/run-dve.ts <file.dve> [--json]\n');
   process.exit(2);
@@ -28,7 +32,8 @@ if (workers > 1 && groupSize !== undefined) {
   process.stderr.write('--group and --workers together are not supported (workers rebuild the model as the CLI does)\n');
   process.exit(2);
 }
-const parallel = workers > 1 ? { workers, source: searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' }) } : undefined;
+const source = searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' });
+const parallel = workers > 1 ? { workers, source, ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }) } : undefined;
 const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' }, parallel ? { parallel } : {});
 const seconds = r.stats.elapsedMs / 1000;
 const out = {

@@ -221,9 +221,8 @@ function runStrategy<S, A>(
       // Step properties and coverage need each transition's action: the packed engine gets it
       // from expandActions or the stepActions table, else the object path runs.
       if (model.packed && ((!tracker.hasStepProperties && !options.coverage) || packedActions(model.packed))) {
-        // the partitions evaluate state properties only: step properties and coverage stay on one thread
-        const stateOnly = !tracker.hasStepProperties && !options.coverage;
-        if (stateOnly && options.parallel && options.parallel.workers > 1) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel);
+        // (one in-process partition: the partitioned algorithm itself, which tests compare with this one)
+        if (options.parallel && (options.parallel.workers > 1 || options.parallel.inProcess)) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel, options);
         return packedBfs(model, model.packed, tracker, rc, control, options);
       }
       return bfs(model, tracker, rc, control, options);

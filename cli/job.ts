@@ -19,6 +19,7 @@ import { toMermaid, toSequence } from '../checker/report/mermaid.ts';
 import { type PresentedTrace, presentTrace, resolveView } from '../checker/report/present.ts';
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
+import { defaultWorkers } from './default-workers.ts';
 import { searchModelSource } from './search-model.ts';
 import { display, isInside, posixRelative, ROOT, toolVersion } from './paths.ts';
 import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
@@ -50,7 +51,7 @@ export interface Job {
   readonly coverage: boolean;
   /** directory relative to which paths inside .md files are written (the repo root or cwd) */
   readonly baseDir: string;
-  /** worker threads for BFS on packed models (1: the single-threaded search); default 1 */
+  /** worker threads for BFS on packed models (1: the single-threaded search); absent: defaultWorkers() as the job starts */
   readonly workers?: number;
 }
 
@@ -155,6 +156,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(wanted.size > 0 && !wanted.has(DEADLOCK_PROPERTY) ? { noDeadlock: true } : {}),
   });
   const view = resolveView(viewFor(spec, cfg.params));
+  const workers = job.workers ?? defaultWorkers();
   const result = check(model, props, config, {
     ...(hooks.reporter === undefined ? {} : { reporter: hooks.reporter }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
@@ -165,7 +167,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
-    ...((job.workers ?? 1) > 1 ? { parallel: { workers: job.workers!, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config }) } } : {}),
+    ...(workers > 1 ? { parallel: { workers, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

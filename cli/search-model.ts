@@ -5,12 +5,16 @@
  */
 import type { LoadedSearchModel, ModelSource } from '../checker/search/parallel/index.ts';
 import { CheckerError } from '../checker/errors.ts';
+import { resolveView } from '../checker/report/present.ts';
+import { viewFor } from '../checker/spec.ts';
 import { loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
 import { display } from './paths.ts';
 
 export interface SearchModelArgs {
   readonly source: SpecSource;
   readonly config: string;
+  /** the run counts actions per kind (as runJob's coverage: the trace view's kind) */
+  readonly coverage?: boolean;
 }
 
 export function searchModelSource(args: SearchModelArgs): ModelSource {
@@ -35,5 +39,8 @@ export async function loadSearchModel(raw: unknown): Promise<LoadedSearchModel> 
   } catch (e) {
     throw userCodeError(loaded, `createModel(params) of config "${args.config}"`, e);
   }
-  return { model, properties: propertiesOf(loaded, args.config) };
+  const properties = propertiesOf(loaded, args.config);
+  if (!args.coverage) return { model, properties };
+  const view = resolveView(viewFor(loaded.spec, cfg.params));
+  return { model, properties, coverage: (a: unknown) => view.kind(a) };
 }

@@ -2,7 +2,6 @@
  * From the command line to a list of jobs: which spec files (discovered under specs/ or given),
  * which configs and properties. Unknown names are bad input and the message lists the known ones.
  */
-import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import type { CliOptions } from './args.ts';
@@ -111,7 +110,8 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
         outDir: extra.outDir,
         coverage: extra.coverage,
         baseDir: extra.outDir === null ? process.cwd() : join(extra.outDir, '..'),
-        workers: opts.workers ?? availableParallelism(),
+        // (not given: each job picks its default as it starts, cli/default-workers.ts)
+        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
       });
     }
   }

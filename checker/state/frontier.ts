@@ -11,7 +11,7 @@
  * Narrow rows (at most RAW_WIDTH words, e.g. the DVE models' 4–16) are kept as they are: coding
  * them saves little memory and costs a third of the search's time (BEEM at.4, 4 words).
  */
-const RAW_WIDTH = 16;
+export const RAW_WIDTH = 16;
 
 export class Frontier {
   private bytes = new Uint8Array(1 << 16);
@@ -45,6 +45,13 @@ export class Frontier {
     this.readPos = 0;
     this.readN = 0;
     this.prevW.fill(0);
+    this.prevR.fill(0);
+  }
+
+  /** Reads the level again from its first row. */
+  rewind(): void {
+    this.readPos = 0;
+    this.readN = 0;
     this.prevR.fill(0);
   }
 
@@ -149,7 +156,7 @@ export class Frontier {
   }
 }
 
-function putVarint(b: Uint8Array, p: number, v: number): number {
+export function putVarint(b: Uint8Array, p: number, v: number): number {
   while (v >= 0x80) {
     b[p++] = (v & 0x7f) | 0x80;
     v >>>= 7;

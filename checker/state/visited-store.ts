@@ -141,6 +141,20 @@ export class VisitedStore {
     return acc;
   }
 
+  /** Every stored fingerprint as (hi, lo) pairs, in table order (a partition handed to another thread). */
+  fingerprints(): Int32Array {
+    const out = new Int32Array(2 * this.size);
+    let n = 0;
+    for (const keys of this.keys) {
+      for (let i = 0; i < keys.length; i += 2) {
+        if (keys[i] === 0 && keys[i + 1] === 0) continue;
+        out[n++] = keys[i]!;
+        out[n++] = keys[i + 1]!;
+      }
+    }
+    return out;
+  }
+
   /** Parent id, or -1 - i for initial state i. */
   parentOf(id: number): number {
     return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;

@@ -5,10 +5,9 @@
  * worker threads moved them, zero-copy). A transport across machines (e.g. one stream per
  * partition on a durable log) implements the same interface; the search does not change.
  */
-export interface Batch {
-  readonly records: Int32Array;
-  readonly count: number;
-}
+import type { RecordBatch } from './record-box.ts';
+
+export type Batch = RecordBatch;
 
 export interface LevelExchange {
   /** outbound[q][p]: what partition q generated for partition p; returns inbound[p][q], in partition order q. */

@@ -3,13 +3,25 @@ import type { ResolvedCheckConfig } from '../../config.ts';
 import { ModelContractError } from '../../errors.ts';
 import type { Model, PackedModel } from '../../model.ts';
 import type { SearchControl } from '../control.ts';
+import type { CheckOptions } from '../options.ts';
+import { packedBfs } from '../packed-bfs.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
-import { parallelBfs, stateProperties } from './parallel-bfs.ts';
+import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
+import { HandoverPool } from './handover-pool.ts';
 import { InProcessPool, ThreadPool } from './pool.ts';
 import type { ParallelOptions } from './source.ts';
 
 export type { ModelSource, ParallelOptions, LoadedSearchModel } from './source.ts';
+
+/**
+ * How long a run searches on this thread before it starts again on worker threads. Starting a
+ * worker costs one to several seconds (it loads the sources and rebuilds the model) and the
+ * partitioned search does more work per transition than the single-threaded one (the exchange,
+ * the merge, the numbering), so most checks, which end within this time, are faster without them.
+ * The results are the same either way; a longer run loses at most this time.
+ */
+const THREADS_AFTER_MS = 2000;
 
 export function threadedPackedBfs<S, A>(
   model: Model<S, A>,
@@ -18,16 +30,30 @@ export function threadedPackedBfs<S, A>(
   config: ResolvedCheckConfig,
   control: SearchControl,
   parallel: ParallelOptions,
+  options: CheckOptions<A> = {},
 ): SearchOutcome {
-  const props = stateProperties(tracker);
+  const coverageOf = options.coverage;
+  const trialMs = parallel.threadsAfterMs ?? THREADS_AFTER_MS;
+  if (!parallel.inProcess && trialMs > 0) {
+    const trial = tracker.fresh();
+    control.trialUntilMs = trialMs;
+    const outcome = packedBfs(model, packed, trial, config, control, options);
+    control.trialUntilMs = undefined;
+    if (!control.trialOver || control.stopReason !== undefined) {
+      tracker.adopt(trial);
+      return outcome;
+    }
+    control.trialOver = false;
+  }
+  const props = partitionProperties(tracker);
+  const counting = { coverage: coverageOf !== undefined };
+  const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
   if (parallel.inProcess) {
-    return parallelBfs(model, packed, tracker, config, control, new InProcessPool({ model: model as Model<unknown, unknown>, properties: props }, props, parallel.workers));
+    return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage), counting);
   }
   const names = props.map((p) => p.name);
-  const idle = () => ({ transitions: 0, maxDepth: 0, deadlocks: 0, queued: 0, distinct: 0, elapsedMs: control.elapsedMs(), peakRssBytes: 0, bytesPerState: 0, collisionProbability: 0 });
-  const pool = new ThreadPool(parallel.source, names, parallel.workers, () => control.poll(idle, 0));
-  try {
-    for (const r of pool.ready as { modelId: string; width: number }[]) {
+  const checkReady = (replies: unknown[]): void => {
+    for (const r of replies as { modelId: string; width: number }[]) {
       if (r.modelId !== model.id || r.width !== packed.width) {
         throw new ModelContractError(
           `model ${model.id}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${packed.width})`,
@@ -35,7 +61,16 @@ export function threadedPackedBfs<S, A>(
         );
       }
     }
-    return parallelBfs(model, packed, tracker, config, control, pool);
+  };
+  const pool = new HandoverPool(
+    new InProcessPool(loaded, props, parallel.workers, counting.coverage),
+    () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers),
+    checkReady,
+    // (after the trial above: at once)
+    { threadsAfterMs: 0, elapsedMs: () => control.elapsedMs() },
+  );
+  try {
+    return parallelBfs(model, packed, tracker, config, control, pool, counting);
   } finally {
     pool.close();
   }

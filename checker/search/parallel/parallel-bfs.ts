@@ -8,7 +8,10 @@
  * gives a state of level L+1 the next id when its first discoverer expands, i.e. in order of the
  * smallest (parent id, action index) key; the partitions return their new states' smallest keys
  * sorted, and a merge of those lists assigns the ids. Parents, replay paths and the first
- * violation (smallest id at the lowest level) follow.
+ * violation (smallest id at the lowest level) follow. Step properties are evaluated by the
+ * partition expanding the transition; one worker's first violation is the smallest
+ * (level, parent id, action index) key, so of the partitions' first violations in a level the
+ * coordinator keeps the smallest. Coverage is the sum of the partitions' counts.
  *
  * A run that stops inside a level (stopWhen 'first', every verdict known, the state bound) stops
  * after the same expansion one worker would: the stop's position in the level is computed from
@@ -26,15 +29,15 @@ import type { SearchControl } from '../control.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { type Batch, InProcessExchange, type LevelExchange } from './exchange.ts';
-import { type ExpandReply, type Found, partitionOf, RECORD_HEAD } from './partition.ts';
+import { type Counted, type ExpandReply, type Found, partitionOf, RECORD_HEAD } from './partition.ts';
 import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
-import { isStateProperty, type StateProperty } from './state-properties.ts';
+import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
 import { TraceArrays } from './trace-arrays.ts';
 
-/** The state properties the partitions evaluate, in the order their Found.property indexes. */
-export function stateProperties<S, A>(tracker: PropertyTracker<S, A>): StateProperty[] {
-  return tracker.properties.filter(isStateProperty) as unknown as StateProperty[];
+/** The state and step properties the partitions evaluate, in the order their Found.property indexes. */
+export function partitionProperties<S, A>(tracker: PropertyTracker<S, A>): PartitionProperty[] {
+  return tracker.properties.filter(isPartitionProperty) as unknown as PartitionProperty[];
 }
 
 interface Event {
@@ -56,6 +59,7 @@ export function parallelBfs<S, A>(
   config: ResolvedCheckConfig,
   control: SearchControl,
   pool: PartitionPool,
+  counting: { readonly coverage: boolean },
   exchange: LevelExchange = new InProcessExchange(),
 ): SearchOutcome {
   const W = packed.width;
@@ -63,7 +67,12 @@ export function parallelBfs<S, A>(
   const R = W + RECORD_HEAD;
   const trace = new TraceArrays();
   tracker.pathOf = (id) => trace.pathTo(id);
-  const props = stateProperties(tracker);
+  const props = partitionProperties(tracker);
+  const hasStateProps = props.some((p) => p.kind !== 'alwaysStep');
+  const coverage = counting.coverage ? new Map<string, number>() : undefined;
+  const addCoverage = (counts: readonly [string, number][]): void => {
+    for (const [k, c] of counts) coverage!.set(k, (coverage!.get(k) ?? 0) + c);
+  };
   const view = new Int32Array(W);
   const asS = view as unknown as S;
 
@@ -111,6 +120,7 @@ export function parallelBfs<S, A>(
       transitions, maxDepth, deadlocks, queued, distinct,
       // the partitions' fingerprint tables and the coordinator's parent/action arrays
       storeBytes: partitionBytes + trace.bytes() * (distinct / Math.max(1, trace.size)),
+      ...(coverage ? { coverage } : {}),
     };
   };
 
@@ -130,7 +140,7 @@ export function parallelBfs<S, A>(
     trace.push(-1 - i, 0);
     seeds[partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
     curN++;
-    if (props.length > 0) {
+    if (hasStateProps) {
       view.set(scratch);
       tracker.checkState(asS, id, hi, lo);
     }
@@ -145,19 +155,23 @@ export function parallelBfs<S, A>(
       return outcome('incomplete', curN);
     }
     const levelEnd = levelStart + curN;
-    const ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth }) as const)) as ExpandReply[];
+    const steps: number[] = [];
+    props.forEach((p, i) => {
+      if (p.kind === 'alwaysStep' && !tracker.discoveries.has(p.name)) steps.push(i);
+    });
+    const ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth, steps }) as const)) as ExpandReply[];
     if (ex.some((r) => r.aborted)) {
       control.stopReason ??= 'memory';
       return outcome('incomplete', curN);
     }
-    const outbound: Batch[][] = ex.map((r) => r.outboxes.map((records, p) => ({ records, count: r.counts[p]! })));
+    const outbound: Batch[][] = ex.map((r) => r.outboxes);
     const inbound = exchange.route(depth, outbound);
-    const keys = run(inbound.map((b) => ({ t: 'receive', inboxes: b.map((x) => x.records), counts: b.map((x) => x.count) }))) as Int32Array[];
+    const keys = run(inbound.map((inboxes) => ({ t: 'receive', inboxes }))) as Int32Array[];
     const ids = assignIds(keys, trace);
     const newN = trace.size - levelEnd;
     const open: number[] = [];
     props.forEach((p, i) => {
-      if (!tracker.discoveries.has(p.name)) open.push(i);
+      if (p.kind !== 'alwaysStep' && !tracker.discoveries.has(p.name)) open.push(i);
     });
     const found = run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
     if (control.stopReason !== undefined) return outcome('incomplete', newN, trace.size);
@@ -189,10 +203,11 @@ export function parallelBfs<S, A>(
       while (kept < newN && trace.parentOf(levelEnd + kept) <= last) kept++;
       if (why === 'full') kept = Math.min(kept, fullId + 1 - levelEnd);
       for (const e of events) if (e.time <= last && (e.id < levelEnd + kept || e.id < levelEnd)) e.record();
-      const counted = run(Array.from({ length: N }, () => ({ t: 'countUpTo', last }) as const)) as { transitions: number; deadlocks: number }[];
+      const counted = run(Array.from({ length: N }, () => ({ t: 'countUpTo', last }) as const)) as Counted[];
       for (const c of counted) {
         transitions += c.transitions;
         deadlocks += c.deadlocks;
+        if (coverage) addCoverage(c.coverage);
       }
       if (kept > 0) maxDepth = depth + 1;
       if (why === 'full') control.stopReason = 'maxStates';
@@ -204,6 +219,7 @@ export function parallelBfs<S, A>(
     for (const r of ex) {
       transitions += r.transitions;
       deadlocks += r.deadlocks;
+      if (coverage) addCoverage(r.coverage);
     }
     if (newN > 0) maxDepth = depth + 1;
     levelStart = levelEnd;
@@ -246,7 +262,7 @@ function assignIds(keys: readonly Int32Array[], trace: TraceArrays): Int32Array[
 }
 
 /** What one worker would have learnt during this level, each with the expansion it learns it at. */
-function levelEvents<S, A>(ex: readonly ExpandReply[], found: readonly Found[][], props: readonly StateProperty[], trace: TraceArrays, tracker: PropertyTracker<S, A>): Event[] {
+function levelEvents<S, A>(ex: readonly ExpandReply[], found: readonly Found[][], props: readonly PartitionProperty[], trace: TraceArrays, tracker: PropertyTracker<S, A>): Event[] {
   const events: Event[] = [];
   if (tracker.checkDeadlock && !tracker.discoveries.has(DEADLOCK_PROPERTY)) {
     let first: ExpandReply | undefined;
@@ -259,10 +275,26 @@ function levelEvents<S, A>(ex: readonly ExpandReply[], found: readonly Found[][]
       });
     }
   }
+  // a step violation: the smallest (parent id, action) key among the partitions' first ones
+  const firstStep = new Map<number, Found>();
+  for (const r of ex) {
+    for (const f of r.stepFound) {
+      const b = firstStep.get(f.property);
+      if (b === undefined || f.id < b.id || (f.id === b.id && f.action < b.action)) firstStep.set(f.property, f);
+    }
+  }
+  for (const [i, f] of [...firstStep].sort((a, b) => a[0] - b[0])) {
+    const name = props[i]!.name;
+    events.push({
+      time: f.id, stops: true, id: f.id, name,
+      record: () => tracker.discoveries.set(name, { name, kind: 'alwaysStep', path: [...trace.pathTo(f.id), f.action], fpHi: f.hi, fpLo: f.lo }),
+    });
+  }
   const best = new Map<number, Found>();
   for (const list of found) for (const f of list) if ((best.get(f.property)?.id ?? Infinity) > f.id) best.set(f.property, f);
   for (const [i, f] of [...best].sort((a, b) => a[0] - b[0])) {
     const p = props[i]!;
+    if (p.kind === 'alwaysStep') continue;
     events.push({
       time: trace.parentOf(f.id), stops: p.kind === 'always', id: f.id, name: p.name,
       record: () => tracker.discoveries.set(p.name, { name: p.name, kind: p.kind, path: trace.pathTo(f.id), fpHi: f.hi, fpLo: f.lo }),
@@ -276,7 +308,7 @@ function levelEvents<S, A>(ex: readonly ExpandReply[], found: readonly Found[][]
  * is in bounds), or undefined: the first violation (stopWhen 'first'), or the last verdict to be
  * decided (stopWhen 'all').
  */
-function stopTime<S, A>(events: readonly Event[], stopDue: boolean, tracker: PropertyTracker<S, A>, config: ResolvedCheckConfig, props: readonly StateProperty[]): number | undefined {
+function stopTime<S, A>(events: readonly Event[], stopDue: boolean, tracker: PropertyTracker<S, A>, config: ResolvedCheckConfig, props: readonly PartitionProperty[]): number | undefined {
   if (stopDue) return -Infinity;
   if (config.stopWhen === 'first') {
     const stops = events.filter((e) => e.stops);

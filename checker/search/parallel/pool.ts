@@ -10,10 +10,11 @@
  * stop word and end their phase early.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
-import { Partition } from './partition.ts';
-import { deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
-import type { StateProperty } from './state-properties.ts';
+import { Partition, type PartitionState } from './partition.ts';
+import { batchBuffers, deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
+import type { PartitionProperty } from './partition-properties.ts';
 
 export interface PartitionPool {
   readonly size: number;
@@ -35,12 +36,17 @@ export class PartitionFailure extends Error {
 
 export class InProcessPool implements PartitionPool {
   private readonly partitions: Partition[];
-  constructor(loaded: LoadedSearchModel, props: readonly StateProperty[], size: number) {
+  constructor(loaded: LoadedSearchModel, props: readonly PartitionProperty[], size: number, coverage: boolean) {
     const packed = loaded.model.packed!;
-    this.partitions = Array.from({ length: size }, (_, p) => new Partition(loaded.model, packed, props, p, size));
+    const coverageOf = coverage ? loaded.coverage : undefined;
+    this.partitions = Array.from({ length: size }, (_, p) => new Partition(loaded.model, packed, props, p, size, coverageOf));
   }
   get size(): number {
     return this.partitions.length;
+  }
+  /** Each partition's state between two levels, to continue on threads (handover-pool.ts). */
+  exportStates(): PartitionState[] {
+    return this.partitions.map((p) => p.exportState());
   }
   run(requests: readonly Request[], poll: () => boolean): unknown[] {
     return requests.map((r, p) => {
@@ -55,41 +61,66 @@ export class InProcessPool implements PartitionPool {
   close(): void {}
 }
 
-/** Index 0: stop word; 1 + p: partition p posted a reply. */
+/** Shared words: the stop word, the closing word, then per partition "posted a reply" and "died". */
 const STOP = 0;
+const CLOSING = 1;
+const REPLIED = 2;
 const WAIT_MS = 20;
 
+/**
+ * Partitions on worker threads, started under a supervisor thread (supervisor.mjs) that reports a
+ * worker ending without a reply. Construction does not wait: the workers load the model while the
+ * caller goes on (`readyNow`, `waitReady`).
+ */
 export class ThreadPool implements PartitionPool {
-  private readonly workers: Worker[] = [];
+  private readonly supervisor: Worker;
   private readonly ports: MessagePort[] = [];
+  private readonly events: MessagePort;
   private readonly ctl: Int32Array;
+  private readonly died: number;
   /** what each worker reported once it had rebuilt the model */
-  readonly ready: unknown[] = [];
+  private readonly readyReplies: unknown[] = [];
+  private closed = false;
 
-  constructor(source: ModelSource, propertyNames: readonly string[], size: number, poll: () => boolean) {
-    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number) {
+    this.died = REPLIED + size;
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
+    const workers = [];
+    const transfer: MessagePort[] = [];
     for (let p = 0; p < size; p++) {
       const { port1, port2 } = new MessageChannel();
-      const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { source, propertyNames, index: p, partitions: size, ctl: this.ctl.buffer, port: port2 },
-        transferList: [port2],
-      });
-      // the coordinator blocks its own loop; an unhandled worker error would otherwise be lost
-      w.on('error', () => {});
-      this.workers.push(w);
+      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2 });
+      transfer.push(port2);
       this.ports.push(port1);
     }
-    try {
-      // every worker first reports that it rebuilt the model (or why it could not)
-      for (let p = 0; p < size; p++) this.ready.push(this.await(p, poll));
-    } catch (e) {
-      this.close();
-      throw e;
-    }
+    const events = new MessageChannel();
+    this.events = events.port1;
+    this.supervisor = new Worker(new URL('./supervisor.mjs', import.meta.url), {
+      workerData: { entry: new URL('./worker-entry.mjs', import.meta.url).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died },
+      transferList: [...transfer, events.port2],
+    });
+    // the coordinator blocks its own loop; an unhandled error of the supervisor would otherwise be lost
+    this.supervisor.on('error', () => {});
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.ports.length;
+  }
+
+  /** Have all workers rebuilt the model? Never blocks; a worker's failure to load is thrown. */
+  readyNow(): boolean {
+    while (this.readyReplies.length < this.size) {
+      const p = this.readyReplies.length;
+      if (Atomics.load(this.ctl, this.died + p) === 0 && Atomics.load(this.ctl, REPLIED + p) === 0) return false;
+      this.readyReplies.push(this.await(p, () => false));
+    }
+    return true;
+  }
+
+  /** What each worker reported once it had rebuilt the model, waiting for them. */
+  waitReady(poll: () => boolean): unknown[] {
+    while (this.readyReplies.length < this.size) this.readyReplies.push(this.await(this.readyReplies.length, poll));
+    return this.readyReplies;
   }
 
   run(requests: readonly Request[], poll: () => boolean): unknown[] {
@@ -112,12 +143,17 @@ export class ThreadPool implements PartitionPool {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctl, CLOSING, 1);
     for (const port of this.ports) port.close();
-    for (const w of this.workers) void w.terminate();
+    this.events.close();
+    // ends the workers with it
+    void this.supervisor.terminate();
   }
 
   private await(p: number, poll: () => boolean): unknown {
-    const flag = 1 + p;
+    const flag = REPLIED + p;
     for (;;) {
       Atomics.store(this.ctl, flag, 0);
       const m = receiveMessageOnPort(this.ports[p]!);
@@ -127,13 +163,36 @@ export class ThreadPool implements PartitionPool {
         const s = reply.error;
         throw new PartitionFailure(s.stateId !== undefined && s.cause ? deserializeError(s.cause) : deserializeError(s), s.stateId);
       }
+      if (Atomics.load(this.ctl, this.died + p) !== 0) throw new PartitionFailure(this.death(p), undefined);
       Atomics.wait(this.ctl, flag, 0, WAIT_MS);
       if (poll()) Atomics.store(this.ctl, STOP, 1);
     }
   }
+
+  /** Why worker p ended, as the supervisor saw it. */
+  private death(p: number): Error {
+    let info: Death | undefined;
+    for (let m = receiveMessageOnPort(this.events); m; m = receiveMessageOnPort(this.events)) {
+      const d = m.message as Death;
+      if (d.partition === p) info = d;
+    }
+    const oom = info?.error?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const how = oom ? 'ran out of memory' : info?.error ? `failed (${info.error.name}: ${info.error.message})` : `ended with exit code ${info?.code ?? 'unknown'}`;
+    return new CheckerError(
+      `search worker ${p + 1} of ${this.size} ${how} without finishing its part of the search (it was terminated, or its thread exited)`,
+      oom ? 'give the run more memory (--max-memory) or fewer workers, or run with --workers 1' : 'a model must not exit or end its thread; run with --workers 1 to check on one thread, and --debug for details',
+    );
+  }
+}
+
+interface Death {
+  readonly partition: number;
+  readonly code: number;
+  readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
 }
 
 function transfers(r: Request): ArrayBuffer[] {
-  if (r.t === 'receive') return r.inboxes.map((b) => b.buffer as ArrayBuffer);
+  if (r.t === 'receive') return batchBuffers(r.inboxes);
+  if (r.t === 'adopt') return [r.state.fingerprints.buffer as ArrayBuffer, r.state.frontier.buffer as ArrayBuffer, r.state.ids.buffer as ArrayBuffer];
   return [];
 }

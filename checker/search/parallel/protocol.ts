@@ -4,15 +4,17 @@
  */
 import { CheckerError } from '../../errors.ts';
 import * as errors from '../../errors.ts';
-import { ExpansionError, type ExpandReply, type Found, type Partition } from './partition.ts';
+import type { RecordBatch } from './record-box.ts';
+import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition, type PartitionState } from './partition.ts';
 
 export type Request =
   | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
-  | { readonly t: 'expand'; readonly depth: number }
-  | { readonly t: 'receive'; readonly inboxes: Int32Array[]; readonly counts: number[] }
+  | { readonly t: 'expand'; readonly depth: number; readonly steps: number[] }
+  | { readonly t: 'receive'; readonly inboxes: RecordBatch[] }
   | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
   | { readonly t: 'countUpTo'; readonly last: number }
+  | { readonly t: 'adopt'; readonly state: PartitionState }
   | { readonly t: 'finish' };
 
 export interface FinishReply {
@@ -41,15 +43,18 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
       partition.seed(req.records, req.n);
       return null;
     case 'expand':
-      return partition.expand(req.depth, shouldStop) satisfies ExpandReply;
+      return partition.expand(req.depth, req.steps, shouldStop) satisfies ExpandReply;
     case 'receive':
-      return partition.receive(req.inboxes, req.counts);
+      return partition.receive(req.inboxes);
     case 'assign':
       return partition.assign(req.ids, req.open) satisfies Found[];
     case 'firstExpandedFrom':
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':
-      return partition.countUpTo(req.last);
+      return partition.countUpTo(req.last) satisfies Counted;
+    case 'adopt':
+      partition.adopt(req.state);
+      return null;
     case 'finish':
       return { storeBytes: partition.storeBytes(), conjunctsSeen: partition.conjunctsSeen.map((s) => [...s]) } satisfies FinishReply;
   }
@@ -58,8 +63,13 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
 /** Buffers a reply can move (not copy) to the coordinator. */
 export function transferables(value: unknown): ArrayBuffer[] {
   if (value instanceof Int32Array) return [value.buffer as ArrayBuffer];
-  if (value !== null && typeof value === 'object' && 'outboxes' in value) return (value as ExpandReply).outboxes.map((b) => b.buffer as ArrayBuffer);
+  if (value !== null && typeof value === 'object' && 'outboxes' in value) return batchBuffers((value as ExpandReply).outboxes);
   return [];
+}
+
+/** The buffers of record boxes, to move them between threads. */
+export function batchBuffers(batches: readonly RecordBatch[]): ArrayBuffer[] {
+  return batches.flatMap((b) => [b.meta.buffer as ArrayBuffer, b.data.buffer as ArrayBuffer]);
 }
 
 export function serializeError(e: unknown): SerializedError {

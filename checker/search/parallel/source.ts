@@ -18,6 +18,8 @@ export interface ModelSource {
 export interface LoadedSearchModel {
   readonly model: Model<unknown, unknown>;
   readonly properties: readonly Property<unknown, unknown>[];
+  /** action → coverage bucket, for runs that count actions (the caller's CheckOptions.coverage, rebuilt) */
+  readonly coverage?: (a: unknown) => string;
 }
 
 export interface ParallelOptions {
@@ -26,4 +28,9 @@ export interface ParallelOptions {
   readonly source: ModelSource;
   /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
   readonly inProcess?: boolean;
+  /**
+   * search time (ms) on this thread, with the single-threaded search, before the run starts again
+   * on the worker threads (default 2,000: shorter searches never start them); 0: threads at once
+   */
+  readonly threadsAfterMs?: number;
 }

@@ -9,14 +9,18 @@ import { memoryExhausted } from '../control.ts';
 import { Partition } from './partition.ts';
 import { type Reply, type Request, serializeError, serve, transferables } from './protocol.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
-import { pickStateProperties } from './state-properties.ts';
+import { pickPartitionProperties } from './partition-properties.ts';
 
 const data = workerData as {
   source: ModelSource;
   propertyNames: string[];
+  /** the run counts actions: the source must rebuild the coverage function */
+  coverage: boolean;
   index: number;
   partitions: number;
   ctl: SharedArrayBuffer;
+  /** index of partition 0's "posted a reply" word */
+  replied: number;
   port: MessagePort;
 };
 const ctl = new Int32Array(data.ctl);
@@ -33,8 +37,8 @@ const shouldStop = (): boolean => {
 
 function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
-  Atomics.store(ctl, 1 + data.index, 1);
-  Atomics.notify(ctl, 1 + data.index);
+  Atomics.store(ctl, data.replied + data.index, 1);
+  Atomics.notify(ctl, data.replied + data.index);
 }
 
 let partition: Partition | undefined;
@@ -43,7 +47,9 @@ try {
   const loaded = await mod.loadSearchModel(data.source.args);
   const packed = loaded.model.packed;
   if (!packed) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
-  partition = new Partition(loaded.model, packed, pickStateProperties(loaded.properties, data.propertyNames, loaded.model.id), data.index, data.partitions);
+  if (data.coverage && !loaded.coverage) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without the coverage function the run counts actions by`, 'the model source must return coverage when asked for it; run with --workers 1');
+  const props = pickPartitionProperties(loaded.properties, data.propertyNames, loaded.model.id);
+  partition = new Partition(loaded.model, packed, props, data.index, data.partitions, data.coverage ? loaded.coverage : undefined);
   reply({ ok: true, value: { modelId: loaded.model.id, width: packed.width } });
 } catch (e) {
   reply({ ok: false, error: serializeError(e) });

@@ -1,19 +1,20 @@
 /**
  * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
- * counterexample and witness paths — on every BEEM instance with at most 200,000 states, with 2
- * and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
+ * counterexample and witness paths, coverage — on every BEEM instance with at most 200,000 states,
+ * with 1, 2 and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
  * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
  * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
  * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
  *
- * Properties: invariants and witnesses over state words chosen by a fixed rule, so that runs stop
- * early at many different places (stopWhen 'first' and 'all'), plus the state and depth bounds.
+ * Properties: invariants, witnesses and a step property over state words chosen by a fixed rule,
+ * so that runs stop early at many different places (stopWhen 'first' and 'all'), plus the state
+ * and depth bounds. Runs with properties also count coverage (transitions per process).
  */
 import { describe, expect, it } from 'vitest';
 import { check, type CheckConfig, type Property } from '../../../../checker/index.ts';
 import { loadDve } from '../../../../model/dve/index.ts';
 import { BEEM, beemCounts } from '../../../model/dve/helpers.ts';
-import { dveSource, wordProperties } from './dve-source.ts';
+import { dveSource, processOf, wordProperties } from './dve-source.ts';
 import { observable, propertiesFor } from './observable.ts';
 
 const small = Object.entries(beemCounts()).filter(([, c]) => c.states <= 200_000);
@@ -26,9 +27,9 @@ const configs: [string, CheckConfig, boolean][] = [
   ['depth bound', { deadlock: 'count', maxDepth: 7 }, false],
 ];
 
-describe('2 and 4 partitions report exactly what one worker reports (BEEM ≤ 200,000 states)', () => {
+describe('1, 2 and 4 partitions report exactly what one worker reports (BEEM ≤ 200,000 states)', () => {
   it('covers the 30 small instances', () => expect(small.length).toBe(30));
-  const decided = { violated: 0, witnesses: 0, stoppedEarly: 0 };
+  const decided = { violated: 0, witnesses: 0, stoppedEarly: 0, stepViolated: 0 };
   describe.each(small)('%s', (name, expected) => {
     const file = `${BEEM}dve/${name}.dve`;
     const model = loadDve(file).model;
@@ -36,9 +37,10 @@ describe('2 and 4 partitions report exactly what one worker reports (BEEM ≤ 20
     const props = wordProperties(wordProps) as Property<unknown, unknown>[];
     it.each(configs)('%s', (_label, config, withProps) => {
       const ps = withProps ? props : [];
-      const one = check(model, ps, config);
-      for (const workers of [2, 4]) {
-        const many = check(model, ps, config, { parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true } });
+      const coverage = withProps ? { coverage: processOf } : {};
+      const one = check(model, ps, config, coverage);
+      for (const workers of [1, 2, 4]) {
+        const many = check(model, ps, config, { ...coverage, parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true } });
         expect(observable(many), `${workers} partitions`).toEqual(observable(one));
       }
       if (config.deadlock === 'count' && config.maxStates === undefined && config.maxDepth === undefined) {
@@ -46,6 +48,7 @@ describe('2 and 4 partitions report exactly what one worker reports (BEEM ≤ 20
       }
       decided.violated += one.properties.filter((p) => p.verdict === 'violated' && p.trace).length;
       decided.witnesses += one.properties.filter((p) => p.kind === 'sometimes' && p.verdict === 'holds').length;
+      decided.stepViolated += one.properties.filter((p) => p.kind === 'alwaysStep' && p.verdict === 'violated').length;
       if (one.status === 'stopped') decided.stoppedEarly++;
     });
   });
@@ -54,5 +57,6 @@ describe('2 and 4 partitions report exactly what one worker reports (BEEM ≤ 20
     expect(decided.violated).toBeGreaterThan(50);
     expect(decided.witnesses).toBeGreaterThan(20);
     expect(decided.stoppedEarly).toBeGreaterThan(20);
+    expect(decided.stepViolated).toBeGreaterThan(20);
   });
 });

@@ -2,7 +2,7 @@
 import type { CheckResult } from '../../../../checker/index.ts';
 import type { WordProperty } from './dve-source.ts';
 
-/** Two invariants and a witness over state words chosen by a fixed rule (whatever they find, one worker and many must agree). */
+/** Two invariants, a witness and a step property over state words chosen by a fixed rule (whatever they find, one worker and many must agree). */
 export function propertiesFor(width: number): WordProperty[] {
   const last = width - 1;
   const mid = width >> 1;
@@ -10,6 +10,8 @@ export function propertiesFor(width: number): WordProperty[] {
     { kind: 'always', name: 'last-not-1', word: last, value: 1 },
     { kind: 'always', name: 'mid-not-2', word: mid, value: 2 },
     { kind: 'sometimes', name: 'first-1-and-last-0', word: 0, value: 1, word2: last, value2: 0 },
+    // violated by many transitions of a level, in several partitions at once: the first must be the smallest key
+    { kind: 'step', name: 'first-never-becomes-1', word: 0, value: 1 },
   ];
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Parent of the search worker threads. The coordinator blocks its own event loop while it waits
+ * (check() is synchronous), so it would never see a worker's 'exit' event: this thread, whose loop
+ * runs, does. A worker that ends without being asked to (terminated, process.exit in the model,
+ * out of memory) is announced on the shared words the coordinator sleeps on, and described on the
+ * events port. Terminating this thread ends the workers with it. Plain JavaScript: it loads no
+ * TypeScript, so it costs next to nothing to start.
+ */
+import { Worker, workerData } from 'node:worker_threads';
+
+const { entry, workers, ctl: ctlBuffer, events, closing, replied, died } = workerData;
+const ctl = new Int32Array(ctlBuffer);
+
+workers.forEach((data, p) => {
+  const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port] });
+  let error;
+  w.on('error', (e) => {
+    error = e;
+  });
+  w.on('exit', (code) => {
+    if (Atomics.load(ctl, closing) !== 0) return;
+    events.postMessage({ partition: p, code, ...(error === undefined ? {} : { error: { name: error.name, message: error.message, code: error.code } }) });
+    Atomics.store(ctl, died + p, 1);
+    // wake the coordinator if it is waiting for this worker's reply
+    Atomics.store(ctl, replied + p, 1);
+    Atomics.notify(ctl, replied + p);
+  });
+});
