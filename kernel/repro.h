@@ -31,11 +31,13 @@
 #define MADV_PAGEOUT 21
 #endif
 #define PAGE 4096UL
-#define MAX_DEVICES 4
+/* open files of /dev/hmm_dmirror*: one per device, or the trace's list (cli/reproduce/plan.ts MAX_FDS) */
+#define MAX_FDS 8
 
 static unsigned long round_no;
 static char *region;
-static int dev_fd[MAX_DEVICES];
+/* indexed by the `dev` argument of the operations: device d's file, or the trace's open file d */
+static int dev_fd[MAX_FDS];
 static pthread_barrier_t phase_barrier;
 static volatile int stop_all;
 static volatile int failed; /* set once: the round found what the trace predicts */
@@ -147,8 +149,11 @@ static void op_device_read(int dev, int page, int step, const uint64_t *legal, i
 	static __thread char buf[PAGE];
 	struct hmm_dmirror_cmd cmd;
 	int err = dmirror_cmd(dev, HMM_DMIRROR_READ, page, buf, &cmd);
+	char what[64];
+	/* which file read it: with one device opened twice, a stale entry shows through one file only */
+	snprintf(what, sizeof(what), "HMM_DMIRROR_READ on file %d (faults %llu)", dev, (unsigned long long)cmd.faults);
 	if (err == 0)
-		expect_value("HMM_DMIRROR_READ", step, buf, legal, n);
+		expect_value(what, step, buf, legal, n);
 	else
 		check_errno("HMM_DMIRROR_READ", step, err);
 }
@@ -325,6 +330,23 @@ static void open_devices(int ndev)
 		dev_fd[d] = open(path, O_RDWR);
 		if (dev_fd[d] < 0) {
 			emit("error", "open %s: %s (is CONFIG_TEST_HMM=y in this kernel?)", path, strerror(errno));
+			exit(3);
+		}
+	}
+}
+
+/*
+ * One open() per file of the trace, in its order: fd_device[i] is the device file i opens. The
+ * same device may appear more than once; each open() gets its own struct dmirror in the driver.
+ */
+static void open_fds(int nfds, const int *fd_device)
+{
+	for (int f = 0; f < nfds; f++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/dev/hmm_dmirror%d", fd_device[f]);
+		dev_fd[f] = open(path, O_RDWR);
+		if (dev_fd[f] < 0) {
+			emit("error", "open %s (file %d): %s (is CONFIG_TEST_HMM=y in this kernel?)", path, f, strerror(errno));
 			exit(3);
 		}
 	}

@@ -36,4 +36,10 @@ export const FINDING_TRACES: readonly FindingTrace[] = [
     trace: 'counterexamples/hmm-dmirror/madv-free-vs-device-write/s5-no-lost-update.itf.json',
     versionGap: 'the model follows try_to_unmap_one\'s MADV_FREE check of newer kernels (folio API); 6.1 has the same ref_count == 1 + map_count && !folio_test_dirty test',
   },
+  {
+    id: 'F8',
+    title: 'one device opened twice: a migration through one fd leaves the other fd mapping the freed page (lib/test_hmm.c)',
+    trace: 'counterexamples/hmm-dmirror/two-fds-one-device-migrate/s3-no-use-after-free.itf.json',
+    versionGap: 'the model reads lib/test_hmm.c as of v6.19; Debian\'s 6.1 has the same early return in dmirror_interval_invalidate, pgmap_owner = dmirror->mdevice in all three migrations and rpage->zone_device_data = dmirror. 6.1\'s dmirror_do_fault stores whatever page hmm_range_fault returns, a device-private one included, and dmirror_do_read kmaps it: when the other fd\'s READ faults after the migration it oopses there, which the model (where a device frame reads like any other) does not show',
+  },
 ];

@@ -4,7 +4,7 @@
  * measured so far in that phase) and repeated in rounds until the time budget runs out.
  * The operations and checks live in kernel/repro.h; this file only lays out the schedule.
  */
-import type { Op, Plan, Value } from './plan.ts';
+import { isFileActor, type Op, type Plan, type Value } from './plan.ts';
 
 const OP_NAMES: Readonly<Record<Op['kind'], string>> = {
   migrate_to_dev: 'HMM_DMIRROR_MIGRATE_TO_DEV',
@@ -19,7 +19,8 @@ const OP_NAMES: Readonly<Record<Op['kind'], string>> = {
 };
 
 export function describeOp(op: Op): string {
-  const on = op.device >= 0 ? ` on /dev/hmm_dmirror${op.device}` : '';
+  const file = isFileActor(op.actor) ? ` through its open file ${op.fd}` : '';
+  const on = op.device >= 0 ? ` on /dev/hmm_dmirror${op.device}${file}` : '';
   return `${op.actor}: ${OP_NAMES[op.kind]}${on}, page ${op.page} (trace steps ${op.first}–${op.last})`;
 }
 
@@ -36,11 +37,11 @@ function cIdent(actor: string): string {
 function opCall(op: Op, legal: readonly Value[] | undefined): string {
   switch (op.kind) {
     case 'migrate_to_dev':
-      return `op_migrate_to_dev(${op.device}, ${op.page}, ${op.first});`;
+      return `op_migrate_to_dev(${op.fd}, ${op.page}, ${op.first});`;
     case 'device_read':
-      return `op_device_read(${op.device}, ${op.page}, ${op.first}, ${legalArray(legal ?? [])});`;
+      return `op_device_read(${op.fd}, ${op.page}, ${op.first}, ${legalArray(legal ?? [])});`;
     case 'device_write':
-      return `op_device_write(${op.device}, ${op.page}, ${op.first}, V_WRITE(${op.id}));`;
+      return `op_device_write(${op.fd}, ${op.page}, ${op.first}, V_WRITE(${op.id}));`;
     case 'madv_dontneed':
       return `op_madvise(${op.page}, MADV_DONTNEED, "MADV_DONTNEED", ${op.first});`;
     case 'madv_free':
@@ -74,7 +75,9 @@ export function emitC(plan: Plan): string {
     out.push(` * phase ${i}${ph.racing ? ' (racing: the trace interleaves these inside the kernel; repeated with jitter)' : ' (alone, after a barrier)'}:`);
     for (const op of ph.ops) out.push(` *   ${comment(describeOp(op))}`);
   });
-  out.push(' * then: read the page back through the mirror, write it through the mirror (a write that needs');
+  const files = t.files;
+  if (files === null) out.push(' * then: read the page back through the mirror, write it through the mirror (a write that needs');
+  else out.push(` * then: read the page back through each of the ${files.length} open files, write it through file 0 (a write that needs`);
   out.push(' * no fault while the CPU entry is read-only is flagged) and read it by the CPU; after every');
   out.push(' * round the kernel log is scanned for KASAN reports, WARN and BUG.');
   for (const a of plan.approximations) out.push(` * Approximation: ${comment(a)}`);
@@ -83,6 +86,7 @@ export function emitC(plan: Plan): string {
   out.push('');
   out.push(`#define NPAGES ${plan.pages}`);
   out.push(`#define NDEVICES ${plan.devices}`);
+  if (files !== null) out.push(`#define NFDS ${files.length}`);
   out.push(`#define NTHREADS ${plan.actors.length}`);
   out.push(`#define RACING ${racingAny ? 1 : 0}`);
   out.push(`#define FINAL_WRITE ${plan.ops.length}`);
@@ -121,7 +125,8 @@ export function emitC(plan: Plan): string {
   out.push('{');
   out.push('\tpin_to_cpu(0);');
   for (const [page, legal] of plan.finalLegal) {
-    out.push(`\top_device_read(0, ${page}, 0, ${legalArray(legal)});`);
+    // with several files, each is read: a stale entry in one mirror is invisible through another
+    for (const f of files ?? [{ fd: 0 }]) out.push(`\top_device_read(${f.fd}, ${page}, 0, ${legalArray(legal)});`);
     out.push(`\top_final_device_write(0, ${page}, V_WRITE(FINAL_WRITE));`);
     out.push(`\top_cpu_read(${page}, 0, (const uint64_t[]){ V_WRITE(FINAL_WRITE) }, 1);`);
   }
@@ -133,7 +138,8 @@ export function emitC(plan: Plan): string {
   out.push('\tpthread_t th[NTHREADS];');
   out.push('\tsetvbuf(stdout, NULL, _IOLBF, 0);');
   out.push('\tsrand(1);');
-  out.push('\topen_devices(NDEVICES);');
+  if (files === null) out.push('\topen_devices(NDEVICES);');
+  else out.push(`\topen_fds(NFDS, (const int[]){ ${files.map((f) => f.device).join(', ')} });`);
   out.push('\tkmsg_open();');
   if (plan.usesNuma) out.push('\tnuma_enable();');
   out.push('\tpthread_barrier_init(&phase_barrier, NULL, NTHREADS + 1);');

@@ -4,12 +4,17 @@
  * generated program orders them with barriers) and which it interleaves inside the kernel (the
  * program races them in a loop), and what each read may legally return.
  *
- * Actors: `devN.tM` is thread M issuing ioctls on /dev/hmm_dmirrorN; `cpuN` is a user thread
+ * Actors: `devN.tM` is thread M issuing ioctls on /dev/hmm_dmirrorN; `mirrorK.tM` is thread M
+ * issuing ioctls on open file K, whose device the trace's file records give (a configuration
+ * with `fds`, where one device may be opened more than once); `cpuN` is a user thread
  * (madvise, CPU accesses); `core-mm` (reclaim, NUMA hinting) and `oom_reaper` are background
  * kernel activity that user space can only approximate — each approximation is named in
  * `approximations` and in the report.
  */
 import { parseTrace, ReproduceError, type ParsedTrace, type TraceHeader, type TraceStep } from './trace.ts';
+
+/** open files the C runtime holds (kernel/repro.h MAX_FDS) */
+export const MAX_FDS = 8;
 
 export type OpKind = 'migrate_to_dev' | 'device_read' | 'device_write' | 'madv_dontneed' | 'madv_free' | 'cpu_read' | 'cpu_write' | 'reclaim' | 'numa_scan';
 
@@ -24,6 +29,8 @@ export interface Op {
   readonly last: number;
   /** device number for dmirror ops, else -1 */
   readonly device: number;
+  /** the open file a dmirror op is issued on (without file records: fd d is device d's), else -1 */
+  readonly fd: number;
 }
 
 /** A value a page may hold: the round's initial contents, zero, or what write op `id` stored. */
@@ -54,10 +61,16 @@ export interface Plan {
 const DMIRROR_SPECS = new Set(['hmm-dmirror', 'hmm-selftests']);
 
 const DEVICE_ACTOR = /^dev(\d+)\.t(\d+)$/;
+const MIRROR_ACTOR = /^mirror(\d+)\.t(\d+)$/;
 const CPU_ACTOR = /^cpu(\d+)$/;
 
+/** A device thread named by its open file (`mirror<fd>.t<n>`): the trace lists its files. */
+export function isFileActor(actor: string): boolean {
+  return MIRROR_ACTOR.test(actor);
+}
+
 function actorClass(a: string): 'device' | 'cpu' | 'core-mm' | 'oom' | null {
-  if (DEVICE_ACTOR.test(a)) return 'device';
+  if (DEVICE_ACTOR.test(a) || MIRROR_ACTOR.test(a)) return 'device';
   if (CPU_ACTOR.test(a)) return 'cpu';
   if (a === 'core-mm') return 'core-mm';
   if (a === 'oom_reaper') return 'oom';
@@ -104,6 +117,29 @@ function cannot(trace: ParsedTrace, s: TraceStep, why: string): never {
   );
 }
 
+function inconsistent(trace: ParsedTrace, s: TraceStep, why: string): never {
+  throw new ReproduceError(
+    `${trace.file}: step ${s.index}'s actor "${s.actor}" does not fit the trace's open files: ${why} (the file was edited, or written by another version)`,
+    'pass the counterexample unmodified, as `npm run check` wrote it, or regenerate it with `npm run check`',
+  );
+}
+
+/** The open file and device a dmirror actor's ioctls go to: `devD` is device D's one file, `mirrorK` file K of the trace's records. */
+function fileOf(trace: ParsedTrace, s: TraceStep): { fd: number; device: number } {
+  const dm = DEVICE_ACTOR.exec(s.actor);
+  if (dm) {
+    if (trace.files !== null) inconsistent(trace, s, `the trace lists ${trace.files.length} open files (mirror0, …), so its device threads are named mirror<fd>.t<n>, not dev<d>.t<n>`);
+    return { fd: Number(dm[1]), device: Number(dm[1]) };
+  }
+  const k = Number(MIRROR_ACTOR.exec(s.actor)![1]);
+  if (trace.files === null) inconsistent(trace, s, 'the trace has no open-file records (device[i].mirror, of_device), so no fd is known to it');
+  const f = trace.files[k];
+  const n = trace.files.length;
+  if (f === undefined) inconsistent(trace, s, `fd ${k} is out of range (the trace lists ${n} open file${n === 1 ? ', mirror0' : `s, mirror0–mirror${n - 1}`})`);
+  if (f.mm !== 0) cannot(trace, s, `fd ${k} was opened by the fork child (mm ${f.mm}); the reproducer is one process`);
+  return { fd: k, device: f.device };
+}
+
 /** Splits each actor's steps into the operations (syscalls, ioctls, background passes) they belong to. */
 function extractOps(trace: ParsedTrace): { ops: Op[]; approximations: string[] } {
   const open = new Map<string, Draft>();
@@ -115,9 +151,14 @@ function extractOps(trace: ParsedTrace): { ops: Op[]; approximations: string[] }
     drafts.push(d);
     return d;
   };
+  if (trace.files !== null && trace.files.length > MAX_FDS) {
+    throw new ReproduceError(`${trace.file} lists ${trace.files.length} open files; the reproducer holds at most ${MAX_FDS}`, 'reproduce a counterexample of a configuration with fewer open files');
+  }
+  const files = new Map<string, { fd: number; device: number }>();
   for (const s of trace.steps) {
     const cls = actorClass(s.actor);
     if (cls === null) cannot(trace, s, `"${s.actor}" is no user thread, core-mm or OOM reaper actor`);
+    if (cls === 'device' && !files.has(s.actor)) files.set(s.actor, fileOf(trace, s));
     let cur = open.get(s.actor);
     const failed = /-E[A-Z]+/.test(s.info);
     if (cls === 'device') {
@@ -173,8 +214,8 @@ function extractOps(trace: ParsedTrace): { ops: Op[]; approximations: string[] }
       const s = trace.steps.find((x) => x.index === d.first)!;
       cannot(trace, s, 'the trace ends before this system call shows what it is (no zap, madvise_free or fault step follows)');
     }
-    const dm = DEVICE_ACTOR.exec(d.actor);
-    ops.push({ id: ops.length, actor: d.actor, kind: d.kind, page: d.page ?? 0, first: d.first, last: d.last, device: dm ? Number(dm[1]) : -1 });
+    const f = files.get(d.actor);
+    ops.push({ id: ops.length, actor: d.actor, kind: d.kind, page: d.page ?? 0, first: d.first, last: d.last, device: f?.device ?? -1, fd: f?.fd ?? -1 });
   }
   return { ops, approximations: [...approximations] };
 }
@@ -260,7 +301,7 @@ export function planFromTrace(trace: ParsedTrace): Plan {
   const finalLegal = new Map<number, Value[]>();
   for (let p = 0; p < pages; p++) finalLegal.set(p, legalOf(p));
   const actors = [...new Set(ops.map((o) => o.actor))].sort();
-  const devices = Math.max(0, ...ops.map((o) => o.device + 1));
+  const devices = Math.max(0, ...ops.map((o) => o.device + 1), ...(trace.files ?? []).map((f) => f.device + 1));
   return { trace, actors, devices: Math.max(devices, 1), pages, ops, phases, finalLegal, approximations, usesNuma: ops.some((o) => o.kind === 'numa_scan') };
 }
 

@@ -1,8 +1,11 @@
 /**
- * The one place that reads an ITF counterexample for `hmm-check reproduce`. It looks only at
- * what each step did — action kind (`mbt::actionTaken`), actor, page and the label's trailing
- * detail — never at the state values, whose encoding belongs to the model and changes with it.
- * A trace is data: nothing it names is imported or executed.
+ * The one place that reads an ITF counterexample for `hmm-check reproduce`. It looks at what
+ * each step did — action kind (`mbt::actionTaken`), actor, page and the label's trailing
+ * detail — and at one part of the state only: the open-file records (`device[i].mirror`,
+ * `of_device`, `mm`) a configuration with `fds` writes, which say which device each `mirror<i>`
+ * actor's fd opened. Those are configuration, fixed for the whole trace; every other state value
+ * is the model's encoding and changes with it. A trace is data: nothing it names is imported or
+ * executed.
  */
 import { CheckerError } from '../../checker/errors.ts';
 
@@ -32,9 +35,19 @@ export interface TraceHeader {
   readonly replay: string;
 }
 
+/** One open file of /dev/hmm_dmirror<device> (a `struct dmirror`), as the trace's `device[fd]` record names it. */
+export interface TraceFile {
+  readonly fd: number;
+  readonly device: number;
+  /** the mm it mirrors: 0 the process, 1 its fork child */
+  readonly mm: number;
+}
+
 export interface ParsedTrace extends TraceHeader {
   readonly file: string;
   readonly steps: readonly TraceStep[];
+  /** the open files when the configuration lists them (`fds`: actors `mirror<fd>.t<n>`); null when each device is opened once (`dev<d>.t<n>`) */
+  readonly files: readonly TraceFile[] | null;
 }
 
 const LABEL = /^\s*([^:]+):\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(page (\d+)\))?\s*(.*)$/;
@@ -42,6 +55,42 @@ const LABEL = /^\s*([^:]+):\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(page (\d+)\))?\s*(
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
+
+/** An ITF integer (`{"#bigint": "3"}`, or a plain number) that is a small non-negative whole number, else null. */
+function smallInt(v: unknown): number | null {
+  const raw = typeof v === 'number' ? String(v) : str((v as { '#bigint'?: unknown } | null)?.['#bigint']);
+  return raw !== undefined && /^\d{1,4}$/.test(raw) ? Number(raw) : null;
+}
+
+const MAX_FILE_RECORDS = 64;
+
+/**
+ * The open-file records of one state: null when its `device` entries carry no `mirror` field
+ * (each device opened once). Records must be `mirror0`, `mirror1`, … in order, each with a device
+ * and an mm; anything else means the file was edited.
+ */
+function fileRecords(state: unknown, file: string, index: number): TraceFile[] | null {
+  const devs = (state as Record<string, unknown> | null)?.['device'];
+  if (!Array.isArray(devs)) return null;
+  const named = devs.filter((d) => d !== null && typeof d === 'object' && 'mirror' in d).length;
+  if (named === 0) return null;
+  const bad = (why: string): never => {
+    throw new ReproduceError(`${file}: state ${index}'s open-file records are inconsistent: ${why} (the file was edited)`, 'pass the counterexample unmodified, as `npm run check` wrote it, or regenerate it with `npm run check`');
+  };
+  if (named !== devs.length) bad(`${named} of its ${devs.length} "device" entries name a mirror`);
+  if (devs.length > MAX_FILE_RECORDS) bad(`${devs.length} open files`);
+  return devs.map((d: Record<string, unknown>, fd) => {
+    if (d['mirror'] !== `mirror${fd}`) bad(`entry ${fd} is "${String(d['mirror']).slice(0, 40)}", expected "mirror${fd}"`);
+    const device = smallInt(d['of_device']);
+    const mm = smallInt(d['mm']);
+    if (device === null) bad(`mirror${fd} has no device number (of_device)`);
+    if (mm === null) bad(`mirror${fd} has no mm number`);
+    return { fd, device: device!, mm: mm! };
+  });
+}
+
+const sameFiles = (a: readonly TraceFile[] | null, b: readonly TraceFile[] | null): boolean =>
+  a === null || b === null ? a === b : a.length === b.length && a.every((f, i) => f.device === b[i]!.device && f.mm === b[i]!.mm);
 
 /** `checkHeader` runs before the steps are read, so a trace of another spec is named as such. */
 export function parseTrace(text: string, file: string, checkHeader?: (h: TraceHeader) => void): ParsedTrace {
@@ -84,5 +133,12 @@ export function parseTrace(text: string, file: string, checkHeader?: (h: TraceHe
     steps.push({ index: i, kind, actor, page: m[3] === undefined ? null : Number(m[3]), info: m[4]!.trim() });
   });
   if (steps.length === 0) throw new ReproduceError(`${file} has no steps`, 'pass a counterexample with at least one step');
-  return { file, ...header, steps };
+  // which fd opened which device is configuration: every state must say the same
+  const files = fileRecords(d.states[0], file, 0);
+  d.states.forEach((s: unknown, i: number) => {
+    if (i > 0 && !sameFiles(files, fileRecords(s, file, i))) {
+      throw new ReproduceError(`${file}: the open-file records of state ${i} differ from state 0's (which fd opened which device cannot change; the file was edited)`, 'pass the counterexample unmodified, as `npm run check` wrote it, or regenerate it with `npm run check`');
+    }
+  });
+  return { file, ...header, steps, files };
 }
