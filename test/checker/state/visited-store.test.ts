@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fpOut, VisitedStore } from '../../../checker/index.ts';
+import { VisitedStore } from '../../../checker/index.ts';
 
 describe('VisitedStore', () => {
   it('inserts once, reports duplicates, and keeps ids dense in insertion order', () => {
@@ -64,64 +64,5 @@ describe('VisitedStore', () => {
       if (i > 200_000 && i % 100_000 === 0) samples.push(s.bytes() / s.size);
     }
     for (const b of samples) expect(b).toBeLessThanOrEqual(16);
-  });
-});
-
-describe('fingerprint', () => {
-  it('is a pure function of the words (any offset), and never (0, 0)', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 20 }), fc.nat(5), (ws, pad) => {
-        const a = Int32Array.from(ws);
-        const b = new Int32Array(pad + ws.length);
-        b.set(a, pad);
-        fingerprint(a, 0, a.length);
-        const [h1, l1] = [fpOut.hi, fpOut.lo];
-        fingerprint(b, pad, a.length);
-        expect([fpOut.hi, fpOut.lo]).toEqual([h1, l1]);
-        expect(h1 === 0 && l1 === 0).toBe(false);
-      }),
-    );
-  });
-  it('each 32-bit lane collides like a uniform hash on state-like inputs (what the collision estimate assumes)', () => {
-    // 2^19 structured vectors (small integers, packed bytes, one non-zero word): the birthday
-    // expectation per lane is n(n-1)/2/2^32 = 32 collisions (σ ≈ 5.7). A lane far below is
-    // structured (e.g. injective on small domains), far above is weak; both break the estimate.
-    const cases: [number, (i: number, o: Int32Array) => void][] = [
-      [2, (i, o) => { o[0] = i & 1023; o[1] = i >> 10; }],
-      [4, (i, o) => { o[0] = (i & 31) | (((i >> 5) & 31) << 8); o[1] = ((i >> 10) & 31) << 16; o[2] = 0; o[3] = (i >> 15) << 24; }],
-      [16, (i, o) => { o.fill(0); o[i & 15] = (i >> 4) + 1; }],
-    ];
-    const n = 1 << 19;
-    for (const [width, gen] of cases) {
-      const w = new Int32Array(width);
-      const his = new Set<number>();
-      const los = new Set<number>();
-      const both = new Set<string>();
-      for (let i = 0; i < n; i++) {
-        gen(i, w);
-        fingerprint(w, 0, width);
-        his.add(fpOut.hi);
-        los.add(fpOut.lo);
-        both.add(`${fpOut.hi}:${fpOut.lo}`);
-      }
-      expect(n - both.size).toBe(0);
-      for (const lane of [his, los]) {
-        expect(n - lane.size).toBeGreaterThan(12);
-        expect(n - lane.size).toBeLessThan(80);
-      }
-    }
-  });
-
-  it('separates vectors that differ in one word or only in length', () => {
-    const seen = new Set<string>();
-    for (let len = 0; len < 4; len++) {
-      for (let v = -50; v < 50; v++) {
-        const w = new Int32Array(len + 1);
-        w[len] = v;
-        fingerprint(w, 0, w.length);
-        seen.add(`${fpOut.hi}:${fpOut.lo}`);
-      }
-    }
-    expect(seen.size).toBe(400);
   });
 });
