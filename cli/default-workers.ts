@@ -1,12 +1,19 @@
 /**
- * `--workers` when it is not given: the machine's cores, unless none of them is idle as the job
- * starts (1-minute load average above cores − 0.5; it counts this run's own thread). On two busy
- * cores two workers were measured slower than one (0.47–0.69×, README "Worker threads"), and the
- * results are the same whatever the count, so a busy machine gets the single-threaded search.
+ * `--workers` when it is not given: the machine's cores, unless that would be slower than one
+ * thread by what was measured (README "Worker threads"; results are the same whatever the count):
+ * - on two cores, two workers are slower even idle (BEEM at.4 0.90× one thread, `npm run check`
+ *   93 s against 72 s on 2026-12-05), so a machine of at most two cores gets one;
+ * - on a busy machine (1-minute load average above cores − 0.5: none of them idle as the job
+ *   starts) two workers were 0.47–0.69× one, so it gets one too.
  */
 import { availableParallelism, loadavg } from 'node:os';
 
+/** the default for `cores` cores at 1-minute load average `load` */
+export function workersFor(cores: number, load: number): number {
+  if (cores <= 2) return 1;
+  return load > cores - 0.5 ? 1 : cores;
+}
+
 export function defaultWorkers(): number {
-  const cores = availableParallelism();
-  return loadavg()[0]! > cores - 0.5 ? 1 : cores;
+  return workersFor(availableParallelism(), loadavg()[0]!);
 }

@@ -13,8 +13,8 @@ Liveness:  --leads-to P Q (DVE: P and Q are DVE expressions, e.g. 'P_0.p3' 'P_0.
 const SEARCH = `Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
            --seed N   --max-memory SIZE (e.g. 2G, 512M; default: from the machine's memory)
            --workers N (threads for BFS on packed models, DVE included; default: the cores
-           when one is idle as the job starts, else 1; results do not depend on N;
-           1 = the single-threaded search)
+           on a machine of more than two with one idle as the job starts, else 1;
+           results do not depend on N; 1 = the single-threaded search)
            --no-deadlock (do not report states without successors)
            --deadlock (report them as violations; DVE models only count them by default)`;
 const OUTPUT = `Output:    --json (one JSON object on stdout, schemaVersion 1; see README)
