@@ -87,22 +87,7 @@ export class Frontier {
       this.ids = ids;
     }
     this.ids[this.size++] = id;
-    const b = this.bytes;
-    const prev = this.prevW;
-    let p = this.end;
-    let last = -1;
-    for (let i = 0; i < W; i++) {
-      const v = src[off + i]!;
-      const d = (v - prev[i]!) | 0;
-      if (d === 0) continue;
-      prev[i] = v;
-      // skip + 1 (0 is the end of the row), then the zigzag delta
-      p = putVarint(b, p, i - last);
-      p = putVarint(b, p, ((d << 1) ^ (d >> 31)) >>> 0);
-      last = i;
-    }
-    b[p++] = 0;
-    this.end = p;
+    this.end = putRowDelta(this.bytes, this.end, src, off, this.prevW);
   }
 
   /** Are there rows left to read? */
@@ -118,32 +103,8 @@ export class Frontier {
       for (let i = 0; i < W; i++) out[i] = this.rows[base + i]!;
       return this.ids[this.readN++]!;
     }
-    const b = this.bytes;
-    const row = this.prevR;
-    let p = this.readPos;
-    let i = -1;
-    for (;;) {
-      let skip = 0;
-      let shift = 0;
-      let x: number;
-      do {
-        x = b[p++]!;
-        skip |= (x & 0x7f) << shift;
-        shift += 7;
-      } while (x >= 0x80);
-      if (skip === 0) break;
-      i += skip;
-      let z = 0;
-      shift = 0;
-      do {
-        x = b[p++]!;
-        z += (x & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (x >= 0x80);
-      row[i] = (row[i]! + ((z >>> 1) ^ -(z & 1))) | 0;
-    }
-    this.readPos = p;
-    out.set(row);
+    this.readPos = takeRowDelta(this.bytes, this.readPos, this.prevR);
+    out.set(this.prevR);
     return this.ids[this.readN++]!;
   }
 
@@ -156,7 +117,53 @@ export class Frontier {
   }
 }
 
-export function putVarint(b: Uint8Array, p: number, v: number): number {
+/**
+ * Codes the row src[off .. off + prev.length) as its difference from `prev` into b at p (which
+ * must have room for 10 bytes per word and one): per changed word, the skip from the previous
+ * changed word + 1 (0 ends the row) and the zigzag delta, as varints. Updates `prev` to the row;
+ * returns the position after it.
+ */
+export function putRowDelta(b: Uint8Array, p: number, src: Int32Array, off: number, prev: Int32Array): number {
+  let last = -1;
+  for (let i = 0; i < prev.length; i++) {
+    const v = src[off + i]!;
+    const d = (v - prev[i]!) | 0;
+    if (d === 0) continue;
+    prev[i] = v;
+    p = putVarint(b, p, i - last);
+    p = putVarint(b, p, ((d << 1) ^ (d >> 31)) >>> 0);
+    last = i;
+  }
+  b[p++] = 0;
+  return p;
+}
+
+/** Applies the row difference coded at b[p] (putRowDelta) to `row`; returns the position after it. */
+export function takeRowDelta(b: Uint8Array, p: number, row: Int32Array): number {
+  let i = -1;
+  for (;;) {
+    let skip = 0;
+    let shift = 0;
+    let x: number;
+    do {
+      x = b[p++]!;
+      skip |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x >= 0x80);
+    if (skip === 0) return p;
+    i += skip;
+    let z = 0;
+    shift = 0;
+    do {
+      x = b[p++]!;
+      z += (x & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (x >= 0x80);
+    row[i] = (row[i]! + ((z >>> 1) ^ -(z & 1))) | 0;
+  }
+}
+
+function putVarint(b: Uint8Array, p: number, v: number): number {
   while (v >= 0x80) {
     b[p++] = (v & 0x7f) | 0x80;
     v >>>= 7;

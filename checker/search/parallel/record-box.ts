@@ -9,7 +9,7 @@
  * time. A box is written front to back and read front to back, which is what makes the deltas
  * decodable without an index.
  */
-import { putVarint, RAW_WIDTH } from '../../state/frontier.ts';
+import { putRowDelta, RAW_WIDTH, takeRowDelta } from '../../state/frontier.ts';
 
 export interface RecordBatch {
   /** [parent, action, fp hi, fp lo] per record */
@@ -57,21 +57,7 @@ export class RecordWriter {
     }
     // worst case per word: a 5-byte skip and a 5-byte value; plus the end marker
     if (this.end + 10 * W + 1 > this.coded.length) this.coded = grown(this.coded, this.end + 10 * W + 1) as Uint8Array;
-    const b = this.coded;
-    const prev = this.prev;
-    let p = this.end;
-    let last = -1;
-    for (let i = 0; i < W; i++) {
-      const v = src[i]!;
-      const d = (v - prev[i]!) | 0;
-      if (d === 0) continue;
-      prev[i] = v;
-      p = putVarint(b, p, i - last);
-      p = putVarint(b, p, ((d << 1) ^ (d >> 31)) >>> 0);
-      last = i;
-    }
-    b[p++] = 0;
-    this.end = p;
+    this.end = putRowDelta(this.coded, this.end, src, 0, this.prev);
   }
 
   finish(): RecordBatch {
@@ -122,31 +108,8 @@ export class RecordReader {
       this.i++;
       return;
     }
-    const b = this.coded!;
     const row = this.row;
-    let p = this.pos;
-    let i = -1;
-    for (;;) {
-      let skip = 0;
-      let shift = 0;
-      let x: number;
-      do {
-        x = b[p++]!;
-        skip |= (x & 0x7f) << shift;
-        shift += 7;
-      } while (x >= 0x80);
-      if (skip === 0) break;
-      i += skip;
-      let z = 0;
-      shift = 0;
-      do {
-        x = b[p++]!;
-        z += (x & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (x >= 0x80);
-      row[i] = (row[i]! + ((z >>> 1) ^ -(z & 1))) | 0;
-    }
-    this.pos = p;
+    this.pos = takeRowDelta(this.coded!, this.pos, row);
     for (let k = 0; k < W; k++) out[off + k] = row[k]!;
     this.i++;
   }
