@@ -17,18 +17,15 @@
  *   position absorb the tail, and a full spill forces growth.
  * - Home positions use multiply-shift range reduction on 21 fingerprint bits, exact in doubles,
  *   so capacities need not be powers of two and homes are monotone in the sort key.
- * - Parent and action arrays are chunked (2^20 entries) so they never need a copying resize.
+ * - Parent and action arrays (trace-arrays.ts) are chunked (2^20 entries) so they never need a copying resize.
  */
 
-import { pathFromParents } from './trace-path.ts';
+import { TraceArrays } from './trace-arrays.ts';
 
 const SEGMENT_BITS = 8;
 const SEGMENTS = 1 << SEGMENT_BITS;
 const INITIAL_SEGMENT_CAPACITY = 64;
 const MAX_SEGMENT_CAPACITY = 1 << 21;
-const CHUNK_BITS = 20;
-const CHUNK = 1 << CHUNK_BITS;
-const CHUNK_MASK = CHUNK - 1;
 const POS_SCALE = 1 << 21;
 /** slots after the last home position (a cluster's tail); the slot after them is a permanent empty sentinel */
 const SPILL = 64;
@@ -41,16 +38,12 @@ export class VisitedStore {
   private readonly caps = new Int32Array(SEGMENTS);
   private readonly counts = new Int32Array(SEGMENTS);
   private readonly limits = new Int32Array(SEGMENTS);
-  private parents: Int32Array[] = [];
-  private actions: (Uint8Array | Uint16Array | Uint32Array)[] = [];
-  private actionBytes = 1;
-  private actionLimit = 0xff;
   size = 0;
-  /** false: fingerprints only (a partition of a multi-worker search, whose parents are kept elsewhere) */
-  private readonly trace: boolean;
+  /** parents and actions; none for fingerprints only (a partition of a multi-worker search, whose parents are kept elsewhere) */
+  private readonly trace: TraceArrays | undefined;
 
   constructor(options: { readonly trace?: boolean } = {}) {
-    this.trace = options.trace ?? true;
+    this.trace = (options.trace ?? true) ? new TraceArrays() : undefined;
     for (let s = 0; s < SEGMENTS; s++) {
       this.keys.push(new Int32Array(2 * (INITIAL_SEGMENT_CAPACITY + SPILL + 1)));
       this.caps[s] = INITIAL_SEGMENT_CAPACITY;
@@ -98,12 +91,7 @@ export class VisitedStore {
       break;
     }
     const id = this.size++;
-    if (!this.trace) return id;
-    const c = id >>> CHUNK_BITS;
-    if (c === this.parents.length) this.addChunk();
-    this.parents[c]![id & CHUNK_MASK] = parent;
-    if (action > this.actionLimit) this.widenActions(action);
-    this.actions[c]![id & CHUNK_MASK] = action;
+    this.trace?.push(parent, action);
     return id;
   }
 
@@ -157,28 +145,23 @@ export class VisitedStore {
 
   /** Parent id, or -1 - i for initial state i. */
   parentOf(id: number): number {
-    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+    return this.trace!.parentOf(id);
   }
 
   actionOf(id: number): number {
-    return this.actions[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+    return this.trace!.actionOf(id);
   }
 
   /** The replay path of state `id`: initial index, then action indices. */
   pathTo(id: number): number[] {
-    return pathFromParents(id, (i) => this.parentOf(i), (i) => this.actionOf(i));
+    return this.trace!.pathTo(id);
   }
 
   /** Bytes held by the table and the trace arrays (what "bytes per stored state" measures). */
   bytes(): number {
     let b = 0;
     for (const k of this.keys) b += k.byteLength;
-    if (!this.trace) return b;
-    for (const p of this.parents) b += p.byteLength;
-    for (const a of this.actions) b += a.byteLength;
-    // Chunks are allocated whole; count only the used part of the last one so small runs are not dominated by it.
-    const unused = this.parents.length * CHUNK - this.size;
-    return b - unused * (4 + this.actionBytes);
+    return b + (this.trace?.bytes() ?? 0);
   }
 
   private growSegment(seg: number): void {
@@ -219,25 +202,5 @@ export class VisitedStore {
       this.limits[seg] = Math.floor(cap * MAX_LOAD);
       return;
     }
-  }
-
-  private addChunk(): void {
-    this.parents.push(new Int32Array(CHUNK));
-    this.actions.push(this.makeActionChunk());
-  }
-
-  private makeActionChunk(): Uint8Array | Uint16Array | Uint32Array {
-    return this.actionBytes === 1 ? new Uint8Array(CHUNK) : this.actionBytes === 2 ? new Uint16Array(CHUNK) : new Uint32Array(CHUNK);
-  }
-
-  /** Models with more than 255 (or 65535) transitions out of one state: widen once, keep going. */
-  private widenActions(action: number): void {
-    this.actionBytes = action <= 0xffff ? 2 : 4;
-    this.actionLimit = this.actionBytes === 2 ? 0xffff : 0xffffffff;
-    this.actions = this.actions.map((old) => {
-      const wide = this.makeActionChunk();
-      wide.set(old);
-      return wide;
-    });
   }
 }

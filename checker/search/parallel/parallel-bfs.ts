@@ -33,7 +33,7 @@ import { type Counted, type ExpandReply, type Found, partitionOf, RECORD_HEAD } 
 import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
 import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
-import { TraceArrays } from './trace-arrays.ts';
+import { TraceArrays } from '../../state/trace-arrays.ts';
 
 /** The state and step properties the partitions evaluate, in the order their Found.property indexes. */
 export function partitionProperties<S, A>(tracker: PropertyTracker<S, A>): PartitionProperty[] {

@@ -1,9 +1,9 @@
 /**
- * Parent id and action index per state id, for the replay paths of a multi-worker search (the
- * partitions keep fingerprints only). Chunked like the visited store's arrays, and just as small:
+ * Parent id and action index per state id, for replay paths: the visited store's (one worker) and
+ * the coordinator's of a multi-worker search (whose partitions keep fingerprints only). Chunked,
  * 4 bytes of parent and 1 of action per state until a state has more than 255 successors.
  */
-import { pathFromParents } from '../../state/trace-path.ts';
+import { pathFromParents } from './trace-path.ts';
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -13,6 +13,7 @@ export class TraceArrays {
   private readonly parents: Int32Array[] = [];
   private actions: (Uint8Array | Uint16Array | Uint32Array)[] = [];
   private actionBytes = 1;
+  private actionLimit = 0xff;
   size = 0;
 
   /** Records state `size` (ids are dense and come in order); parent -1 - i for initial state i. */
@@ -23,7 +24,7 @@ export class TraceArrays {
       this.parents.push(new Int32Array(CHUNK));
       this.actions.push(this.actionChunk());
     }
-    if (action > 0xff && (this.actionBytes === 1 || (action > 0xffff && this.actionBytes === 2))) this.widen(action);
+    if (action > this.actionLimit) this.widen(action);
     this.parents[c]![id & CHUNK_MASK] = parent;
     this.actions[c]![id & CHUNK_MASK] = action;
   }
@@ -48,8 +49,10 @@ export class TraceArrays {
     return this.actionBytes === 1 ? new Uint8Array(CHUNK) : this.actionBytes === 2 ? new Uint16Array(CHUNK) : new Uint32Array(CHUNK);
   }
 
+  /** Models with more than 255 (or 65535) transitions out of one state: widen once, keep going. */
   private widen(action: number): void {
     this.actionBytes = action <= 0xffff ? 2 : 4;
+    this.actionLimit = this.actionBytes === 2 ? 0xffff : 0xffffffff;
     this.actions = this.actions.map((old) => {
       const wide = this.actionChunk();
       wide.set(old);
