@@ -4,7 +4,8 @@
  * With --workers N > 1 the search runs on N worker threads, each rebuilding the model the way
  * `hmm-check FILE.dve --workers N` does; seconds include starting them. --threads-after MS: the
  * search time on one thread before the run starts again on the worker threads (default as the
- * CLI, 2,000; 0: on the threads from the start).
+ * CLI, 2,000; 0: on the threads from the start). --design partitions|shared-table: how the workers
+ * share the visited set (default as the CLI).
  * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
  * peakRssBytes, bytesPerState, width, compileMs}.
  */
@@ -20,7 +21,14 @@ const workersAt = args.indexOf('--workers');
 const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
 const afterAt = args.indexOf('--threads-after');
 const threadsAfterMs = afterAt >= 0 ? Number(args[afterAt + 1]) : undefined;
-const file = args.find((a, i) => !a.startsWith('--') && (groupAt < 0 || i !== groupAt + 1) && (workersAt < 0 || i !== workersAt + 1) && (afterAt < 0 || i !== afterAt + 1));
+const designAt = args.indexOf('--design');
+const design = designAt >= 0 ? (args[designAt + 1] as 'partitions' | 'shared-table') : undefined;
+if (design !== undefined && design !== 'partitions' && design !== 'shared-table') {
+  process.stderr.write(`--design expects partitions or shared-table, got ${design}\n`);
+  process.exit(2);
+}
+const valued = [groupAt, workersAt, afterAt, designAt].filter((i) => i >= 0).map((i) => i + 1);
+const file = args.find((a, i) => !a.startsWith('--') && !valued.includes(i));
 if (file === undefined) {
   process.stderr.write('usage: node --import tsx bench/run-dve.ts <file.dve> [--json]\n');
   process.exit(2);
@@ -33,7 +41,7 @@ if (workers > 1 && groupSize !== undefined) {
   process.exit(2);
 }
 const source = searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' });
-const parallel = workers > 1 ? { workers, source, ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }) } : undefined;
+const parallel = workers > 1 ? { workers, source, ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }), ...(design === undefined ? {} : { design }) } : undefined;
 const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' }, parallel ? { parallel } : {});
 const seconds = r.stats.elapsedMs / 1000;
 const out = {
@@ -46,6 +54,8 @@ const out = {
   seconds,
   statesPerSecond: r.stats.distinct / seconds,
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  // every thread's, the coordinator's included: what the run cost the machine, whatever else ran beside it
+  cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
   bytesPerState: r.stats.bytesPerState,
   width: compiled.model.packed.width,
   workers,

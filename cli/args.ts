@@ -10,6 +10,7 @@
 import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
+import { PARALLEL_DESIGNS, type ParallelDesign } from '../checker/search/parallel/source.ts';
 import { UsageError } from './errors.ts';
 import { didYouMean, type HelpTopic } from './help.ts';
 import { FAIRNESS_LEVELS, type FairnessLevel } from '../checker/liveness/fairness.ts';
@@ -42,6 +43,8 @@ export interface CliOptions {
   readonly typecheck: boolean;
   /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: the machine's cores */
   readonly workers?: number;
+  /** --parallel-design partitions|shared-table: how several workers share the visited set (default: partitions) */
+  readonly parallelDesign?: ParallelDesign;
   /** run checks on the main thread (no worker; Ctrl-C then stops the process without a summary) */
   readonly inProcess: boolean;
   readonly quiet: boolean;
@@ -110,7 +113,7 @@ export function parseSize(text: string): number {
   return bytes;
 }
 
-const SEARCH_OPTIONS = ['strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'max-memory', 'deadlock', 'no-deadlock', 'in-process', 'workers'] as const;
+const SEARCH_OPTIONS = ['strategy', 'max-states', 'max-depth', 'timeout', 'seed', 'max-memory', 'deadlock', 'no-deadlock', 'in-process', 'workers', 'parallel-design'] as const;
 
 /** More threads than this cannot help on any machine we know of, and each costs start-up time and memory. */
 export const MAX_WORKERS = 1024;
@@ -174,6 +177,7 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
         'no-typecheck': { type: 'boolean' },
         'in-process': { type: 'boolean' },
         workers: { type: 'string' },
+        'parallel-design': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         debug: { type: 'boolean' },
         junit: { type: 'string' },
@@ -254,6 +258,10 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
   const maxMemoryBytes = v['max-memory'] === undefined ? undefined : parseSize(v['max-memory']);
   const workers = positiveInt('workers', v.workers);
   if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers expects at most ${MAX_WORKERS}, got ${workers}`, 'write e.g. --workers 8 (default: the number of cores)');
+  const design = v['parallel-design'];
+  if (design !== undefined && !PARALLEL_DESIGNS.includes(design as ParallelDesign)) {
+    throw new UsageError(`unknown --parallel-design "${design}"`, `use one of ${PARALLEL_DESIGNS.join(', ')}`);
+  }
   return {
     command,
     files,
@@ -275,6 +283,7 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
     typecheck: !(v['no-typecheck'] ?? false),
     inProcess: v['in-process'] ?? false,
     ...(workers === undefined ? {} : { workers }),
+    ...(design === undefined ? {} : { parallelDesign: design as ParallelDesign }),
     quiet: v.quiet ?? false,
     debug: v.debug ?? false,
     ...(v.junit === undefined ? {} : { junit: v.junit }),

@@ -12,6 +12,7 @@ import type { Model } from '../checker/model.ts';
 import { DEADLOCK_PROPERTY, type Property } from '../checker/property.ts';
 import type { IncompleteReason, PropertyOutcome, Stats, Verdict } from '../checker/result.ts';
 import type { AbortFlag } from '../checker/search/control.ts';
+import type { ParallelDesign } from '../checker/search/parallel/source.ts';
 import type { ExpectedVerdict } from '../checker/spec.ts';
 import { formatItfJson, toItfTrace } from '../checker/report/itf.ts';
 import { toMarkdown } from '../checker/report/markdown.ts';
@@ -53,6 +54,8 @@ export interface Job {
   readonly baseDir: string;
   /** worker threads for BFS on packed models (1: the single-threaded search); absent: defaultWorkers() as the job starts */
   readonly workers?: number;
+  /** how several workers share the visited set (absent: the search's default) */
+  readonly parallelDesign?: ParallelDesign;
 }
 
 export interface CounterexampleFiles {
@@ -167,7 +170,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
-    ...(workers > 1 ? { parallel: { workers, source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
+    ...(workers > 1 ? { parallel: { workers, ...(job.parallelDesign === undefined ? {} : { design: job.parallelDesign }), source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

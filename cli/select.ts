@@ -112,6 +112,7 @@ export function buildJobs(loaded: readonly LoadedSpec[], opts: CliOptions, extra
         baseDir: extra.outDir === null ? process.cwd() : join(extra.outDir, '..'),
         // (not given: each job picks its default as it starts, cli/default-workers.ts)
         ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+        ...(opts.parallelDesign === undefined ? {} : { parallelDesign: opts.parallelDesign }),
       });
     }
   }

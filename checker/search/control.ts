@@ -73,7 +73,8 @@ export const HEAP_RESERVE = 64 * 2 ** 20;
 
 export function memoryExhausted(maxRssBytes: number): boolean {
   const heap = getHeapStatistics();
-  return heap.used_heap_size > HEAP_FRACTION * (heap.heap_size_limit - HEAP_RESERVE) || process.memoryUsage.rss() > maxRssBytes;
+  // (reading the RSS costs a system call: not when there is no limit to compare it with)
+  return heap.used_heap_size > HEAP_FRACTION * (heap.heap_size_limit - HEAP_RESERVE) || (maxRssBytes !== Number.POSITIVE_INFINITY && process.memoryUsage.rss() > maxRssBytes);
 }
 
 export function peakRssBytes(): number {

@@ -12,6 +12,10 @@ describe('parseCli', () => {
     const o = parseCli(['my.spec.ts', '--strategy', 'dfs', '--max-states', '1_000_000', '--timeout', '2.5', '--no-deadlock']);
     expect(o).toMatchObject({ command: 'run', files: ['my.spec.ts'], strategy: 'dfs', maxStates: 1_000_000, timeoutMs: 2500, noDeadlock: true });
   });
+  it('--parallel-design names how several workers share the visited set', () => {
+    expect(parseCli(['x.dve', '--workers', '4', '--parallel-design', 'shared-table'])).toMatchObject({ workers: 4, parallelDesign: 'shared-table' });
+    expect(parseCli(['x.dve']).parallelDesign).toBeUndefined();
+  });
   it('replay takes exactly one file', () => {
     expect(parseCli(['replay', 'x.itf.json']).files).toEqual(['x.itf.json']);
     expect(() => parseCli(['replay'])).toThrow(/exactly one trace file/);
@@ -25,6 +29,7 @@ describe('parseCli', () => {
     [['--nope'], /Unknown option '--nope'/],
     [['x.ts', '--max-states', '0'], /--max-states expects a positive whole number/],
     [['x.ts', '--strategy', 'astar'], /unknown strategy "astar"/],
+    [['x.ts', '--parallel-design', 'locks'], /unknown --parallel-design "locks"/],
     [['x.ts', '--timeout', 'soon'], /--timeout expects seconds/],
     [[], /no command or file given/],
     [['report', 'x.ts'], /report takes no file arguments/],

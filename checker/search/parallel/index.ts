@@ -9,10 +9,12 @@ import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
 import { HandoverPool } from './handover-pool.ts';
-import { InProcessPool, ThreadPool } from './pool.ts';
+import { InProcessPool, type PartitionPool, ThreadPool } from './pool.ts';
 import type { ParallelOptions } from './source.ts';
+import { SharedTableHost } from './shared-table.ts';
 
-export type { ModelSource, ParallelOptions, LoadedSearchModel } from './source.ts';
+export type { ModelSource, ParallelOptions, LoadedSearchModel, ParallelDesign } from './source.ts';
+export { PARALLEL_DESIGNS } from './source.ts';
 
 /**
  * How long a run searches on this thread before it starts again on worker threads. Starting a
@@ -34,6 +36,7 @@ export function threadedPackedBfs<S, A>(
 ): SearchOutcome {
   const coverageOf = options.coverage;
   const trialMs = parallel.threadsAfterMs ?? THREADS_AFTER_MS;
+  let trialStates = 0;
   if (!parallel.inProcess && trialMs > 0) {
     const trial = tracker.fresh();
     control.trialUntilMs = trialMs;
@@ -44,12 +47,16 @@ export function threadedPackedBfs<S, A>(
       return outcome;
     }
     control.trialOver = false;
+    trialStates = outcome.distinct;
   }
   const props = partitionProperties(tracker);
   const counting = { coverage: coverageOf !== undefined };
   const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
+  // (the table starts large enough for twice what the trial found: the run is at least that large)
+  const shared = parallel.design === 'shared-table' ? new SharedTableHost(2 * trialStates) : undefined;
+  const memory = shared ? { control: shared.control, table: shared.table } : undefined;
   if (parallel.inProcess) {
-    return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage), counting);
+    return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory), counting, undefined, shared);
   }
   const names = props.map((p) => p.name);
   const checkReady = (replies: unknown[]): void => {
@@ -62,6 +69,15 @@ export function threadedPackedBfs<S, A>(
       }
     }
   };
+  if (shared) {
+    // the table is in shared memory from the start: the workers search from the first level
+    const threads = new ReadyFirst(new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, memory), checkReady);
+    try {
+      return parallelBfs(model, packed, tracker, config, control, threads, counting, undefined, shared);
+    } finally {
+      threads.close();
+    }
+  }
   const pool = new HandoverPool(
     new InProcessPool(loaded, props, parallel.workers, counting.coverage),
     () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers),
@@ -73,5 +89,29 @@ export function threadedPackedBfs<S, A>(
     return parallelBfs(model, packed, tracker, config, control, pool, counting);
   } finally {
     pool.close();
+  }
+}
+
+/** Worker threads the search waits for at its first request (they load the model meanwhile), checking what they rebuilt. */
+class ReadyFirst implements PartitionPool {
+  private ready = false;
+  private readonly threads: ThreadPool;
+  private readonly checkReady: (replies: unknown[]) => void;
+  constructor(threads: ThreadPool, checkReady: (replies: unknown[]) => void) {
+    this.threads = threads;
+    this.checkReady = checkReady;
+  }
+  get size(): number {
+    return this.threads.size;
+  }
+  run(requests: Parameters<PartitionPool['run']>[0], poll: () => boolean): unknown[] {
+    if (!this.ready) {
+      this.checkReady(this.threads.waitReady(poll));
+      this.ready = true;
+    }
+    return this.threads.run(requests, poll);
+  }
+  close(): void {
+    this.threads.close();
   }
 }

@@ -34,6 +34,7 @@ import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
 import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
 import { TraceArrays } from '../../state/trace-arrays.ts';
+import type { SharedTableHost } from './shared-table.ts';
 
 /** The state and step properties the partitions evaluate, in the order their Found.property indexes. */
 export function partitionProperties<S, A>(tracker: PropertyTracker<S, A>): PartitionProperty[] {
@@ -61,6 +62,8 @@ export function parallelBfs<S, A>(
   pool: PartitionPool,
   counting: { readonly coverage: boolean },
   exchange: LevelExchange = new InProcessExchange(),
+  /** the shared-table search (shared-table-partition.ts): no exchange; the levels' rows and the table in shared memory */
+  shared?: SharedTableHost,
 ): SearchOutcome {
   const W = packed.width;
   const N = pool.size;
@@ -145,7 +148,10 @@ export function parallelBfs<S, A>(
       tracker.checkState(asS, id, hi, lo);
     }
   }
-  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
+  // the shared-table search's level rows, which every partition reads its share of
+  const levelRows = (n: number): { level?: SharedArrayBuffer } => (shared ? { level: new SharedArrayBuffer(4 * W * n) } : {});
+  const initialRows = levelRows(curN);
+  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R, ...initialRows })));
   // A stop already due (a violated initial state) happens after the first expansion, as in one worker.
   let stopDue = stopNow(tracker, config);
 
@@ -159,21 +165,28 @@ export function parallelBfs<S, A>(
     props.forEach((p, i) => {
       if (p.kind === 'alwaysStep' && !tracker.discoveries.has(p.name)) steps.push(i);
     });
-    const ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth, steps }) as const)) as ExpandReply[];
+    let ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth, steps }) as const)) as ExpandReply[];
+    // the shared table asked to grow: every partition paused, or finished its share, first
+    while (shared && !ex.some((r) => r.aborted) && ex.some((r) => r.paused)) {
+      const { old, table } = shared.grow();
+      run(Array.from({ length: N }, () => ({ t: 'rehash', old, table }) as const));
+      ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth, steps, resume: true }) as const)) as ExpandReply[];
+    }
     if (ex.some((r) => r.aborted)) {
       control.stopReason ??= 'memory';
       return outcome('incomplete', curN);
     }
-    const outbound: Batch[][] = ex.map((r) => r.outboxes);
-    const inbound = exchange.route(depth, outbound);
-    const keys = run(inbound.map((inboxes) => ({ t: 'receive', inboxes }))) as Int32Array[];
+    const keys = (shared
+      ? run(ex.map((_, p) => ({ t: 'receive', inboxes: [], lost: ex.map((r) => r.lost![p]!) })))
+      : run(exchange.route(depth, ex.map((r) => r.outboxes)).map((inboxes) => ({ t: 'receive', inboxes })))) as Int32Array[];
     const ids = assignIds(keys, trace);
     const newN = trace.size - levelEnd;
     const open: number[] = [];
     props.forEach((p, i) => {
       if (p.kind !== 'alwaysStep' && !tracker.discoveries.has(p.name)) open.push(i);
     });
-    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
+    const nextRows = levelRows(newN);
+    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open, ...nextRows }))) as Found[][];
     if (control.stopReason !== undefined) return outcome('incomplete', newN, trace.size);
 
     const events = levelEvents(ex, found, props, trace, tracker);

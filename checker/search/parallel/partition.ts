@@ -39,6 +39,8 @@ export function partitionOf(hi: number, partitions: number): number {
 export interface ExpandReply extends LevelCounts {
   /** outbox[p] = records for partition p (none from a shared-table partition) */
   readonly outboxes: RecordBatch[];
+  /** a shared-table partition's lost[p]: fingerprints (hi, lo) whose claim it took from partition p */
+  readonly lost?: Int32Array[];
 }
 
 /** A partition between two levels: its fingerprints, its frontier (rows and ids), the conjuncts it saw true. */
@@ -133,7 +135,7 @@ export class Partition {
   }
 
   /** Initial states owned here: records [id, -, hi, lo, words…] in id order. */
-  seed(records: Int32Array, n: number): void {
+  seed(records: Int32Array, n: number, _level?: SharedArrayBuffer): void {
     const R = this.W + RECORD_HEAD;
     this.pending.reset();
     for (let k = 0; k < n; k++) {
@@ -148,7 +150,7 @@ export class Partition {
   }
 
   /** Expands the frontier; `openSteps` indexes the step properties still without a violation. */
-  expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean): ExpandReply {
+  expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean, _resume?: boolean): ExpandReply {
     const W = this.W;
     const P = this.partitions;
     const expectPer = Math.max(64, Math.ceil((this.frontierN * 4) / P));
@@ -183,7 +185,7 @@ export class Partition {
    * Deduplicates the records addressed here (inboxes[q] from partition q, each in key order);
    * returns the keys (parent id, action) of the new states, in key order, as pairs.
    */
-  receive(inboxes: readonly RecordBatch[]): Int32Array {
+  receive(inboxes: readonly RecordBatch[], _lost?: readonly Int32Array[]): Int32Array {
     const W = this.W;
     const readers = inboxes.map((b) => new RecordReader(b, W));
     const Q = readers.length;
@@ -242,12 +244,17 @@ export class Partition {
   }
 
   /** The new states get their ids (increasing, in key order) and become the frontier; returns the first hit of each open property. */
-  assign(ids: Int32Array, open: readonly number[]): Found[] {
+  assign(ids: Int32Array, open: readonly number[], _level?: SharedArrayBuffer): Found[] {
     this.promote(ids);
     this.frontier.rewind();
     const found = this.expander.checkNew(open, this.frontierLevel());
     this.frontier.rewind();
     return found;
+  }
+
+  /** Hash partitions never pause for a shared table. */
+  rehash(_old: SharedArrayBuffer, _table: SharedArrayBuffer): void {
+    throw new Error('a hash partition has no shared table to rehash');
   }
 
   /** Of the level expanded last: the smallest id ≥ from whose state was inside inBounds, or -1. */

@@ -13,7 +13,8 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { Partition, type PartitionState } from './partition.ts';
-import { batchBuffers, deserializeError, type Reply, type Request, serializeError, serve } from './protocol.ts';
+import { batchBuffers, deserializeError, type Reply, type Request, type SearchPartition, serializeError, serve } from './protocol.ts';
+import { SharedTablePartition, type SharedTableMemory } from './shared-table-partition.ts';
 import type { PartitionProperty } from './partition-properties.ts';
 
 export interface PartitionPool {
@@ -34,12 +35,17 @@ export class PartitionFailure extends Error {
   }
 }
 
+/** Partition p of `size`: a hash partition, or a worker of the shared-table search when given its shared memory. */
+export function makePartition(loaded: LoadedSearchModel, props: readonly PartitionProperty[], p: number, size: number, coverageOf: ((a: unknown) => string) | undefined, memory?: SharedTableMemory): SearchPartition {
+  const packed = loaded.model.packed!;
+  return memory === undefined ? new Partition(loaded.model, packed, props, p, size, coverageOf) : new SharedTablePartition(loaded.model, packed, props, p, size, memory, coverageOf);
+}
+
 export class InProcessPool implements PartitionPool {
-  private readonly partitions: Partition[];
-  constructor(loaded: LoadedSearchModel, props: readonly PartitionProperty[], size: number, coverage: boolean) {
-    const packed = loaded.model.packed!;
+  private readonly partitions: SearchPartition[];
+  constructor(loaded: LoadedSearchModel, props: readonly PartitionProperty[], size: number, coverage: boolean, memory?: SharedTableMemory) {
     const coverageOf = coverage ? loaded.coverage : undefined;
-    this.partitions = Array.from({ length: size }, (_, p) => new Partition(loaded.model, packed, props, p, size, coverageOf));
+    this.partitions = Array.from({ length: size }, (_, p) => makePartition(loaded, props, p, size, coverageOf, memory));
   }
   get size(): number {
     return this.partitions.length;
@@ -82,14 +88,14 @@ export class ThreadPool implements PartitionPool {
   private readonly readyReplies: unknown[] = [];
   private closed = false;
 
-  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number) {
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, memory?: SharedTableMemory) {
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
     const transfer: MessagePort[] = [];
     for (let p = 0; p < size; p++) {
       const { port1, port2 } = new MessageChannel();
-      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2 });
+      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2, ...(memory === undefined ? {} : { memory }) });
       transfer.push(port2);
       this.ports.push(port1);
     }

@@ -6,12 +6,20 @@ import { CheckerError } from '../../errors.ts';
 import * as errors from '../../errors.ts';
 import type { RecordBatch } from './record-box.ts';
 import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition, type PartitionState } from './partition.ts';
+import { SharedTablePartition } from './shared-table-partition.ts';
+
+/** Either kind of partition: hash partitions exchanging records, or workers sharing one fingerprint table. */
+export type SearchPartition = Partition | SharedTablePartition;
 
 export type Request =
-  | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
-  | { readonly t: 'expand'; readonly depth: number; readonly steps: number[] }
-  | { readonly t: 'receive'; readonly inboxes: RecordBatch[] }
-  | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
+  // `level`: the shared-table search's rows of the level being seeded or numbered
+  | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number; readonly level?: SharedArrayBuffer }
+  // `resume`: go on with a level paused for the shared table to grow
+  | { readonly t: 'expand'; readonly depth: number; readonly steps: number[]; readonly resume?: boolean }
+  | { readonly t: 'rehash'; readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer }
+  // `lost`: a shared-table partition's candidates other partitions took, lost[q] from partition q
+  | { readonly t: 'receive'; readonly inboxes: RecordBatch[]; readonly lost?: Int32Array[] }
+  | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[]; readonly level?: SharedArrayBuffer }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
   | { readonly t: 'countUpTo'; readonly last: number }
   | { readonly t: 'adopt'; readonly state: PartitionState }
@@ -37,17 +45,20 @@ export interface SerializedError {
   readonly cause?: SerializedError;
 }
 
-export function serve(partition: Partition, req: Request, shouldStop: () => boolean): unknown {
+export function serve(partition: SearchPartition, req: Request, shouldStop: () => boolean): unknown {
   switch (req.t) {
     case 'seed':
-      partition.seed(req.records, req.n);
+      partition.seed(req.records, req.n, req.level);
       return null;
     case 'expand':
-      return partition.expand(req.depth, req.steps, shouldStop) satisfies ExpandReply;
+      return partition.expand(req.depth, req.steps, shouldStop, req.resume) satisfies ExpandReply;
+    case 'rehash':
+      partition.rehash(req.old, req.table);
+      return null;
     case 'receive':
-      return partition.receive(req.inboxes);
+      return partition instanceof SharedTablePartition ? partition.receive(req.lost) : partition.receive(req.inboxes);
     case 'assign':
-      return partition.assign(req.ids, req.open) satisfies Found[];
+      return partition.assign(req.ids, req.open, req.level) satisfies Found[];
     case 'firstExpandedFrom':
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':
@@ -63,7 +74,10 @@ export function serve(partition: Partition, req: Request, shouldStop: () => bool
 /** Buffers a reply can move (not copy) to the coordinator. */
 export function transferables(value: unknown): ArrayBuffer[] {
   if (value instanceof Int32Array) return [value.buffer as ArrayBuffer];
-  if (value !== null && typeof value === 'object' && 'outboxes' in value) return batchBuffers((value as ExpandReply).outboxes);
+  if (value !== null && typeof value === 'object' && 'outboxes' in value) {
+    const r = value as ExpandReply;
+    return [...batchBuffers(r.outboxes), ...(r.lost ?? []).map((l) => l.buffer as ArrayBuffer)];
+  }
   return [];
 }
 

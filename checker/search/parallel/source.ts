@@ -33,4 +33,13 @@ export interface ParallelOptions {
    * on the worker threads (default 2,000: shorter searches never start them); 0: threads at once
    */
   readonly threadsAfterMs?: number;
+  /**
+   * how the workers share the visited set: 'partitions' (each owns the fingerprints hashed to it;
+   * successors are exchanged between levels) or 'shared-table' (one lock-free table in shared
+   * memory that every worker inserts into). Same results either way.
+   */
+  readonly design?: ParallelDesign;
 }
+
+export type ParallelDesign = 'partitions' | 'shared-table';
+export const PARALLEL_DESIGNS: readonly ParallelDesign[] = ['partitions', 'shared-table'];

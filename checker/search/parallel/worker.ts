@@ -5,9 +5,10 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ModelContractError } from '../../errors.ts';
-import { memoryExhausted } from '../control.ts';
-import { Partition } from './partition.ts';
-import { type Reply, type Request, serializeError, serve, transferables } from './protocol.ts';
+import { MEMORY_CHECK_MS, memoryExhausted } from '../control.ts';
+import { type Reply, type Request, type SearchPartition, serializeError, serve, transferables } from './protocol.ts';
+import { makePartition } from './pool.ts';
+import type { SharedTableMemory } from './shared-table-partition.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { pickPartitionProperties } from './partition-properties.ts';
 
@@ -22,6 +23,8 @@ const data = workerData as {
   /** index of partition 0's "posted a reply" word */
   replied: number;
   port: MessagePort;
+  /** the shared-table search's shared memory (absent: hash partitions) */
+  memory?: SharedTableMemory;
 };
 const ctl = new Int32Array(data.ctl);
 const port = data.port;
@@ -29,8 +32,13 @@ const port = data.port;
  * The coordinator raises the stop word (interrupt, time, memory); a worker raises it itself when
  * its own heap nears V8's limit, where V8 would end the thread with nothing reported.
  */
+let lastMemoryCheck = 0;
 const shouldStop = (): boolean => {
   if (Atomics.load(ctl, 0) !== 0) return true;
+  // as often as the coordinator checks its own (heap statistics cost microseconds, asked every 1,024 expansions)
+  const now = performance.now();
+  if (now - lastMemoryCheck < MEMORY_CHECK_MS) return false;
+  lastMemoryCheck = now;
   if (memoryExhausted(Number.POSITIVE_INFINITY)) Atomics.store(ctl, 0, 1);
   return Atomics.load(ctl, 0) !== 0;
 };
@@ -41,7 +49,7 @@ function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(ctl, data.replied + data.index);
 }
 
-let partition: Partition | undefined;
+let partition: SearchPartition | undefined;
 try {
   const mod = (await import(data.source.module)) as { loadSearchModel(args: unknown): Promise<LoadedSearchModel> };
   const loaded = await mod.loadSearchModel(data.source.args);
@@ -49,7 +57,7 @@ try {
   if (!packed) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
   if (data.coverage && !loaded.coverage) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without the coverage function the run counts actions by`, 'the model source must return coverage when asked for it; run with --workers 1');
   const props = pickPartitionProperties(loaded.properties, data.propertyNames, loaded.model.id);
-  partition = new Partition(loaded.model, packed, props, data.index, data.partitions, data.coverage ? loaded.coverage : undefined);
+  partition = makePartition(loaded, props, data.index, data.partitions, data.coverage ? loaded.coverage : undefined, data.memory);
   reply({ ok: true, value: { modelId: loaded.model.id, width: packed.width } });
 } catch (e) {
   reply({ ok: false, error: serializeError(e) });

@@ -5,6 +5,7 @@
  * action coverage. Every safety property of the configuration — state properties and the step
  * properties (S6, S10, S12: evaluated by the partition expanding the transition) — and the
  * config's own check settings, capped at 2,000 states so every configuration fits in the suite.
+ * Both designs: hash partitions, and workers sharing one fingerprint table.
  * The partitions run in this thread (InProcessPool, the code the worker threads run).
  */
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ import { spec as selftests } from '../../../../specs/conformance/selftests.spec.
 import { observable } from './observable.ts';
 
 const CAP = 2000;
+/** hash partitions ×1, ×2, ×4; the shared table ×2, ×4 */
+const RUNS = [['partitions', 1], ['partitions', 2], ['partitions', 4], ['shared-table', 2], ['shared-table', 4]] as const;
 const unused = { module: 'unused:in-process', args: null };
 
 describe('HMM: 1, 2 and 4 partitions report exactly what one worker reports', () => {
@@ -38,15 +41,15 @@ describe('HMM: 1, 2 and 4 partitions report exactly what one worker reports', ()
         const m = model as Parameters<typeof check>[0];
         const one = observable(check(m, props, config, { coverage })) as { stats: Record<string, number>; status: string; properties: { name: string; verdict: string }[] };
         expect(Object.keys(one.stats['coverage'] ?? {}).length, `${name}: coverage counted`).toBeGreaterThan(0);
-        for (const workers of [1, 2, 4]) {
-          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true } })) as typeof one;
+        for (const [design, workers] of RUNS) {
+          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true, design } })) as typeof one;
           if (props.length === 0 && one.status === 'incomplete') {
             // without properties one worker's state bound lands inside a batch of up to 64 successors
             // (threads.test.ts), so the transitions expanded before it stops, and their coverage, differ
             const same = { transitions: 0, queued: 0, coverage: {} };
-            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ×${workers}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
+            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ${design} ×${workers}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
           } else {
-            expect(many, `${name} ×${workers}`).toEqual(one);
+            expect(many, `${name} ${design} ×${workers}`).toEqual(one);
           }
         }
         compared.configs++;

@@ -1,7 +1,9 @@
 /**
  * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
  * counterexample and witness paths, coverage — on every BEEM instance with at most 200,000 states,
- * with 1, 2 and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
+ * with 1, 2 and 4 partitions, of either design (hash partitions exchanging successors, or workers
+ * sharing one fingerprint table, whose growth pauses levels of the larger instances here). The
+ * partitions run in this thread here (InProcessPool: the same partition
  * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
  * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
  * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
@@ -12,6 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, type CheckConfig, type Property } from '../../../../checker/index.ts';
+import { PARALLEL_DESIGNS } from '../../../../checker/search/parallel/index.ts';
 import { loadDve } from '../../../../model/dve/index.ts';
 import { BEEM, beemCounts } from '../../../model/dve/helpers.ts';
 import { dveSource, processOf, wordProperties } from './dve-source.ts';
@@ -39,9 +42,11 @@ describe('1, 2 and 4 partitions report exactly what one worker reports (BEEM ≤
       const ps = withProps ? props : [];
       const coverage = withProps ? { coverage: processOf } : {};
       const one = check(model, ps, config, coverage);
-      for (const workers of [1, 2, 4]) {
-        const many = check(model, ps, config, { ...coverage, parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true } });
-        expect(observable(many), `${workers} partitions`).toEqual(observable(one));
+      for (const design of PARALLEL_DESIGNS) {
+        for (const workers of [1, 2, 4]) {
+          const many = check(model, ps, config, { ...coverage, parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true, design } });
+          expect(observable(many), `${design} ×${workers}`).toEqual(observable(one));
+        }
       }
       if (config.deadlock === 'count' && config.maxStates === undefined && config.maxDepth === undefined) {
         expect({ states: one.stats.distinct, transitions: one.stats.transitions, levels: one.stats.maxDepth, deadlocks: one.stats.deadlocks }).toEqual(expected);

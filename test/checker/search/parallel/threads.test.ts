@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, CheckerError, ModelContractError, type Property } from '../../../../checker/index.ts';
+import { PARALLEL_DESIGNS } from '../../../../checker/search/parallel/index.ts';
 import { loadDve } from '../../../../model/dve/index.ts';
 import { BEEM, beemCounts } from '../../../model/dve/helpers.ts';
 import { dveSource, processOf, wordProperties } from './dve-source.ts';
@@ -33,6 +34,23 @@ describe('worker threads report exactly what one worker reports', () => {
   }, 60_000);
 });
 
+describe('the shared-table design on worker threads reports exactly what one worker reports', () => {
+  // the five largest small instances: their tables grow, pausing levels, with the threads racing on them
+  it.each(small.slice(-5))('%s', (name, expected) => {
+    const file = `${BEEM}dve/${name}.dve`;
+    const model = loadDve(file).model;
+    const wordProps = propertiesFor(model.packed.width);
+    const props = wordProperties(wordProps) as Property<unknown, unknown>[];
+    const source = dveSource({ file, properties: wordProps });
+    for (const config of [{ deadlock: 'count' as const }, { deadlock: 'violation' as const, stopWhen: 'first' as const }]) {
+      const one = observable(check(model, props, config, { coverage: processOf }));
+      expect(observable(check(model, props, config, { coverage: processOf, parallel: { workers: 2, source, threadsAfterMs: 0, design: 'shared-table' } }))).toEqual(one);
+    }
+    const all = check(model, [], { deadlock: 'count' }, { parallel: { workers: 4, source, threadsAfterMs: 0, design: 'shared-table' } });
+    expect({ states: all.stats.distinct, transitions: all.stats.transitions, levels: all.stats.maxDepth, deadlocks: all.stats.deadlocks }).toEqual(expected);
+  }, 120_000);
+});
+
 describe('a run that searches on one thread first', () => {
   it('ends there when it is short, and starts again on the threads when it is not: the same results either way', () => {
     const file = `${BEEM}dve/at.1.dve`;
@@ -50,11 +68,11 @@ describe('a run that searches on one thread first', () => {
   }, 120_000);
 });
 
-describe('errors, interruption and bounds with worker threads', () => {
+describe.each(PARALLEL_DESIGNS)('errors, interruption and bounds with worker threads (%s)', (design) => {
   it('a model that throws in a worker stops the run with the error one worker gives', () => {
     const args = { n: 12, throwAt: [3, 4] as const };
     const single = (() => { try { check(brokenGrid(args), [], {}); } catch (e) { return e; } return undefined; })();
-    const threaded = (() => { try { check(brokenGrid(args), [], {}, { parallel: { workers: 2, source: gridSource(args), threadsAfterMs: 0 } }); } catch (e) { return e; } return undefined; })();
+    const threaded = (() => { try { check(brokenGrid(args), [], {}, { parallel: { workers: 2, source: gridSource(args), threadsAfterMs: 0, design } }); } catch (e) { return e; } return undefined; })();
     expect(single).toBeInstanceOf(ModelContractError);
     expect(threaded).toBeInstanceOf(ModelContractError);
     expect((threaded as Error).message).toBe((single as Error).message);
@@ -64,14 +82,14 @@ describe('errors, interruption and bounds with worker threads', () => {
 
   it('a worker thread that ends without a reply stops the run with one clear error, not a hang', () => {
     const args = { n: 12, exitAt: [3, 4] as const };
-    const run = (): unknown => check(brokenGrid(args), [], {}, { parallel: { workers: 2, source: gridSource(args), threadsAfterMs: 0 } });
+    const run = (): unknown => check(brokenGrid(args), [], {}, { parallel: { workers: 2, source: gridSource(args), threadsAfterMs: 0, design } });
     expect(run).toThrow(CheckerError);
     expect(run).toThrow(/search worker [12] of 2 ended with exit code 9 without finishing its part of the search/);
   }, 60_000);
 
   it('an abort flag ends the run as interrupted', () => {
     const flag = { aborted: true };
-    const r = check(brokenGrid({ n: 300 }), [], {}, { signal: flag, parallel: { workers: 2, source: gridSource({ n: 300 }), threadsAfterMs: 0 } });
+    const r = check(brokenGrid({ n: 300 }), [], {}, { signal: flag, parallel: { workers: 2, source: gridSource({ n: 300 }), threadsAfterMs: 0, design } });
     expect(r.status).toBe('incomplete');
     expect(r.incompleteReason).toBe('interrupted');
   }, 60_000);
@@ -79,7 +97,7 @@ describe('errors, interruption and bounds with worker threads', () => {
   it('the state and depth bounds stop where one worker stops', () => {
     for (const config of [{ maxDepth: 9 }, { maxStates: 700, deadlock: 'count' as const }]) {
       const one = check(brokenGrid({ n: 40 }), [], config);
-      const two = check(brokenGrid({ n: 40 }), [], config, { parallel: { workers: 2, source: gridSource({ n: 40 }), threadsAfterMs: 0 } });
+      const two = check(brokenGrid({ n: 40 }), [], config, { parallel: { workers: 2, source: gridSource({ n: 40 }), threadsAfterMs: 0, design } });
       // Without state properties one worker inserts successors in batches of up to 64, so where a
       // state bound stops it differs by part of a batch in transitions and queue (states are exact;
       // with state properties everything is: identity.test.ts, 'state bound')

@@ -1,0 +1,290 @@
+/**
+ * One worker's part of a level-synchronous BFS over a shared fingerprint table (shared-table.ts):
+ * the alternative to owner-computes hash partitions (partition.ts), with the same phases and the
+ * same replies, so the coordinator (parallel-bfs.ts) drives either.
+ *
+ *  1. expand: worker w expands the states of its contiguous share of the level (ids in order,
+ *     read from the level's rows in shared memory) and visits each successor in the shared
+ *     table; a state it now holds the claim on becomes a candidate (key, fingerprint, row). What
+ *     it took from other workers' claims goes back in the reply (`lost`, per worker), the only
+ *     thing exchanged.
+ *  2. receive: its candidates minus those it lost are the new states it numbers; their keys go
+ *     back, in key order (the order they were found in).
+ *  3. assign: with their ids, w writes their rows into the next level's shared rows and evaluates
+ *     the state properties on them.
+ * The level's rows are split anew at every level, so the workers' shares stay even whoever found
+ * the states.
+ */
+import type { Model, PackedModel } from '../../model.ts';
+import { fingerprint, fpOut } from '../../state/fingerprint.ts';
+import { Frontier } from '../../state/frontier.ts';
+import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRows } from './level-expander.ts';
+import type { ExpandReply, PartitionState } from './partition.ts';
+import { RECORD_HEAD } from './partition.ts';
+import type { PartitionProperty } from './partition-properties.ts';
+import { levelClaim, MAX_DEPTH, NOT_MINE, SharedFingerprintTable, TAKEN } from './shared-table.ts';
+import { CheckerError } from '../../errors.ts';
+
+/** What the shared-table partitions share: the control words and the first table. */
+export interface SharedTableMemory {
+  readonly control: SharedArrayBuffer;
+  readonly table: SharedArrayBuffer;
+}
+
+/** Words per candidate: parent id, action index, fingerprint hi, lo. */
+const C = 4;
+
+export class SharedTablePartition {
+  private readonly W: number;
+  private readonly expander: LevelExpander;
+  private readonly table: SharedFingerprintTable;
+  readonly index: number;
+  readonly partitions: number;
+
+  /** the level being expanded: all its rows (shared), the id of its first state, its size */
+  private level: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private base = 0;
+  private levelN = 0;
+  /** the counts of a level this partition finished while others paused */
+  private finished: LevelCounts | undefined;
+
+  /** the depth of the level being expanded */
+  private depth = 0;
+  /** candidates of the level: their keys and fingerprints, and their rows in the same order */
+  private cand = new Int32Array(C * 1024);
+  private candN = 0;
+  private readonly candRows: Frontier;
+  /** lost[u]: fingerprints (hi, lo) whose claim this partition took from partition u */
+  private lost: GrowingPairs[] = [];
+  /** after receive: per candidate, whether it is one of the new states numbered here */
+  private isMine = new Uint8Array(0);
+  private mineN = 0;
+
+  constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], index: number, partitions: number, memory: SharedTableMemory, coverageOf?: (a: unknown) => string) {
+    this.index = index;
+    this.partitions = partitions;
+    this.W = packed.width;
+    this.expander = new LevelExpander(model, packed, props, coverageOf);
+    this.table = new SharedFingerprintTable(memory.table, memory.control);
+    this.candRows = new Frontier(this.W);
+  }
+
+  get conjunctsSeen(): Set<string>[] {
+    return this.expander.conjunctsSeen;
+  }
+
+  /** The table's bytes, counted once (by partition 0). */
+  storeBytes(): number {
+    return this.index === 0 ? this.table.buffer.byteLength : 0;
+  }
+
+  /** Initial states owned here (records [id, -, hi, lo, words…]), written into the first level's rows. */
+  seed(records: Int32Array, n: number, level?: SharedArrayBuffer): void {
+    this.openLevel(level, 0);
+    const W = this.W;
+    const R = W + RECORD_HEAD;
+    for (let k = 0; k < n; k++) {
+      const o = k * R;
+      this.table.place(records[o + 2]!, records[o + 3]!, levelClaim(0));
+      this.level.set(records.subarray(o + RECORD_HEAD, o + R), records[o]! * W);
+    }
+    this.table.flush();
+  }
+
+  /** Expands this partition's share of the level, or goes on with it after the table grew. */
+  expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean, resume = false): ExpandReply {
+    // (a reply's buffers move to the coordinator: each reply gets its own copy of the lost lists)
+    if (resume && this.finished !== undefined) return { ...this.finished, outboxes: [], lost: this.lost.map((l) => l.take()) };
+    if (!resume) {
+      if (depth + 1 > MAX_DEPTH) throw new CheckerError(`the shared-table search reached depth ${depth + 1}, deeper than its claims can count (${MAX_DEPTH})`, 'run with --parallel-design partitions, or --workers 1');
+      this.depth = depth;
+      this.candN = 0;
+      this.candRows.reset();
+      this.lost = Array.from({ length: this.partitions }, () => new GrowingPairs());
+    }
+    const W = this.W;
+    const table = this.table;
+    const w = this.index;
+    const at = depth + 1;
+    const lost = this.lost;
+    const successor = (srcId: number, k: number, next: Int32Array): void => {
+      fingerprint(next, 0, W);
+      const hi = fpOut.hi;
+      const lo = fpOut.lo;
+      const r = table.visit(hi, lo, at, w);
+      if (r === NOT_MINE) return;
+      if (r === TAKEN) lost[table.takenFrom]!.push(hi, lo);
+      this.addCandidate(srcId, k, hi, lo, next);
+    };
+    const counts = this.expander.expand(depth, openSteps, this.share(), successor, shouldStop, () => table.growing);
+    table.flush();
+    this.finished = counts.paused ? undefined : counts;
+    return { ...counts, outboxes: [], ...(counts.paused ? {} : { lost: lost.map((l) => l.take()) }) };
+  }
+
+  /** Copies slots of the old table into the new one (its share), and switches to the new one. */
+  rehash(old: SharedArrayBuffer, table: SharedArrayBuffer): void {
+    const slots = old.byteLength / 12;
+    const from = Math.floor((slots * this.index) / this.partitions);
+    const to = Math.floor((slots * (this.index + 1)) / this.partitions);
+    this.table.use(table);
+    this.table.copyFrom(old, from, to);
+    this.table.flush();
+  }
+
+  /**
+   * The candidates minus what other partitions took (`lost[q]`: fingerprints partition q took
+   * from this one) are this partition's new states: their keys (parent, action) in key order.
+   */
+  receive(lost: readonly Int32Array[] = []): Int32Array {
+    this.finished = undefined;
+    const taken = new PairSet(lost);
+    const cand = this.cand;
+    const n = this.candN;
+    if (this.isMine.length < n) this.isMine = new Uint8Array(n);
+    const keys = new Int32Array(2 * (n - taken.size));
+    let m = 0;
+    for (let c = 0; c < n; c++) {
+      const yes = !taken.has(cand[C * c + 2]!, cand[C * c + 3]!);
+      this.isMine[c] = yes ? 1 : 0;
+      if (!yes) continue;
+      keys[2 * m] = cand[C * c]!;
+      keys[2 * m + 1] = cand[C * c + 1]!;
+      m++;
+    }
+    if (m !== n - taken.size) throw new Error(`partition ${this.index}: ${taken.size} states taken, ${n - m} candidates lost`);
+    this.mineN = m;
+    return keys;
+  }
+
+  /** The new states numbered here get their ids: rows into the next level, state properties checked. */
+  assign(ids: Int32Array, open: readonly number[], level?: SharedArrayBuffer): Found[] {
+    if (ids.length !== this.mineN) throw new Error(`partition ${this.index}: ${ids.length} ids for ${this.mineN} new states`);
+    this.openLevel(level, this.base + this.levelN);
+    const W = this.W;
+    const rows = this.candRows;
+    const isMine = this.isMine;
+    const next = this.level;
+    const base = this.base;
+    const row = new Int32Array(W);
+    rows.rewind();
+    for (let c = 0, k = 0; c < this.candN; c++) {
+      rows.next(row);
+      if (isMine[c] === 0) continue;
+      next.set(row, (ids[k++]! - base) * W);
+    }
+    return this.expander.checkNew(open, {
+      count: this.mineN,
+      next(k: number, out: Int32Array): number {
+        const o = (ids[k]! - base) * W;
+        for (let i = 0; i < W; i++) out[i] = next[o + i]!;
+        return ids[k]!;
+      },
+    });
+  }
+
+  firstExpandedFrom(from: number): number {
+    return this.expander.firstExpandedFrom(from);
+  }
+
+  countUpTo(last: number): Counted {
+    return this.expander.countUpTo(last);
+  }
+
+  exportState(): PartitionState {
+    throw new Error('a shared-table partition does not move between threads');
+  }
+
+  adopt(_state: PartitionState): void {
+    throw new Error('a shared-table partition does not move between threads');
+  }
+
+  private openLevel(level: SharedArrayBuffer | undefined, base: number): void {
+    if (level === undefined) throw new Error(`partition ${this.index}: the shared-table search needs the level's rows`);
+    this.level = new Int32Array(level);
+    this.base = base;
+    this.levelN = this.level.length / this.W;
+  }
+
+  /** This partition's share of the level: a contiguous range of ids, ranges in partition order. */
+  private share(): LevelRows {
+    const W = this.W;
+    const from = Math.floor((this.levelN * this.index) / this.partitions);
+    const to = Math.floor((this.levelN * (this.index + 1)) / this.partitions);
+    const level = this.level;
+    const base = this.base;
+    return {
+      count: to - from,
+      next(j: number, row: Int32Array): number {
+        const o = (from + j) * W;
+        for (let i = 0; i < W; i++) row[i] = level[o + i]!;
+        return base + from + j;
+      },
+    };
+  }
+
+  private addCandidate(parent: number, action: number, hi: number, lo: number, row: Int32Array): void {
+    const n = this.candN++;
+    if (C * n + C > this.cand.length) {
+      const bigger = new Int32Array(this.cand.length * 2);
+      bigger.set(this.cand);
+      this.cand = bigger;
+    }
+    const c = this.cand;
+    c[C * n] = parent;
+    c[C * n + 1] = action;
+    c[C * n + 2] = hi;
+    c[C * n + 3] = lo;
+    this.candRows.push(row, 0, 0);
+  }
+}
+
+/** Fingerprint pairs, appended. */
+class GrowingPairs {
+  private a = new Int32Array(64);
+  private n = 0;
+  push(hi: number, lo: number): void {
+    if (this.n + 2 > this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = hi;
+    this.a[this.n++] = lo;
+  }
+  take(): Int32Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** A set of fingerprint pairs (the few states other partitions took from this one in a level). */
+class PairSet {
+  private readonly t: Int32Array;
+  private readonly mask: number;
+  readonly size: number;
+  constructor(lists: readonly Int32Array[]) {
+    let n = 0;
+    for (const l of lists) n += l.length >> 1;
+    this.size = n;
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    this.mask = cap - 1;
+    this.t = new Int32Array(3 * cap);
+    for (const l of lists) {
+      for (let i = 0; i < l.length; i += 2) {
+        let s = l[i + 1]! & this.mask;
+        while (this.t[3 * s] !== 0) s = (s + 1) & this.mask;
+        this.t[3 * s] = 1;
+        this.t[3 * s + 1] = l[i]!;
+        this.t[3 * s + 2] = l[i + 1]!;
+      }
+    }
+  }
+  has(hi: number, lo: number): boolean {
+    if (this.size === 0) return false;
+    for (let s = lo & this.mask; this.t[3 * s] !== 0; s = (s + 1) & this.mask) {
+      if (this.t[3 * s + 1] === hi && this.t[3 * s + 2] === lo) return true;
+    }
+    return false;
+  }
+}
