@@ -4,9 +4,11 @@
  * timings on the shared VM drift. Each side runs in its own process so peak RSS is per run.
  *
  * Options: --runs N (default 2), --only at.3,at.4 (default: the five instances with a .pml),
- * --workers 2,4 (default: 2 up to the machine's cores). Every run also runs our search on that
- * many worker threads (issue 14): states/s against our one worker and against SPIN's single core,
- * and the store's bytes per state, with the load average at each run (the machine is shared).
+ * --workers 2,4 (default: 2 up to the machine's cores), --designs partitions,shared-table (default
+ * both). Every run also runs our search on that many worker threads in each design (issue 14):
+ * states/s against our one worker and against SPIN's single core, the store's bytes per state, and
+ * the CPU seconds of all threads (what the run cost, whatever else ran beside it), with the load
+ * average at each run (the machine is shared).
  * Checks counts: ours = counts.json exactly; SPIN = ours + 2 states and + 3 transitions (README).
  * Writes the raw measurements to .bench/beem-<time>.json. Exit code 1 if any count disagrees.
  *
@@ -28,7 +30,12 @@ const BEEM = resolve(ROOT, '../shared/beem');
 const ALL = ['hanoi.2', 'telephony.3', 'at.3', 'fischer.3', 'at.4'];
 
 interface Counts { states: number; transitions: number; levels: number; deadlocks: number }
-interface Ours { states: number; transitions: number; levels: number; deadlocks: number; seconds: number; statesPerSecond: number; peakRssBytes: number; bytesPerState: number }
+interface Ours { states: number; transitions: number; levels: number; deadlocks: number; seconds: number; statesPerSecond: number; peakRssBytes: number; bytesPerState: number; cpuSeconds: number }
+const DESIGNS = ['partitions', 'shared-table'] as const;
+type Design = (typeof DESIGNS)[number];
+/** a threaded configuration: how many workers, sharing the visited set how */
+interface Threads { readonly workers: number; readonly design: Design }
+const label = (t: Threads): string => `${t.design}×${t.workers}`;
 interface Spin { states: number; transitions: number; depth: number; seconds: number; statesPerSecond: number; peakRssBytes: number; panMemoryMB: number }
 
 /**
@@ -154,14 +161,15 @@ function runIdTablePeers(states: number, transitions: number): IdTablePeers {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as IdTablePeers;
 }
 
-function runOurs(name: string, workers = 1): Ours {
+function runOurs(name: string, threads?: Threads): Ours {
   // several workers: on the threads from the start (the CLI first searches 2 s on one thread), to measure the parallel search itself
-  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--workers', String(workers), ...(workers > 1 ? ['--threads-after', '0'] : []), '--json'], ROOT);
+  const many = threads === undefined ? [] : ['--workers', String(threads.workers), '--threads-after', '0', '--design', threads.design];
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), ...many, '--json'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve ${name} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
   return {
     states: j.distinctStates!, transitions: j.transitions!, levels: j.maxDepth!, deadlocks: j.deadlockStates!,
-    seconds: j.seconds!, statesPerSecond: j.statesPerSecond!, peakRssBytes: j.peakRssBytes!, bytesPerState: j.bytesPerState!,
+    seconds: j.seconds!, statesPerSecond: j.statesPerSecond!, peakRssBytes: j.peakRssBytes!, bytesPerState: j.bytesPerState!, cpuSeconds: j.cpuSeconds!,
   };
 }
 
@@ -180,6 +188,9 @@ function main(): number {
   const cores = availableParallelism();
   const workerCounts = (arg('--workers')?.split(',').map(Number) ?? Array.from({ length: Math.max(0, cores - 1) }, (_, i) => i + 2)).filter((w) => w > 1);
   for (const w of workerCounts) if (!Number.isInteger(w) || w > 1024) throw new Error(`--workers expects whole numbers, got ${arg('--workers')}`);
+  const designs = (arg('--designs')?.split(',') ?? [...DESIGNS]) as Design[];
+  for (const d of designs) if (!DESIGNS.includes(d)) throw new Error(`--designs expects ${DESIGNS.join(',')}, got ${d}`);
+  const threadRuns: Threads[] = workerCounts.flatMap((workers) => designs.map((design) => ({ workers, design })));
   for (const n of only) if (!ALL.includes(n)) throw new Error(`no Promela translation for ${n}; choose from ${ALL.join(', ')}`);
   const counts = JSON.parse(readFileSync(join(BEEM, 'counts.json'), 'utf8')) as Record<string, Counts>;
   ensureTools();
@@ -192,25 +203,25 @@ function main(): number {
   const liveSpin = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
   const ours = new Map<string, Ours[]>(only.map((n) => [n, []]));
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
-  /** instance → worker count → runs */
-  const threaded = new Map<string, Map<number, Ours[]>>(only.map((n) => [n, new Map(workerCounts.map((w) => [w, []]))]));
+  /** instance → threaded configuration (label) → runs */
+  const threaded = new Map<string, Map<string, Ours[]>>(only.map((n) => [n, new Map(threadRuns.map((t) => [label(t), []]))]));
   const loads: number[] = [];
   const problems: string[] = [];
   try {
     for (let r = 0; r < runs; r++) {
       for (const name of only) {
         // Alternate who goes first so drift on the shared machine does not favour one side.
-        const order = r % 2 === 0 ? ['ours', ...workerCounts, 'spin'] : ['spin', ...[...workerCounts].reverse(), 'ours'];
+        const order = r % 2 === 0 ? ['ours', ...threadRuns, 'spin'] : ['spin', ...[...threadRuns].reverse(), 'ours'];
         for (const who of order) {
           loads.push(loadavg()[0]!);
-          if (typeof who === 'number') {
+          if (typeof who === 'object') {
             const o = runOurs(name, who);
-            threaded.get(name)!.get(who)!.push(o);
-            console.log(`run ${r + 1} ${name.padEnd(12)} ours×${who} ${k(o.statesPerSecond).padStart(6)} states/s  ${o.seconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${o.bytesPerState.toFixed(1)} B/state  ${load()}`);
+            threaded.get(name)!.get(label(who))!.push(o);
+            console.log(`run ${r + 1} ${name.padEnd(12)} ours ${label(who)} ${k(o.statesPerSecond).padStart(6)} states/s  ${o.seconds.toFixed(2)} s  CPU ${o.cpuSeconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${o.bytesPerState.toFixed(1)} B/state  ${load()}`);
           } else if (who === 'ours') {
             const o = runOurs(name);
             ours.get(name)!.push(o);
-            console.log(`run ${r + 1} ${name.padEnd(12)} ours  ${k(o.statesPerSecond).padStart(8)} states/s  ${o.seconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${load()}`);
+            console.log(`run ${r + 1} ${name.padEnd(12)} ours  ${k(o.statesPerSecond).padStart(8)} states/s  ${o.seconds.toFixed(2)} s  CPU ${o.cpuSeconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${load()}`);
           } else {
             const s = runSpin(dirs.get(name)!);
             spin.get(name)!.push(s);
@@ -264,12 +275,14 @@ function main(): number {
       const oRate = median(ours.get(name)!.map((x) => x.statesPerSecond));
       const sRate = median(spin.get(name)!.map((x) => x.statesPerSecond));
       const oBytes = median(ours.get(name)!.map((x) => x.bytesPerState));
+      const oCpu = median(ours.get(name)!.map((x) => x.cpuSeconds));
       for (const [w, xs] of threaded.get(name)!) {
         const exact = xs.every((x) => x.states === exp.states && x.transitions === exp.transitions && x.levels === exp.levels && x.deadlocks === exp.deadlocks);
         if (!exact) problems.push(`${name} ×${w}: ${JSON.stringify(xs.map(({ states, transitions, levels, deadlocks }) => ({ states, transitions, levels, deadlocks })))} != counts.json ${JSON.stringify(exp)}`);
         const rate = median(xs.map((x) => x.statesPerSecond));
         console.log(
-          `${name.padEnd(12)} ×${w} ${k(rate).padStart(7)} states/s  ×${w}/×1 ${(rate / oRate).toFixed(2)}x  ×${w}/SPIN ${(rate / sRate).toFixed(2)}x  ` +
+          `${name.padEnd(12)} ${w.padEnd(15)} ${k(rate).padStart(7)} states/s  /×1 ${(rate / oRate).toFixed(2)}x  /SPIN ${(rate / sRate).toFixed(2)}x  ` +
+            `CPU ${median(xs.map((x) => x.cpuSeconds)).toFixed(2)} s (×1: ${oCpu.toFixed(2)})  ` +
             `store ${median(xs.map((x) => x.bytesPerState)).toFixed(1)} B/state (×1: ${oBytes.toFixed(1)})  peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${exact ? 'counts exact' : 'MISMATCH'}`,
         );
       }
