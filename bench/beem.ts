@@ -161,10 +161,12 @@ function runIdTablePeers(states: number, transitions: number): IdTablePeers {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as IdTablePeers;
 }
 
-function runOurs(name: string, threads?: Threads): Ours {
+function runOurs(name: string, threads?: Threads, startupOnly = false): Ours {
   // several workers: on the threads from the start (the CLI first searches 2 s on one thread), to measure the parallel search itself
   const many = threads === undefined ? [] : ['--workers', String(threads.workers), '--threads-after', '0', '--design', threads.design];
-  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), ...many, '--json'], ROOT);
+  // a run bounded at one state: the workers start, load the model and stop at once
+  const bound = startupOnly ? ['--max-states', '1'] : [];
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), ...many, ...bound, '--json'], ROOT);
   if (r.code !== 0) throw new Error(`run-dve ${name} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
   return {
@@ -205,6 +207,8 @@ function main(): number {
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
   /** instance → threaded configuration (label) → runs */
   const threaded = new Map<string, Map<string, Ours[]>>(only.map((n) => [n, new Map(threadRuns.map((t) => [label(t), []]))]));
+  /** threaded configuration → runs stopped at the first state: the workers' start-up */
+  const startups = new Map<string, Ours[]>(threadRuns.map((t) => [label(t), []]));
   const loads: number[] = [];
   const problems: string[] = [];
   try {
@@ -217,6 +221,7 @@ function main(): number {
           if (typeof who === 'object') {
             const o = runOurs(name, who);
             threaded.get(name)!.get(label(who))!.push(o);
+            startups.get(label(who))!.push(runOurs(name, who, true));
             console.log(`run ${r + 1} ${name.padEnd(12)} ours ${label(who)} ${k(o.statesPerSecond).padStart(6)} states/s  ${o.seconds.toFixed(2)} s  CPU ${o.cpuSeconds.toFixed(2)} s  ${mb(o.peakRssBytes)}  ${o.bytesPerState.toFixed(1)} B/state  ${load()}`);
           } else if (who === 'ours') {
             const o = runOurs(name);
@@ -280,8 +285,12 @@ function main(): number {
         const exact = xs.every((x) => x.states === exp.states && x.transitions === exp.transitions && x.levels === exp.levels && x.deadlocks === exp.deadlocks);
         if (!exact) problems.push(`${name} ×${w}: ${JSON.stringify(xs.map(({ states, transitions, levels, deadlocks }) => ({ states, transitions, levels, deadlocks })))} != counts.json ${JSON.stringify(exp)}`);
         const rate = median(xs.map((x) => x.statesPerSecond));
+        // the same run without the workers' start-up (a run of the same configuration stopped at its first state)
+        const startup = median(startups.get(w)!.map((x) => x.seconds));
+        const searchRate = exp.states / Math.max(1e-3, median(xs.map((x) => x.seconds)) - startup);
         console.log(
           `${name.padEnd(12)} ${w.padEnd(15)} ${k(rate).padStart(7)} states/s  /×1 ${(rate / oRate).toFixed(2)}x  /SPIN ${(rate / sRate).toFixed(2)}x  ` +
+            `start-up ${startup.toFixed(2)} s, without it /×1 ${(searchRate / oRate).toFixed(2)}x  ` +
             `CPU ${median(xs.map((x) => x.cpuSeconds)).toFixed(2)} s (×1: ${oCpu.toFixed(2)})  ` +
             `store ${median(xs.map((x) => x.bytesPerState)).toFixed(1)} B/state (×1: ${oBytes.toFixed(1)})  peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${exact ? 'counts exact' : 'MISMATCH'}`,
         );
@@ -317,7 +326,7 @@ function main(): number {
   }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ runs, loads, threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ runs, loads, startups: Object.fromEntries(startups), threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
   console.log(`\nraw measurements: ${outFile}`);
   for (const p of problems) console.error(`MISMATCH ${p}`);
   return problems.length === 0 ? 0 : 1;

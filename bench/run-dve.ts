@@ -5,13 +5,15 @@
  * `hmm-check FILE.dve --workers N` does; seconds include starting them. --threads-after MS: the
  * search time on one thread before the run starts again on the worker threads (default as the
  * CLI, 2,000; 0: on the threads from the start). --design partitions|shared-table: how the workers
- * share the visited set (default as the CLI).
+ * share the visited set (default as the CLI). --max-states N: stop there (with N = 1 and workers, a
+ * run that measures little but the workers' start-up).
  * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
  * peakRssBytes, bytesPerState, width, compileMs}.
  */
 import { check } from '../checker/index.ts';
 import { resolve } from 'node:path';
 import { searchModelSource } from '../cli/search-model.ts';
+import { workerBundle } from '../cli/worker-bundle.ts';
 import { loadDve } from '../model/dve/index.ts';
 
 const args = process.argv.slice(2);
@@ -21,13 +23,15 @@ const workersAt = args.indexOf('--workers');
 const workers = workersAt >= 0 ? Number(args[workersAt + 1]) : 1;
 const afterAt = args.indexOf('--threads-after');
 const threadsAfterMs = afterAt >= 0 ? Number(args[afterAt + 1]) : undefined;
+const maxAt = args.indexOf('--max-states');
+const maxStates = maxAt >= 0 ? Number(args[maxAt + 1]) : undefined;
 const designAt = args.indexOf('--design');
 const design = designAt >= 0 ? (args[designAt + 1] as 'partitions' | 'shared-table') : undefined;
 if (design !== undefined && design !== 'partitions' && design !== 'shared-table') {
   process.stderr.write(`--design expects partitions or shared-table, got ${design}\n`);
   process.exit(2);
 }
-const valued = [groupAt, workersAt, afterAt, designAt].filter((i) => i >= 0).map((i) => i + 1);
+const valued = [groupAt, workersAt, afterAt, designAt, maxAt].filter((i) => i >= 0).map((i) => i + 1);
 const file = args.find((a, i) => !a.startsWith('--') && !valued.includes(i));
 if (file === undefined) {
   process.stderr.write('usage: node --import tsx bench/run-dve.ts <file.dve> [--json]\n');
@@ -41,8 +45,8 @@ if (workers > 1 && groupSize !== undefined) {
   process.exit(2);
 }
 const source = searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' });
-const parallel = workers > 1 ? { workers, source, ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }), ...(design === undefined ? {} : { design }) } : undefined;
-const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count' }, parallel ? { parallel } : {});
+const parallel = workers > 1 ? { workers, source, workerBundle: () => workerBundle(resolve(file)), ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }), ...(design === undefined ? {} : { design }) } : undefined;
+const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count', ...(maxStates === undefined ? {} : { maxStates }) }, parallel ? { parallel } : {});
 const seconds = r.stats.elapsedMs / 1000;
 const out = {
   file,

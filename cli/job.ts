@@ -21,6 +21,7 @@ import { type PresentedTrace, presentTrace, resolveView } from '../checker/repor
 import { viewFor } from '../checker/spec.ts';
 import { type LoadedSpec, loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
 import { defaultWorkers } from './default-workers.ts';
+import { workerBundle } from './worker-bundle.ts';
 import { searchModelSource } from './search-model.ts';
 import { display, isInside, posixRelative, ROOT, toolVersion } from './paths.ts';
 import { removeFiles, writeFilesAtomic } from './util/atomic.ts';
@@ -170,7 +171,7 @@ export async function runJob(job: Job, hooks: { reporter?: Reporter; signal?: Ab
     ...(view.actionKinds === undefined ? {} : { actionKinds: view.actionKinds }),
     ...(view.participants.length > 0 ? { knownActors: view.participants } : {}),
     ...(spec.progress === undefined ? {} : { isProgress: spec.progress }),
-    ...(workers > 1 ? { parallel: { workers, ...(job.parallelDesign === undefined ? {} : { design: job.parallelDesign }), source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
+    ...(workers > 1 ? { parallel: { workers, ...(job.parallelDesign === undefined ? {} : { design: job.parallelDesign }), workerBundle: () => workerBundle(job.source.file), source: searchModelSource({ source: { kind: job.source.kind, file: job.source.file, exportName: job.source.exportName, ...(job.source.dve === undefined ? {} : { dve: job.source.dve }) }, config: job.config, coverage: job.coverage }) } } : {}),
   });
   const byName = new Map<string, Property<unknown, unknown>>(allProps.map((p) => [p.name, p]));
   const rows: RowResult[] = [];

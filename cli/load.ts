@@ -93,6 +93,11 @@ function transformError(e: unknown): string | undefined {
 
 const moduleCache = new Map<string, Promise<Record<string, unknown>>>();
 
+/** A spec module already loaded by other means (a bundled search worker holds its spec inside): importing `file` gives it. */
+export function preloadSpecModule(file: string, mod: Record<string, unknown>): void {
+  moduleCache.set(resolve(file), Promise.resolve(mod));
+}
+
 async function importModule(file: string): Promise<Record<string, unknown>> {
   let p = moduleCache.get(file);
   if (!p) {

@@ -9,6 +9,7 @@
  * event loop. While it waits it calls `poll`; when that returns true the workers see the shared
  * stop word and end their phase early.
  */
+import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
@@ -88,7 +89,8 @@ export class ThreadPool implements PartitionPool {
   private readonly readyReplies: unknown[] = [];
   private closed = false;
 
-  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, memory?: SharedTableMemory) {
+  /** `bundle`: a prebuilt worker (ParallelOptions.workerBundle) to start instead of worker-entry.mjs */
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, memory?: SharedTableMemory, bundle?: string) {
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
@@ -102,7 +104,7 @@ export class ThreadPool implements PartitionPool {
     const events = new MessageChannel();
     this.events = events.port1;
     this.supervisor = new Worker(new URL('./supervisor.mjs', import.meta.url), {
-      workerData: { entry: new URL('./worker-entry.mjs', import.meta.url).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died },
+      workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died },
       transferList: [...transfer, events.port2],
     });
     // the coordinator blocks its own loop; an unhandled error of the supervisor would otherwise be lost

@@ -39,6 +39,12 @@ export interface ParallelOptions {
    * memory that every worker inserts into). Same results either way.
    */
   readonly design?: ParallelDesign;
+  /**
+   * Builds (in this thread, once the workers are needed) one JavaScript file that runs a worker
+   * with the source module inside, so a worker starts without a TypeScript loader; returns its
+   * path, or undefined to start workers from the TypeScript sources.
+   */
+  readonly workerBundle?: () => string | undefined;
 }
 
 export type ParallelDesign = 'partitions' | 'shared-table';

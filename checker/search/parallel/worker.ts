@@ -11,6 +11,7 @@ import { makePartition } from './pool.ts';
 import type { SharedTableMemory } from './shared-table-partition.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { pickPartitionProperties } from './partition-properties.ts';
+import { preloadedSource } from './preloaded-source.ts';
 
 const data = workerData as {
   source: ModelSource;
@@ -51,7 +52,7 @@ function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
 
 let partition: SearchPartition | undefined;
 try {
-  const mod = (await import(data.source.module)) as { loadSearchModel(args: unknown): Promise<LoadedSearchModel> };
+  const mod = (preloadedSource() ?? (await import(data.source.module))) as { loadSearchModel(args: unknown): Promise<LoadedSearchModel> };
   const loaded = await mod.loadSearchModel(data.source.args);
   const packed = loaded.model.packed;
   if (!packed) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
