@@ -3,7 +3,7 @@
  * TypeScript sources: the same results as one worker, for a DVE model and an HMM spec, in either
  * design; and the cases that must fall back to the sources.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { check, type Property } from '../../checker/index.ts';
 import { PARALLEL_DESIGNS } from '../../checker/search/parallel/index.ts';
 import { loadSpecFile, propertiesOf } from '../../cli/load.ts';
 import { searchModelSource } from '../../cli/search-model.ts';
-import { workerBundle } from '../../cli/worker-bundle.ts';
+import { buildWorkerBundle as workerBundleUncached, workerBundle } from '../../cli/worker-bundle.ts';
 import { loadDve } from '../../model/dve/index.ts';
 import { observable } from '../checker/search/parallel/observable.ts';
 import { BEEM } from '../model/dve/helpers.ts';
@@ -43,6 +43,22 @@ describe('workers started from the bundle report what one worker reports', () =>
       expect(observable(two), config).toEqual(observable(one));
     }
   }, 120_000);
+});
+
+describe('the bundle is cached and rebuilt when a file it was built from changes', () => {
+  it('the same file while nothing changed; rebuilt after a change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-cache-'));
+    const f = join(dir, 'tiny.spec.ts');
+    writeFileSync(f, "export const a = 1;\n");
+    const first = workerBundle(f)!;
+    const before = readFileSync(first, 'utf8');
+    expect(before).toContain('a = 1');
+    // a later process (this one's own memo is per process): same path, same text
+    expect(workerBundleUncached(f)).toBe(first);
+    writeFileSync(f, "export const a = 22;\n");
+    // (size changed: rebuilt)
+    expect(readFileSync(workerBundleUncached(f)!, 'utf8')).toContain('a = 22');
+  });
 });
 
 describe('a spec the bundle cannot hold starts its workers from the sources', () => {
