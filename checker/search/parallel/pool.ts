@@ -106,6 +106,10 @@ export class ThreadPool implements PartitionPool {
     this.supervisor = new Worker(new URL('./supervisor.mjs', import.meta.url), {
       workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died },
       transferList: [...transfer, events.port2],
+      // the workers inherit it: a worker loads what it needs itself (worker-entry.mjs registers the
+      // TypeScript loader, a bundle needs none), so the process's own --import of tsx would only
+      // cost each of them a loader thread
+      execArgv: withoutLoaders(process.execArgv),
     });
     // the coordinator blocks its own loop; an unhandled error of the supervisor would otherwise be lost
     this.supervisor.on('error', () => {});
@@ -197,6 +201,17 @@ interface Death {
   readonly partition: number;
   readonly code: number;
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
+}
+
+/** Node's flags without those that load modules into every thread (--import, --require, --loader). */
+export function withoutLoaders(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a)) i++;
+    else if (!/^(--import|--require|--loader|--experimental-loader)=/.test(a)) out.push(a);
+  }
+  return out;
 }
 
 function transfers(r: Request): ArrayBuffer[] {

@@ -33,6 +33,7 @@ export interface SharedTableMemory {
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
 const C = 4;
+const BATCH = 64;
 
 export class SharedTablePartition {
   private readonly W: number;
@@ -56,6 +57,14 @@ export class SharedTablePartition {
   private readonly candRows: Frontier;
   /** lost[u]: fingerprints (hi, lo) whose claim this partition took from partition u */
   private lost: GrowingPairs[] = [];
+  /** successors waiting to be visited (rows, fingerprints, keys) */
+  private readonly batchRows: Int32Array;
+  private readonly batchHi = new Int32Array(BATCH);
+  private readonly batchLo = new Int32Array(BATCH);
+  private readonly batchParent = new Int32Array(BATCH);
+  private readonly batchAction = new Int32Array(BATCH);
+  /** written, never read: keeps the prefetch loads alive */
+  private sink = 0;
   /** after receive: per candidate, whether it is one of the new states numbered here */
   private isMine = new Uint8Array(0);
   private mineN = 0;
@@ -67,6 +76,7 @@ export class SharedTablePartition {
     this.expander = new LevelExpander(model, packed, props, coverageOf);
     this.table = new SharedFingerprintTable(memory.table, memory.control);
     this.candRows = new Frontier(this.W);
+    this.batchRows = new Int32Array(BATCH * this.W);
   }
 
   get conjunctsSeen(): Set<string>[] {
@@ -107,16 +117,37 @@ export class SharedTablePartition {
     const w = this.index;
     const at = depth + 1;
     const lost = this.lost;
+    // Successors are visited in batches, in the order they were found: the batch's home slots are
+    // loaded first so their cache misses overlap (the table is far larger than the cache).
+    const rows = this.batchRows;
+    const bHi = this.batchHi;
+    const bLo = this.batchLo;
+    const bParent = this.batchParent;
+    const bAction = this.batchAction;
+    let n = 0;
+    const visitBatch = (): void => {
+      this.sink ^= table.prefetch(bLo, n);
+      for (let b = 0; b < n; b++) {
+        const hi = bHi[b]!;
+        const lo = bLo[b]!;
+        const r = table.visit(hi, lo, at, w);
+        if (r === NOT_MINE) continue;
+        if (r === TAKEN) lost[table.takenFrom]!.push(hi, lo);
+        this.addCandidate(bParent[b]!, bAction[b]!, hi, lo, rows, b * W);
+      }
+      n = 0;
+    };
     const successor = (srcId: number, k: number, next: Int32Array): void => {
       fingerprint(next, 0, W);
-      const hi = fpOut.hi;
-      const lo = fpOut.lo;
-      const r = table.visit(hi, lo, at, w);
-      if (r === NOT_MINE) return;
-      if (r === TAKEN) lost[table.takenFrom]!.push(hi, lo);
-      this.addCandidate(srcId, k, hi, lo, next);
+      bHi[n] = fpOut.hi;
+      bLo[n] = fpOut.lo;
+      bParent[n] = srcId;
+      bAction[n] = k;
+      rows.set(next, n * W);
+      if (++n === BATCH) visitBatch();
     };
     const counts = this.expander.expand(depth, openSteps, this.share(), successor, shouldStop, () => table.growing);
+    visitBatch();
     table.flush();
     this.finished = counts.paused ? undefined : counts;
     return { ...counts, outboxes: [], ...(counts.paused ? {} : { lost: lost.map((l) => l.take()) }) };
@@ -223,7 +254,7 @@ export class SharedTablePartition {
     };
   }
 
-  private addCandidate(parent: number, action: number, hi: number, lo: number, row: Int32Array): void {
+  private addCandidate(parent: number, action: number, hi: number, lo: number, rows: Int32Array, at: number): void {
     const n = this.candN++;
     if (C * n + C > this.cand.length) {
       const bigger = new Int32Array(this.cand.length * 2);
@@ -235,7 +266,7 @@ export class SharedTablePartition {
     c[C * n + 1] = action;
     c[C * n + 2] = hi;
     c[C * n + 3] = lo;
-    this.candRows.push(row, 0, 0);
+    this.candRows.push(rows, at, 0);
   }
 }
 

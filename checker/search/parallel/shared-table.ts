@@ -143,6 +143,18 @@ export class SharedFingerprintTable {
     }
   }
 
+  /**
+   * Loads the home slots of a batch of fingerprints before they are visited, so the batch's cache
+   * and TLB misses are in flight together (as VisitedStore.prefetch); returns a value to keep alive.
+   */
+  prefetch(los: Int32Array, n: number): number {
+    const t = this.words;
+    const mask = this.mask;
+    let acc = 0;
+    for (let b = 0; b < n; b++) acc ^= t[3 * (los[b]! & mask)]!;
+    return acc;
+  }
+
   /** Re-inserts slots [from, to) of another (the old) table into this one. */
   copyFrom(old: SharedArrayBuffer, from: number, to: number): void {
     const o = new Int32Array(old);
