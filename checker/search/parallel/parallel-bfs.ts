@@ -251,6 +251,17 @@ function stopNow<S, A>(tracker: PropertyTracker<S, A>, config: ResolvedCheckConf
 function assignIds(keys: readonly Int32Array[], trace: TraceArrays): Int32Array[] {
   const n = keys.length;
   const ids = keys.map((k) => new Int32Array(k.length >> 1));
+  // the shared-table search's lists are consecutive ranges of parents: in order as they come, no merge
+  if (inOrder(keys)) {
+    keys.forEach((k, p) => {
+      const out = ids[p]!;
+      for (let i = 0; i < out.length; i++) {
+        out[i] = trace.size;
+        trace.push(k[2 * i]!, k[2 * i + 1]!);
+      }
+    });
+    return ids;
+  }
   const pos = new Array<number>(n).fill(0);
   for (;;) {
     let best = -1;
@@ -272,6 +283,19 @@ function assignIds(keys: readonly Int32Array[], trace: TraceArrays): Int32Array[
     ids[best]![pos[best]!++] = trace.size;
     trace.push(bp, ba);
   }
+}
+
+/** Does each non-empty key list start after the previous one ends (each list being sorted)? */
+function inOrder(keys: readonly Int32Array[]): boolean {
+  let lastParent = -Infinity;
+  let lastAction = 0;
+  for (const k of keys) {
+    if (k.length === 0) continue;
+    if (k[0]! < lastParent || (k[0] === lastParent && k[1]! <= lastAction)) return false;
+    lastParent = k[k.length - 2]!;
+    lastAction = k[k.length - 1]!;
+  }
+  return true;
 }
 
 /** What one worker would have learnt during this level, each with the expansion it learns it at. */
