@@ -53,8 +53,8 @@ export function threadedPackedBfs<S, A>(
   const counting = { coverage: coverageOf !== undefined };
   const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
   // (the table starts large enough for twice what the trial found: the run is at least that large)
-  const shared = parallel.design === 'shared-table' ? new SharedTableHost(2 * trialStates) : undefined;
-  const memory = shared ? { control: shared.control, table: shared.table } : undefined;
+  const shared = parallel.design === 'shared-table' ? new SharedTableHost(parallel.workers, 2 * trialStates) : undefined;
+  const memory = shared ? { control: shared.control, table: shared.table, levels: shared.levels } : undefined;
   if (parallel.inProcess) {
     return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory), counting, undefined, shared);
   }

@@ -141,17 +141,15 @@ export function parallelBfs<S, A>(
     if (seen.insert(hi, lo, 0, 0) < 0) continue;
     const id = trace.size;
     trace.push(-1 - i, 0);
-    seeds[partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
+    // (the shared-table search: one partition holds the first level, whose ids are consecutive)
+    seeds[shared ? 0 : partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
     curN++;
     if (hasStateProps) {
       view.set(scratch);
       tracker.checkState(asS, id, hi, lo);
     }
   }
-  // the shared-table search's level rows, which every partition reads its share of
-  const levelRows = (n: number): { level?: SharedArrayBuffer } => (shared ? { level: new SharedArrayBuffer(4 * W * n) } : {});
-  const initialRows = levelRows(curN);
-  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R, ...initialRows })));
+  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
   // A stop already due (a violated initial state) happens after the first expansion, as in one worker.
   let stopDue = stopNow(tracker, config);
 
@@ -185,8 +183,7 @@ export function parallelBfs<S, A>(
     props.forEach((p, i) => {
       if (p.kind !== 'alwaysStep' && !tracker.discoveries.has(p.name)) open.push(i);
     });
-    const nextRows = levelRows(newN);
-    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open, ...nextRows }))) as Found[][];
+    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
     if (control.stopReason !== undefined) return outcome('incomplete', newN, trace.size);
 
     const events = levelEvents(ex, found, props, trace, tracker);

@@ -135,7 +135,7 @@ export class Partition {
   }
 
   /** Initial states owned here: records [id, -, hi, lo, words…] in id order. */
-  seed(records: Int32Array, n: number, _level?: SharedArrayBuffer): void {
+  seed(records: Int32Array, n: number): void {
     const R = this.W + RECORD_HEAD;
     this.pending.reset();
     for (let k = 0; k < n; k++) {
@@ -244,7 +244,7 @@ export class Partition {
   }
 
   /** The new states get their ids (increasing, in key order) and become the frontier; returns the first hit of each open property. */
-  assign(ids: Int32Array, open: readonly number[], _level?: SharedArrayBuffer): Found[] {
+  assign(ids: Int32Array, open: readonly number[]): Found[] {
     this.promote(ids);
     this.frontier.rewind();
     const found = this.expander.checkNew(open, this.frontierLevel());

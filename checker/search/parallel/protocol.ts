@@ -12,14 +12,13 @@ import { SharedTablePartition } from './shared-table-partition.ts';
 export type SearchPartition = Partition | SharedTablePartition;
 
 export type Request =
-  // `level`: the shared-table search's rows of the level being seeded or numbered
-  | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number; readonly level?: SharedArrayBuffer }
+  | { readonly t: 'seed'; readonly records: Int32Array; readonly n: number }
   // `resume`: go on with a level paused for the shared table to grow
   | { readonly t: 'expand'; readonly depth: number; readonly steps: number[]; readonly resume?: boolean }
   | { readonly t: 'rehash'; readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer }
   // `lost`: a shared-table partition's candidates other partitions took, lost[q] from partition q
   | { readonly t: 'receive'; readonly inboxes: RecordBatch[]; readonly lost?: Int32Array[] }
-  | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[]; readonly level?: SharedArrayBuffer }
+  | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
   | { readonly t: 'countUpTo'; readonly last: number }
   | { readonly t: 'adopt'; readonly state: PartitionState }
@@ -48,7 +47,7 @@ export interface SerializedError {
 export function serve(partition: SearchPartition, req: Request, shouldStop: () => boolean): unknown {
   switch (req.t) {
     case 'seed':
-      partition.seed(req.records, req.n, req.level);
+      partition.seed(req.records, req.n);
       return null;
     case 'expand':
       return partition.expand(req.depth, req.steps, shouldStop, req.resume) satisfies ExpandReply;
@@ -58,7 +57,7 @@ export function serve(partition: SearchPartition, req: Request, shouldStop: () =
     case 'receive':
       return partition instanceof SharedTablePartition ? partition.receive(req.lost) : partition.receive(req.inboxes);
     case 'assign':
-      return partition.assign(req.ids, req.open, req.level) satisfies Found[];
+      return partition.assign(req.ids, req.open) satisfies Found[];
     case 'firstExpandedFrom':
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':

@@ -10,10 +10,11 @@
  *     thing exchanged.
  *  2. receive: its candidates minus those it lost are the new states it numbers; their keys go
  *     back, in key order (the order they were found in).
- *  3. assign: with their ids, w writes their rows into the next level's shared rows and evaluates
- *     the state properties on them.
- * The level's rows are split anew at every level, so the workers' shares stay even whoever found
- * the states.
+ *  3. assign: with their ids (consecutive, workers in order), w writes their rows into its own
+ *     shared level buffers (shared-level.ts) and evaluates the state properties on them.
+ * The level is split anew at every level, whoever found its states: worker w expands the w-th
+ * share of the ids, reading those rows from whichever workers' buffers hold them, so the shares
+ * stay even.
  */
 import type { Model, PackedModel } from '../../model.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
@@ -22,13 +23,15 @@ import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRo
 import type { ExpandReply, PartitionState } from './partition.ts';
 import { RECORD_HEAD } from './partition.ts';
 import type { PartitionProperty } from './partition-properties.ts';
-import { levelClaim, MAX_DEPTH, NOT_MINE, SharedFingerprintTable, TAKEN } from './shared-table.ts';
+import { COUNTS, levelClaim, MAX_DEPTH, NOT_MINE, SharedFingerprintTable, TAKEN } from './shared-table.ts';
+import { type LevelBuffers, LevelReader, LevelWriter } from './shared-level.ts';
 import { CheckerError } from '../../errors.ts';
 
-/** What the shared-table partitions share: the control words and the first table. */
+/** What the shared-table partitions share: the control words, the first table, and each one's level buffers. */
 export interface SharedTableMemory {
   readonly control: SharedArrayBuffer;
   readonly table: SharedArrayBuffer;
+  readonly levels: readonly LevelBuffers[];
 }
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
@@ -42,10 +45,15 @@ export class SharedTablePartition {
   readonly index: number;
   readonly partitions: number;
 
-  /** the level being expanded: all its rows (shared), the id of its first state, its size */
-  private level: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** the level being expanded: the id of its first state, its size, and the reader of this partition's share */
   private base = 0;
   private levelN = 0;
+  private shareFrom = 0;
+  private shareTo = 0;
+  private reader: LevelReader | undefined;
+  private readonly levels: readonly LevelBuffers[];
+  private readonly writer: LevelWriter;
+  private readonly control: Int32Array;
   /** the counts of a level this partition finished while others paused */
   private finished: LevelCounts | undefined;
 
@@ -77,6 +85,9 @@ export class SharedTablePartition {
     this.table = new SharedFingerprintTable(memory.table, memory.control);
     this.candRows = new Frontier(this.W);
     this.batchRows = new Int32Array(BATCH * this.W);
+    this.levels = memory.levels;
+    this.writer = new LevelWriter(this.W, memory.levels[index]!);
+    this.control = new Int32Array(memory.control);
   }
 
   get conjunctsSeen(): Set<string>[] {
@@ -88,17 +99,19 @@ export class SharedTablePartition {
     return this.index === 0 ? this.table.buffer.byteLength : 0;
   }
 
-  /** Initial states owned here (records [id, -, hi, lo, words…]), written into the first level's rows. */
-  seed(records: Int32Array, n: number, level?: SharedArrayBuffer): void {
-    this.openLevel(level, 0);
-    const W = this.W;
-    const R = W + RECORD_HEAD;
+  /** Initial states (records [id, -, hi, lo, words…], ids consecutive: the search seeds one partition), the first level's rows. */
+  seed(records: Int32Array, n: number): void {
+    const R = this.W + RECORD_HEAD;
+    this.writer.reset();
     for (let k = 0; k < n; k++) {
       const o = k * R;
       this.table.place(records[o + 2]!, records[o + 3]!, levelClaim(0));
-      this.level.set(records.subarray(o + RECORD_HEAD, o + R), records[o]! * W);
+      this.writer.push(records, o + RECORD_HEAD);
     }
     this.table.flush();
+    this.base = 0;
+    this.levelN = 0;
+    Atomics.store(this.control, COUNTS + this.index, n);
   }
 
   /** Expands this partition's share of the level, or goes on with it after the table grew. */
@@ -111,6 +124,7 @@ export class SharedTablePartition {
       this.candN = 0;
       this.candRows.reset();
       this.lost = Array.from({ length: this.partitions }, () => new GrowingPairs());
+      this.openLevel();
     }
     const W = this.W;
     const table = this.table;
@@ -188,28 +202,30 @@ export class SharedTablePartition {
     return keys;
   }
 
-  /** The new states numbered here get their ids: rows into the next level, state properties checked. */
-  assign(ids: Int32Array, open: readonly number[], level?: SharedArrayBuffer): Found[] {
+  /** The new states numbered here get their ids: rows into this partition's level buffers, state properties checked. */
+  assign(ids: Int32Array, open: readonly number[]): Found[] {
     if (ids.length !== this.mineN) throw new Error(`partition ${this.index}: ${ids.length} ids for ${this.mineN} new states`);
-    this.openLevel(level, this.base + this.levelN);
+    this.base += this.levelN;
     const W = this.W;
     const rows = this.candRows;
     const isMine = this.isMine;
-    const next = this.level;
-    const base = this.base;
     const row = new Int32Array(W);
+    this.writer.reset();
     rows.rewind();
-    for (let c = 0, k = 0; c < this.candN; c++) {
+    for (let c = 0; c < this.candN; c++) {
       rows.next(row);
-      if (isMine[c] === 0) continue;
-      next.set(row, (ids[k++]! - base) * W);
+      if (isMine[c] !== 0) this.writer.push(row, 0);
     }
+    Atomics.store(this.control, COUNTS + this.index, this.mineN);
+    rows.rewind();
+    let c = 0;
     return this.expander.checkNew(open, {
       count: this.mineN,
       next(k: number, out: Int32Array): number {
-        const o = (ids[k]! - base) * W;
-        for (let i = 0; i < W; i++) out[i] = next[o + i]!;
-        return ids[k]!;
+        for (;;) {
+          rows.next(out);
+          if (isMine[c++] !== 0) return ids[k]!;
+        }
       },
     });
   }
@@ -230,26 +246,24 @@ export class SharedTablePartition {
     throw new Error('a shared-table partition does not move between threads');
   }
 
-  private openLevel(level: SharedArrayBuffer | undefined, base: number): void {
-    if (level === undefined) throw new Error(`partition ${this.index}: the shared-table search needs the level's rows`);
-    this.level = new Int32Array(level);
-    this.base = base;
-    this.levelN = this.level.length / this.W;
+  /** The level about to be expanded: its size (every partition's count) and this partition's reader. */
+  private openLevel(): void {
+    const counts = Array.from({ length: this.partitions }, (_, q) => Atomics.load(this.control, COUNTS + q));
+    this.levelN = counts.reduce((a, b) => a + b, 0);
+    this.shareFrom = Math.floor((this.levelN * this.index) / this.partitions);
+    this.shareTo = Math.floor((this.levelN * (this.index + 1)) / this.partitions);
+    this.reader = new LevelReader(this.W, this.levels, counts, this.shareFrom);
   }
 
   /** This partition's share of the level: a contiguous range of ids, ranges in partition order. */
   private share(): LevelRows {
-    const W = this.W;
-    const from = Math.floor((this.levelN * this.index) / this.partitions);
-    const to = Math.floor((this.levelN * (this.index + 1)) / this.partitions);
-    const level = this.level;
-    const base = this.base;
+    const reader = this.reader!;
+    const first = this.base + this.shareFrom;
     return {
-      count: to - from,
+      count: this.shareTo - this.shareFrom,
       next(j: number, row: Int32Array): number {
-        const o = (from + j) * W;
-        for (let i = 0; i < W; i++) row[i] = level[o + i]!;
-        return base + from + j;
+        reader.next(row);
+        return first + j;
       },
     };
   }

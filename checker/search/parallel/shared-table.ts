@@ -22,6 +22,8 @@
  * table twice the size, every worker re-inserting a slice of the old one.
  */
 
+import { type LevelBuffers, newLevelBuffers } from './shared-level.ts';
+
 export const EMPTY = 0;
 const WRITING = 1;
 /** workers per claim level: a claim is FIRST_CLAIM + depth * MAX_WORKERS + worker */
@@ -35,10 +37,10 @@ export function levelClaim(depth: number): number {
   return FIRST_CLAIM + depth * MAX_WORKERS;
 }
 
-/** Shared words beside the table: slots filled (approximately, flushed every FLUSH inserts) and the "grow" flag. */
+/** Shared words beside the table: slots filled (approximately, flushed every FLUSH inserts), the "grow" flag, then per worker its rows of the current level. */
 export const FILLED = 0;
 export const GROW = 1;
-export const CONTROL_WORDS = 2;
+export const COUNTS = 2;
 
 const FLUSH = 64;
 /** the table asks to grow when this full; the slack absorbs what the workers insert until they pause */
@@ -186,12 +188,16 @@ export class SharedFingerprintTable {
 
 /** The coordinator's side: the control words and the current table, which it replaces when the workers ask it to grow. */
 export class SharedTableHost {
-  readonly control = new SharedArrayBuffer(4 * CONTROL_WORDS);
+  readonly control: SharedArrayBuffer;
   table: SharedArrayBuffer;
-  private readonly ctl = new Int32Array(this.control);
+  private readonly ctl: Int32Array;
+  readonly levels: readonly LevelBuffers[];
 
   /** `expected`: states the search is expected to reach (e.g. found by a single-threaded trial), to start big enough */
-  constructor(expected = 0) {
+  constructor(partitions: number, expected = 0) {
+    this.control = new SharedArrayBuffer(4 * (COUNTS + partitions));
+    this.ctl = new Int32Array(this.control);
+    this.levels = Array.from({ length: partitions }, () => newLevelBuffers());
     let slots = INITIAL_SLOTS;
     while (slots * MAX_LOAD < expected) slots *= 2;
     this.table = new SharedArrayBuffer(12 * slots);

@@ -20,7 +20,7 @@ describe('shared fingerprint table: visits agree with a naive oracle', () => {
         fc.array(fc.array(fc.record({ fp: fc.nat({ max: pool.length - 1 }), w: fc.nat({ max: 3 }) }), { maxLength: 30 }), { minLength: 1, maxLength: 6 }),
         fc.array(fc.nat({ max: 200 }), { maxLength: 3 }),
         (levels: Visit[][], growAt: number[]) => {
-          const host = new SharedTableHost();
+          const host = new SharedTableHost(1);
           let t = new SharedFingerprintTable(host.table, host.control);
           const oracle = new Map<number, { depth: number; w: number }>();
           let step = 0;
@@ -55,7 +55,7 @@ describe('shared fingerprint table: visits agree with a naive oracle', () => {
 
   it('a claim encodes its depth: claims of earlier levels are old', () => {
     expect(levelClaim(1) - levelClaim(0)).toBeGreaterThanOrEqual(4);
-    const host = new SharedTableHost();
+    const host = new SharedTableHost(1);
     const t = new SharedFingerprintTable(host.table, host.control);
     expect(t.visit(7, 9, 3, 2)).toBe(NEW);
     // the same state at the next level, by a smaller worker: old, not taken
@@ -66,7 +66,7 @@ describe('shared fingerprint table: visits agree with a naive oracle', () => {
 describe('shared fingerprint table: threads racing', () => {
   // all threads on the same fingerprints, in the same order (every slot contended) and in their own orders
   it.each([['the same order', false], ['their own orders', true]] as const)('%s: one insert per fingerprint, claims passed hand to hand, the smallest worker holds each', async (_label, shuffle) => {
-    const host = new SharedTableHost(300_000);
+    const host = new SharedTableHost(3, 300_000);
     const n = 100_000;
     const threads = 3;
     let s = 42;
