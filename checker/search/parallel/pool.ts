@@ -142,6 +142,14 @@ export class ThreadPool implements PartitionPool {
     return out;
   }
 
+  /**
+   * Ends worker p from outside (Worker.terminate, by the supervisor), as a crash or an operator
+   * would: the run must stop with one error, not hang. For tests; nothing in a search calls it.
+   */
+  terminateWorker(p: number): void {
+    this.supervisor.postMessage({ t: 'terminate', partition: p });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,83 @@
+/**
+ * Search workers that end from outside or run out of memory, on real worker threads. The search
+ * is driven through parallelBfs with a ThreadPool built here, which is what threadedPackedBfs
+ * does, so that a test can reach the workers: terminate one (ThreadPool.terminateWorker).
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../../checker/config.ts';
+import { CheckerError, type Model } from '../../../../checker/index.ts';
+import { silentReporter } from '../../../../checker/events.ts';
+import { SearchControl } from '../../../../checker/search/control.ts';
+import { parallelBfs } from '../../../../checker/search/parallel/parallel-bfs.ts';
+import { type PartitionPool, ThreadPool } from '../../../../checker/search/parallel/pool.ts';
+import type { ModelSource } from '../../../../checker/search/parallel/index.ts';
+import type { Request } from '../../../../checker/search/parallel/protocol.ts';
+import { PropertyTracker } from '../../../../checker/search/tracker.ts';
+import { formatError } from '../../../../cli/errors.ts';
+import { loadDve } from '../../../../model/dve/index.ts';
+import { BEEM } from '../../../model/dve/helpers.ts';
+import { dveSource } from './dve-source.ts';
+
+/** Terminates worker `victim` as the coordinator opens level `level`, while the workers expand it. */
+class TerminateAtLevel implements PartitionPool {
+  terminated = false;
+  readonly threads: ThreadPool;
+  readonly level: number;
+  readonly victim: number;
+  constructor(threads: ThreadPool, level: number, victim: number) {
+    this.threads = threads;
+    this.level = level;
+    this.victim = victim;
+  }
+  get size(): number {
+    return this.threads.size;
+  }
+  run(requests: readonly Request[], poll: () => boolean): unknown[] {
+    const r = requests[0];
+    if (r?.t === 'expand' && r.depth === this.level) {
+      this.threads.terminateWorker(this.victim);
+      this.terminated = true;
+    }
+    return this.threads.run(requests, poll);
+  }
+  close(): void {
+    this.threads.close();
+  }
+}
+
+function search(model: Model<unknown, unknown>, pool: PartitionPool) {
+  const rc = resolveConfig({ deadlock: 'count' });
+  const control = new SearchControl(rc, silentReporter, undefined);
+  const outcome = parallelBfs(model, model.packed!, new PropertyTracker([], false, false), rc, control, pool, { coverage: false });
+  return { outcome, control };
+}
+
+function threads(source: ModelSource): ThreadPool {
+  const pool = new ThreadPool(source, [], false, 2);
+  pool.waitReady(() => false);
+  return pool;
+}
+
+describe('a search worker terminated from outside (Worker.terminate) mid-level', () => {
+  it('stops the run with one error naming the worker, not a hang', () => {
+    // at.3: 1,711,620 states in 69 levels, level 30 holds tens of thousands of states
+    const file = `${BEEM}dve/at.3.dve`;
+    const model = loadDve(file).model as Model<unknown, unknown>;
+    const pool = new TerminateAtLevel(threads(dveSource({ file, properties: [] })), 30, 1);
+    let error: unknown;
+    try {
+      search(model, pool);
+    } catch (e) {
+      error = e;
+    } finally {
+      pool.close();
+    }
+    expect(pool.terminated).toBe(true);
+    expect(error).toBeInstanceOf(CheckerError);
+    expect((error as Error).message).toMatch(/^search worker 2 of 2 ended with exit code 1 without finishing its part of the search/);
+    // what the CLI prints (exit 2, as for every CheckerError): one paragraph, the fix, no stack
+    const text = formatError({ name: (error as Error).name, message: (error as Error).message, hint: (error as CheckerError).hint!, stack: (error as Error).stack! }, false);
+    expect(text).not.toContain('\n');
+    expect(text).toMatch(/^hmm-check: error: search worker 2 of 2 .* Fix: .*--workers 1/);
+  }, 120_000);
+});
