@@ -283,7 +283,8 @@ export class Partition {
     frontier.rewind();
     const reply = (aborted: boolean): ExpandReply => ({ outboxes: writers.map((w) => w.finish()), transitions, deadlocks, firstDeadlock, deadlockHi, deadlockLo, aborted, stepFound, coverage: aborted ? [] : this.coverageCounts(logN) });
     for (let j = 0; j < this.frontierN; j++) {
-      if ((j & 1023) === 1023 && shouldStop()) return reply(true);
+      // from the level's first state on: a worker's heap check must run even when levels are small
+      if ((j & 1023) === 0 && shouldStop()) return reply(true);
       srcId = this.frontierIds[j]!;
       frontier.next(row);
       if (this.inBounds) {

@@ -8,11 +8,11 @@
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
-const { entry, workers, ctl: ctlBuffer, events, closing, replied, died } = workerData;
+const { entry, workers, ctl: ctlBuffer, events, closing, replied, died, resourceLimits } = workerData;
 const ctl = new Int32Array(ctlBuffer);
 
 const started = workers.map((data, p) => {
-  const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port] });
+  const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port], ...(resourceLimits ? { resourceLimits } : {}) });
   let error;
   w.on('error', (e) => {
     error = e;
