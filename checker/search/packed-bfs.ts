@@ -63,6 +63,7 @@ export function packedBfs<S, A>(
   let depth = 0;
   let maxDepth = 0;
   let full = false;
+  const maxStates = config.maxStates;
   let srcId = 0;
   let emitted = 0;
   tracker.pathOf = (id) => store.pathTo(id);
@@ -223,8 +224,10 @@ export function packedBfs<S, A>(
       }
       if (sampler.take(depth)) assertSamePackedSuccessors(model.id, packed, row, 0, () => store.pathTo(srcId));
       // With state or step properties, a violation must be seen at the same expansion as in the
-      // object BFS (so an early stop explores exactly the same states); without, batch across states.
-      if (stateProps || stepProps || batchN > BATCH - 16) flush();
+      // object BFS (so an early stop explores exactly the same states); without, batch across
+      // states, except where this batch may fill the store: the state bound, too, stops at the
+      // expansion that reaches it, whatever the batching (and the number of workers)
+      if (stateProps || stepProps || batchN > BATCH - 16 || store.size + batchN >= maxStates) flush();
       if (emitted === 0 && !(isTerminal && isTerminal(rowS))) {
         deadlocks++;
         fingerprint(row, 0, W);

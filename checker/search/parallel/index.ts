@@ -71,7 +71,7 @@ export function threadedPackedBfs<S, A>(
   };
   if (shared) {
     // the table is in shared memory from the start: the workers search from the first level
-    const threads = new ReadyFirst(new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, memory, parallel.workerBundle?.()), checkReady);
+    const threads = new ReadyFirst(new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, { ...(memory ? { memory } : {}), ...bundleOf(parallel) }), checkReady);
     try {
       return parallelBfs(model, packed, tracker, config, control, threads, counting, undefined, shared);
     } finally {
@@ -80,7 +80,7 @@ export function threadedPackedBfs<S, A>(
   }
   const pool = new HandoverPool(
     new InProcessPool(loaded, props, parallel.workers, counting.coverage),
-    () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, undefined, parallel.workerBundle?.()),
+    () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, bundleOf(parallel)),
     checkReady,
     // (after the trial above: at once)
     { threadsAfterMs: 0, elapsedMs: () => control.elapsedMs() },
@@ -114,4 +114,10 @@ class ReadyFirst implements PartitionPool {
   close(): void {
     this.threads.close();
   }
+}
+
+/** The prebuilt worker to start, when the caller gives one. */
+function bundleOf(parallel: ParallelOptions): { bundle?: string } {
+  const bundle = parallel.workerBundle?.();
+  return bundle === undefined ? {} : { bundle };
 }

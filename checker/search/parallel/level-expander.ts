@@ -183,7 +183,8 @@ export class LevelExpander {
     };
     for (; this.j < n; this.j++) {
       const j = this.j;
-      if ((j & 1023) === 1023 && shouldStop()) return this.counts(true, false);
+      // from the level's first state on: a worker's heap check must run even when levels are small
+      if ((j & 1023) === 0 && shouldStop()) return this.counts(true, false);
       if (shouldPause !== undefined && shouldPause()) return this.counts(false, true);
       srcId = rows.next(j, row);
       this.ids[j] = srcId;

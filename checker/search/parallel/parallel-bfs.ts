@@ -53,6 +53,15 @@ interface Event {
   readonly record: () => void;
 }
 
+/** A worker ran out of memory: the search ends here, with what it had explored before. */
+class MemoryStop extends Error {
+  readonly outcome: SearchOutcome;
+  constructor(outcome: SearchOutcome) {
+    super('a search worker ran out of memory');
+    this.outcome = outcome;
+  }
+}
+
 export function parallelBfs<S, A>(
   model: Model<S, A>,
   packed: PackedModel,
@@ -64,6 +73,25 @@ export function parallelBfs<S, A>(
   exchange: LevelExchange = new InProcessExchange(),
   /** the shared-table search (shared-table-partition.ts): no exchange; the levels' rows and the table in shared memory */
   shared?: SharedTableHost,
+): SearchOutcome {
+  try {
+    return levels(model, packed, tracker, config, control, pool, counting, exchange, shared);
+  } catch (e) {
+    if (e instanceof MemoryStop) return e.outcome;
+    throw e;
+  }
+}
+
+function levels<S, A>(
+  model: Model<S, A>,
+  packed: PackedModel,
+  tracker: PropertyTracker<S, A>,
+  config: ResolvedCheckConfig,
+  control: SearchControl,
+  pool: PartitionPool,
+  counting: { readonly coverage: boolean },
+  exchange: LevelExchange,
+  shared: SharedTableHost | undefined,
 ): SearchOutcome {
   const W = packed.width;
   const N = pool.size;
@@ -101,6 +129,15 @@ export function parallelBfs<S, A>(
   };
   const failure = (e: unknown): unknown => {
     if (!(e instanceof PartitionFailure)) return e;
+    if (e.outOfMemory) {
+      // as one thread stops at its memory bound: incomplete, with the levels completed so far
+      // (a dead worker cannot report its store, nor the witness conjuncts it saw)
+      control.stopReason = 'memory';
+      return new MemoryStop({
+        completion: 'incomplete', reason: 'memory', transitions, maxDepth, deadlocks, queued: curN, distinct: trace.size,
+        storeBytes: trace.bytes() + partitionBytes, ...(coverage ? { coverage } : {}),
+      });
+    }
     if (e.stateId === undefined) return e.error;
     const path = trace.pathTo(e.stateId);
     if (e.error instanceof ReplayMismatchError) {

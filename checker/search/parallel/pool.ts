@@ -10,7 +10,7 @@
  * stop word and end their phase early.
  */
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type ResourceLimits, Worker } from 'node:worker_threads';
 import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { Partition, type PartitionState } from './partition.ts';
@@ -24,15 +24,21 @@ export interface PartitionPool {
   close(): void;
 }
 
-/** Raised in the coordinator for a partition's failure: the original error, and the state whose expansion threw. */
+/**
+ * Raised in the coordinator for a partition's failure: the original error, and the state whose
+ * expansion threw. `outOfMemory`: V8 ended the worker at its heap limit, which the search reports
+ * as a memory stop (incomplete), as one thread does, not as an error.
+ */
 export class PartitionFailure extends Error {
   override name = 'PartitionFailure';
   readonly error: Error;
   readonly stateId: number | undefined;
-  constructor(error: Error, stateId: number | undefined) {
+  readonly outOfMemory: boolean;
+  constructor(error: Error, stateId: number | undefined, outOfMemory = false) {
     super(error.message);
     this.error = error;
     this.stateId = stateId;
+    this.outOfMemory = outOfMemory;
   }
 }
 
@@ -68,6 +74,15 @@ export class InProcessPool implements PartitionPool {
   close(): void {}
 }
 
+export interface ThreadPoolOptions {
+  /** the shared-table search's shared memory (absent: hash partitions) */
+  readonly memory?: SharedTableMemory;
+  /** a prebuilt worker (ParallelOptions.workerBundle) to start instead of worker-entry.mjs */
+  readonly bundle?: string;
+  /** each worker's V8 limits (tests give a small heap to see a worker run out of memory) */
+  readonly resourceLimits?: ResourceLimits;
+}
+
 /** Shared words: the stop word, the closing word, then per partition "posted a reply" and "died". */
 const STOP = 0;
 const CLOSING = 1;
@@ -87,10 +102,12 @@ export class ThreadPool implements PartitionPool {
   private readonly died: number;
   /** what each worker reported once it had rebuilt the model */
   private readonly readyReplies: unknown[] = [];
+  /** what the supervisor reported of each worker that ended */
+  private readonly deaths = new Map<number, Death>();
   private closed = false;
 
-  /** `bundle`: a prebuilt worker (ParallelOptions.workerBundle) to start instead of worker-entry.mjs */
-  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, memory?: SharedTableMemory, bundle?: string) {
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, options: ThreadPoolOptions = {}) {
+    const { memory, bundle, resourceLimits } = options;
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
@@ -104,7 +121,7 @@ export class ThreadPool implements PartitionPool {
     const events = new MessageChannel();
     this.events = events.port1;
     this.supervisor = new Worker(new URL('./supervisor.mjs', import.meta.url), {
-      workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died },
+      workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died, resourceLimits },
       transferList: [...transfer, events.port2],
       // the workers inherit it: a worker loads what it needs itself (worker-entry.mjs registers the
       // TypeScript loader, a bundle needs none), so the process's own --import of tsx would only
@@ -154,6 +171,14 @@ export class ThreadPool implements PartitionPool {
     return out;
   }
 
+  /**
+   * Ends worker p from outside (Worker.terminate, by the supervisor), as a crash or an operator
+   * would: the run must stop with one error, not hang. For tests; nothing in a search calls it.
+   */
+  terminateWorker(p: number): void {
+    this.supervisor.postMessage({ t: 'terminate', partition: p });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -175,25 +200,27 @@ export class ThreadPool implements PartitionPool {
         const s = reply.error;
         throw new PartitionFailure(s.stateId !== undefined && s.cause ? deserializeError(s.cause) : deserializeError(s), s.stateId);
       }
-      if (Atomics.load(this.ctl, this.died + p) !== 0) throw new PartitionFailure(this.death(p), undefined);
+      if (Atomics.load(this.ctl, this.died + p) !== 0) throw this.death(p);
       Atomics.wait(this.ctl, flag, 0, WAIT_MS);
       if (poll()) Atomics.store(this.ctl, STOP, 1);
     }
   }
 
   /** Why worker p ended, as the supervisor saw it. */
-  private death(p: number): Error {
-    let info: Death | undefined;
+  private death(p: number): PartitionFailure {
+    // the port may also carry other workers' deaths: keep them for their own turn
     for (let m = receiveMessageOnPort(this.events); m; m = receiveMessageOnPort(this.events)) {
       const d = m.message as Death;
-      if (d.partition === p) info = d;
+      this.deaths.set(d.partition, d);
     }
+    const info = this.deaths.get(p);
     const oom = info?.error?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const how = oom ? 'ran out of memory' : info?.error ? `failed (${info.error.name}: ${info.error.message})` : `ended with exit code ${info?.code ?? 'unknown'}`;
-    return new CheckerError(
+    const error = new CheckerError(
       `search worker ${p + 1} of ${this.size} ${how} without finishing its part of the search (it was terminated, or its thread exited)`,
       oom ? 'give the run more memory (--max-memory) or fewer workers, or run with --workers 1' : 'a model must not exit or end its thread; run with --workers 1 to check on one thread, and --debug for details',
     );
+    return new PartitionFailure(error, undefined, oom);
   }
 }
 

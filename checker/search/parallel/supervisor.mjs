@@ -6,13 +6,13 @@
  * events port. Terminating this thread ends the workers with it. Plain JavaScript: it loads no
  * TypeScript, so it costs next to nothing to start.
  */
-import { Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 
-const { entry, workers, ctl: ctlBuffer, events, closing, replied, died } = workerData;
+const { entry, workers, ctl: ctlBuffer, events, closing, replied, died, resourceLimits } = workerData;
 const ctl = new Int32Array(ctlBuffer);
 
-workers.forEach((data, p) => {
-  const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port] });
+const started = workers.map((data, p) => {
+  const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port], ...(resourceLimits ? { resourceLimits } : {}) });
   let error;
   w.on('error', (e) => {
     error = e;
@@ -25,4 +25,11 @@ workers.forEach((data, p) => {
     Atomics.store(ctl, replied + p, 1);
     Atomics.notify(ctl, replied + p);
   });
+  return w;
 });
+
+// ThreadPool.terminateWorker: a worker killed from outside, as a crash or an operator would
+parentPort.on('message', (m) => {
+  if (m?.t === 'terminate') void started[m.partition]?.terminate();
+});
+parentPort.unref();

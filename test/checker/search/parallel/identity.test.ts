@@ -27,6 +27,7 @@ const configs: [string, CheckConfig, boolean][] = [
   ['properties, stopWhen all', { deadlock: 'violation' }, true],
   ['properties, stopWhen first', { deadlock: 'violation', stopWhen: 'first' }, true],
   ['properties, state bound', { deadlock: 'count', maxStates: 1000 }, true],
+  ['state bound', { deadlock: 'count', maxStates: 1000 }, false],
   ['depth bound', { deadlock: 'count', maxDepth: 7 }, false],
 ];
 
