@@ -28,7 +28,7 @@ import { contractError } from '../bfs.ts';
 import type { SearchControl } from '../control.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
-import { type Batch, InProcessExchange, type LevelExchange } from './exchange.ts';
+import { InProcessExchange, type LevelExchange } from './exchange.ts';
 import { type Counted, type ExpandReply, type Found, partitionOf, RECORD_HEAD } from './partition.ts';
 import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
@@ -62,20 +62,10 @@ class MemoryStop extends Error {
   }
 }
 
-export function parallelBfs<S, A>(
-  model: Model<S, A>,
-  packed: PackedModel,
-  tracker: PropertyTracker<S, A>,
-  config: ResolvedCheckConfig,
-  control: SearchControl,
-  pool: PartitionPool,
-  counting: { readonly coverage: boolean },
-  exchange: LevelExchange = new InProcessExchange(),
-  /** the shared-table search (shared-table-partition.ts): no exchange; the levels' rows and the table in shared memory */
-  shared?: SharedTableHost,
-): SearchOutcome {
+/** The search (levels below), with a worker that ran out of memory reported as a memory stop. */
+export function parallelBfs<S, A>(...args: Parameters<typeof levels<S, A>>): SearchOutcome {
   try {
-    return levels(model, packed, tracker, config, control, pool, counting, exchange, shared);
+    return levels(...args);
   } catch (e) {
     if (e instanceof MemoryStop) return e.outcome;
     throw e;
@@ -90,8 +80,9 @@ function levels<S, A>(
   control: SearchControl,
   pool: PartitionPool,
   counting: { readonly coverage: boolean },
-  exchange: LevelExchange,
-  shared: SharedTableHost | undefined,
+  exchange: LevelExchange = new InProcessExchange(),
+  /** the shared-table search (shared-table-partition.ts): no exchange; the levels' rows and the table in shared memory */
+  shared?: SharedTableHost,
 ): SearchOutcome {
   const W = packed.width;
   const N = pool.size;

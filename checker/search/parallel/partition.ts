@@ -22,6 +22,7 @@ import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { Frontier } from '../../state/frontier.ts';
 import { VisitedStore } from '../../state/visited-store.ts';
 import { type RecordBatch, RecordReader, RecordWriter } from './record-box.ts';
+import { BATCH, SuccessorBatch } from './successor-batch.ts';
 import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRows } from './level-expander.ts';
 
 export { type Counted, ExpansionError, type Found } from './level-expander.ts';
@@ -29,7 +30,6 @@ export { type Counted, ExpansionError, type Found } from './level-expander.ts';
 /** Words of a seed record ([id, -, fp hi, fp lo]) before the state's own words. */
 export const RECORD_HEAD = 4;
 
-const BATCH = 64;
 
 /** Owner of a fingerprint: bits the visited store uses for neither its segment (top of hi) nor its home (top of lo). */
 export function partitionOf(hi: number, partitions: number): number {
@@ -69,13 +69,7 @@ export class Partition {
   /** boxes received last level, whose buffers the next outboxes reuse */
   private spares: RecordBatch[] = [];
   private keys = new Int32Array(0);
-  private readonly batchRows: Int32Array;
-  private readonly batchHi = new Int32Array(BATCH);
-  private readonly batchLo = new Int32Array(BATCH);
-  private readonly batchParent = new Int32Array(BATCH);
-  private readonly batchAction = new Int32Array(BATCH);
-  /** written, never read: keeps the prefetch loads alive */
-  private sink = 0;
+  private readonly batch: SuccessorBatch;
 
   readonly index: number;
   readonly partitions: number;
@@ -87,7 +81,7 @@ export class Partition {
     this.row = new Int32Array(this.W);
     this.frontier = new Frontier(this.W);
     this.pending = new Frontier(this.W);
-    this.batchRows = new Int32Array(BATCH * this.W);
+    this.batch = new SuccessorBatch(this.W);
     this.expander = new LevelExpander(model, packed, props, coverageOf);
   }
 
@@ -197,11 +191,12 @@ export class Partition {
     const pending = this.pending;
     pending.reset();
     // Merged in batches: the batch's home slots are loaded first, so their cache misses overlap (as packed-bfs.ts does)
-    const rows = this.batchRows;
-    const bHi = this.batchHi;
-    const bLo = this.batchLo;
-    const bParent = this.batchParent;
-    const bAction = this.batchAction;
+    const batch = this.batch;
+    const rows = batch.rows;
+    const bHi = batch.hi;
+    const bLo = batch.lo;
+    const bParent = batch.parent;
+    const bAction = batch.action;
     let n = 0;
     let left = total;
     while (left > 0) {
@@ -229,7 +224,7 @@ export class Partition {
         // every record's row is decoded, new or not: each is the delta base of the next in its box
         best!.next(rows, b * W);
       }
-      this.sink ^= store.prefetch(bHi, bLo, b);
+      batch.sink ^= store.prefetch(bHi, bLo, b);
       for (let x = 0; x < b; x++) {
         if (store.insert(bHi[x]!, bLo[x]!, 0, 0) < 0) continue;
         pending.push(rows, x * W, 0);

@@ -25,6 +25,7 @@ import { RECORD_HEAD } from './partition.ts';
 import type { PartitionProperty } from './partition-properties.ts';
 import { COUNTS, levelClaim, MAX_DEPTH, NOT_MINE, SharedFingerprintTable, TAKEN } from './shared-table.ts';
 import { type LevelBuffers, LevelReader, LevelWriter } from './shared-level.ts';
+import { BATCH, SuccessorBatch } from './successor-batch.ts';
 import { CheckerError } from '../../errors.ts';
 
 /** What the shared-table partitions share: the control words, the first table, and each one's level buffers. */
@@ -36,7 +37,6 @@ export interface SharedTableMemory {
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
 const C = 4;
-const BATCH = 64;
 
 export class SharedTablePartition {
   private readonly W: number;
@@ -65,14 +65,7 @@ export class SharedTablePartition {
   private readonly candRows: Frontier;
   /** lost[u]: fingerprints (hi, lo) whose claim this partition took from partition u */
   private lost: GrowingPairs[] = [];
-  /** successors waiting to be visited (rows, fingerprints, keys) */
-  private readonly batchRows: Int32Array;
-  private readonly batchHi = new Int32Array(BATCH);
-  private readonly batchLo = new Int32Array(BATCH);
-  private readonly batchParent = new Int32Array(BATCH);
-  private readonly batchAction = new Int32Array(BATCH);
-  /** written, never read: keeps the prefetch loads alive */
-  private sink = 0;
+  private readonly batch: SuccessorBatch;
   /** after receive: per candidate, whether it is one of the new states numbered here */
   private isMine = new Uint8Array(0);
   private mineN = 0;
@@ -84,7 +77,7 @@ export class SharedTablePartition {
     this.expander = new LevelExpander(model, packed, props, coverageOf);
     this.table = new SharedFingerprintTable(memory.table, memory.control);
     this.candRows = new Frontier(this.W);
-    this.batchRows = new Int32Array(BATCH * this.W);
+    this.batch = new SuccessorBatch(this.W);
     this.levels = memory.levels;
     this.writer = new LevelWriter(this.W, memory.levels[index]!);
     this.control = new Int32Array(memory.control);
@@ -133,14 +126,15 @@ export class SharedTablePartition {
     const lost = this.lost;
     // Successors are visited in batches, in the order they were found: the batch's home slots are
     // loaded first so their cache misses overlap (the table is far larger than the cache).
-    const rows = this.batchRows;
-    const bHi = this.batchHi;
-    const bLo = this.batchLo;
-    const bParent = this.batchParent;
-    const bAction = this.batchAction;
+    const batch = this.batch;
+    const rows = batch.rows;
+    const bHi = batch.hi;
+    const bLo = batch.lo;
+    const bParent = batch.parent;
+    const bAction = batch.action;
     let n = 0;
     const visitBatch = (): void => {
-      this.sink ^= table.prefetch(bLo, n);
+      batch.sink ^= table.prefetch(bLo, n);
       for (let b = 0; b < n; b++) {
         const hi = bHi[b]!;
         const lo = bLo[b]!;

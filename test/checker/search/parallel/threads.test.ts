@@ -28,26 +28,15 @@ describe('worker threads report exactly what one worker reports', () => {
     const one = check(model, props, { deadlock: 'count' });
     expect(observable(check(model, props, { deadlock: 'count' }, { parallel: { workers: 2, source, threadsAfterMs: 0 } }))).toEqual(observable(one));
     if (largest.has(name)) {
-      const all = check(model, [], { deadlock: 'count' }, { parallel: { workers: 4, source, threadsAfterMs: 0 } });
-      expect({ states: all.stats.distinct, transitions: all.stats.transitions, levels: all.stats.maxDepth, deadlocks: all.stats.deadlocks }).toEqual(expected);
+      // the shared table too: these grow it, pausing levels, with the threads racing on it
+      const shared = { workers: 2, source, threadsAfterMs: 0, design: 'shared-table' as const };
+      expect(observable(check(model, props, { deadlock: 'violation', stopWhen: 'first' }, { coverage: processOf, parallel: shared })), 'shared-table').toEqual(observable(check(model, props, { deadlock: 'violation', stopWhen: 'first' }, { coverage: processOf })));
+      expect(observable(check(model, props, { deadlock: 'count' }, { parallel: shared })), 'shared-table').toEqual(observable(one));
+      for (const design of PARALLEL_DESIGNS) {
+        const all = check(model, [], { deadlock: 'count' }, { parallel: { workers: 4, source, threadsAfterMs: 0, design } });
+        expect({ states: all.stats.distinct, transitions: all.stats.transitions, levels: all.stats.maxDepth, deadlocks: all.stats.deadlocks }, design).toEqual(expected);
+      }
     }
-  }, 60_000);
-});
-
-describe('the shared-table design on worker threads reports exactly what one worker reports', () => {
-  // the five largest small instances: their tables grow, pausing levels, with the threads racing on them
-  it.each(small.slice(-5))('%s', (name, expected) => {
-    const file = `${BEEM}dve/${name}.dve`;
-    const model = loadDve(file).model;
-    const wordProps = propertiesFor(model.packed.width);
-    const props = wordProperties(wordProps) as Property<unknown, unknown>[];
-    const source = dveSource({ file, properties: wordProps });
-    for (const config of [{ deadlock: 'count' as const }, { deadlock: 'violation' as const, stopWhen: 'first' as const }]) {
-      const one = observable(check(model, props, config, { coverage: processOf }));
-      expect(observable(check(model, props, config, { coverage: processOf, parallel: { workers: 2, source, threadsAfterMs: 0, design: 'shared-table' } }))).toEqual(one);
-    }
-    const all = check(model, [], { deadlock: 'count' }, { parallel: { workers: 4, source, threadsAfterMs: 0, design: 'shared-table' } });
-    expect({ states: all.stats.distinct, transitions: all.stats.transitions, levels: all.stats.maxDepth, deadlocks: all.stats.deadlocks }).toEqual(expected);
   }, 120_000);
 });
 
