@@ -82,14 +82,15 @@ export class ThreadPool implements PartitionPool {
   private readonly readyReplies: unknown[] = [];
   private closed = false;
 
-  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number) {
+  /** `serving`: another module to serve requests in the workers (the liveness graph's), with its job description */
+  constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, serving?: { readonly module: string; readonly job: unknown }) {
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
     const transfer: MessagePort[] = [];
     for (let p = 0; p < size; p++) {
       const { port1, port2 } = new MessageChannel();
-      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2 });
+      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2, ...(serving ? { main: serving.module, job: serving.job } : {}) });
       transfer.push(port2);
       this.ports.push(port1);
     }
