@@ -190,7 +190,7 @@ export function buildGraphPartitioned(
         if (parent <= lastId) level[localOff[parent - levelStart]! + e[x + 1]!] = e[x + 2]!;
       }
     }
-    for (let i = 0; i < edges; i++) dst.push(level[i]!);
+    dst.append(level);
     if (edgeUnit || edgeProgress) {
       for (let v = 0; v <= last; v++) {
         const c = count[v]!;
@@ -304,12 +304,21 @@ class Grow<T extends TypedArray> {
     this.a = new Ctor(cap);
   }
   push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new this.Ctor(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.n === this.a.length) this.reserve(1);
     this.a[this.n++] = v;
+  }
+  append(vs: T): void {
+    this.reserve(vs.length);
+    this.a.set(vs, this.n);
+    this.n += vs.length;
+  }
+  private reserve(more: number): void {
+    if (this.n + more <= this.a.length) return;
+    let cap = this.a.length * 2;
+    while (cap < this.n + more) cap *= 2;
+    const b = new this.Ctor(cap);
+    b.set(this.a);
+    this.a = b;
   }
   done(): T {
     return this.a.subarray(0, this.n) as T;

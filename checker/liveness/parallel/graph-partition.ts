@@ -65,7 +65,16 @@ export class GraphPartition {
   private frontierN = 0;
   private pending: Frontier;
   private pendingN = 0;
+  /** hi, lo of each pending state, to give it its id */
   private pendingFp = new Int32Array(0);
+  private keys = new Int32Array(0);
+  private readonly batchRows: Int32Array;
+  private readonly batchHi = new Int32Array(BATCH);
+  private readonly batchLo = new Int32Array(BATCH);
+  private readonly batchParent = new Int32Array(BATCH);
+  private readonly batchAction = new Int32Array(BATCH);
+  /** written, never read: keeps the prefetch loads alive */
+  private sink = 0;
   /** the records received, as (parent, k, value) with value < 0 for a new state's placeholder */
   private received = new Int32Array(0);
   private receivedN = 0;
@@ -88,6 +97,7 @@ export class GraphPartition {
     this.index = index;
     this.partitions = partitions;
     this.W = packed.width;
+    this.batchRows = new Int32Array(BATCH * this.W);
     this.frontier = new Frontier(this.W);
     this.pending = new Frontier(this.W);
     this.inBounds = model.inBounds?.bind(model);
@@ -196,46 +206,69 @@ export class GraphPartition {
     for (const r of readers) total += r.count;
     if (this.received.length < 3 * total) this.received = new Int32Array(3 * total);
     const rec = this.received;
-    const keys: number[] = [];
-    const fps: number[] = [];
-    const rows = new Int32Array(W);
+    // new states: at most one per record
+    if (this.keys.length < 2 * total) {
+      this.keys = new Int32Array(2 * total);
+      this.pendingFp = new Int32Array(2 * total);
+    }
+    const keys = this.keys;
+    const fps = this.pendingFp;
+    const rows = this.batchRows;
+    const bHi = this.batchHi;
+    const bLo = this.batchLo;
+    const bParent = this.batchParent;
+    const bAction = this.batchAction;
+    const ids = this.ids;
     this.pending.reset();
     let n = 0;
-    for (let x = 0; x < total; x++) {
-      // the smallest head among the sources (few sources: a linear scan beats a heap)
-      let best: RecordReader | undefined;
-      let bp = 0;
-      let ba = 0;
-      for (const r of readers) {
-        if (r.i >= r.count) continue;
-        const parent = r.parent;
-        const action = r.action;
-        if (best === undefined || parent < bp || (parent === bp && action < ba)) {
-          best = r;
-          bp = parent;
-          ba = action;
+    let x = 0;
+    while (x < total) {
+      // a batch merged in key order, its home slots loaded first so their cache misses overlap
+      let b = 0;
+      for (; b < BATCH && x + b < total; b++) {
+        // the smallest head among the sources (few sources: a linear scan beats a heap)
+        let best: RecordReader | undefined;
+        let bp = 0;
+        let ba = 0;
+        for (const r of readers) {
+          if (r.i >= r.count) continue;
+          const parent = r.parent;
+          const action = r.action;
+          if (best === undefined || parent < bp || (parent === bp && action < ba)) {
+            best = r;
+            bp = parent;
+            ba = action;
+          }
         }
+        bHi[b] = best!.hi;
+        bLo[b] = best!.lo;
+        bParent[b] = bp;
+        bAction[b] = ba;
+        // every row is decoded, new or not: each is the delta base of the next in its box
+        best!.next(rows, b * W);
       }
-      const hi = best!.hi;
-      const lo = best!.lo;
-      // every row is decoded, new or not: each is the delta base of the next in its box
-      best!.next(rows, 0);
-      const value = this.ids.lookupOrAdd(hi, lo, -1 - n);
-      if (this.ids.added) {
-        this.pending.push(rows, 0, 0);
-        keys.push(bp, ba);
-        fps.push(hi, lo);
-        n++;
+      this.sink ^= ids.prefetch(bHi, bLo, b);
+      for (let y = 0; y < b; y++, x++) {
+        const hi = bHi[y]!;
+        const lo = bLo[y]!;
+        const value = ids.lookupOrAdd(hi, lo, -1 - n);
+        if (ids.added) {
+          this.pending.push(rows, y * W, 0);
+          keys[2 * n] = bParent[y]!;
+          keys[2 * n + 1] = bAction[y]!;
+          fps[2 * n] = hi;
+          fps[2 * n + 1] = lo;
+          n++;
+        }
+        rec[3 * x] = bParent[y]!;
+        rec[3 * x + 1] = bAction[y]!;
+        rec[3 * x + 2] = value;
       }
-      rec[3 * x] = bp;
-      rec[3 * x + 1] = ba;
-      rec[3 * x + 2] = value;
     }
     this.receivedN = total;
     this.pendingN = n;
-    this.pendingFp = Int32Array.from(fps);
     this.spares = [...inboxes];
-    return Int32Array.from(keys);
+    return keys.slice(0, 2 * n);
   }
 
   /** The new states get their ids (increasing, in key order): returns last level's edges and the new states' labels. */
