@@ -49,6 +49,8 @@ export interface LivenessRun {
   readonly reason?: IncompleteReason;
   readonly cutStates: number;
   readonly graph: Pick<StateGraph, 'n' | 'transitions' | 'deadlocks' | 'maxDepth' | 'bytes' | 'complete'>;
+  /** time spent building the graph (the part --workers partitions), for bench/liveness-phases.ts */
+  readonly graphMs: number;
 }
 
 interface Job {
@@ -107,6 +109,7 @@ export function checkLiveness<S, A>(
   };
   const unitOf = needFairness ? (a: A): number => internUnit(actorOf!(a), kindOf ? kindOf(a) : '') : undefined;
   const labelling = { ...(unitOf ? { unitOf } : {}), ...(req.nonProgress && options.isProgress ? { isProgress: options.isProgress } : {}) };
+  const started = performance.now();
   const graph = buildLivenessGraph(
     model,
     predicates,
@@ -122,6 +125,7 @@ export function checkLiveness<S, A>(
     control,
     options.parallel,
   );
+  const graphMs = performance.now() - started;
 
   const discoveries = new Map<string, LivenessDiscovery>();
   for (const job of jobs) {
@@ -151,6 +155,7 @@ export function checkLiveness<S, A>(
     ...(graph.reason ? { reason: graph.reason } : graph.cutCount > 0 ? { reason: 'maxDepth' as const } : {}),
     cutStates: graph.cutCount,
     graph: { n: graph.n, transitions: graph.transitions, deadlocks: graph.deadlocks, maxDepth: graph.maxDepth, bytes: graph.bytes, complete: graph.complete },
+    graphMs,
   };
 }
 
