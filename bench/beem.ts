@@ -47,7 +47,7 @@ const LIVENESS: readonly LiveCase[] = [
 ];
 interface LiveRun { seconds: number; verdict: string; peakRssBytes: number }
 /** ours also reports the graph it built */
-interface LiveRunOurs extends LiveRun { distinctStates: number; transitions: number; bytesPerState: number; lasso: string | null; load: number }
+interface LiveRunOurs extends LiveRun { distinctStates: number; transitions: number; bytesPerState: number; lasso: string | null; load: number; cpuSeconds: number }
 interface IdTablePeers {
   states: number; lookups: number;
   current: { bytesPerState: number; seconds: number; idsMatch: boolean };
@@ -147,7 +147,7 @@ function runLiveOurs(c: LiveCase, workers = 1): LiveRunOurs {
   const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve-liveness.ts'), join(BEEM, 'dve', `${c.instance}.dve`), c.p, c.q, 'weak', String(workers)], ROOT);
   if (r.code !== 0) throw new Error(`run-dve-liveness ${c.instance} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as LiveRunOurs;
-  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes, distinctStates: j.distinctStates, transitions: j.transitions, bytesPerState: j.bytesPerState, lasso: j.lasso, load: loadavg()[0]! };
+  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes, distinctStates: j.distinctStates, transitions: j.transitions, bytesPerState: j.bytesPerState, lasso: j.lasso, load: loadavg()[0]!, cpuSeconds: j.cpuSeconds };
 }
 
 /** The liveness graph's id table against its predecessor on a stream as large as a liveness run's. */
@@ -311,7 +311,7 @@ function main(): number {
         const best = xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
         console.log(
           `${c.instance} ${c.id.padEnd(8)} ×${w} best ${best.seconds.toFixed(2)} s (load ${best.load.toFixed(2)}) vs ×1 best ${best1.seconds.toFixed(2)} s (load ${best1.load.toFixed(2)}): ×1/×${w} time ${(best1.seconds / best.seconds).toFixed(2)}x; ` +
-            `medians ${median(xs.map((x) => x.seconds)).toFixed(2)} s vs ${median(o.map((x) => x.seconds)).toFixed(2)} s; peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${same ? 'verdict, lasso and counts identical' : 'MISMATCH'}`,
+            `medians ${median(xs.map((x) => x.seconds)).toFixed(2)} s vs ${median(o.map((x) => x.seconds)).toFixed(2)} s; CPU (all threads) ${median(xs.map((x) => x.cpuSeconds)).toFixed(1)} s vs ${median(o.map((x) => x.cpuSeconds)).toFixed(1)} s; peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${same ? 'verdict, lasso and counts identical' : 'MISMATCH'}`,
         );
       }
     }

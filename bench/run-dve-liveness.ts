@@ -2,7 +2,7 @@
  * One measured DVE leads-to check in its own process (used by bench/beem.ts, beside run-dve.ts's
  * safety run). Usage: `node --import tsx bench/run-dve-liveness.ts <file.dve> P Q none|weak|strong [workers]`
  * (workers > 1: the graph built on that many worker threads, started at once).
- * Prints one JSON line {verdict, seconds, distinctStates, transitions, bytesPerState, peakRssBytes, lasso}.
+ * Prints one JSON line {verdict, seconds, distinctStates, transitions, bytesPerState, peakRssBytes, cpuSeconds, lasso}.
  */
 import { check, type FairnessLevel } from '../checker/index.ts';
 import { dveLeadsTo, dveLeadsToSource } from './dve-liveness-source.ts';
@@ -29,6 +29,8 @@ process.stdout.write(
     // the liveness graph (CSR edges, labels, depths) with its fingerprint → id table, per state
     bytesPerState: r.stats.bytesPerState,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    // user + system CPU of the whole process, every thread (the work done, whatever the load)
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     lasso: o.trace?.replay ?? null,
   })}\n`,
 );
