@@ -17,7 +17,9 @@
  * appended to the Promela translation, alternating in the same run; the verdicts must agree. Two
  * properties: one that holds (both sides explore everything) and one that fails (SPIN's nested DFS
  * stops at its first acceptance cycle, we build the whole graph first). Also reported: our
- * liveness time over our safety BFS time on the same model (target ≤ 3×).
+ * liveness time over our safety BFS time on the same model (target ≤ 3×), and the liveness check
+ * with its graph built on the --workers counts of worker threads (issue 14: best of the runs with the
+ * load average of that run, against one worker's best; verdict, lasso and counts must be identical).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +54,7 @@ const LIVENESS: readonly LiveCase[] = [
 ];
 interface LiveRun { seconds: number; verdict: string; peakRssBytes: number }
 /** ours also reports the graph it built */
-interface LiveRunOurs extends LiveRun { distinctStates: number; transitions: number; bytesPerState: number }
+interface LiveRunOurs extends LiveRun { distinctStates: number; transitions: number; bytesPerState: number; lasso: string | null; load: number; cpuSeconds: number }
 interface IdTablePeers {
   states: number; lookups: number;
   current: { bytesPerState: number; seconds: number; idsMatch: boolean };
@@ -147,11 +149,12 @@ function runLiveSpin(dir: string): LiveRun {
   return { seconds, verdict: errors === 0 ? 'holds' : 'violated', peakRssBytes: rss };
 }
 
-function runLiveOurs(c: LiveCase): LiveRunOurs {
-  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve-liveness.ts'), join(BEEM, 'dve', `${c.instance}.dve`), c.p, c.q, 'weak'], ROOT);
+/** workers > 1: the liveness graph built on that many worker threads from the start */
+function runLiveOurs(c: LiveCase, workers = 1): LiveRunOurs {
+  const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve-liveness.ts'), join(BEEM, 'dve', `${c.instance}.dve`), c.p, c.q, 'weak', String(workers)], ROOT);
   if (r.code !== 0) throw new Error(`run-dve-liveness ${c.instance} failed:\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as LiveRunOurs;
-  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes, distinctStates: j.distinctStates, transitions: j.transitions, bytesPerState: j.bytesPerState };
+  return { seconds: j.seconds, verdict: j.verdict, peakRssBytes: j.peakRssBytes, distinctStates: j.distinctStates, transitions: j.transitions, bytesPerState: j.bytesPerState, lasso: j.lasso, load: loadavg()[0]!, cpuSeconds: j.cpuSeconds };
 }
 
 /** The liveness graph's id table against its predecessor on a stream as large as a liveness run's. */
@@ -203,6 +206,8 @@ function main(): number {
   const liveDirs = new Map(live.map((c) => [c.id, buildLivePan(c)]));
   const liveOurs = new Map<string, LiveRunOurs[]>(live.map((c) => [c.id, []]));
   const liveSpin = new Map<string, LiveRun[]>(live.map((c) => [c.id, []]));
+  /** liveness case → worker count → runs (the graph built on worker threads) */
+  const liveThreaded = new Map<string, Map<number, LiveRunOurs[]>>(live.map((c) => [c.id, new Map(workerCounts.map((w) => [w, []]))]));
   const ours = new Map<string, Ours[]>(only.map((n) => [n, []]));
   const spin = new Map<string, Spin[]>(only.map((n) => [n, []]));
   /** instance → threaded configuration (label) → runs */
@@ -235,11 +240,17 @@ function main(): number {
         }
       }
       for (const c of live) {
-        const order = r % 2 === 0 ? ['ours', 'spin'] : ['spin', 'ours'];
+        const order = r % 2 === 0 ? ['ours', ...workerCounts, 'spin'] : ['spin', ...[...workerCounts].reverse(), 'ours'];
         for (const who of order) {
+          if (typeof who === 'number') {
+            const x = runLiveOurs(c, who);
+            liveThreaded.get(c.id)!.get(who)!.push(x);
+            console.log(`run ${r + 1} ${`${c.instance} ${c.id}`.padEnd(16)} ours×${who} leads-to (weak fairness) ${x.verdict}  ${x.seconds.toFixed(2)} s  ${mb(x.peakRssBytes)}  ${load()}`);
+            continue;
+          }
           const x = who === 'ours' ? runLiveOurs(c) : runLiveSpin(liveDirs.get(c.id)!);
           (who === 'ours' ? liveOurs : liveSpin).get(c.id)!.push(x);
-          console.log(`run ${r + 1} ${`${c.instance} ${c.id}`.padEnd(16)} ${who === 'ours' ? 'ours' : 'SPIN'} leads-to (weak fairness) ${x.verdict}  ${x.seconds.toFixed(2)} s  ${mb(x.peakRssBytes)}`);
+          console.log(`run ${r + 1} ${`${c.instance} ${c.id}`.padEnd(16)} ${who === 'ours' ? 'ours' : 'SPIN'} leads-to (weak fairness) ${x.verdict}  ${x.seconds.toFixed(2)} s  ${mb(x.peakRssBytes)}  ${load()}`);
         }
       }
     }
@@ -311,6 +322,21 @@ function main(): number {
         `${c.instance} ${c.id.padEnd(8)} ${c.expect.padEnd(8)} ours ${oS.toFixed(2)} s  SPIN -a -f ${sS.toFixed(2)} s  SPIN/ours time ${(sS / oS).toFixed(2)}x  ours liveness/safety ${(oS / safety).toFixed(2)}x  peak RSS ours ${mb(median(o.map((x) => x.peakRssBytes)))} SPIN ${mb(median(sp.map((x) => x.peakRssBytes)))}  ${agree ? 'verdicts agree' : 'VERDICT MISMATCH'}`,
       );
     }
+    // The graph built on worker threads: the same verdict, lasso and counts as one worker, and its time
+    for (const c of live) {
+      const o = liveOurs.get(c.id)!;
+      const best1 = o.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+      for (const [w, xs] of liveThreaded.get(c.id)!) {
+        if (xs.length === 0) continue;
+        const same = xs.every((x) => x.verdict === o[0]!.verdict && x.lasso === o[0]!.lasso && x.distinctStates === o[0]!.distinctStates && x.transitions === o[0]!.transitions);
+        if (!same) problems.push(`${c.instance} ${c.id} ×${w}: ${JSON.stringify(xs.map(({ verdict, lasso, distinctStates, transitions }) => ({ verdict, lasso, distinctStates, transitions })))} != one worker's ${JSON.stringify({ verdict: o[0]!.verdict, lasso: o[0]!.lasso, distinctStates: o[0]!.distinctStates, transitions: o[0]!.transitions })}`);
+        const best = xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+        console.log(
+          `${c.instance} ${c.id.padEnd(8)} ×${w} best ${best.seconds.toFixed(2)} s (load ${best.load.toFixed(2)}) vs ×1 best ${best1.seconds.toFixed(2)} s (load ${best1.load.toFixed(2)}): ×1/×${w} time ${(best1.seconds / best.seconds).toFixed(2)}x; ` +
+            `medians ${median(xs.map((x) => x.seconds)).toFixed(2)} s vs ${median(o.map((x) => x.seconds)).toFixed(2)} s; CPU (all threads) ${median(xs.map((x) => x.cpuSeconds)).toFixed(1)} s vs ${median(o.map((x) => x.cpuSeconds)).toFixed(1)} s; peak RSS ${mb(median(xs.map((x) => x.peakRssBytes)))}  ${same ? 'verdict, lasso and counts identical' : 'MISMATCH'}`,
+        );
+      }
+    }
     // The id table of the graph, now and before (bench/legacy-id-table.ts), on the first liveness
     // case's size, measured here side by side; the graph's own B/state is from the runs above.
     const first = liveOurs.get(live[0]!.id)![0]!;
@@ -326,7 +352,7 @@ function main(): number {
   }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ runs, loads, startups: Object.fromEntries(startups), threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ runs, loads, startups: Object.fromEntries(startups), threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessThreaded: Object.fromEntries([...liveThreaded].map(([n, m]) => [n, Object.fromEntries(m)])), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
   console.log(`\nraw measurements: ${outFile}`);
   for (const p of problems) console.error(`MISMATCH ${p}`);
   return problems.length === 0 ? 0 : 1;

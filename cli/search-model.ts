@@ -3,8 +3,9 @@
  * the whole description, loaded exactly as runJob loads them. Named by checker/search/parallel
  * through ModelSource; the file and export come from the job, never from a trace or results file.
  */
-import type { LoadedSearchModel, ModelSource } from '../checker/search/parallel/index.ts';
+import type { ModelSource } from '../checker/search/parallel/index.ts';
 import { CheckerError } from '../checker/errors.ts';
+import type { LoadedLivenessModel } from '../checker/liveness/parallel/thread-pool.ts';
 import { resolveView } from '../checker/report/present.ts';
 import { viewFor } from '../checker/spec.ts';
 import { loadSpecFile, propertiesOf, type SpecSource, userCodeError } from './load.ts';
@@ -25,7 +26,7 @@ export function searchModelSource(args: SearchModelArgs): ModelSource {
   };
 }
 
-export async function loadSearchModel(raw: unknown): Promise<LoadedSearchModel> {
+export async function loadSearchModel(raw: unknown): Promise<LoadedLivenessModel> {
   const args = raw as SearchModelArgs;
   // as runJob's resolveSource (not imported from job.ts: job.ts names this module)
   const all = await loadSpecFile(args.source.file, args.source.dve);
@@ -40,7 +41,10 @@ export async function loadSearchModel(raw: unknown): Promise<LoadedSearchModel> 
     throw userCodeError(loaded, `createModel(params) of config "${args.config}"`, e);
   }
   const properties = propertiesOf(loaded, args.config);
-  if (!args.coverage) return { model, properties };
   const view = resolveView(viewFor(loaded.spec, cfg.params));
-  return { model, properties, coverage: (a: unknown) => view.kind(a) };
+  // as runJob names actors, kinds and progress for liveness (a liveness graph's partitions name edges by them)
+  const progress = loaded.spec.progress;
+  const liveness = { actorOf: (a: unknown) => view.actor(a), actionKindOf: (a: unknown) => view.kind(a), ...(progress === undefined ? {} : { isProgress: progress }) };
+  if (!args.coverage) return { model, properties, liveness };
+  return { model, properties, liveness, coverage: (a: unknown) => view.kind(a) };
 }

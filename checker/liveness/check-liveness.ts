@@ -12,7 +12,10 @@ import type { IncompleteReason } from '../result.ts';
 import type { SearchControl } from '../search/control.ts';
 import { type FairnessMasks, fairSccs, type SubgraphSpec } from './fair-scc.ts';
 import { type FairnessSpec, levelOf, MAX_FAIR_UNITS, usesFairness } from './fairness.ts';
-import { buildGraph, type StateGraph } from './graph.ts';
+import type { StateGraph } from './graph.ts';
+import { buildLivenessGraph, predicatesOf } from './parallel/index.ts';
+import type { EdgeFunctions } from './parallel/edge-naming.ts';
+import type { ParallelOptions } from '../search/parallel/source.ts';
 import { findLasso, type Lasso } from './lasso.ts';
 
 export interface LivenessOptions<A> {
@@ -22,6 +25,8 @@ export interface LivenessOptions<A> {
   readonly actionKindOf?: (a: A) => string;
   /** progress actions (SPIN's progress labels), for non-progress cycles */
   readonly isProgress?: (a: A) => boolean;
+  /** build the graph on several partitions (packed models; the SCC search stays on this thread) */
+  readonly parallel?: ParallelOptions;
 }
 
 export interface LivenessRequest<S> {
@@ -44,6 +49,8 @@ export interface LivenessRun {
   readonly reason?: IncompleteReason;
   readonly cutStates: number;
   readonly graph: Pick<StateGraph, 'n' | 'transitions' | 'deadlocks' | 'maxDepth' | 'bytes' | 'complete'>;
+  /** time spent building the graph (the part --workers partitions), for bench/liveness-phases.ts */
+  readonly graphMs: number;
 }
 
 interface Job {
@@ -67,13 +74,9 @@ export function checkLiveness<S, A>(
   const none: FairnessSpec = {};
   for (const p of req.properties) {
     const fairness = p.fairness ?? req.fairness ?? none;
-    if (p.kind === 'leadsTo') {
-      predicates.push(p.to, p.from);
-      jobs.push({ name: p.name, kind: p.kind, fairness, awaited: predicates.length - 2, trigger: predicates.length - 1 });
-    } else {
-      predicates.push(p.holds);
-      jobs.push({ name: p.name, kind: p.kind, fairness, awaited: predicates.length - 1, trigger: -1 });
-    }
+    predicates.push(...predicatesOf(p));
+    if (p.kind === 'leadsTo') jobs.push({ name: p.name, kind: p.kind, fairness, awaited: predicates.length - 2, trigger: predicates.length - 1 });
+    else jobs.push({ name: p.name, kind: p.kind, fairness, awaited: predicates.length - 1, trigger: -1 });
   }
   if (req.nonProgress) {
     if (!options.isProgress) {
@@ -92,29 +95,37 @@ export function checkLiveness<S, A>(
   const interned = new Map<string, Map<string, number>>();
   const actorOf = options.actorOf;
   const kindOf = options.actionKindOf;
-  const unitOf = needFairness
-    ? (a: A): number => {
-        const actor = actorOf!(a);
-        const kind = kindOf ? kindOf(a) : '';
-        let byKind = interned.get(actor);
-        if (!byKind) interned.set(actor, (byKind = new Map()));
-        let u = byKind.get(kind);
-        if (u === undefined) {
-          u = unitActor.length;
-          byKind.set(kind, u);
-          unitActor.push(actor);
-          unitKind.push(kind);
-        }
-        return u;
-      }
-    : undefined;
-  const graph = buildGraph(
+  const internUnit = (actor: string, kind: string): number => {
+    let byKind = interned.get(actor);
+    if (!byKind) interned.set(actor, (byKind = new Map()));
+    let u = byKind.get(kind);
+    if (u === undefined) {
+      u = unitActor.length;
+      byKind.set(kind, u);
+      unitActor.push(actor);
+      unitKind.push(kind);
+    }
+    return u;
+  };
+  const unitOf = needFairness ? (a: A): number => internUnit(actorOf!(a), kindOf ? kindOf(a) : '') : undefined;
+  const labelling = { ...(unitOf ? { unitOf } : {}), ...(req.nonProgress && options.isProgress ? { isProgress: options.isProgress } : {}) };
+  const started = performance.now();
+  const graph = buildLivenessGraph(
     model,
     predicates,
-    { ...(unitOf ? { unitOf } : {}), ...(req.nonProgress && options.isProgress ? { isProgress: options.isProgress } : {}) },
+    {
+      properties: req.properties as readonly LivenessProperty<unknown>[],
+      nonProgress: labelling.isProgress !== undefined,
+      fairness: needFairness,
+      functions: options as EdgeFunctions,
+      internUnit,
+      labelling,
+    },
     config,
     control,
+    options.parallel,
   );
+  const graphMs = performance.now() - started;
 
   const discoveries = new Map<string, LivenessDiscovery>();
   for (const job of jobs) {
@@ -144,6 +155,7 @@ export function checkLiveness<S, A>(
     ...(graph.reason ? { reason: graph.reason } : graph.cutCount > 0 ? { reason: 'maxDepth' as const } : {}),
     cutStates: graph.cutCount,
     graph: { n: graph.n, transitions: graph.transitions, deadlocks: graph.deadlocks, maxDepth: graph.maxDepth, bytes: graph.bytes, complete: graph.complete },
+    graphMs,
   };
 }
 

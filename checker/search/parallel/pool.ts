@@ -81,6 +81,8 @@ export interface ThreadPoolOptions {
   readonly bundle?: string;
   /** each worker's V8 limits (tests give a small heap to see a worker run out of memory) */
   readonly resourceLimits?: ResourceLimits;
+  /** another module to serve requests in the workers (the liveness graph's), with its job description; not with a bundle */
+  readonly serving?: { readonly module: string; readonly job: unknown };
 }
 
 /** Shared words: the stop word, the closing word, then per partition "posted a reply" and "died". */
@@ -107,14 +109,14 @@ export class ThreadPool implements PartitionPool {
   private closed = false;
 
   constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, options: ThreadPoolOptions = {}) {
-    const { memory, bundle, resourceLimits } = options;
+    const { memory, bundle, resourceLimits, serving } = options;
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
     const transfer: MessagePort[] = [];
     for (let p = 0; p < size; p++) {
       const { port1, port2 } = new MessageChannel();
-      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2, ...(memory === undefined ? {} : { memory }) });
+      workers.push({ source, propertyNames, coverage, index: p, partitions: size, ctl: this.ctl.buffer, replied: REPLIED, port: port2, ...(memory === undefined ? {} : { memory }), ...(serving ? { main: serving.module, job: serving.job } : {}) });
       transfer.push(port2);
       this.ports.push(port1);
     }

@@ -7,4 +7,5 @@ import { workerData } from 'node:worker_threads';
 const { bootstrap } = workerData.source;
 if (bootstrap) await (await import(bootstrap)).setup();
 else (await import('tsx/esm/api')).register();
-await import('./worker.ts');
+// (workerData.main: another module serving the requests, e.g. the liveness graph's partitions)
+await import(workerData.main ?? './worker.ts');

@@ -1,0 +1,316 @@
+/**
+ * One partition of the partitioned liveness graph build (owner-computes, level-synchronous, as
+ * the safety search's search/parallel/partition.ts): it owns the fingerprints `partitionOf` maps
+ * to it, knows their state ids, keeps the frontier states it owns and labels them with the
+ * properties' predicates. Pure and synchronous: a worker thread or the caller's thread drives it.
+ *
+ * A level runs in three phases:
+ *  1. expand: each frontier state (in id order) is expanded; successor k goes, as a record
+ *     (parent id, k, fingerprint, words), to its owner. Replied: per state its successor count
+ *     (or cut / deadlock) and, when fairness or progress need it, per edge a code naming its
+ *     action (the step index, or an index into this partition's table of action keys).
+ *  2. receive: the records addressed here, merged in (parent id, k) order, are looked up; the
+ *     first record of a new fingerprint carries the key one worker numbers it by. Replied: the
+ *     new states' keys, in key order.
+ *  3. assign: the coordinator's ids make the new states the next frontier; every record
+ *     received becomes an edge (parent id, k, successor id). Replied: the edges and the new
+ *     states' labels.
+ */
+import { partitionOf } from '../../search/parallel/partition.ts';
+import { type RecordBatch, RecordReader, RecordWriter } from '../../search/parallel/record-box.ts';
+import { ExpansionError } from '../../search/parallel/partition.ts';
+import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
+import { fingerprint, fpOut } from '../../state/fingerprint.ts';
+import { Frontier } from '../../state/frontier.ts';
+import { FpIdMap } from './fp-id-map.ts';
+
+/** Successor count of a state not expanded (outside inBounds) */
+export const CUT = -1;
+/** Successor count of a deadlocked state (no successors, not terminal) */
+export const DEADLOCK = -2;
+
+/**
+ * How edges are named: not at all, by step index (expandSteps, the coordinator maps the step
+ * table), or by an action key (expandActions; `edgeKey` is computed here, interned per partition).
+ */
+export type EdgeNaming = { readonly by: 'none' } | { readonly by: 'step' } | { readonly by: 'key'; readonly edgeKey: (a: unknown) => string };
+
+export interface GraphExpandReply {
+  readonly outboxes: RecordBatch[];
+  /** per frontier state, in id order: successor count, CUT or DEADLOCK */
+  readonly counts: Int32Array;
+  /** per edge, in expansion order: step index or action-key index (empty when edges are not named) */
+  readonly codes: Int32Array;
+  /** action keys first used in this level, appended to the partition's table */
+  readonly newKeys: string[];
+  readonly aborted: boolean;
+}
+
+export interface GraphAssignReply {
+  /** (parent id, k, successor id) per record received last level */
+  readonly edges: Int32Array;
+  /** per new state, in id order, per predicate: 1 when it holds */
+  readonly labels: Uint8Array;
+}
+
+const BATCH = 64;
+
+export class GraphPartition {
+  private readonly W: number;
+  private readonly ids = new FpIdMap();
+  private readonly inBounds: ((s: unknown) => boolean) | undefined;
+  private readonly isTerminal: ((s: unknown) => boolean) | undefined;
+  private frontier: Frontier;
+  private frontierIds: Int32Array = new Int32Array(0);
+  private frontierN = 0;
+  private pending: Frontier;
+  private pendingN = 0;
+  /** hi, lo of each pending state, to give it its id */
+  private pendingFp = new Int32Array(0);
+  private keys = new Int32Array(0);
+  private readonly batchRows: Int32Array;
+  private readonly batchHi = new Int32Array(BATCH);
+  private readonly batchLo = new Int32Array(BATCH);
+  private readonly batchParent = new Int32Array(BATCH);
+  private readonly batchAction = new Int32Array(BATCH);
+  /** written, never read: keeps the prefetch loads alive */
+  private sink = 0;
+  /** the records received, as (parent, k, value) with value < 0 for a new state's placeholder */
+  private received = new Int32Array(0);
+  private receivedN = 0;
+  private spares: RecordBatch[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private keysSent = 0;
+  private readonly keyNames: string[] = [];
+  private codes = new Int32Array(1024);
+
+  private readonly packed: PackedModel;
+  private readonly predicates: readonly ((s: unknown) => boolean)[];
+  private readonly naming: EdgeNaming;
+  readonly index: number;
+  readonly partitions: number;
+
+  constructor(model: Model<unknown, unknown>, packed: PackedModel, predicates: readonly ((s: unknown) => boolean)[], naming: EdgeNaming, index: number, partitions: number) {
+    this.packed = packed;
+    this.predicates = predicates;
+    this.naming = naming;
+    this.index = index;
+    this.partitions = partitions;
+    this.W = packed.width;
+    this.batchRows = new Int32Array(BATCH * this.W);
+    this.frontier = new Frontier(this.W);
+    this.pending = new Frontier(this.W);
+    this.inBounds = model.inBounds?.bind(model);
+    this.isTerminal = model.isTerminal?.bind(model);
+  }
+
+  storeBytes(): number {
+    return this.ids.bytes();
+  }
+
+  /** Initial states owned here: records [id, -, hi, lo, words…] in id order; returns their labels. */
+  seed(records: Int32Array, n: number): Uint8Array {
+    const W = this.W;
+    const R = W + 4;
+    this.pending.reset();
+    const ids = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const o = k * R;
+      ids[k] = records[o]!;
+      this.ids.lookupOrAdd(records[o + 2]!, records[o + 3]!, ids[k]!);
+      this.pending.push(records, o + 4, 0);
+    }
+    this.pendingN = n;
+    return this.promote(ids);
+  }
+
+  expand(shouldStop: () => boolean): GraphExpandReply {
+    const W = this.W;
+    const P = this.partitions;
+    const packed = this.packed;
+    const writers: RecordWriter[] = [];
+    const expectPer = Math.max(64, Math.ceil((this.frontierN * 4) / P));
+    for (let p = 0; p < P; p++) writers.push(new RecordWriter(W, expectPer, this.spares.pop()));
+    this.spares = [];
+    const scratch = new Int32Array(W);
+    const row = new Int32Array(W);
+    const counts = new Int32Array(this.frontierN);
+    let srcId = 0;
+    let emitted = 0;
+    let nCodes = 0;
+    const code = (c: number): void => {
+      if (nCodes === this.codes.length) {
+        const b = new Int32Array(this.codes.length * 2);
+        b.set(this.codes);
+        this.codes = b;
+      }
+      this.codes[nCodes++] = c;
+    };
+    // k is the emission index, so edge off[v] + k is action index k of v, as graph.ts lays it out
+    const sink: PackedSink = {
+      next: scratch,
+      emit(): void {
+        fingerprint(scratch, 0, W);
+        const hi = fpOut.hi;
+        writers[partitionOf(hi, P)]!.push(srcId, emitted++, hi, fpOut.lo, scratch);
+      },
+    };
+    const stepSink: PackedStepSink = {
+      next: scratch,
+      emit(_k: number, step: number): void {
+        code(step);
+        sink.emit(0);
+      },
+    };
+    const naming = this.naming;
+    const actionSink: PackedActionSink = {
+      next: scratch,
+      emit: (_k: number, action: unknown): void => {
+        code(this.keyOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
+        sink.emit(0);
+      },
+    };
+    const frontier = this.frontier;
+    frontier.rewind();
+    const reply = (aborted: boolean): GraphExpandReply => {
+      const newKeys = this.keyNames.slice(this.keysSent);
+      this.keysSent = this.keyNames.length;
+      return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.slice(0, nCodes), newKeys, aborted };
+    };
+    for (let j = 0; j < this.frontierN; j++) {
+      if ((j & 1023) === 1023 && shouldStop()) return reply(true);
+      srcId = this.frontierIds[j]!;
+      frontier.next(row);
+      if (this.inBounds && !this.inBounds(row)) {
+        counts[j] = CUT;
+        continue;
+      }
+      emitted = 0;
+      try {
+        if (naming.by === 'none') packed.expand(row, 0, sink);
+        else if (naming.by === 'step') packed.expandSteps!(row, 0, stepSink);
+        else packed.expandActions!(row, 0, actionSink);
+      } catch (e) {
+        throw new ExpansionError(srcId, e);
+      }
+      counts[j] = emitted === 0 && !(this.isTerminal && this.isTerminal(row)) ? DEADLOCK : emitted;
+    }
+    return reply(false);
+  }
+
+  /** Looks up the records addressed here (inboxes[q] from partition q, each in key order); returns the new states' keys as pairs, in key order. */
+  receive(inboxes: readonly RecordBatch[]): Int32Array {
+    const W = this.W;
+    const readers = inboxes.map((b) => new RecordReader(b, W));
+    let total = 0;
+    for (const r of readers) total += r.count;
+    if (this.received.length < 3 * total) this.received = new Int32Array(3 * total);
+    const rec = this.received;
+    // new states: at most one per record
+    if (this.keys.length < 2 * total) {
+      this.keys = new Int32Array(2 * total);
+      this.pendingFp = new Int32Array(2 * total);
+    }
+    const keys = this.keys;
+    const fps = this.pendingFp;
+    const rows = this.batchRows;
+    const bHi = this.batchHi;
+    const bLo = this.batchLo;
+    const bParent = this.batchParent;
+    const bAction = this.batchAction;
+    const ids = this.ids;
+    this.pending.reset();
+    let n = 0;
+    let x = 0;
+    while (x < total) {
+      // a batch merged in key order, its home slots loaded first so their cache misses overlap
+      let b = 0;
+      for (; b < BATCH && x + b < total; b++) {
+        // the smallest head among the sources (few sources: a linear scan beats a heap)
+        let best: RecordReader | undefined;
+        let bp = 0;
+        let ba = 0;
+        for (const r of readers) {
+          if (r.i >= r.count) continue;
+          const parent = r.parent;
+          const action = r.action;
+          if (best === undefined || parent < bp || (parent === bp && action < ba)) {
+            best = r;
+            bp = parent;
+            ba = action;
+          }
+        }
+        bHi[b] = best!.hi;
+        bLo[b] = best!.lo;
+        bParent[b] = bp;
+        bAction[b] = ba;
+        // every row is decoded, new or not: each is the delta base of the next in its box
+        best!.next(rows, b * W);
+      }
+      this.sink ^= ids.prefetch(bHi, bLo, b);
+      for (let y = 0; y < b; y++, x++) {
+        const hi = bHi[y]!;
+        const lo = bLo[y]!;
+        const value = ids.lookupOrAdd(hi, lo, -1 - n);
+        if (ids.added) {
+          this.pending.push(rows, y * W, 0);
+          keys[2 * n] = bParent[y]!;
+          keys[2 * n + 1] = bAction[y]!;
+          fps[2 * n] = hi;
+          fps[2 * n + 1] = lo;
+          n++;
+        }
+        rec[3 * x] = bParent[y]!;
+        rec[3 * x + 1] = bAction[y]!;
+        rec[3 * x + 2] = value;
+      }
+    }
+    this.receivedN = total;
+    this.pendingN = n;
+    this.spares = [...inboxes];
+    return keys.slice(0, 2 * n);
+  }
+
+  /** The new states get their ids (increasing, in key order): returns last level's edges and the new states' labels. */
+  assign(ids: Int32Array): GraphAssignReply {
+    const fp = this.pendingFp;
+    for (let j = 0; j < ids.length; j++) this.ids.setId(fp[2 * j]!, fp[2 * j + 1]!, ids[j]!);
+    const edges = this.received.slice(0, 3 * this.receivedN);
+    for (let e = 2; e < edges.length; e += 3) if (edges[e]! < 0) edges[e] = ids[-1 - edges[e]!]!;
+    this.receivedN = 0;
+    return { edges, labels: this.promote(ids) };
+  }
+
+  /** The pending states become the frontier with these ids; returns their labels. */
+  private promote(ids: Int32Array): Uint8Array {
+    const n = this.pendingN;
+    if (ids.length !== n) throw new Error(`partition ${this.index}: ${ids.length} ids for ${n} new states`);
+    const old = this.frontier;
+    this.frontier = this.pending;
+    this.pending = old;
+    this.frontierIds = ids;
+    this.frontierN = n;
+    this.pendingN = 0;
+    const P = this.predicates.length;
+    const labels = new Uint8Array(n * P);
+    if (P === 0) return labels;
+    const view = new Int32Array(this.W);
+    this.frontier.rewind();
+    for (let k = 0; k < n; k++) {
+      this.frontier.next(view);
+      for (let p = 0; p < P; p++) labels[k * P + p] = this.predicates[p]!(view) ? 1 : 0;
+    }
+    this.frontier.rewind();
+    return labels;
+  }
+
+  private keyOf(key: string): number {
+    let i = this.keyIndex.get(key);
+    if (i === undefined) {
+      i = this.keyNames.length;
+      this.keyIndex.set(key, i);
+      this.keyNames.push(key);
+    }
+    return i;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A liveness graph worker thread: rebuilds the model and the liveness properties from the source
+ * (by name, as search/parallel/worker.ts does for the safety search), then serves one graph
+ * partition's requests. Replies are posted, then announced on the shared word the coordinator
+ * sleeps on.
+ */
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { ConfigError, ModelContractError } from '../../errors.ts';
+import { isLiveness, type LivenessProperty } from '../../property.ts';
+import { memoryExhausted } from '../../search/control.ts';
+import { type Reply, serializeError } from '../../search/parallel/protocol.ts';
+import type { ModelSource } from '../../search/parallel/source.ts';
+import { edgeKeyOf, predicatesOf } from './edge-naming.ts';
+import { type EdgeNaming, GraphPartition } from './graph-partition.ts';
+import { type GraphRequest, graphTransferables, serveGraph } from './protocol.ts';
+import type { GraphJob, LoadedLivenessModel } from './thread-pool.ts';
+
+const data = workerData as { source: ModelSource; job: GraphJob; index: number; partitions: number; ctl: SharedArrayBuffer; replied: number; port: MessagePort };
+const ctl = new Int32Array(data.ctl);
+const port = data.port;
+const shouldStop = (): boolean => {
+  if (Atomics.load(ctl, 0) !== 0) return true;
+  if (memoryExhausted(Number.POSITIVE_INFINITY)) Atomics.store(ctl, 0, 1);
+  return Atomics.load(ctl, 0) !== 0;
+};
+
+function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(r, transfer);
+  Atomics.store(ctl, data.replied + data.index, 1);
+  Atomics.notify(ctl, data.replied + data.index);
+}
+
+let partition: GraphPartition | undefined;
+try {
+  const mod = (await import(data.source.module)) as { loadSearchModel(args: unknown): Promise<LoadedLivenessModel> };
+  const loaded = await mod.loadSearchModel(data.source.args);
+  const packed = loaded.model.packed;
+  const id = loaded.model.id;
+  if (!packed) throw new ModelContractError(`model ${id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
+  const byName = new Map(loaded.properties.map((p) => [p.name, p]));
+  const predicates = data.job.propertyNames.flatMap((n) => {
+    const p = byName.get(n);
+    if (p === undefined || !isLiveness(p)) {
+      throw new ConfigError(`model ${id}: a search worker rebuilt the spec without the liveness property "${n}"`, 'the spec must define the same properties every time it is loaded; run with --workers 1 to check without worker threads');
+    }
+    return predicatesOf(p as LivenessProperty<unknown>);
+  });
+  let naming: EdgeNaming = { by: 'none' };
+  if (data.job.naming === 'step') naming = { by: 'step' };
+  else if (data.job.naming === 'key') {
+    const fns = loaded.liveness;
+    if (!fns || (data.job.fairness && !fns.actorOf) || (data.job.nonProgress && !fns.isProgress)) {
+      throw new ModelContractError(`model ${id}: its source does not rebuild the actor and progress functions a search worker needs for fairness and progress`, 'run liveness checks of this model with --workers 1');
+    }
+    naming = { by: 'key', edgeKey: edgeKeyOf(fns, data.job.fairness, data.job.nonProgress) };
+  }
+  partition = new GraphPartition(loaded.model, packed, predicates, naming, data.index, data.partitions);
+  reply({ ok: true, value: { modelId: id, width: packed.width } });
+} catch (e) {
+  reply({ ok: false, error: serializeError(e) });
+}
+
+port.on('message', (req: GraphRequest) => {
+  if (!partition) return;
+  try {
+    const value = serveGraph(partition, req, shouldStop);
+    reply({ ok: true, value }, graphTransferables(value));
+  } catch (e) {
+    reply({ ok: false, error: serializeError(e) });
+  }
+});
