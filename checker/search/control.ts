@@ -37,19 +37,10 @@ export class SearchControl {
     this.nextMemoryCheck = this.started;
   }
 
-  /**
-   * A trial: the search stops (without a stop reason) once it has run this long, so that the
-   * caller can run it again another way (parallel/index.ts: on worker threads).
-   */
-  trialUntilMs: number | undefined;
-  /** the trial's time ran out */
-  trialOver = false;
-
   /** Returns true when the search must stop now. */
   poll(stats: () => Stats, depth: number): boolean {
     if (this.signal?.aborted) this.stopReason = 'interrupted';
     const now = performance.now();
-    if (this.trialUntilMs !== undefined && now - this.started > this.trialUntilMs) this.trialOver = true;
     if (now > this.deadline) this.stopReason = 'timeout';
     if (now >= this.nextMemoryCheck) {
       this.nextMemoryCheck = now + MEMORY_CHECK_MS;
@@ -59,7 +50,7 @@ export class SearchControl {
       this.lastProgress = now;
       this.reporter.onEvent({ code: 'check.progress', stats: stats(), depth });
     }
-    return this.stopReason !== undefined || this.trialOver;
+    return this.stopReason !== undefined;
   }
 
   elapsedMs(): number {

@@ -143,6 +143,11 @@ export class VisitedStore {
     return out;
   }
 
+  /** The parent and action arrays (a search continued elsewhere goes on numbering in them). */
+  traceArrays(): TraceArrays {
+    return this.trace!;
+  }
+
   /** Parent id, or -1 - i for initial state i. */
   parentOf(id: number): number {
     return this.trace!.parentOf(id);

@@ -34,6 +34,8 @@ import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
 import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
 import { TraceArrays } from '../../state/trace-arrays.ts';
+import type { SuspendedSearch } from '../packed-bfs.ts';
+import { partitionStatesOf } from './resume.ts';
 
 /** The state and step properties the partitions evaluate, in the order their Found.property indexes. */
 export function partitionProperties<S, A>(tracker: PropertyTracker<S, A>): PartitionProperty[] {
@@ -61,11 +63,13 @@ export function parallelBfs<S, A>(
   pool: PartitionPool,
   counting: { readonly coverage: boolean },
   exchange: LevelExchange = new InProcessExchange(),
+  from?: SuspendedSearch,
 ): SearchOutcome {
   const W = packed.width;
   const N = pool.size;
   const R = W + RECORD_HEAD;
-  const trace = new TraceArrays();
+  // a suspended search's ids go on in its own parent/action arrays
+  const trace = from ? from.visited!.traceArrays() : new TraceArrays();
   tracker.pathOf = (id) => trace.pathTo(id);
   const props = partitionProperties(tracker);
   const hasStateProps = props.some((p) => p.kind !== 'alwaysStep');
@@ -124,28 +128,41 @@ export function parallelBfs<S, A>(
     };
   };
 
-  // Initial states: numbered, checked and routed here, as one worker does before its first level.
-  const scratch = new Int32Array(W);
-  const nInit = packed.initial(-1, scratch);
-  if (nInit <= 0) throw new ModelContractError(`model ${model.id} has no initial state`, 'packed.initial(-1) must return at least 1');
-  const seen = new VisitedStore({ trace: false });
-  const seeds: number[][] = Array.from({ length: N }, () => []);
-  for (let i = 0; i < nInit; i++) {
-    packed.initial(i, scratch);
-    fingerprint(scratch, 0, W);
-    const hi = fpOut.hi;
-    const lo = fpOut.lo;
-    if (seen.insert(hi, lo, 0, 0) < 0) continue;
-    const id = trace.size;
-    trace.push(-1 - i, 0);
-    seeds[partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
-    curN++;
-    if (hasStateProps) {
-      view.set(scratch);
-      tracker.checkState(asS, id, hi, lo);
+  if (from) {
+    // the partitions continue the suspended search from its frontier's level
+    const states = partitionStatesOf(from, N, props.length);
+    curN = from.frontier!.size;
+    // (freed while the search goes on)
+    from.visited = undefined;
+    from.frontier = undefined;
+    run(states.map((state) => ({ t: 'adopt', state })));
+    ({ transitions, deadlocks, maxDepth, depth } = from);
+    levelStart = trace.size - curN;
+    if (from.coverage) addCoverage([...from.coverage]);
+  } else {
+    // Initial states: numbered, checked and routed here, as one worker does before its first level.
+    const scratch = new Int32Array(W);
+    const nInit = packed.initial(-1, scratch);
+    if (nInit <= 0) throw new ModelContractError(`model ${model.id} has no initial state`, 'packed.initial(-1) must return at least 1');
+    const seen = new VisitedStore({ trace: false });
+    const seeds: number[][] = Array.from({ length: N }, () => []);
+    for (let i = 0; i < nInit; i++) {
+      packed.initial(i, scratch);
+      fingerprint(scratch, 0, W);
+      const hi = fpOut.hi;
+      const lo = fpOut.lo;
+      if (seen.insert(hi, lo, 0, 0) < 0) continue;
+      const id = trace.size;
+      trace.push(-1 - i, 0);
+      seeds[partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
+      curN++;
+      if (hasStateProps) {
+        view.set(scratch);
+        tracker.checkState(asS, id, hi, lo);
+      }
     }
+    run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
   }
-  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
   // A stop already due (a violated initial state) happens after the first expansion, as in one worker.
   let stopDue = stopNow(tracker, config);
 

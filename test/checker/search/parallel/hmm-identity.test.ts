@@ -38,15 +38,16 @@ describe('HMM: 1, 2 and 4 partitions report exactly what one worker reports', ()
         const m = model as Parameters<typeof check>[0];
         const one = observable(check(m, props, config, { coverage })) as { stats: Record<string, number>; status: string; properties: { name: string; verdict: string }[] };
         expect(Object.keys(one.stats['coverage'] ?? {}).length, `${name}: coverage counted`).toBeGreaterThan(0);
-        for (const workers of [1, 2, 4]) {
-          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true } })) as typeof one;
+        // and one worker's search handed to 2 partitions after 3 levels (handover.test.ts)
+        for (const [workers, after] of [[1], [2], [4], [2, 3]] as const) {
+          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true, ...(after === undefined ? {} : { threadsAfterLevels: after }) } })) as typeof one;
           if (props.length === 0 && one.status === 'incomplete') {
             // without properties one worker's state bound lands inside a batch of up to 64 successors
             // (threads.test.ts), so the transitions expanded before it stops, and their coverage, differ
             const same = { transitions: 0, queued: 0, coverage: {} };
-            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ×${workers}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
+            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ×${workers}${after === undefined ? '' : ` after ${after} levels`}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
           } else {
-            expect(many, `${name} ×${workers}`).toEqual(one);
+            expect(many, `${name} ×${workers}${after === undefined ? '' : ` after ${after} levels`}`).toEqual(one);
           }
         }
         compared.configs++;

@@ -1,7 +1,8 @@
 /**
  * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
  * counterexample and witness paths, coverage — on every BEEM instance with at most 200,000 states,
- * with 1, 2 and 4 partitions. The partitions run in this thread here (InProcessPool: the same partition
+ * with 1, 2 and 4 partitions, and with 2 partitions continuing one worker's search from an early
+ * and a middle level (the trial handed over: handover.test.ts). The partitions run in this thread here (InProcessPool: the same partition
  * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
  * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
  * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
@@ -42,6 +43,11 @@ describe('1, 2 and 4 partitions report exactly what one worker reports (BEEM ≤
       for (const workers of [1, 2, 4]) {
         const many = check(model, ps, config, { ...coverage, parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true } });
         expect(observable(many), `${workers} partitions`).toEqual(observable(one));
+      }
+      // one worker's search first, handed to 2 partitions at the end of an early and a middle level
+      for (const level of [3, expected.levels >> 1]) {
+        const handedOver = check(model, ps, config, { ...coverage, parallel: { workers: 2, source: dveSource({ file, properties: wordProps }), inProcess: true, threadsAfterLevels: level } });
+        expect(observable(handedOver), `2 partitions after ${level} levels on one`).toEqual(observable(one));
       }
       if (config.deadlock === 'count' && config.maxStates === undefined && config.maxDepth === undefined) {
         expect({ states: one.stats.distinct, transitions: one.stats.transitions, levels: one.stats.maxDepth, deadlocks: one.stats.deadlocks }).toEqual(expected);
