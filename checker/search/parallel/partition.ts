@@ -175,8 +175,7 @@ export class Partition {
 
   /** Continues where the exported partition stopped (a fresh partition, before its first level). */
   adopt(state: PartitionState): void {
-    const f = state.fingerprints;
-    for (let i = 0; i < f.length; i += 2) this.store.insert(f[i]!, f[i + 1]!, 0, 0);
+    this.store.adoptSorted(state.fingerprints);
     state.conjunctsSeen.forEach((names, i) => {
       for (const n of names) this.conjunctsSeen[i]!.add(n);
     });
