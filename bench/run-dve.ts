@@ -3,7 +3,7 @@
  * bench/beem.ts). Usage: `node --import tsx bench/run-dve.ts <file.dve> [--workers N] [--json]`.
  * With --workers N > 1 the search runs on N worker threads, each rebuilding the model the way
  * `hmm-check FILE.dve --workers N` does; seconds include starting them. --threads-after MS: the
- * search time on one thread before the run starts again on the worker threads (default as the
+ * search time on one thread before the search continues on the worker threads (default as the
  * CLI, 2,000; 0: on the threads from the start). --design partitions|shared-table: how the workers
  * share the visited set (default as the CLI). --max-states N: stop there (with N = 1 and workers, a
  * run that measures little but the workers' start-up).

@@ -39,7 +39,7 @@ export class SearchControl {
 
   /**
    * A trial: the search stops (without a stop reason) once it has run this long, so that the
-   * caller can run it again another way (parallel/index.ts: on worker threads).
+   * caller can run it again another way (the liveness graph: on worker threads).
    */
   trialUntilMs: number | undefined;
   /** the trial's time ran out */

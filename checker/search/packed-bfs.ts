@@ -24,6 +24,33 @@ export function packedActions(packed: PackedModel): boolean {
   return packed.expandActions !== undefined || (packed.expandSteps !== undefined && packed.stepActions !== undefined);
 }
 
+/** When a search may stop at the end of a level to be continued elsewhere (the first condition met). */
+export interface SuspendWhen {
+  /** at the first level end after this much search time */
+  readonly afterMs?: number;
+  /** at the end of this level (1: once the initial states are expanded), whatever the time: deterministic, for tests */
+  readonly afterLevels?: number;
+}
+
+/**
+ * A search stopped between two levels, with everything needed to continue it exactly as it would
+ * have gone on (parallel/parallel-bfs.ts continues it on the partitions). `visited` and `frontier`
+ * are large: the taker clears them once read, so their memory is freed while the search goes on.
+ */
+export interface SuspendedSearch {
+  readonly suspended: true;
+  /** levels expanded: the frontier's BFS depth */
+  readonly depth: number;
+  /** every state found (fingerprints, and parent and action per id: the ids one worker gives) */
+  visited: VisitedStore | undefined;
+  /** the level to expand next: rows and ids, the last `size` ids given */
+  frontier: Frontier | undefined;
+  readonly transitions: number;
+  readonly deadlocks: number;
+  readonly maxDepth: number;
+  readonly coverage?: Map<string, number>;
+}
+
 export function packedBfs<S, A>(
   model: Model<S, A>,
   packed: PackedModel,
@@ -32,6 +59,19 @@ export function packedBfs<S, A>(
   control: SearchControl,
   options: CheckOptions<A> = {},
 ): SearchOutcome {
+  return packedBfsUntil(model, packed, tracker, config, control, options, {}) as SearchOutcome;
+}
+
+/** packedBfs that stops between two levels once `suspend` says so (and the search has a level left to expand). */
+export function packedBfsUntil<S, A>(
+  model: Model<S, A>,
+  packed: PackedModel,
+  tracker: PropertyTracker<S, A>,
+  config: ResolvedCheckConfig,
+  control: SearchControl,
+  options: CheckOptions<A>,
+  suspend: SuspendWhen,
+): SearchOutcome | SuspendedSearch {
   const W = packed.width;
   const store = new VisitedStore();
   const stateProps = tracker.hasStateProperties;
@@ -255,6 +295,18 @@ export function packedBfs<S, A>(
     next = t;
     next.reset();
     depth++;
+    // a full store stops at the next expansion, and the depth bound at the loop's head: both here
+    if (cur.size > 0 && !full && depth < config.maxDepth && suspendNow(suspend, depth, control)) {
+      return { suspended: true, depth, visited: store, frontier: cur, transitions, deadlocks, maxDepth, ...(coverage ? { coverage } : {}) };
+    }
   }
   return outcome('exhaustive', 0);
+}
+
+function suspendNow(s: SuspendWhen, depth: number, control: SearchControl): boolean {
+  return (s.afterLevels !== undefined && depth >= s.afterLevels) || (s.afterMs !== undefined && control.elapsedMs() >= s.afterMs);
+}
+
+export function isSuspended(r: SearchOutcome | SuspendedSearch): r is SuspendedSearch {
+  return 'suspended' in r;
 }

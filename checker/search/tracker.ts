@@ -57,19 +57,6 @@ export class PropertyTracker<S, A> {
     }
   }
 
-  /** A tracker for the same properties with nothing found yet (a trial run of the search). */
-  fresh(): PropertyTracker<S, A> {
-    return new PropertyTracker(this.properties, this.checkDeadlock, this.stopAtFirst);
-  }
-
-  /** Takes over what a fresh() tracker's run found (the trial that finished). */
-  adopt(trial: PropertyTracker<S, A>): void {
-    for (const [k, d] of trial.discoveries) this.discoveries.set(k, d);
-    for (const [k, c] of trial.conjunctsNeverTrue) this.conjunctsNeverTrue.set(k, c);
-    this.stop = trial.stop;
-    this.pathOf = trial.pathOf;
-  }
-
   get hasStepProperties(): boolean {
     return this.steps.length > 0;
   }

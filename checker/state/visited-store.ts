@@ -143,6 +143,41 @@ export class VisitedStore {
     return out;
   }
 
+  /**
+   * Fills an empty store without parent links (a partition taking over its share of a search)
+   * with fingerprints as (hi, lo) pairs in a store's table order (fingerprints() of a store, or a
+   * subsequence of it): each segment is built in one sequential pass sized for its entries, as a
+   * segment grows, instead of an insert per fingerprint (which at high load scans long runs and
+   * grows every segment many times). Pairs in another order are inserted one by one.
+   */
+  adoptSorted(pairs: Int32Array): void {
+    if (this.size !== 0 || this.trace !== undefined) throw new Error('adoptSorted: an empty store without parent links only');
+    const n = pairs.length >> 1;
+    for (let j = 1; j < n; j++) {
+      const ps = pairs[2 * j - 2]! >>> (32 - SEGMENT_BITS);
+      const s = pairs[2 * j]! >>> (32 - SEGMENT_BITS);
+      if (s < ps || (s === ps && pairs[2 * j + 1]! >>> 0 < pairs[2 * j - 1]! >>> 0)) {
+        for (let i = 0; i < n; i++) this.insert(pairs[2 * i]!, pairs[2 * i + 1]!, 0, 0);
+        return;
+      }
+    }
+    for (let start = 0; start < n; ) {
+      const seg = pairs[2 * start]! >>> (32 - SEGMENT_BITS);
+      let end = start + 1;
+      while (end < n && pairs[2 * end]! >>> (32 - SEGMENT_BITS) === seg) end++;
+      const count = end - start;
+      this.place(seg, pairs, 2 * start, 2 * end, Math.max(INITIAL_SEGMENT_CAPACITY, Math.ceil(count / (MAX_LOAD * 0.9))));
+      this.counts[seg] = count;
+      start = end;
+    }
+    this.size = n;
+  }
+
+  /** The parent and action arrays (a search continued elsewhere goes on numbering in them). */
+  traceArrays(): TraceArrays {
+    return this.trace!;
+  }
+
   /** Parent id, or -1 - i for initial state i. */
   parentOf(id: number): number {
     return this.trace!.parentOf(id);
@@ -165,23 +200,29 @@ export class VisitedStore {
   }
 
   private growSegment(seg: number): void {
-    const oldKeys = this.keys[seg]!;
     const oldCap = this.caps[seg]!;
-    let cap = Math.max(oldCap + 16, Math.ceil(oldCap * GROWTH));
+    this.place(seg, this.keys[seg]!, 0, 2 * (oldCap + SPILL), Math.max(oldCap + 16, Math.ceil(oldCap * GROWTH)));
+  }
+
+  /**
+   * Segment `seg` becomes the non-empty (hi, lo) pairs of src[from .. to), sorted by the low word,
+   * in a new array of capacity `cap` or more.
+   */
+  private place(seg: number, src: Int32Array, from: number, to: number, cap: number): void {
     for (;;) {
       if (cap > MAX_SEGMENT_CAPACITY) {
         throw new RangeError(
           `visited store full: ${this.size} states (segment capacity ${MAX_SEGMENT_CAPACITY} reached); use --max-states`,
         );
       }
-      // The old array is sorted and homes are monotone in the key, so a sequential merge
+      // The entries are sorted and homes are monotone in the key, so a sequential merge
       // (each entry at max(home, previous + 1)) rebuilds the order without probing.
       const keys = new Int32Array(2 * (cap + SPILL + 1));
       let next = 0;
       let fits = true;
-      for (let j = 0, n = oldCap + SPILL; j < n; j++) {
-        const hi = oldKeys[j << 1]!;
-        const lo = oldKeys[(j << 1) + 1]!;
+      for (let j = from; j < to; j += 2) {
+        const hi = src[j]!;
+        const lo = src[j + 1]!;
         if (hi === 0 && lo === 0) continue;
         const home = (((lo >>> 11) * cap) / POS_SCALE) | 0;
         const pos = home > next ? home : next;

@@ -4,11 +4,10 @@ import { ModelContractError } from '../../errors.ts';
 import type { Model, PackedModel } from '../../model.ts';
 import type { SearchControl } from '../control.ts';
 import type { CheckOptions } from '../options.ts';
-import { packedBfs } from '../packed-bfs.ts';
+import { isSuspended, packedBfsUntil, type SuspendedSearch } from '../packed-bfs.ts';
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
-import { HandoverPool } from './handover-pool.ts';
 import { InProcessPool, type PartitionPool, ThreadPool } from './pool.ts';
 import type { ParallelOptions } from './source.ts';
 import { SharedTableHost } from './shared-table.ts';
@@ -17,11 +16,13 @@ export type { ModelSource, ParallelOptions, LoadedSearchModel, ParallelDesign } 
 export { PARALLEL_DESIGNS } from './source.ts';
 
 /**
- * How long a run searches on this thread before it starts again on worker threads. Starting a
- * worker costs one to several seconds (it loads the sources and rebuilds the model) and the
- * partitioned search does more work per transition than the single-threaded one (the exchange,
- * the merge, the numbering), so most checks, which end within this time, are faster without them.
- * The results are the same either way; a longer run loses at most this time.
+ * How long a run searches on this thread before it continues on worker threads. Starting a
+ * worker costs one to several seconds (it loads the sources and rebuilds the model; they start
+ * with the run and load meanwhile) and the partitioned search does more work per transition than
+ * the single-threaded one (the exchange, the merge, the numbering), so most checks, which end
+ * within this time, are faster without them. At the first level end after it, the search hands
+ * what it found (states, traces, frontier, verdicts, counts) to the partitions, which go on from
+ * that level: nothing is searched twice, and the results are the same either way.
  */
 const THREADS_AFTER_MS = 2000;
 
@@ -35,89 +36,55 @@ export function threadedPackedBfs<S, A>(
   options: CheckOptions<A> = {},
 ): SearchOutcome {
   const coverageOf = options.coverage;
-  const trialMs = parallel.threadsAfterMs ?? THREADS_AFTER_MS;
-  let trialStates = 0;
-  if (!parallel.inProcess && trialMs > 0) {
-    const trial = tracker.fresh();
-    control.trialUntilMs = trialMs;
-    const outcome = packedBfs(model, packed, trial, config, control, options);
-    control.trialUntilMs = undefined;
-    if (!control.trialOver || control.stopReason !== undefined) {
-      tracker.adopt(trial);
-      return outcome;
-    }
-    control.trialOver = false;
-    trialStates = outcome.distinct;
-  }
   const props = partitionProperties(tracker);
   const counting = { coverage: coverageOf !== undefined };
   const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
-  // (the table starts large enough for twice what the trial found: the run is at least that large)
-  const shared = parallel.design === 'shared-table' ? new SharedTableHost(parallel.workers, 2 * trialStates) : undefined;
+  // in this thread, the trial only when a test asks for it by levels
+  const trialMs = parallel.inProcess ? undefined : (parallel.threadsAfterMs ?? THREADS_AFTER_MS);
+  const suspend = { ...(trialMs !== undefined && trialMs > 0 ? { afterMs: trialMs } : {}), ...(parallel.threadsAfterLevels === undefined ? {} : { afterLevels: parallel.threadsAfterLevels }) };
+  const trial = suspend.afterMs !== undefined || suspend.afterLevels !== undefined;
+  // the shared-table search's shared memory (its table grows to what a trial hands over)
+  const shared = parallel.design === 'shared-table' ? new SharedTableHost(parallel.workers) : undefined;
   const memory = shared ? { control: shared.control, table: shared.table, levels: shared.levels } : undefined;
   if (parallel.inProcess) {
-    return parallelBfs(model, packed, tracker, config, control, new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory), counting, undefined, shared);
+    const pool = new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory);
+    return continueOn(pool, trial ? packedBfsUntil(model, packed, tracker, config, control, options, suspend) : undefined);
   }
   const names = props.map((p) => p.name);
-  const checkReady = (replies: unknown[]): void => {
-    for (const r of replies as { modelId: string; width: number }[]) {
-      if (r.modelId !== model.id || r.width !== packed.width) {
-        throw new ModelContractError(
-          `model ${model.id}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${packed.width})`,
-          'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
-        );
-      }
-    }
-  };
-  if (shared) {
-    // the table is in shared memory from the start: the workers search from the first level
-    const threads = new ReadyFirst(new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, { ...(memory ? { memory } : {}), ...bundleOf(parallel) }), checkReady);
-    try {
-      return parallelBfs(model, packed, tracker, config, control, threads, counting, undefined, shared);
-    } finally {
-      threads.close();
-    }
-  }
-  const pool = new HandoverPool(
-    new InProcessPool(loaded, props, parallel.workers, counting.coverage),
-    () => new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, bundleOf(parallel)),
-    checkReady,
-    // (after the trial above: at once)
-    { threadsAfterMs: 0, elapsedMs: () => control.elapsedMs() },
-  );
-  try {
-    return parallelBfs(model, packed, tracker, config, control, pool, counting);
-  } finally {
-    pool.close();
-  }
-}
-
-/** Worker threads the search waits for at its first request (they load the model meanwhile), checking what they rebuilt. */
-class ReadyFirst implements PartitionPool {
-  private ready = false;
-  private readonly threads: ThreadPool;
-  private readonly checkReady: (replies: unknown[]) => void;
-  constructor(threads: ThreadPool, checkReady: (replies: unknown[]) => void) {
-    this.threads = threads;
-    this.checkReady = checkReady;
-  }
-  get size(): number {
-    return this.threads.size;
-  }
-  run(requests: Parameters<PartitionPool['run']>[0], poll: () => boolean): unknown[] {
-    if (!this.ready) {
-      this.checkReady(this.threads.waitReady(poll));
-      this.ready = true;
-    }
-    return this.threads.run(requests, poll);
-  }
-  close(): void {
-    this.threads.close();
-  }
-}
-
-/** The prebuilt worker to start, when the caller gives one. */
-function bundleOf(parallel: ParallelOptions): { bundle?: string } {
+  // started now: the workers load the model while the trial searches
   const bundle = parallel.workerBundle?.();
-  return bundle === undefined ? {} : { bundle };
+  const threads = new ThreadPool(parallel.source, names, counting.coverage, parallel.workers, { ...(memory ? { memory } : {}), ...(bundle === undefined ? {} : { bundle }) });
+  try {
+    return continueOn(readyFirst(threads, model.id, packed.width), trial ? packedBfsUntil(model, packed, tracker, config, control, options, suspend) : undefined);
+  } finally {
+    threads.close();
+  }
+
+  function continueOn(pool: PartitionPool, r: SearchOutcome | SuspendedSearch | undefined): SearchOutcome {
+    if (r !== undefined && !isSuspended(r)) return r;
+    return parallelBfs(model, packed, tracker, config, control, pool, counting, undefined, r, shared);
+  }
+}
+
+/** The worker threads, waited for at the first request, which must have rebuilt the same model. */
+function readyFirst(threads: ThreadPool, modelId: string, width: number): PartitionPool {
+  let ready = false;
+  return {
+    size: threads.size,
+    run(requests, poll) {
+      if (!ready) {
+        for (const r of threads.waitReady(poll) as { modelId: string; width: number }[]) {
+          if (r.modelId !== modelId || r.width !== width) {
+            throw new ModelContractError(
+              `model ${modelId}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${width})`,
+              'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
+            );
+          }
+        }
+        ready = true;
+      }
+      return threads.run(requests, poll);
+    },
+    close: () => threads.close(),
+  };
 }

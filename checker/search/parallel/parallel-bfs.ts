@@ -35,6 +35,8 @@ import type { FinishReply, Request } from './protocol.ts';
 import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
 import { TraceArrays } from '../../state/trace-arrays.ts';
 import type { SharedTableHost } from './shared-table.ts';
+import type { SuspendedSearch } from '../packed-bfs.ts';
+import { partitionStatesOf, sharedTableStatesOf } from './resume.ts';
 
 /** The state and step properties the partitions evaluate, in the order their Found.property indexes. */
 export function partitionProperties<S, A>(tracker: PropertyTracker<S, A>): PartitionProperty[] {
@@ -81,13 +83,16 @@ function levels<S, A>(
   pool: PartitionPool,
   counting: { readonly coverage: boolean },
   exchange: LevelExchange = new InProcessExchange(),
+  /** a single-threaded search suspended at a level end, to continue from (instead of the initial states) */
+  from?: SuspendedSearch,
   /** the shared-table search (shared-table-partition.ts): no exchange; the levels' rows and the table in shared memory */
   shared?: SharedTableHost,
 ): SearchOutcome {
   const W = packed.width;
   const N = pool.size;
   const R = W + RECORD_HEAD;
-  const trace = new TraceArrays();
+  // a suspended search's ids go on in its own parent/action arrays
+  const trace = from ? from.visited!.traceArrays() : new TraceArrays();
   tracker.pathOf = (id) => trace.pathTo(id);
   const props = partitionProperties(tracker);
   const hasStateProps = props.some((p) => p.kind !== 'alwaysStep');
@@ -155,29 +160,47 @@ function levels<S, A>(
     };
   };
 
-  // Initial states: numbered, checked and routed here, as one worker does before its first level.
-  const scratch = new Int32Array(W);
-  const nInit = packed.initial(-1, scratch);
-  if (nInit <= 0) throw new ModelContractError(`model ${model.id} has no initial state`, 'packed.initial(-1) must return at least 1');
-  const seen = new VisitedStore({ trace: false });
-  const seeds: number[][] = Array.from({ length: N }, () => []);
-  for (let i = 0; i < nInit; i++) {
-    packed.initial(i, scratch);
-    fingerprint(scratch, 0, W);
-    const hi = fpOut.hi;
-    const lo = fpOut.lo;
-    if (seen.insert(hi, lo, 0, 0) < 0) continue;
-    const id = trace.size;
-    trace.push(-1 - i, 0);
-    // (the shared-table search: one partition holds the first level, whose ids are consecutive)
-    seeds[shared ? 0 : partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
-    curN++;
-    if (hasStateProps) {
-      view.set(scratch);
-      tracker.checkState(asS, id, hi, lo);
+  if (from) {
+    // the partitions continue the suspended search from its frontier's level
+    // (the shared table first made large enough for what the search found, and twice that)
+    if (shared) {
+      const { old, table } = shared.growTo(2 * from.visited!.size);
+      run(Array.from({ length: N }, () => ({ t: 'rehash', old, table }) as const));
     }
+    const states = shared ? sharedTableStatesOf(from, N, props.length) : partitionStatesOf(from, N, props.length);
+    curN = from.frontier!.size;
+    // (freed while the search goes on)
+    from.visited = undefined;
+    from.frontier = undefined;
+    run(states.map((state) => ({ t: 'adopt', state })));
+    ({ transitions, deadlocks, maxDepth, depth } = from);
+    levelStart = trace.size - curN;
+    if (from.coverage) addCoverage([...from.coverage]);
+  } else {
+    // Initial states: numbered, checked and routed here, as one worker does before its first level.
+    const scratch = new Int32Array(W);
+    const nInit = packed.initial(-1, scratch);
+    if (nInit <= 0) throw new ModelContractError(`model ${model.id} has no initial state`, 'packed.initial(-1) must return at least 1');
+    const seen = new VisitedStore({ trace: false });
+    const seeds: number[][] = Array.from({ length: N }, () => []);
+    for (let i = 0; i < nInit; i++) {
+      packed.initial(i, scratch);
+      fingerprint(scratch, 0, W);
+      const hi = fpOut.hi;
+      const lo = fpOut.lo;
+      if (seen.insert(hi, lo, 0, 0) < 0) continue;
+      const id = trace.size;
+      trace.push(-1 - i, 0);
+      // (the shared-table search: one partition holds the first level, whose ids are consecutive)
+      seeds[shared ? 0 : partitionOf(hi, N)]!.push(id, 0, hi, lo, ...scratch);
+      curN++;
+      if (hasStateProps) {
+        view.set(scratch);
+        tracker.checkState(asS, id, hi, lo);
+      }
+    }
+    run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
   }
-  run(seeds.map((s) => ({ t: 'seed', records: Int32Array.from(s), n: s.length / R })));
   // A stop already due (a violated initial state) happens after the first expansion, as in one worker.
   let stopDue = stopNow(tracker, config);
 

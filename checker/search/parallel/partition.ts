@@ -49,6 +49,8 @@ export interface PartitionState {
   readonly frontier: Int32Array;
   readonly ids: Int32Array;
   readonly conjunctsSeen: string[][];
+  /** the id of the frontier level's first state (the shared-table search: partitions other than 0 hold none of it) */
+  readonly levelStart?: number;
 }
 
 export class Partition {
@@ -105,8 +107,7 @@ export class Partition {
 
   /** Continues where the exported partition stopped (a fresh partition, before its first level). */
   adopt(state: PartitionState): void {
-    const f = state.fingerprints;
-    for (let i = 0; i < f.length; i += 2) this.store.insert(f[i]!, f[i + 1]!, 0, 0);
+    this.store.adoptSorted(state.fingerprints);
     this.expander.addConjuncts(state.conjunctsSeen);
     this.pending.reset();
     for (let k = 0; k < state.ids.length; k++) this.pending.push(state.frontier, k * this.W, 0);

@@ -236,8 +236,18 @@ export class SharedTablePartition {
     throw new Error('a shared-table partition does not move between threads');
   }
 
-  adopt(_state: PartitionState): void {
-    throw new Error('a shared-table partition does not move between threads');
+  /** Continues a search suspended at a level end: its share of the fingerprints into the table, the frontier (if here) as the level's rows. */
+  adopt(state: PartitionState): void {
+    const f = state.fingerprints;
+    // (claims of depth 0: old at every level the search goes on with)
+    for (let i = 0; i < f.length; i += 2) this.table.place(f[i]!, f[i + 1]!, levelClaim(0));
+    this.table.flush();
+    this.expander.addConjuncts(state.conjunctsSeen);
+    this.writer.reset();
+    for (let k = 0; k < state.ids.length; k++) this.writer.push(state.frontier, k * this.W);
+    this.base = state.levelStart ?? (state.ids.length > 0 ? state.ids[0]! : 0);
+    this.levelN = 0;
+    Atomics.store(this.control, COUNTS + this.index, state.ids.length);
   }
 
   /** The level about to be expanded: its size (every partition's count) and this partition's reader. */

@@ -207,6 +207,17 @@ export class SharedTableHost {
     return this.table.byteLength / 12;
   }
 
+  /** A table for at least `states` fingerprints (a search handed over with that many); the workers copy the old one into it. */
+  growTo(states: number): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
+    const old = this.table;
+    let slots = this.slots;
+    while (slots * MAX_LOAD < states) slots *= 2;
+    this.table = slots === this.slots ? old : new SharedArrayBuffer(12 * slots);
+    Atomics.store(this.ctl, FILLED, 0);
+    Atomics.store(this.ctl, GROW, 0);
+    return { old, table: this.table };
+  }
+
   /**
    * A larger table; the workers copy the old one into it (rehash requests). Four times the size up
    * to 2^24 slots (200 MB; each growth re-inserts everything: at.4 re-inserted 9.6 M fingerprints

@@ -29,10 +29,16 @@ export interface ParallelOptions {
   /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
   readonly inProcess?: boolean;
   /**
-   * search time (ms) on this thread, with the single-threaded search, before the run starts again
-   * on the worker threads (default 2,000: shorter searches never start them); 0: threads at once
+   * search time (ms) on this thread, with the single-threaded search, before the search continues
+   * on the worker threads from the level it has reached (default 2,000: shorter searches never use
+   * them); 0: threads from the start
    */
   readonly threadsAfterMs?: number;
+  /**
+   * hand over at the end of this level instead (or at the time above, whichever comes first):
+   * deterministic, for tests; with inProcess the only trial there is
+   */
+  readonly threadsAfterLevels?: number;
   /**
    * how the workers share the visited set: 'partitions' (each owns the fingerprints hashed to it;
    * successors are exchanged between levels) or 'shared-table' (one lock-free table in shared

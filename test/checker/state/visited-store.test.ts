@@ -66,3 +66,57 @@ describe('VisitedStore', () => {
     for (const b of samples) expect(b).toBeLessThanOrEqual(16);
   });
 });
+
+describe('VisitedStore.adoptSorted (a partition taking over its share of a search)', () => {
+  it('holds exactly the fingerprints given, in table order or not, and goes on inserting as a store built by inserts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 3000 }),
+        // a few low words shared (runs of equal sort keys), and a filter as a partition's share is
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (raw, share, shuffled) => {
+          const pairs = raw.filter(([h, l]) => h !== 0 || l !== 0).map(([h, l], i) => [h, i % 5 === 0 ? 77 : l] as const);
+          const source = new VisitedStore();
+          for (const [h, l] of pairs) source.insert(h, l, 0, 0);
+          const all = source.fingerprints();
+          const kept: number[] = [];
+          for (let i = 0; i < all.length; i += 2) if (((all[i]! & 3) >>> 0) !== share) kept.push(all[i]!, all[i + 1]!);
+          const given = Int32Array.from(shuffled ? kept.slice().reverse() : kept);
+          // (reversed pairs: hi and lo swap places pairwise, so reverse again per pair)
+          if (shuffled) for (let i = 0; i < given.length; i += 2) [given[i], given[i + 1]] = [given[i + 1]!, given[i]!];
+          const s = new VisitedStore({ trace: false });
+          s.adoptSorted(given);
+          const oracle = new Set<string>();
+          for (let i = 0; i < kept.length; i += 2) oracle.add(`${kept[i]}:${kept[i + 1]}`);
+          expect(s.size).toBe(oracle.size);
+          for (const [h, l] of pairs) expect(s.has(h, l)).toBe(oracle.has(`${h | 0}:${l | 0}`));
+          expect([...chunkPairs(s.fingerprints())].sort()).toEqual([...oracle].sort());
+          // then inserts: the others are new exactly once, the adopted ones are duplicates
+          for (const [h, l] of pairs) {
+            const k = `${h | 0}:${l | 0}`;
+            expect(s.insert(h, l, 0, 0) >= 0).toBe(!oracle.has(k));
+            oracle.add(k);
+          }
+          expect(s.size).toBe(oracle.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('builds 600k fingerprints at no more bytes than inserting them', () => {
+    const source = new VisitedStore({ trace: false });
+    let x = 99;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) | 0);
+    for (let i = 0; i < 600_000; i++) source.insert(rnd() | 1, rnd(), 0, 0);
+    const s = new VisitedStore({ trace: false });
+    s.adoptSorted(source.fingerprints());
+    expect(s.size).toBe(source.size);
+    expect(s.bytes()).toBeLessThanOrEqual(source.bytes());
+  });
+});
+
+function* chunkPairs(a: Int32Array): Generator<string> {
+  for (let i = 0; i < a.length; i += 2) yield `${a[i]}:${a[i + 1]}`;
+}

@@ -19,8 +19,8 @@ import { spec as selftests } from '../../../../specs/conformance/selftests.spec.
 import { observable } from './observable.ts';
 
 const CAP = 2000;
-/** hash partitions ×1, ×2, ×4; the shared table ×2, ×4 */
-const RUNS = [['partitions', 1], ['partitions', 2], ['partitions', 4], ['shared-table', 2], ['shared-table', 4]] as const;
+/** hash partitions ×1, ×2, ×4; the shared table ×2, ×4; each ×2 after 3 levels on one worker */
+const RUNS: readonly (readonly ['partitions' | 'shared-table', number, number?])[] = [['partitions', 1], ['partitions', 2], ['partitions', 4], ['shared-table', 2], ['shared-table', 4], ['partitions', 2, 3], ['shared-table', 2, 3]];
 const unused = { module: 'unused:in-process', args: null };
 
 describe('HMM: 1, 2 and 4 partitions report exactly what one worker reports', () => {
@@ -41,15 +41,16 @@ describe('HMM: 1, 2 and 4 partitions report exactly what one worker reports', ()
         const m = model as Parameters<typeof check>[0];
         const one = observable(check(m, props, config, { coverage })) as { stats: Record<string, number>; status: string; properties: { name: string; verdict: string }[] };
         expect(Object.keys(one.stats['coverage'] ?? {}).length, `${name}: coverage counted`).toBeGreaterThan(0);
-        for (const [design, workers] of RUNS) {
-          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true, design } })) as typeof one;
+        // and one worker's search handed to 2 partitions after 3 levels (handover.test.ts)
+        for (const [design, workers, after] of RUNS) {
+          const many = observable(check(m, props, config, { coverage, parallel: { workers, source: unused, inProcess: true, design, ...(after === undefined ? {} : { threadsAfterLevels: after }) } })) as typeof one;
           if (props.length === 0 && one.status === 'incomplete') {
             // without properties one worker's state bound lands inside a batch of up to 64 successors
             // (threads.test.ts), so the transitions expanded before it stops, and their coverage, differ
             const same = { transitions: 0, queued: 0, coverage: {} };
-            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ${design} ×${workers}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
+            expect({ ...many, stats: { ...many.stats, ...same } }, `${name} ${design} ×${workers}${after === undefined ? '' : ` after ${after} levels`}`).toEqual({ ...one, stats: { ...one.stats, ...same } });
           } else {
-            expect(many, `${name} ${design} ×${workers}`).toEqual(one);
+            expect(many, `${name} ${design} ×${workers}${after === undefined ? '' : ` after ${after} levels`}`).toEqual(one);
           }
         }
         compared.configs++;

@@ -2,8 +2,9 @@
  * Issue 14: a multi-worker search reports what one worker reports — verdicts, counts, BFS levels,
  * counterexample and witness paths, coverage — on every BEEM instance with at most 200,000 states,
  * with 1, 2 and 4 partitions, of either design (hash partitions exchanging successors, or workers
- * sharing one fingerprint table, whose growth pauses levels of the larger instances here). The
- * partitions run in this thread here (InProcessPool: the same partition
+ * sharing one fingerprint table, whose growth pauses levels of the larger instances here), and
+ * with 2 partitions of either design continuing one worker's search from an early and a middle
+ * level (the trial handed over: handover.test.ts). The partitions run in this thread here (InProcessPool: the same partition
  * and coordinator code the threads run, without the transport); threads.test.ts runs the worker
  * threads. The exhaustive counts are also held against counts.json (DiVinE's published state
  * counts, shared/beem/README.md), so agreement is not agreement on a wrong number.
@@ -47,6 +48,13 @@ describe('1, 2 and 4 partitions report exactly what one worker reports (BEEM ≤
         for (const workers of [1, 2, 4]) {
           const many = check(model, ps, config, { ...coverage, parallel: { workers, source: dveSource({ file, properties: wordProps }), inProcess: true, design } });
           expect(observable(many), `${design} ×${workers}`).toEqual(observable(one));
+        }
+      }
+      // one worker's search first, handed to 2 partitions at the end of an early and a middle level
+      for (const design of PARALLEL_DESIGNS) {
+        for (const level of [3, expected.levels >> 1]) {
+          const handedOver = check(model, ps, config, { ...coverage, parallel: { workers: 2, source: dveSource({ file, properties: wordProps }), inProcess: true, threadsAfterLevels: level, design } });
+          expect(observable(handedOver), `${design} ×2 after ${level} levels on one`).toEqual(observable(one));
         }
       }
       if (config.deadlock === 'count' && config.maxStates === undefined && config.maxDepth === undefined) {

@@ -2,7 +2,8 @@
  * The multi-worker search on real worker threads (each rebuilding the model from its source):
  * the same results as one worker, and the usual error, interruption and bounds. identity.test.ts
  * covers the algorithm on every instance and configuration with in-thread partitions; here every
- * BEEM instance ≤ 200,000 states runs once on 2 threads with properties, and the 5 largest of them
+ * BEEM instance ≤ 200,000 states runs once on 2 threads with properties (every other one handed
+ * over from one thread's search at a middle level), and the 5 largest of them
  * also exhaustively on 4, against counts.json (worker start-up costs about a second per run on
  * this shared machine, which bounds how many runs fit in the suite).
  */
@@ -17,6 +18,7 @@ import { observable, propertiesFor } from './observable.ts';
 
 const small = Object.entries(beemCounts()).filter(([, c]) => c.states <= 200_000).sort((a, b) => a[1].states - b[1].states);
 const largest = new Set(small.slice(-5).map(([name]) => name));
+const index = new Map(small.map(([name], i) => [name, i]));
 
 describe('worker threads report exactly what one worker reports', () => {
   it.each(small)('%s', (name, expected) => {
@@ -26,7 +28,9 @@ describe('worker threads report exactly what one worker reports', () => {
     const props = wordProperties(wordProps) as Property<unknown, unknown>[];
     const source = dveSource({ file, properties: wordProps });
     const one = check(model, props, { deadlock: 'count' });
-    expect(observable(check(model, props, { deadlock: 'count' }, { parallel: { workers: 2, source, threadsAfterMs: 0 } }))).toEqual(observable(one));
+    // every other instance: one thread's search handed to the threads at a middle level
+    const trial = index.get(name)! % 2 === 0 ? { threadsAfterMs: 0 } : { threadsAfterLevels: expected.levels >> 1 };
+    expect(observable(check(model, props, { deadlock: 'count' }, { parallel: { workers: 2, source, ...trial } }))).toEqual(observable(one));
     if (largest.has(name)) {
       // the shared table too: these grow it, pausing levels, with the threads racing on it
       const shared = { workers: 2, source, threadsAfterMs: 0, design: 'shared-table' as const };
@@ -41,7 +45,7 @@ describe('worker threads report exactly what one worker reports', () => {
 });
 
 describe('a run that searches on one thread first', () => {
-  it('ends there when it is short, and starts again on the threads when it is not: the same results either way', () => {
+  it('ends there when it is short, and continues on the threads from the level it reached when it is not: the same results either way', () => {
     const file = `${BEEM}dve/at.1.dve`;
     const model = loadDve(file).model;
     const wordProps = propertiesFor(model.packed.width);
@@ -49,9 +53,10 @@ describe('a run that searches on one thread first', () => {
     const source = dveSource({ file, properties: wordProps });
     for (const config of [{ deadlock: 'count' as const }, { deadlock: 'violation' as const, stopWhen: 'first' as const }]) {
       const one = observable(check(model, props, config, { coverage: processOf }));
-      // 1 ms: the trial runs out at its first poll (1,024 expansions), and the run starts again on 2 threads
-      for (const threadsAfterMs of [60_000, 1]) {
-        expect(observable(check(model, props, config, { coverage: processOf, parallel: { workers: 2, source, threadsAfterMs } })), `threadsAfterMs ${threadsAfterMs}`).toEqual(one);
+      // 60 s: the run ends on this thread; 1 ms: the trial hands over at its first level's end; by
+      // levels: at that level's end, whatever the time (the workers load meanwhile)
+      for (const trial of [{ threadsAfterMs: 60_000 }, { threadsAfterMs: 1 }, { threadsAfterLevels: 4 }, { threadsAfterLevels: 20 }]) {
+        expect(observable(check(model, props, config, { coverage: processOf, parallel: { workers: 2, source, ...trial } })), JSON.stringify(trial)).toEqual(one);
       }
     }
   }, 120_000);
@@ -83,10 +88,11 @@ describe.each(PARALLEL_DESIGNS)('errors, interruption and bounds with worker thr
     expect(r.incompleteReason).toBe('interrupted');
   }, 60_000);
 
-  it('the state and depth bounds stop where one worker stops', () => {
+  it.each([[0], [5]])('the state and depth bounds stop where one worker stops (threads after %i levels)', (levels) => {
+    const trial = levels === 0 ? { threadsAfterMs: 0 } : { threadsAfterLevels: levels };
     for (const config of [{ maxDepth: 9 }, { maxStates: 700, deadlock: 'count' as const }]) {
       const one = check(brokenGrid({ n: 40 }), [], config);
-      const two = check(brokenGrid({ n: 40 }), [], config, { parallel: { workers: 2, source: gridSource({ n: 40 }), threadsAfterMs: 0, design } });
+      const two = check(brokenGrid({ n: 40 }), [], config, { parallel: { workers: 2, source: gridSource({ n: 40 }), ...trial, design } });
       // states, transitions, queue, levels, deadlocks: one worker stops at the expansion that
       // reaches the bound even while it batches its inserts (packed-bfs.ts)
       expect(observable(two)).toEqual(observable(one));
