@@ -3,10 +3,10 @@
  * with what the check explored, verdicts incomplete ('interrupted'), the same --json document,
  * exit 130, and the process (its worker threads with it) gone within seconds.
  *
- * BEEM at.4 (6,597,245 states) runs for tens of seconds here on either path. A threaded run
- * searches 2 s on one thread, then starts again on the workers; the progress lines (every 200 ms)
- * show the restart as a drop in the state count, so the signal is sent once the workers have
- * searched past that drop.
+ * BEEM at.4 (6,597,245 states) runs for several seconds here on either path. A threaded run
+ * searches 2 s on one thread and hands its search to the workers at the end of that level (a few
+ * milliseconds on at.4); the progress lines (every 200 ms) carry the search time, so the signal is
+ * sent once the search is a second past the trial.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -29,9 +29,10 @@ interface Interrupted {
 }
 
 const statesOf = (line: string): number => Number(/… ([\d,]+) states/.exec(line)![1]!.replace(/,/g, ''));
+const secondsOf = (line: string): number => Number(/, ([\d.]+)s$/.exec(line)![1]!);
 
-/** Runs at.4 with `workers` and sends SIGINT once `ready(progressCounts)` says so. */
-function interrupt(workers: number, ready: (counts: readonly number[]) => boolean): Promise<Interrupted> {
+/** Runs at.4 with `workers` and sends SIGINT once `ready(progressCounts, progressSeconds)` says so. */
+function interrupt(workers: number, ready: (counts: readonly number[], seconds: readonly number[]) => boolean): Promise<Interrupted> {
   const child = spawn(process.execPath, [BIN, AT4, '--workers', String(workers), '--json', '--out', tempDir(), '--no-typecheck'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', HMM_CHECK_PROGRESS_MS: '200' },
@@ -48,8 +49,9 @@ function interrupt(workers: number, ready: (counts: readonly number[]) => boolea
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    const counts = stderr.split('\n').filter((l) => l.startsWith('  … ')).map(statesOf);
-    if (sentAt === 0 && ready(counts)) {
+    const lines = stderr.split('\n').filter((l) => l.startsWith('  … '));
+    const counts = lines.map(statesOf);
+    if (sentAt === 0 && ready(counts, lines.map(secondsOf))) {
       sentAt = Date.now();
       before = counts[counts.length - 1]!;
       child.kill('SIGINT');
@@ -63,11 +65,8 @@ function interrupt(workers: number, ready: (counts: readonly number[]) => boolea
   });
 }
 
-/** The workers are searching: the count dropped (the restart on the threads) and has grown past 20,000 since. */
-const workersSearching = (counts: readonly number[]): boolean => {
-  const drop = counts.findIndex((c, i) => i > 0 && c < counts[i - 1]!);
-  return drop > 0 && counts[counts.length - 1]! > 20_000 && counts.length - 1 > drop;
-};
+/** The workers are searching: the search is a second past the 2 s trial, which they took over at its level end. */
+const workersSearching = (counts: readonly number[], seconds: readonly number[]): boolean => seconds.length > 0 && seconds[seconds.length - 1]! >= 3 && counts[counts.length - 1]! > 20_000;
 
 /** The --json document with the figures that depend on timing (counts, coverage counts) taken out. */
 function shape(doc: Record<string, unknown>): unknown {

@@ -57,8 +57,6 @@ export class Partition {
   private readonly W: number;
   private readonly store = new VisitedStore({ trace: false });
   private readonly expander: LevelExpander;
-  /** the state being decoded (export) */
-  private readonly row: Int32Array;
 
   /** the level to expand next (compressed rows, read front to back) and its ids */
   private frontier: Frontier;
@@ -80,7 +78,6 @@ export class Partition {
     this.index = index;
     this.partitions = partitions;
     this.W = packed.width;
-    this.row = new Int32Array(this.W);
     this.frontier = new Frontier(this.W);
     this.pending = new Frontier(this.W);
     this.batch = new SuccessorBatch(this.W);
@@ -95,17 +92,7 @@ export class Partition {
     return this.store.bytes();
   }
 
-  /** Everything a partition carries from one level to the next, to continue on another thread (between levels only). */
-  exportState(): PartitionState {
-    return {
-      fingerprints: this.store.fingerprints(),
-      frontier: this.frontierRows(),
-      ids: this.frontierIds.slice(0, this.frontierN),
-      conjunctsSeen: this.conjunctsSeen.map((c) => [...c]),
-    };
-  }
-
-  /** Continues where the exported partition stopped (a fresh partition, before its first level). */
+  /** Continues a search handed over between two levels (resume.ts; a fresh partition, before its first level). */
   adopt(state: PartitionState): void {
     this.store.adoptSorted(state.fingerprints);
     this.expander.addConjuncts(state.conjunctsSeen);
@@ -113,20 +100,6 @@ export class Partition {
     for (let k = 0; k < state.ids.length; k++) this.pending.push(state.frontier, k * this.W, 0);
     this.pendingN = state.ids.length;
     this.promote(state.ids);
-  }
-
-  /** The frontier's rows, decoded into one array. */
-  private frontierRows(): Int32Array {
-    const W = this.W;
-    const out = new Int32Array(this.frontierN * W);
-    const row = this.row;
-    this.frontier.rewind();
-    for (let k = 0; k < this.frontierN; k++) {
-      this.frontier.next(row);
-      out.set(row, k * W);
-    }
-    this.frontier.rewind();
-    return out;
   }
 
   /** Initial states owned here: records [id, -, hi, lo, words…] in id order. */

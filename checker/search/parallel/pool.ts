@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type ResourceLimits, Worker } from 'node:worker_threads';
 import { CheckerError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
-import { Partition, type PartitionState } from './partition.ts';
+import { Partition } from './partition.ts';
 import { batchBuffers, deserializeError, type Reply, type Request, type SearchPartition, serializeError, serve } from './protocol.ts';
 import { SharedTablePartition, type SharedTableMemory } from './shared-table-partition.ts';
 import type { PartitionProperty } from './partition-properties.ts';
@@ -56,10 +56,6 @@ export class InProcessPool implements PartitionPool {
   }
   get size(): number {
     return this.partitions.length;
-  }
-  /** Each partition's state between two levels, to continue on threads (handover-pool.ts). */
-  exportStates(): PartitionState[] {
-    return this.partitions.map((p) => p.exportState());
   }
   run(requests: readonly Request[], poll: () => boolean): unknown[] {
     return requests.map((r, p) => {

@@ -232,10 +232,6 @@ export class SharedTablePartition {
     return this.expander.countUpTo(last);
   }
 
-  exportState(): PartitionState {
-    throw new Error('a shared-table partition does not move between threads');
-  }
-
   /** Continues a search suspended at a level end: its share of the fingerprints into the table, the frontier (if here) as the level's rows. */
   adopt(state: PartitionState): void {
     const f = state.fingerprints;
