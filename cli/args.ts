@@ -43,7 +43,7 @@ export interface CliOptions {
   readonly typecheck: boolean;
   /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: the machine's cores */
   readonly workers?: number;
-  /** --parallel-design partitions|shared-table: how several workers share the visited set (default: partitions) */
+  /** --parallel-design partitions|shared-table: how several workers share the visited set (default: shared-table) */
   readonly parallelDesign?: ParallelDesign;
   /** run checks on the main thread (no worker; Ctrl-C then stops the process without a summary) */
   readonly inProcess: boolean;

@@ -9,11 +9,11 @@ import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
 import { InProcessPool, type PartitionPool, ThreadPool } from './pool.ts';
-import type { ParallelOptions } from './source.ts';
+import { DEFAULT_PARALLEL_DESIGN, type ParallelOptions } from './source.ts';
 import { SharedTableHost } from './shared-table.ts';
 
 export type { ModelSource, ParallelOptions, LoadedSearchModel, ParallelDesign } from './source.ts';
-export { PARALLEL_DESIGNS } from './source.ts';
+export { DEFAULT_PARALLEL_DESIGN, PARALLEL_DESIGNS } from './source.ts';
 
 /**
  * How long a run searches on this thread before it continues on worker threads. Starting a
@@ -44,7 +44,7 @@ export function threadedPackedBfs<S, A>(
   const suspend = { ...(trialMs !== undefined && trialMs > 0 ? { afterMs: trialMs } : {}), ...(parallel.threadsAfterLevels === undefined ? {} : { afterLevels: parallel.threadsAfterLevels }) };
   const trial = suspend.afterMs !== undefined || suspend.afterLevels !== undefined;
   // the shared-table search's shared memory (its table grows to what a trial hands over)
-  const shared = parallel.design === 'shared-table' ? new SharedTableHost(parallel.workers) : undefined;
+  const shared = (parallel.design ?? DEFAULT_PARALLEL_DESIGN) === 'shared-table' ? new SharedTableHost(parallel.workers) : undefined;
   const memory = shared ? { control: shared.control, table: shared.table, levels: shared.levels } : undefined;
   if (parallel.inProcess) {
     const pool = new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory);
