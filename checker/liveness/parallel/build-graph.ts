@@ -26,6 +26,7 @@ import type { StateGraph } from '../graph.ts';
 import { FpIdMap } from './fp-id-map.ts';
 import { CUT, DEADLOCK, type GraphAssignReply, type GraphExpandReply } from './graph-partition.ts';
 import type { GraphRequest } from './protocol.ts';
+import { mergeKeys } from '../../search/parallel/key-merge.ts';
 
 export interface GraphPool {
   readonly size: number;
@@ -262,33 +263,17 @@ function keyNamesAppend(names: string[][], unit: number[][], progress: number[][
   });
 }
 
-/** Numbers a level's new states from `first` on: a merge of the partitions' sorted (parent, k) keys; per partition its ids, and the parent of each new id. */
+/** Numbers a level's new states from `first` on, as one worker does (key-merge.ts); per partition its ids, and the parent of each new id. */
 function numberNewStates(keys: readonly Int32Array[], first: number): { ids: Int32Array[]; parents: Int32Array } {
-  const N = keys.length;
   const ids = keys.map((k) => new Int32Array(k.length >> 1));
   let total = 0;
   for (const k of keys) total += k.length >> 1;
   const parents = new Int32Array(total);
-  const pos = new Array<number>(N).fill(0);
-  for (let next = 0; next < total; next++) {
-    let best = -1;
-    let bp = 0;
-    let ba = 0;
-    for (let p = 0; p < N; p++) {
-      const i = pos[p]!;
-      const k = keys[p]!;
-      if (2 * i >= k.length) continue;
-      const parent = k[2 * i]!;
-      const action = k[2 * i + 1]!;
-      if (best < 0 || parent < bp || (parent === bp && action < ba)) {
-        best = p;
-        bp = parent;
-        ba = action;
-      }
-    }
-    ids[best]![pos[best]!++] = first + next;
-    parents[next] = bp;
-  }
+  let next = 0;
+  mergeKeys(keys, (p, i, parent) => {
+    ids[p]![i] = first + next;
+    parents[next++] = parent;
+  });
   return { ids, parents };
 }
 

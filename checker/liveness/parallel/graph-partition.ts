@@ -17,7 +17,7 @@
  *     states' labels.
  */
 import { partitionOf } from '../../search/parallel/partition.ts';
-import { type RecordBatch, RecordReader, RecordWriter } from '../../search/parallel/record-box.ts';
+import { type RecordBatch, RecordReader, RecordWriter, smallestHead } from '../../search/parallel/record-box.ts';
 import { ExpansionError } from '../../search/parallel/partition.ts';
 import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
@@ -226,26 +226,13 @@ export class GraphPartition {
       // a batch merged in key order, its home slots loaded first so their cache misses overlap
       let b = 0;
       for (; b < BATCH && x + b < total; b++) {
-        // the smallest head among the sources (few sources: a linear scan beats a heap)
-        let best: RecordReader | undefined;
-        let bp = 0;
-        let ba = 0;
-        for (const r of readers) {
-          if (r.i >= r.count) continue;
-          const parent = r.parent;
-          const action = r.action;
-          if (best === undefined || parent < bp || (parent === bp && action < ba)) {
-            best = r;
-            bp = parent;
-            ba = action;
-          }
-        }
-        bHi[b] = best!.hi;
-        bLo[b] = best!.lo;
-        bParent[b] = bp;
-        bAction[b] = ba;
+        const best = smallestHead(readers)!;
+        bHi[b] = best.hi;
+        bLo[b] = best.lo;
+        bParent[b] = best.parent;
+        bAction[b] = best.action;
         // every row is decoded, new or not: each is the delta base of the next in its box
-        best!.next(rows, b * W);
+        best.next(rows, b * W);
       }
       this.sink ^= ids.prefetch(bHi, bLo, b);
       for (let y = 0; y < b; y++, x++) {

@@ -7,8 +7,8 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ConfigError, ModelContractError } from '../../errors.ts';
 import { isLiveness, type LivenessProperty } from '../../property.ts';
-import { memoryExhausted } from '../../search/control.ts';
-import { type Reply, serializeError } from '../../search/parallel/protocol.ts';
+import { serializeError } from '../../search/parallel/protocol.ts';
+import { replier, stopCheck } from '../../search/parallel/worker-port.ts';
 import type { ModelSource } from '../../search/parallel/source.ts';
 import { edgeKeyOf, predicatesOf } from './edge-naming.ts';
 import { type EdgeNaming, GraphPartition } from './graph-partition.ts';
@@ -17,18 +17,8 @@ import type { GraphJob, LoadedLivenessModel } from './thread-pool.ts';
 
 const data = workerData as { source: ModelSource; job: GraphJob; index: number; partitions: number; ctl: SharedArrayBuffer; replied: number; port: MessagePort };
 const ctl = new Int32Array(data.ctl);
-const port = data.port;
-const shouldStop = (): boolean => {
-  if (Atomics.load(ctl, 0) !== 0) return true;
-  if (memoryExhausted(Number.POSITIVE_INFINITY)) Atomics.store(ctl, 0, 1);
-  return Atomics.load(ctl, 0) !== 0;
-};
-
-function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(r, transfer);
-  Atomics.store(ctl, data.replied + data.index, 1);
-  Atomics.notify(ctl, data.replied + data.index);
-}
+const shouldStop = stopCheck(ctl);
+const reply = replier(data.port, ctl, data.replied + data.index);
 
 let partition: GraphPartition | undefined;
 try {
@@ -60,7 +50,7 @@ try {
   reply({ ok: false, error: serializeError(e) });
 }
 
-port.on('message', (req: GraphRequest) => {
+data.port.on('message', (req: GraphRequest) => {
   if (!partition) return;
   try {
     const value = serveGraph(partition, req, shouldStop);

@@ -34,6 +34,7 @@ import { type PartitionPool, PartitionFailure } from './pool.ts';
 import type { FinishReply, Request } from './protocol.ts';
 import { isPartitionProperty, type PartitionProperty } from './partition-properties.ts';
 import { TraceArrays } from '../../state/trace-arrays.ts';
+import { mergeKeys } from './key-merge.ts';
 import type { SharedTableHost } from './shared-table.ts';
 import type { SuspendedSearch } from '../packed-bfs.ts';
 import { partitionStatesOf, sharedTableStatesOf } from './resume.ts';
@@ -295,55 +296,14 @@ function stopNow<S, A>(tracker: PropertyTracker<S, A>, config: ResolvedCheckConf
   return tracker.stop || (config.stopWhen === 'all' && tracker.allDetermined);
 }
 
-/** Numbers the new states: a merge of the partitions' sorted (parent, action) keys; returns each partition's ids. */
+/** Numbers the new states as one worker does (key-merge.ts); returns each partition's ids. */
 function assignIds(keys: readonly Int32Array[], trace: TraceArrays): Int32Array[] {
-  const n = keys.length;
   const ids = keys.map((k) => new Int32Array(k.length >> 1));
-  // the shared-table search's lists are consecutive ranges of parents: in order as they come, no merge
-  if (inOrder(keys)) {
-    keys.forEach((k, p) => {
-      const out = ids[p]!;
-      for (let i = 0; i < out.length; i++) {
-        out[i] = trace.size;
-        trace.push(k[2 * i]!, k[2 * i + 1]!);
-      }
-    });
-    return ids;
-  }
-  const pos = new Array<number>(n).fill(0);
-  for (;;) {
-    let best = -1;
-    let bp = 0;
-    let ba = 0;
-    for (let p = 0; p < n; p++) {
-      const i = pos[p]!;
-      const k = keys[p]!;
-      if (2 * i >= k.length) continue;
-      const parent = k[2 * i]!;
-      const action = k[2 * i + 1]!;
-      if (best < 0 || parent < bp || (parent === bp && action < ba)) {
-        best = p;
-        bp = parent;
-        ba = action;
-      }
-    }
-    if (best < 0) return ids;
-    ids[best]![pos[best]!++] = trace.size;
-    trace.push(bp, ba);
-  }
-}
-
-/** Does each non-empty key list start after the previous one ends (each list being sorted)? */
-function inOrder(keys: readonly Int32Array[]): boolean {
-  let lastParent = -Infinity;
-  let lastAction = 0;
-  for (const k of keys) {
-    if (k.length === 0) continue;
-    if (k[0]! < lastParent || (k[0] === lastParent && k[1]! <= lastAction)) return false;
-    lastParent = k[k.length - 2]!;
-    lastAction = k[k.length - 1]!;
-  }
-  return true;
+  mergeKeys(keys, (p, i, parent, action) => {
+    ids[p]![i] = trace.size;
+    trace.push(parent, action);
+  });
+  return ids;
 }
 
 /** What one worker would have learnt during this level, each with the expansion it learns it at. */

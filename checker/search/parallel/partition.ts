@@ -21,7 +21,7 @@ import type { PartitionProperty } from './partition-properties.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { Frontier } from '../../state/frontier.ts';
 import { VisitedStore } from '../../state/visited-store.ts';
-import { type RecordBatch, RecordReader, RecordWriter } from './record-box.ts';
+import { type RecordBatch, RecordReader, RecordWriter, smallestHead } from './record-box.ts';
 import { BATCH, SuccessorBatch } from './successor-batch.ts';
 import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRows } from './level-expander.ts';
 
@@ -176,27 +176,13 @@ export class Partition {
     while (left > 0) {
       let b = 0;
       for (; b < BATCH && left > 0; b++, left--) {
-        // the smallest head among the sources (few sources: a linear scan beats a heap)
-        let best: RecordReader | undefined;
-        let bp = 0;
-        let ba = 0;
-        for (let q = 0; q < Q; q++) {
-          const r = readers[q]!;
-          if (r.i >= r.count) continue;
-          const parent = r.parent;
-          const action = r.action;
-          if (best === undefined || parent < bp || (parent === bp && action < ba)) {
-            best = r;
-            bp = parent;
-            ba = action;
-          }
-        }
-        bHi[b] = best!.hi;
-        bLo[b] = best!.lo;
-        bParent[b] = bp;
-        bAction[b] = ba;
+        const best = smallestHead(readers)!;
+        bHi[b] = best.hi;
+        bLo[b] = best.lo;
+        bParent[b] = best.parent;
+        bAction[b] = best.action;
         // every record's row is decoded, new or not: each is the delta base of the next in its box
-        best!.next(rows, b * W);
+        best.next(rows, b * W);
       }
       batch.sink ^= store.prefetch(bHi, bLo, b);
       for (let x = 0; x < b; x++) {

@@ -122,3 +122,22 @@ function grown(a: Int32Array | Uint8Array, min: number): Int32Array | Uint8Array
   b.set(a);
   return b;
 }
+
+/** The reader whose current record has the smallest key (parent id, then action index), or undefined when every one is read (few readers: a linear scan beats a heap). */
+export function smallestHead(readers: readonly RecordReader[]): RecordReader | undefined {
+  let best: RecordReader | undefined;
+  let bp = 0;
+  let ba = 0;
+  for (let q = 0; q < readers.length; q++) {
+    const r = readers[q]!;
+    if (r.i >= r.count) continue;
+    const parent = r.parent;
+    const action = r.action;
+    if (best === undefined || parent < bp || (parent === bp && action < ba)) {
+      best = r;
+      bp = parent;
+      ba = action;
+    }
+  }
+  return best;
+}

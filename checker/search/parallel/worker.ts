@@ -5,8 +5,8 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ModelContractError } from '../../errors.ts';
-import { MEMORY_CHECK_MS, memoryExhausted } from '../control.ts';
-import { type Reply, type Request, type SearchPartition, serializeError, serve, transferables } from './protocol.ts';
+import { type Request, type SearchPartition, serializeError, serve, transferables } from './protocol.ts';
+import { replier, stopCheck } from './worker-port.ts';
 import { makePartition } from './pool.ts';
 import type { SharedTableMemory } from './shared-table-partition.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
@@ -28,27 +28,8 @@ const data = workerData as {
   memory?: SharedTableMemory;
 };
 const ctl = new Int32Array(data.ctl);
-const port = data.port;
-/**
- * The coordinator raises the stop word (interrupt, time, memory); a worker raises it itself when
- * its own heap nears V8's limit, where V8 would end the thread with nothing reported.
- */
-let lastMemoryCheck = 0;
-const shouldStop = (): boolean => {
-  if (Atomics.load(ctl, 0) !== 0) return true;
-  // as often as the coordinator checks its own (heap statistics cost microseconds, asked every 1,024 expansions)
-  const now = performance.now();
-  if (now - lastMemoryCheck < MEMORY_CHECK_MS) return false;
-  lastMemoryCheck = now;
-  if (memoryExhausted(Number.POSITIVE_INFINITY)) Atomics.store(ctl, 0, 1);
-  return Atomics.load(ctl, 0) !== 0;
-};
-
-function reply(r: Reply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(r, transfer);
-  Atomics.store(ctl, data.replied + data.index, 1);
-  Atomics.notify(ctl, data.replied + data.index);
-}
+const shouldStop = stopCheck(ctl);
+const reply = replier(data.port, ctl, data.replied + data.index);
 
 let partition: SearchPartition | undefined;
 try {
@@ -64,7 +45,7 @@ try {
   reply({ ok: false, error: serializeError(e) });
 }
 
-port.on('message', (req: Request) => {
+data.port.on('message', (req: Request) => {
   if (!partition) return;
   try {
     const value = serve(partition, req, shouldStop);
