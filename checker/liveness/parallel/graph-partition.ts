@@ -17,7 +17,8 @@
  *     states' labels.
  */
 import { partitionOf } from '../../search/parallel/partition.ts';
-import { type RecordBatch, RecordReader, RecordWriter, smallestHead } from '../../search/parallel/record-box.ts';
+import { type RecordBatch, RecordReader, RecordWriter } from '../../search/parallel/record-box.ts';
+import { SuccessorBatch } from '../../search/parallel/successor-batch.ts';
 import { ExpansionError } from '../../search/parallel/partition.ts';
 import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
@@ -53,7 +54,6 @@ export interface GraphAssignReply {
   readonly labels: Uint8Array;
 }
 
-const BATCH = 64;
 
 export class GraphPartition {
   private readonly W: number;
@@ -68,13 +68,7 @@ export class GraphPartition {
   /** hi, lo of each pending state, to give it its id */
   private pendingFp = new Int32Array(0);
   private keys = new Int32Array(0);
-  private readonly batchRows: Int32Array;
-  private readonly batchHi = new Int32Array(BATCH);
-  private readonly batchLo = new Int32Array(BATCH);
-  private readonly batchParent = new Int32Array(BATCH);
-  private readonly batchAction = new Int32Array(BATCH);
-  /** written, never read: keeps the prefetch loads alive */
-  private sink = 0;
+  private readonly batch: SuccessorBatch;
   /** the records received, as (parent, k, value) with value < 0 for a new state's placeholder */
   private received = new Int32Array(0);
   private receivedN = 0;
@@ -97,7 +91,7 @@ export class GraphPartition {
     this.index = index;
     this.partitions = partitions;
     this.W = packed.width;
-    this.batchRows = new Int32Array(BATCH * this.W);
+    this.batch = new SuccessorBatch(this.W);
     this.frontier = new Frontier(this.W);
     this.pending = new Frontier(this.W);
     this.inBounds = model.inBounds?.bind(model);
@@ -213,28 +207,20 @@ export class GraphPartition {
     }
     const keys = this.keys;
     const fps = this.pendingFp;
-    const rows = this.batchRows;
-    const bHi = this.batchHi;
-    const bLo = this.batchLo;
-    const bParent = this.batchParent;
-    const bAction = this.batchAction;
+    const batch = this.batch;
+    const rows = batch.rows;
+    const bHi = batch.hi;
+    const bLo = batch.lo;
+    const bParent = batch.parent;
+    const bAction = batch.action;
     const ids = this.ids;
     this.pending.reset();
     let n = 0;
     let x = 0;
     while (x < total) {
       // a batch merged in key order, its home slots loaded first so their cache misses overlap
-      let b = 0;
-      for (; b < BATCH && x + b < total; b++) {
-        const best = smallestHead(readers)!;
-        bHi[b] = best.hi;
-        bLo[b] = best.lo;
-        bParent[b] = best.parent;
-        bAction[b] = best.action;
-        // every row is decoded, new or not: each is the delta base of the next in its box
-        best.next(rows, b * W);
-      }
-      this.sink ^= ids.prefetch(bHi, bLo, b);
+      const b = batch.fillInKeyOrder(readers, total - x);
+      batch.sink ^= ids.prefetch(bHi, bLo, b);
       for (let y = 0; y < b; y++, x++) {
         const hi = bHi[y]!;
         const lo = bLo[y]!;

@@ -21,8 +21,8 @@ import type { PartitionProperty } from './partition-properties.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { Frontier } from '../../state/frontier.ts';
 import { VisitedStore } from '../../state/visited-store.ts';
-import { type RecordBatch, RecordReader, RecordWriter, smallestHead } from './record-box.ts';
-import { BATCH, SuccessorBatch } from './successor-batch.ts';
+import { type RecordBatch, RecordReader, RecordWriter } from './record-box.ts';
+import { SuccessorBatch } from './successor-batch.ts';
 import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRows } from './level-expander.ts';
 
 export { type Counted, ExpansionError, type Found } from './level-expander.ts';
@@ -174,16 +174,8 @@ export class Partition {
     let n = 0;
     let left = total;
     while (left > 0) {
-      let b = 0;
-      for (; b < BATCH && left > 0; b++, left--) {
-        const best = smallestHead(readers)!;
-        bHi[b] = best.hi;
-        bLo[b] = best.lo;
-        bParent[b] = best.parent;
-        bAction[b] = best.action;
-        // every record's row is decoded, new or not: each is the delta base of the next in its box
-        best.next(rows, b * W);
-      }
+      const b = batch.fillInKeyOrder(readers, left);
+      left -= b;
       batch.sink ^= store.prefetch(bHi, bLo, b);
       for (let x = 0; x < b; x++) {
         if (store.insert(bHi[x]!, bLo[x]!, 0, 0) < 0) continue;
