@@ -57,8 +57,6 @@ export class SharedTablePartition {
   /** the counts of a level this partition finished while others paused */
   private finished: LevelCounts | undefined;
 
-  /** the depth of the level being expanded */
-  private depth = 0;
   /** candidates of the level: their keys and fingerprints, and their rows in the same order */
   private cand = new Int32Array(C * 1024);
   private candN = 0;
@@ -113,7 +111,6 @@ export class SharedTablePartition {
     if (resume && this.finished !== undefined) return { ...this.finished, outboxes: [], lost: this.lost.map((l) => l.take()) };
     if (!resume) {
       if (depth + 1 > MAX_DEPTH) throw new CheckerError(`the shared-table search reached depth ${depth + 1}, deeper than its claims can count (${MAX_DEPTH})`, 'run with --parallel-design partitions, or --workers 1');
-      this.depth = depth;
       this.candN = 0;
       this.candRows.reset();
       this.lost = Array.from({ length: this.partitions }, () => new GrowingPairs());
