@@ -6,6 +6,7 @@
  * per state, one byte per predicate the properties ask about. No state object outlives its
  * expansion: everything kept is typed arrays (≈ 13 bytes per edge plus 30 per state).
  */
+import { Grow } from './grow.ts';
 import type { ResolvedCheckConfig } from '../config.ts';
 import { ModelContractError } from '../errors.ts';
 import type { Model, PackedStepSink } from '../model.ts';
@@ -50,44 +51,6 @@ export interface EdgeLabelling<A> {
   readonly isProgress?: (a: A) => boolean;
 }
 
-class Grow32 {
-  a: Int32Array;
-  n = 0;
-  constructor(cap: number) {
-    this.a = new Int32Array(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Int32Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
-class Grow8 {
-  a: Uint8Array;
-  n = 0;
-  constructor(cap: number) {
-    this.a = new Uint8Array(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Uint8Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  done(): Uint8Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
 const POLL_EVERY = 1024;
 
 export function buildGraph<S, A>(
@@ -98,15 +61,15 @@ export function buildGraph<S, A>(
   control: SearchControl,
 ): StateGraph {
   const ids = new IdTable();
-  const off = new Grow32(1 << 12);
-  const dst = new Grow32(1 << 14);
+  const off = new Grow(Int32Array, 1 << 12);
+  const dst = new Grow(Int32Array, 1 << 14);
   const unitOf = labelling.unitOf;
   const isProgress = labelling.isProgress;
-  const edgeUnit = unitOf ? new Grow32(1 << 14) : undefined;
-  const edgeProgress = isProgress ? new Grow8(1 << 14) : undefined;
-  const labels = predicates.map(() => new Grow8(1 << 12));
-  const depthOf = new Grow32(1 << 12);
-  const cut = new Grow8(1 << 12);
+  const edgeUnit = unitOf ? new Grow(Int32Array, 1 << 14) : undefined;
+  const edgeProgress = isProgress ? new Grow(Uint8Array, 1 << 14) : undefined;
+  const labels = predicates.map(() => new Grow(Uint8Array, 1 << 12));
+  const depthOf = new Grow(Int32Array, 1 << 12);
+  const cut = new Grow(Uint8Array, 1 << 12);
   let cutCount = 0;
   let maxDepth = 0;
   let stopped: IncompleteReason | undefined;
@@ -263,24 +226,46 @@ export function buildGraph<S, A>(
     cutCount++;
   }
   off.push(dst.n);
+  return sealGraph({ n: ids.size, off, dst, edgeUnit, edgeProgress, labels, initIds, cut, cutCount, transitions, deadlocks, maxDepth, stopped }, ids.bytes());
+}
+
+/** What a graph build has gathered when it ends: its growable arrays, counts and why it stopped (if it did). */
+export interface GraphParts {
+  readonly n: number;
+  readonly off: Grow<Int32Array>;
+  readonly dst: Grow<Int32Array>;
+  readonly edgeUnit: Grow<Int32Array> | undefined;
+  readonly edgeProgress: Grow<Uint8Array> | undefined;
+  readonly labels: readonly Grow<Uint8Array>[];
+  readonly initIds: readonly number[];
+  readonly cut: Grow<Uint8Array>;
+  readonly cutCount: number;
+  readonly transitions: number;
+  readonly deadlocks: number;
+  readonly maxDepth: number;
+  readonly stopped: IncompleteReason | undefined;
+}
+
+/** The graph from its parts; `idBytes`: what the state-to-id map held, counted in its bytes. */
+export function sealGraph(p: GraphParts, idBytes: number): StateGraph {
   const g: StateGraph = {
-    n: ids.size,
-    off: off.done(),
-    dst: dst.done(),
-    edgeUnit: edgeUnit?.done(),
-    edgeProgress: edgeProgress?.done(),
-    labels: labels.map((l) => l.done()),
-    initIds: Int32Array.from(initIds),
-    cut: cut.done(),
-    cutCount,
-    transitions,
-    deadlocks,
-    maxDepth,
-    complete: stopped === undefined,
-    ...(stopped === undefined ? {} : { reason: stopped }),
+    n: p.n,
+    off: p.off.done(),
+    dst: p.dst.done(),
+    edgeUnit: p.edgeUnit?.done(),
+    edgeProgress: p.edgeProgress?.done(),
+    labels: p.labels.map((l) => l.done()),
+    initIds: Int32Array.from(p.initIds),
+    cut: p.cut.done(),
+    cutCount: p.cutCount,
+    transitions: p.transitions,
+    deadlocks: p.deadlocks,
+    maxDepth: p.maxDepth,
+    complete: p.stopped === undefined,
+    ...(p.stopped === undefined ? {} : { reason: p.stopped }),
     bytes: 0,
   };
-  return { ...g, bytes: graphBytes(g) + ids.bytes() };
+  return { ...g, bytes: graphBytes(g) + idBytes };
 }
 
 function graphBytes(g: StateGraph): number {

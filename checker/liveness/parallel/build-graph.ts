@@ -22,7 +22,8 @@ import { partitionOf } from '../../search/parallel/partition.ts';
 import { PartitionFailure } from '../../search/parallel/pool.ts';
 import type { RecordBatch } from '../../search/parallel/record-box.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
-import type { StateGraph } from '../graph.ts';
+import { sealGraph, type StateGraph } from '../graph.ts';
+import { Grow } from '../grow.ts';
 import { FpIdMap } from './fp-id-map.ts';
 import { CUT, DEADLOCK, type GraphAssignReply, type GraphExpandReply } from './graph-partition.ts';
 import type { GraphRequest } from './protocol.ts';
@@ -231,26 +232,7 @@ export function buildGraphPartitioned(
   }
   off.push(dst.n);
   const storeBytes = (run(Array.from({ length: N }, () => ({ t: 'finish' }) as const)) as number[]).reduce((a, b) => a + b, 0);
-  const g: StateGraph = {
-    n,
-    off: off.done(),
-    dst: dst.done(),
-    edgeUnit: edgeUnit?.done(),
-    edgeProgress: edgeProgress?.done(),
-    labels: labels.map((l) => l.done()),
-    initIds: Int32Array.from(initIds),
-    cut: cut.done(),
-    cutCount,
-    transitions,
-    deadlocks,
-    maxDepth,
-    complete: stopped === undefined,
-    ...(stopped === undefined ? {} : { reason: stopped }),
-    bytes: 0,
-  };
-  let bytes = storeBytes + g.off.byteLength + g.dst.byteLength + g.cut.byteLength + (g.edgeUnit?.byteLength ?? 0) + (g.edgeProgress?.byteLength ?? 0);
-  for (const l of g.labels) bytes += l.byteLength;
-  return { ...g, bytes };
+  return sealGraph({ n, off, dst, edgeUnit, edgeProgress, labels, initIds, cut, cutCount, transitions, deadlocks, maxDepth, stopped }, storeBytes);
 }
 
 function keyNamesAppend(names: string[][], unit: number[][], progress: number[][], ex: readonly GraphExpandReply[]): void {
@@ -277,35 +259,3 @@ function numberNewStates(keys: readonly Int32Array[], first: number): { ids: Int
   return { ids, parents };
 }
 
-type TypedArray = Int32Array | Uint8Array;
-
-/** A typed array grown by doubling. */
-class Grow<T extends TypedArray> {
-  a: T;
-  n = 0;
-  private readonly Ctor: new (n: number) => T;
-  constructor(Ctor: new (n: number) => T, cap: number) {
-    this.Ctor = Ctor;
-    this.a = new Ctor(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) this.reserve(1);
-    this.a[this.n++] = v;
-  }
-  append(vs: T): void {
-    this.reserve(vs.length);
-    this.a.set(vs, this.n);
-    this.n += vs.length;
-  }
-  private reserve(more: number): void {
-    if (this.n + more <= this.a.length) return;
-    let cap = this.a.length * 2;
-    while (cap < this.n + more) cap *= 2;
-    const b = new this.Ctor(cap);
-    b.set(this.a);
-    this.a = b;
-  }
-  done(): T {
-    return this.a.subarray(0, this.n) as T;
-  }
-}
