@@ -22,12 +22,13 @@
  * table twice the size, every worker re-inserting a slice of the old one.
  */
 
+import { ConfigError } from '../../errors.ts';
 import { type LevelBuffers, newLevelBuffers } from './shared-level.ts';
 
-export const EMPTY = 0;
+const EMPTY = 0;
 const WRITING = 1;
-/** workers per claim level: a claim is FIRST_CLAIM + depth * MAX_WORKERS + worker */
-export const MAX_WORKERS = 256;
+/** workers per claim level: a claim is FIRST_CLAIM + depth * MAX_WORKERS + worker (as many as the CLI's --workers allows) */
+export const MAX_WORKERS = 1024;
 const FIRST_CLAIM = 2;
 /** deepest level whose claims fit in a word */
 export const MAX_DEPTH = Math.floor((0x7fffffff - FIRST_CLAIM) / MAX_WORKERS) - 1;
@@ -38,14 +39,14 @@ export function levelClaim(depth: number): number {
 }
 
 /** Shared words beside the table: slots filled (approximately, flushed every FLUSH inserts), the "grow" flag, then per worker its rows of the current level. */
-export const FILLED = 0;
-export const GROW = 1;
+const FILLED = 0;
+const GROW = 1;
 export const COUNTS = 2;
 
 const FLUSH = 64;
 /** the table asks to grow when this full; the slack absorbs what the workers insert until they pause */
 const MAX_LOAD = 0.7;
-export const INITIAL_SLOTS = 1 << 16;
+const INITIAL_SLOTS = 1 << 16;
 const QUADRUPLE_BELOW = 1 << 24;
 
 /** What a visit tells the visiting worker. */
@@ -193,14 +194,13 @@ export class SharedTableHost {
   private readonly ctl: Int32Array;
   readonly levels: readonly LevelBuffers[];
 
-  /** `expected`: states the search is expected to reach (e.g. found by a single-threaded trial), to start big enough */
-  constructor(partitions: number, expected = 0) {
+  constructor(partitions: number) {
+    // more workers than a claim level holds would give a state a claim of the next level
+    if (partitions > MAX_WORKERS) throw new ConfigError(`the shared-table search takes at most ${MAX_WORKERS} workers, not ${partitions}`, `use at most ${MAX_WORKERS} workers, or --parallel-design partitions`);
     this.control = new SharedArrayBuffer(4 * (COUNTS + partitions));
     this.ctl = new Int32Array(this.control);
     this.levels = Array.from({ length: partitions }, () => newLevelBuffers());
-    let slots = INITIAL_SLOTS;
-    while (slots * MAX_LOAD < expected) slots *= 2;
-    this.table = new SharedArrayBuffer(12 * slots);
+    this.table = new SharedArrayBuffer(12 * INITIAL_SLOTS);
   }
 
   get slots(): number {
@@ -209,13 +209,9 @@ export class SharedTableHost {
 
   /** A table for at least `states` fingerprints (a search handed over with that many); the workers copy the old one into it. */
   growTo(states: number): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
-    const old = this.table;
     let slots = this.slots;
     while (slots * MAX_LOAD < states) slots *= 2;
-    this.table = slots === this.slots ? old : new SharedArrayBuffer(12 * slots);
-    Atomics.store(this.ctl, FILLED, 0);
-    Atomics.store(this.ctl, GROW, 0);
-    return { old, table: this.table };
+    return this.replace(slots);
   }
 
   /**
@@ -224,8 +220,13 @@ export class SharedTableHost {
    * growing by two from 2^22 slots, 3.9 M growing by four, a fifth of the workers' time), then twice.
    */
   grow(): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
+    return this.replace((this.slots < QUADRUPLE_BELOW ? 4 : 2) * this.slots);
+  }
+
+  /** A new, empty table of `slots` (the same one if it has that many), its fill count and "grow" flag cleared. */
+  private replace(slots: number): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
     const old = this.table;
-    this.table = new SharedArrayBuffer((this.slots < QUADRUPLE_BELOW ? 4 : 2) * old.byteLength);
+    if (slots !== this.slots) this.table = new SharedArrayBuffer(12 * slots);
     Atomics.store(this.ctl, FILLED, 0);
     Atomics.store(this.ctl, GROW, 0);
     return { old, table: this.table };
