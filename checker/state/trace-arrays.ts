@@ -29,6 +29,11 @@ export class TraceArrays {
     this.actions[c]![id & CHUNK_MASK] = action;
   }
 
+  /** Records the next states from (parent, action) pairs, in order. */
+  pushPairs(pairs: Int32Array): void {
+    for (let i = 0; i < pairs.length; i += 2) this.push(pairs[i]!, pairs[i + 1]!);
+  }
+
   parentOf(id: number): number {
     return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
   }

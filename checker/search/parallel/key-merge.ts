@@ -2,8 +2,8 @@
  * One worker's numbering of a level's new states: the partitions each return their new states'
  * keys (parent id, action index) sorted, as pairs; one worker numbers new states in key order, so
  * the merge of those lists visits them in the order one worker gives them ids. Lists that are
- * already in order one after the other (the shared table's: consecutive ranges of parents) are
- * visited as they come.
+ * already in order one after the other (one list, or parents that happen to fall in consecutive
+ * ranges) are visited as they come.
  */
 
 /** Calls visit(p, i, parent, action) for every key, in key order; p is the partition, i the key's position in its list. */

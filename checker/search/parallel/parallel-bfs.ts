@@ -36,6 +36,7 @@ import { isPartitionProperty, type PartitionProperty } from './partition-propert
 import { TraceArrays } from '../../state/trace-arrays.ts';
 import { mergeKeys } from './key-merge.ts';
 import type { SharedTableHost } from './shared-table.ts';
+import type { Settled } from './shared-table-partition.ts';
 import type { SuspendedSearch } from '../packed-bfs.ts';
 import { partitionStatesOf, sharedTableStatesOf } from './resume.ts';
 
@@ -161,6 +162,23 @@ function levels<S, A>(
     };
   };
 
+  // The level's new states numbered as one worker does. Hash partitions: each returns its new
+  // states' keys, merged into one numbering (key-merge.ts), then gets their ids.
+  const receiveAndAssign = (ex: readonly ExpandReply[], open: number[]): Found[][] => {
+    const keys = run(exchange.route(depth, ex.map((r) => r.outboxes)).map((inboxes) => ({ t: 'receive', inboxes }))) as Int32Array[];
+    const ids = assignIds(keys, trace);
+    return run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
+  };
+  // Shared table: each partition's new states come after the previous partition's, in order.
+  const settle = (ex: readonly ExpandReply[], open: number[]): Found[][] => {
+    const settled = run(ex.map((_, p) => ({ t: 'settle', lost: ex.map((r) => r.lost![p]!), open }))) as Settled[];
+    return settled.map((s) => {
+      const first = trace.size;
+      trace.pushPairs(s.keys);
+      return s.found.map((f) => ({ ...f, id: first + f.id }));
+    });
+  };
+
   if (from) {
     // the partitions continue the suspended search from its frontier's level
     // (the shared table first made large enough for what the search found, and twice that)
@@ -226,16 +244,12 @@ function levels<S, A>(
       control.stopReason ??= 'memory';
       return outcome('incomplete', curN);
     }
-    const keys = (shared
-      ? run(ex.map((_, p) => ({ t: 'receive', inboxes: [], lost: ex.map((r) => r.lost![p]!) })))
-      : run(exchange.route(depth, ex.map((r) => r.outboxes)).map((inboxes) => ({ t: 'receive', inboxes })))) as Int32Array[];
-    const ids = assignIds(keys, trace);
-    const newN = trace.size - levelEnd;
     const open: number[] = [];
     props.forEach((p, i) => {
       if (p.kind !== 'alwaysStep' && !tracker.discoveries.has(p.name)) open.push(i);
     });
-    const found = run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
+    const found = shared ? settle(ex, open) : receiveAndAssign(ex, open);
+    const newN = trace.size - levelEnd;
     if (control.stopReason !== undefined) return outcome('incomplete', newN, trace.size);
 
     const events = levelEvents(ex, found, props, trace, tracker);

@@ -6,7 +6,7 @@ import { CheckerError } from '../../errors.ts';
 import * as errors from '../../errors.ts';
 import type { RecordBatch } from './record-box.ts';
 import { type Counted, ExpansionError, type ExpandReply, type Found, type Partition, type PartitionState } from './partition.ts';
-import { SharedTablePartition } from './shared-table-partition.ts';
+import { type Settled, SharedTablePartition } from './shared-table-partition.ts';
 
 /** Either kind of partition: hash partitions exchanging records, or workers sharing one fingerprint table. */
 export type SearchPartition = Partition | SharedTablePartition;
@@ -16,9 +16,10 @@ export type Request =
   // `resume`: go on with a level paused for the shared table to grow
   | { readonly t: 'expand'; readonly depth: number; readonly steps: number[]; readonly resume?: boolean }
   | { readonly t: 'rehash'; readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer }
-  // `lost`: a shared-table partition's candidates other partitions took, lost[q] from partition q
-  | { readonly t: 'receive'; readonly inboxes: RecordBatch[]; readonly lost?: Int32Array[] }
+  | { readonly t: 'receive'; readonly inboxes: RecordBatch[] }
   | { readonly t: 'assign'; readonly ids: Int32Array; readonly open: number[] }
+  // the shared table's receive and assign in one: `lost[q]`, its candidates partition q took
+  | { readonly t: 'settle'; readonly lost: Int32Array[]; readonly open: number[] }
   | { readonly t: 'firstExpandedFrom'; readonly from: number }
   | { readonly t: 'countUpTo'; readonly last: number }
   | { readonly t: 'adopt'; readonly state: PartitionState }
@@ -55,9 +56,11 @@ export function serve(partition: SearchPartition, req: Request, shouldStop: () =
       partition.rehash(req.old, req.table);
       return null;
     case 'receive':
-      return partition instanceof SharedTablePartition ? partition.receive(req.lost) : partition.receive(req.inboxes);
+      return hashPartition(partition).receive(req.inboxes);
     case 'assign':
-      return partition.assign(req.ids, req.open) satisfies Found[];
+      return hashPartition(partition).assign(req.ids, req.open) satisfies Found[];
+    case 'settle':
+      return sharedTablePartition(partition).settle(req.lost, req.open) satisfies Settled;
     case 'firstExpandedFrom':
       return partition.firstExpandedFrom(req.from);
     case 'countUpTo':
@@ -70,9 +73,20 @@ export function serve(partition: SearchPartition, req: Request, shouldStop: () =
   }
 }
 
+function hashPartition(p: SearchPartition): Partition {
+  if (p instanceof SharedTablePartition) throw new Error('a hash-partition request sent to a shared-table partition');
+  return p;
+}
+
+function sharedTablePartition(p: SearchPartition): SharedTablePartition {
+  if (!(p instanceof SharedTablePartition)) throw new Error('a shared-table request sent to a hash partition');
+  return p;
+}
+
 /** Buffers a reply can move (not copy) to the coordinator. */
 export function transferables(value: unknown): ArrayBuffer[] {
   if (value instanceof Int32Array) return [value.buffer as ArrayBuffer];
+  if (value !== null && typeof value === 'object' && 'keys' in value && (value as Settled).keys instanceof Int32Array) return [(value as Settled).keys.buffer as ArrayBuffer];
   if (value !== null && typeof value === 'object' && 'outboxes' in value) {
     const r = value as ExpandReply;
     return [...batchBuffers(r.outboxes), ...(r.lost ?? []).map((l) => l.buffer as ArrayBuffer)];

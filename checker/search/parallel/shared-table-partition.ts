@@ -8,10 +8,11 @@
  *     table; a state it now holds the claim on becomes a candidate (key, fingerprint, row). What
  *     it took from other workers' claims goes back in the reply (`lost`, per worker), the only
  *     thing exchanged.
- *  2. receive: its candidates minus those it lost are the new states it numbers; their keys go
- *     back, in key order (the order they were found in).
- *  3. assign: with their ids (consecutive, workers in order), w writes their rows into its own
- *     shared level buffers (shared-level.ts) and evaluates the state properties on them.
+ *  2. settle: its candidates minus those it lost are its new states; w writes their rows into its
+ *     own shared level buffers (shared-level.ts), evaluates the state properties on them, and
+ *     returns their keys in key order (the order they were found in). Their ids need no merge:
+ *     they are consecutive, workers in order, so the coordinator numbers them as it appends the
+ *     keys — one exchange per level besides the expansion, not two.
  * The level is split anew at every level, whoever found its states: worker w expands the w-th
  * share of the ids, reading those rows from whichever workers' buffers hold them, so the shares
  * stay even.
@@ -33,6 +34,12 @@ export interface SharedTableMemory {
   readonly control: SharedArrayBuffer;
   readonly table: SharedArrayBuffer;
   readonly levels: readonly LevelBuffers[];
+}
+
+/** A settled level: the new states' keys (parent, action) in order, and the state properties' findings (ids: positions among those states). */
+export interface Settled {
+  readonly keys: Int32Array;
+  readonly found: Found[];
 }
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
@@ -64,9 +71,8 @@ export class SharedTablePartition {
   /** lost[u]: fingerprints (hi, lo) whose claim this partition took from partition u */
   private lost: GrowingPairs[] = [];
   private readonly batch: SuccessorBatch;
-  /** after receive: per candidate, whether it is one of the new states numbered here */
+  /** at settle: per candidate, whether it is one of the new states numbered here */
   private isMine = new Uint8Array(0);
-  private mineN = 0;
 
   constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], index: number, partitions: number, memory: SharedTableMemory, coverageOf?: (a: unknown) => string) {
     this.index = index;
@@ -170,55 +176,51 @@ export class SharedTablePartition {
 
   /**
    * The candidates minus what other partitions took (`lost[q]`: fingerprints partition q took
-   * from this one) are this partition's new states: their keys (parent, action) in key order.
+   * from this one) are this partition's new states: their rows become the level's (in this
+   * partition's buffers) and the open state properties are evaluated on them. Returns their keys
+   * (parent, action) in key order, and what the properties found, each `id` the state's position
+   * among this partition's new states (the coordinator adds where they start).
    */
-  receive(lost: readonly Int32Array[] = []): Int32Array {
+  settle(lost: readonly Int32Array[], open: readonly number[]): Settled {
     this.finished = undefined;
     const taken = new PairSet(lost);
     const cand = this.cand;
     const n = this.candN;
     if (this.isMine.length < n) this.isMine = new Uint8Array(n);
+    const isMine = this.isMine;
     const keys = new Int32Array(2 * (n - taken.size));
     let m = 0;
     for (let c = 0; c < n; c++) {
       const yes = !taken.has(cand[C * c + 2]!, cand[C * c + 3]!);
-      this.isMine[c] = yes ? 1 : 0;
+      isMine[c] = yes ? 1 : 0;
       if (!yes) continue;
       keys[2 * m] = cand[C * c]!;
       keys[2 * m + 1] = cand[C * c + 1]!;
       m++;
     }
     if (m !== n - taken.size) throw new Error(`partition ${this.index}: ${taken.size} states taken, ${n - m} candidates lost`);
-    this.mineN = m;
-    return keys;
-  }
-
-  /** The new states numbered here get their ids: rows into this partition's level buffers, state properties checked. */
-  assign(ids: Int32Array, open: readonly number[]): Found[] {
-    if (ids.length !== this.mineN) throw new Error(`partition ${this.index}: ${ids.length} ids for ${this.mineN} new states`);
     this.base += this.levelN;
-    const W = this.W;
     const rows = this.candRows;
-    const isMine = this.isMine;
-    const row = new Int32Array(W);
+    const row = new Int32Array(this.W);
     this.writer.reset();
     rows.rewind();
-    for (let c = 0; c < this.candN; c++) {
+    for (let c = 0; c < n; c++) {
       rows.next(row);
       if (isMine[c] !== 0) this.writer.push(row, 0);
     }
-    Atomics.store(this.control, COUNTS + this.index, this.mineN);
+    Atomics.store(this.control, COUNTS + this.index, m);
     rows.rewind();
     let c = 0;
-    return this.expander.checkNew(open, {
-      count: this.mineN,
+    const found = this.expander.checkNew(open, {
+      count: m,
       next(k: number, out: Int32Array): number {
         for (;;) {
           rows.next(out);
-          if (isMine[c++] !== 0) return ids[k]!;
+          if (isMine[c++] !== 0) return k;
         }
       },
     });
+    return { keys, found };
   }
 
   firstExpandedFrom(from: number): number {
