@@ -23,6 +23,20 @@ export const SAMPLE_GAP = 512;
 const SAMPLE_SEED = 0x6e6f6e64;
 
 /** Which expansions to check; ask once per expanded state, in search order. */
+/**
+ * The same sample as a pure function of the state's id, for searches whose expansion order
+ * depends on timing (the shared-table workers take a level's chunks as they become free): the
+ * first 64 ids, the first 8 of every level, and one id in 256 by a fixed hash.
+ */
+export function sampledId(id: number, levelStart: number): boolean {
+  if (id < NONDETERMINISM_SAMPLE || id - levelStart < SAMPLES_PER_DEPTH) return true;
+  let h = Math.imul(id ^ SAMPLE_SEED, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h & (SAMPLE_GAP / 2 - 1)) === 0;
+}
+
 export class NondeterminismSampler {
   private expanded = 0;
   private readonly perDepth: number[] = [];

@@ -44,7 +44,7 @@ export function threadedPackedBfs<S, A>(
   const suspend = { ...(trialMs !== undefined && trialMs > 0 ? { afterMs: trialMs } : {}), ...(parallel.threadsAfterLevels === undefined ? {} : { afterLevels: parallel.threadsAfterLevels }) };
   const trial = suspend.afterMs !== undefined || suspend.afterLevels !== undefined;
   // the shared-table search's shared memory (its table grows to what a trial hands over)
-  const shared = (parallel.design ?? DEFAULT_PARALLEL_DESIGN) === 'shared-table' ? new SharedTableHost(parallel.workers) : undefined;
+  const shared = (parallel.design ?? DEFAULT_PARALLEL_DESIGN) === 'shared-table' ? new SharedTableHost(parallel.workers, parallel.inProcess === true) : undefined;
   const memory = shared ? { control: shared.control, table: shared.table, levels: shared.levels } : undefined;
   if (parallel.inProcess) {
     const pool = new InProcessPool(loaded, props, parallel.workers, counting.coverage, memory);

@@ -66,11 +66,18 @@ export class ExpansionError extends Error {
   }
 }
 
-/** The rows a partition expands in a level, in id order: `next` writes state j's row and returns its id. */
+/**
+ * The rows a partition expands in a level, in id order: `next` writes state j's row and returns
+ * its id, or -1 when there is none left before `count` (rows handed out as the level goes, the
+ * shared-table workers' chunks).
+ */
 export interface LevelRows {
   readonly count: number;
   next(j: number, row: Int32Array): number;
 }
+
+/** Which expanded states to expand again to check the model is deterministic (by default: as one worker picks them, in expansion order). */
+export type SampleChoice = (id: number, depth: number) => boolean;
 
 /** Receives each successor of the state being expanded (its words in `next`, the sink's scratch row). */
 export type SuccessorSink = (srcId: number, action: number, next: Int32Array) => void;
@@ -86,7 +93,7 @@ export class LevelExpander {
   private readonly scratch: Int32Array;
   private readonly inBounds: ((s: unknown) => boolean) | undefined;
   private readonly isTerminal: ((s: unknown) => boolean) | undefined;
-  private readonly sampler = new NondeterminismSampler();
+  private readonly sample: SampleChoice;
   /** action → coverage bucket, when the run counts actions */
   private readonly coverageOf: ((a: unknown) => string) | undefined;
   private readonly bucketIds = new Map<string, number>();
@@ -115,7 +122,9 @@ export class LevelExpander {
   private stepIdx: number[] = [];
   private inLevel = false;
 
-  constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], coverageOf?: (a: unknown) => string) {
+  constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], coverageOf?: (a: unknown) => string, sample?: SampleChoice) {
+    const sampler = new NondeterminismSampler();
+    this.sample = sample ?? ((_id, depth) => sampler.take(depth));
     this.model = model;
     this.packed = packed;
     this.props = props;
@@ -187,6 +196,7 @@ export class LevelExpander {
       if ((j & 1023) === 0 && shouldStop()) return this.counts(true, false);
       if (shouldPause !== undefined && shouldPause()) return this.counts(false, true);
       srcId = rows.next(j, row);
+      if (srcId < 0) break;
       this.ids[j] = srcId;
       if (this.inBounds) {
         if (!this.inBounds(row)) {
@@ -204,7 +214,7 @@ export class LevelExpander {
         throw new ExpansionError(srcId, e);
       }
       if (coverageOf !== undefined) this.coverageEnd[j] = this.logN;
-      if (this.sampler.take(depth)) {
+      if (this.sample(srcId, depth)) {
         const id = srcId;
         try {
           assertSamePackedSuccessors(this.model.id, packed, row, 0, () => [id]);
@@ -228,6 +238,7 @@ export class LevelExpander {
         }
       }
     }
+    this.expandedN = this.j;
     return this.counts(false, false);
   }
 

@@ -169,14 +169,39 @@ function levels<S, A>(
     const ids = assignIds(keys, trace);
     return run(ids.map((x) => ({ t: 'assign', ids: x, open }))) as Found[][];
   };
-  // Shared table: each partition's new states come after the previous partition's, in order.
+  // Shared table: a chunk's new states come after the previous chunk's, in the order found.
   const settle = (ex: readonly ExpandReply[], open: number[]): Found[][] => {
     const settled = run(ex.map((_, p) => ({ t: 'settle', lost: ex.map((r) => r.lost![p]!), open }))) as Settled[];
-    return settled.map((s) => {
-      const first = trace.size;
-      trace.pushPairs(s.keys);
-      return s.found.map((f) => ({ ...f, id: first + f.id }));
+    // per chunk: the partition that expanded it, which of that partition's chunks it is, and where its keys start
+    const chunkN = settled.reduce((n, s) => n + (s.chunks.length >> 1), 0);
+    const byChunk = new Int32Array(3 * chunkN).fill(-1);
+    const keyStart = settled.map((s) => new Int32Array(s.chunks.length >> 1));
+    settled.forEach((s, p) => {
+      let at = 0;
+      for (let x = 0; 2 * x < s.chunks.length; x++) {
+        const c = s.chunks[2 * x]!;
+        byChunk[3 * c] = p;
+        byChunk[3 * c + 1] = x;
+        keyStart[p]![x] = at;
+        at += s.chunks[2 * x + 1]!;
+      }
     });
+    // the id each partition's chunk starts at
+    const idStart = settled.map((s) => new Float64Array(s.chunks.length >> 1));
+    for (let c = 0; c < chunkN; c++) {
+      const p = byChunk[3 * c]!;
+      if (p < 0) throw new Error(`chunk ${c} of ${chunkN} settled by no search worker`);
+      const x = byChunk[3 * c + 1]!;
+      const s = settled[p]!;
+      const from = keyStart[p]![x]!;
+      idStart[p]![x] = trace.size;
+      trace.pushPairs(s.keys.subarray(2 * from, 2 * (from + s.chunks[2 * x + 1]!)));
+    }
+    return settled.map((s, p) => s.found.map((f) => {
+      let x = 0;
+      while (x + 1 < keyStart[p]!.length && keyStart[p]![x + 1]! <= f.id) x++;
+      return { ...f, id: idStart[p]![x]! + f.id - keyStart[p]![x]! };
+    }));
   };
 
   if (from) {
@@ -233,6 +258,7 @@ function levels<S, A>(
     props.forEach((p, i) => {
       if (p.kind === 'alwaysStep' && !tracker.discoveries.has(p.name)) steps.push(i);
     });
+    shared?.beginLevel();
     let ex = run(Array.from({ length: N }, () => ({ t: 'expand', depth, steps }) as const)) as ExpandReply[];
     // the shared table asked to grow: every partition paused, or finished its share, first
     while (shared && !ex.some((r) => r.aborted) && ex.some((r) => r.paused)) {

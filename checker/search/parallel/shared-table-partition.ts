@@ -1,21 +1,21 @@
 /**
  * One worker's part of a level-synchronous BFS over a shared fingerprint table (shared-table.ts):
- * the alternative to owner-computes hash partitions (partition.ts), with the same phases and the
- * same replies, so the coordinator (parallel-bfs.ts) drives either.
+ * the alternative to owner-computes hash partitions (partition.ts), with the same expansion and
+ * the same replies, so the coordinator (parallel-bfs.ts) drives either.
  *
- *  1. expand: worker w expands the states of its contiguous share of the level (ids in order,
- *     read from the level's rows in shared memory) and visits each successor in the shared
- *     table; a state it now holds the claim on becomes a candidate (key, fingerprint, row). What
- *     it took from other workers' claims goes back in the reply (`lost`, per worker), the only
- *     thing exchanged.
+ *  1. expand: the level's ids are cut into chunks (shared-table.ts); worker w takes the next
+ *     chunk whenever it is free, expands its states (ids in order, rows read from whichever
+ *     workers' buffers hold them) and visits each successor in the shared table, claiming it for
+ *     the chunk; a state it now holds the claim on becomes a candidate (key, fingerprint, row).
+ *     What it took from other chunks' claims goes back in the reply (`lost`, per worker that
+ *     expanded them), the only thing exchanged.
  *  2. settle: its candidates minus those it lost are its new states; w writes their rows into its
- *     own shared level buffers (shared-level.ts), evaluates the state properties on them, and
- *     returns their keys in key order (the order they were found in). Their ids need no merge:
- *     they are consecutive, workers in order, so the coordinator numbers them as it appends the
- *     keys — one exchange per level besides the expansion, not two.
- * The level is split anew at every level, whoever found its states: worker w expands the w-th
- * share of the ids, reading those rows from whichever workers' buffers hold them, so the shares
- * stay even.
+ *     own shared level buffers (shared-level.ts), one segment per chunk, evaluates the state
+ *     properties on them, and returns their keys in key order with the chunk each segment came
+ *     from. Ids need no merge: a chunk's new states are numbered after the previous chunk's, in
+ *     the order its worker found them, so the coordinator numbers them as it appends the keys.
+ * Which worker expands which chunk depends on timing; nothing else does — the claims, the new
+ * states, their order and ids, the counts and what the properties find are those of the chunks.
  */
 import type { Model, PackedModel } from '../../model.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
@@ -24,10 +24,11 @@ import { type Counted, type Found, LevelExpander, type LevelCounts, type LevelRo
 import type { ExpandReply, PartitionState } from './partition.ts';
 import { RECORD_HEAD } from './partition.ts';
 import type { PartitionProperty } from './partition-properties.ts';
-import { COUNTS, levelClaim, MAX_DEPTH, NOT_MINE, SharedFingerprintTable, TAKEN } from './shared-table.ts';
-import { type LevelBuffers, LevelReader, LevelWriter } from './shared-level.ts';
+import { chunkCount, levelClaim, MAX_DEPTH, NOT_MINE, SEGMENTS, SEGMENTS_N, SharedFingerprintTable, TAKEN } from './shared-table.ts';
+import { type LevelBuffers, LevelReader, LevelWriter, type Segments } from './shared-level.ts';
 import { BATCH, SuccessorBatch } from './successor-batch.ts';
 import { CheckerError } from '../../errors.ts';
+import { sampledId } from '../nondeterminism.ts';
 
 /** What the shared-table partitions share: the control words, the first table, and each one's level buffers. */
 export interface SharedTableMemory {
@@ -36,9 +37,14 @@ export interface SharedTableMemory {
   readonly levels: readonly LevelBuffers[];
 }
 
-/** A settled level: the new states' keys (parent, action) in order, and the state properties' findings (ids: positions among those states). */
+/**
+ * A settled level: the new states' keys (parent, action) in key order; per chunk this worker
+ * expanded, in order, (chunk, how many of the keys are its); the state properties' findings
+ * (ids: positions among those states).
+ */
 export interface Settled {
   readonly keys: Int32Array;
+  readonly chunks: Int32Array;
   readonly found: Found[];
 }
 
@@ -52,33 +58,43 @@ export class SharedTablePartition {
   readonly index: number;
   readonly partitions: number;
 
-  /** the level being expanded: the id of its first state, its size, and the reader of this partition's share */
+  /** the level being expanded: the id of its first state, its size, its chunks, and the rows' segments */
   private base = 0;
   private levelN = 0;
-  private shareFrom = 0;
-  private shareTo = 0;
-  private reader: LevelReader | undefined;
+  private chunks = 1;
+  private segments: Segments = { words: new Int32Array(0), n: 0 };
   private readonly levels: readonly LevelBuffers[];
   private readonly writer: LevelWriter;
   private readonly control: Int32Array;
   /** the counts of a level this partition finished while others paused */
   private finished: LevelCounts | undefined;
+  /** the chunk being expanded: its next id and end, and its rows' reader */
+  private nextId = 0;
+  private chunkEnd = 0;
+  private reader: LevelReader | undefined;
+  /** the chunks this partition expanded in the level, in order, and where each one's candidates start */
+  private myChunks = new Int32Array(64);
+  private candStart = new Int32Array(64);
+  private myChunkN = 0;
 
   /** candidates of the level: their keys and fingerprints, and their rows in the same order */
   private cand = new Int32Array(C * 1024);
   private candN = 0;
   private readonly candRows: Frontier;
-  /** lost[u]: fingerprints (hi, lo) whose claim this partition took from partition u */
+  /** lost[u]: fingerprints (hi, lo) whose claim this partition took from a chunk partition u expanded */
   private lost: GrowingPairs[] = [];
   private readonly batch: SuccessorBatch;
   /** at settle: per candidate, whether it is one of the new states numbered here */
   private isMine = new Uint8Array(0);
+  /** the chunk whose claims the successors being batched carry */
+  private claimChunk = 0;
 
   constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], index: number, partitions: number, memory: SharedTableMemory, coverageOf?: (a: unknown) => string) {
     this.index = index;
     this.partitions = partitions;
     this.W = packed.width;
-    this.expander = new LevelExpander(model, packed, props, coverageOf);
+    // (which worker expands a state depends on timing: the nondeterminism sample goes by id)
+    this.expander = new LevelExpander(model, packed, props, coverageOf, (id) => sampledId(id, this.base));
     this.table = new SharedFingerprintTable(memory.table, memory.control);
     this.candRows = new Frontier(this.W);
     this.batch = new SuccessorBatch(this.W);
@@ -100,6 +116,7 @@ export class SharedTablePartition {
   seed(records: Int32Array, n: number): void {
     const R = this.W + RECORD_HEAD;
     this.writer.reset();
+    this.writer.startSegment();
     for (let k = 0; k < n; k++) {
       const o = k * R;
       this.table.place(records[o + 2]!, records[o + 3]!, levelClaim(0));
@@ -108,10 +125,10 @@ export class SharedTablePartition {
     this.table.flush();
     this.base = 0;
     this.levelN = 0;
-    Atomics.store(this.control, COUNTS + this.index, n);
+    this.publishOneSegment(n);
   }
 
-  /** Expands this partition's share of the level, or goes on with it after the table grew. */
+  /** Expands chunks of the level until none is left, or goes on with them after the table grew. */
   expand(depth: number, openSteps: readonly number[], shouldStop: () => boolean, resume = false): ExpandReply {
     // (a reply's buffers move to the coordinator: each reply gets its own copy of the lost lists)
     if (resume && this.finished !== undefined) return { ...this.finished, outboxes: [], lost: this.lost.map((l) => l.take()) };
@@ -124,7 +141,6 @@ export class SharedTablePartition {
     }
     const W = this.W;
     const table = this.table;
-    const w = this.index;
     const at = depth + 1;
     const lost = this.lost;
     // Successors are visited in batches, in the order they were found: the batch's home slots are
@@ -138,12 +154,13 @@ export class SharedTablePartition {
     let n = 0;
     const visitBatch = (): void => {
       batch.sink ^= table.prefetch(bLo, n);
+      const c = this.claimChunk;
       for (let b = 0; b < n; b++) {
         const hi = bHi[b]!;
         const lo = bLo[b]!;
-        const r = table.visit(hi, lo, at, w);
+        const r = table.visit(hi, lo, at, c);
         if (r === NOT_MINE) continue;
-        if (r === TAKEN) lost[table.takenFrom]!.push(hi, lo);
+        if (r === TAKEN) lost[table.ownerOf(table.takenFrom)]!.push(hi, lo);
         this.addCandidate(bParent[b]!, bAction[b]!, hi, lo, rows, b * W);
       }
       n = 0;
@@ -157,7 +174,20 @@ export class SharedTablePartition {
       rows.set(next, n * W);
       if (++n === BATCH) visitBatch();
     };
-    const counts = this.expander.expand(depth, openSteps, this.share(), successor, shouldStop, () => table.growing);
+    // the level's states, chunk after chunk as this partition takes them (the batch emptied
+    // before a new chunk's: its successors carry another claim)
+    const levelRows: LevelRows = {
+      count: this.levelN,
+      next: (_j: number, row: Int32Array): number => {
+        if (this.nextId === this.chunkEnd) {
+          visitBatch();
+          if (!this.takeChunk()) return -1;
+        }
+        this.reader!.next(row);
+        return this.nextId++;
+      },
+    };
+    const counts = this.expander.expand(depth, openSteps, levelRows, successor, shouldStop, () => table.growing);
     visitBatch();
     table.flush();
     this.finished = counts.paused ? undefined : counts;
@@ -200,17 +230,31 @@ export class SharedTablePartition {
     }
     if (m !== n - taken.size) throw new Error(`partition ${this.index}: ${taken.size} states taken, ${n - m} candidates lost`);
     this.base += this.levelN;
+    // the rows, a segment per chunk: the next level's rows in id order, wherever they are
     const rows = this.candRows;
     const row = new Int32Array(this.W);
+    const chunks = new Int32Array(2 * this.myChunkN);
     this.writer.reset();
     rows.rewind();
-    for (let c = 0; c < n; c++) {
-      rows.next(row);
-      if (isMine[c] !== 0) this.writer.push(row, 0);
-    }
-    Atomics.store(this.control, COUNTS + this.index, m);
-    rows.rewind();
     let c = 0;
+    for (let x = 0; x < this.myChunkN; x++) {
+      const end = x + 1 < this.myChunkN ? this.candStart[x + 1]! : n;
+      const start = this.writer.startSegment();
+      for (; c < end; c++) {
+        rows.next(row);
+        if (isMine[c] !== 0) this.writer.push(row, 0);
+      }
+      const chunk = this.myChunks[x]!;
+      const count = this.writer.count - start;
+      chunks[2 * x] = chunk;
+      chunks[2 * x + 1] = count;
+      Atomics.store(this.control, SEGMENTS + 3 * chunk, this.index);
+      Atomics.store(this.control, SEGMENTS + 3 * chunk + 1, start);
+      Atomics.store(this.control, SEGMENTS + 3 * chunk + 2, count);
+    }
+    Atomics.store(this.control, SEGMENTS_N, this.chunks);
+    rows.rewind();
+    c = 0;
     const found = this.expander.checkNew(open, {
       count: m,
       next(k: number, out: Int32Array): number {
@@ -220,7 +264,7 @@ export class SharedTablePartition {
         }
       },
     });
-    return { keys, found };
+    return { keys, chunks, found };
   }
 
   firstExpandedFrom(from: number): number {
@@ -239,32 +283,58 @@ export class SharedTablePartition {
     this.table.flush();
     this.expander.addConjuncts(state.conjunctsSeen);
     this.writer.reset();
+    this.writer.startSegment();
     for (let k = 0; k < state.ids.length; k++) this.writer.push(state.frontier, k * this.W);
     this.base = state.levelStart ?? (state.ids.length > 0 ? state.ids[0]! : 0);
     this.levelN = 0;
-    Atomics.store(this.control, COUNTS + this.index, state.ids.length);
+    this.publishOneSegment(state.ids.length);
   }
 
-  /** The level about to be expanded: its size (every partition's count) and this partition's reader. */
+  /** The level's rows are one segment per partition, partitions in order: this one's, `n` rows from its first. */
+  private publishOneSegment(n: number): void {
+    Atomics.store(this.control, SEGMENTS + 3 * this.index, this.index);
+    Atomics.store(this.control, SEGMENTS + 3 * this.index + 1, 0);
+    Atomics.store(this.control, SEGMENTS + 3 * this.index + 2, n);
+    Atomics.store(this.control, SEGMENTS_N, this.partitions);
+  }
+
+  /** The level about to be expanded: its rows' segments (every partition's, in the control words), size and chunks. */
   private openLevel(): void {
-    const counts = Array.from({ length: this.partitions }, (_, q) => Atomics.load(this.control, COUNTS + q));
-    this.levelN = counts.reduce((a, b) => a + b, 0);
-    this.shareFrom = Math.floor((this.levelN * this.index) / this.partitions);
-    this.shareTo = Math.floor((this.levelN * (this.index + 1)) / this.partitions);
-    this.reader = new LevelReader(this.W, this.levels, counts, this.shareFrom);
+    const n = Atomics.load(this.control, SEGMENTS_N);
+    const words = new Int32Array(3 * n);
+    let total = 0;
+    for (let i = 0; i < 3 * n; i++) words[i] = Atomics.load(this.control, SEGMENTS + i);
+    for (let i = 0; i < n; i++) total += words[3 * i + 2]!;
+    this.segments = { words, n };
+    this.levelN = total;
+    this.chunks = chunkCount(total, this.partitions);
+    this.myChunkN = 0;
+    this.nextId = 0;
+    this.chunkEnd = 0;
   }
 
-  /** This partition's share of the level: a contiguous range of ids, ranges in partition order. */
-  private share(): LevelRows {
-    const reader = this.reader!;
-    const first = this.base + this.shareFrom;
-    return {
-      count: this.shareTo - this.shareFrom,
-      next(j: number, row: Int32Array): number {
-        reader.next(row);
-        return first + j;
-      },
-    };
+  /** Takes the level's next chunk (its states' successors carry its claim); false when none is left. */
+  private takeChunk(): boolean {
+    for (;;) {
+      const c = this.table.takeChunk(this.chunks, this.index, this.partitions, this.myChunkN);
+      if (c < 0) return false;
+      const from = Math.floor((this.levelN * c) / this.chunks);
+      const to = Math.floor((this.levelN * (c + 1)) / this.chunks);
+      const x = this.myChunkN++;
+      if (x === this.myChunks.length) {
+        this.myChunks = grown(this.myChunks);
+        this.candStart = grown(this.candStart);
+      }
+      this.myChunks[x] = c;
+      this.candStart[x] = this.candN;
+      // (an empty chunk, of a level smaller than its chunk count: the next one)
+      if (from === to) continue;
+      this.claimChunk = c;
+      this.nextId = this.base + from;
+      this.chunkEnd = this.base + to;
+      this.reader = new LevelReader(this.W, this.levels, this.segments, from);
+      return true;
+    }
   }
 
   private addCandidate(parent: number, action: number, hi: number, lo: number, rows: Int32Array, at: number): void {
@@ -281,6 +351,12 @@ export class SharedTablePartition {
     c[C * n + 3] = lo;
     this.candRows.push(rows, at, 0);
   }
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 /** Fingerprint pairs, appended. */

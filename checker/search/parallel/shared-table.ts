@@ -9,15 +9,18 @@
  * - EMPTY → WRITING (compareExchange: one inserter wins the slot) → the fingerprint is written →
  *   the claim (Atomics.store publishes it). A reader seeing WRITING spins: the writer is a few
  *   instructions from done.
- * - A claim is `levelClaim(depth) + w`: the state was found at that depth, first (so far) by worker
- *   w. Claims of earlier depths are simply old — numbering a level writes nothing to the table.
- * - Within a level, a new state's claim is the smallest index among the workers that reached it.
- *   Worker w expands the level's states with ids in its own contiguous range, ranges in worker
- *   order, states in id order, so the smallest worker's first visit is the smallest (parent id,
- *   action) key — the key one worker numbers the state by. A worker lowers a larger claim with
- *   compareExchange, records the state as its candidate and tells the worker it took it from
- *   (`lost`); at the end of the level a worker's candidates minus what it lost are exactly the new
- *   states it numbers.
+ * - A claim is `levelClaim(depth) + c`: the state was found at that depth, first (so far) from
+ *   chunk c of the level. Claims of earlier depths are simply old — numbering a level writes
+ *   nothing to the table.
+ * - A level's ids are cut into chunks of consecutive ids, which the workers take one after the
+ *   other as they become free (`takeChunk`: whoever is free takes the next, so a worker slowed
+ *   down does less, not the whole level waits for it). A worker expands a chunk's states in id
+ *   order, and the chunks it takes increase. Within a level, a new state's claim is the smallest
+ *   chunk that reached it, and that chunk's first visit is the smallest (parent id, action) key —
+ *   the key one worker numbers the state by — whoever expanded it and whenever. A worker lowers a
+ *   larger claim with compareExchange, records the state as its candidate and tells the worker
+ *   that expanded the other chunk (`lost`); at the end of the level a worker's candidates minus
+ *   what it lost are exactly the new states it numbers.
  * The table grows between two expansions, with every worker stopped (the level pauses): a new
  * table twice the size, every worker re-inserting a slice of the old one.
  */
@@ -27,21 +30,39 @@ import { type LevelBuffers, newLevelBuffers } from './shared-level.ts';
 
 const EMPTY = 0;
 const WRITING = 1;
-/** workers per claim level: a claim is FIRST_CLAIM + depth * MAX_WORKERS + worker (as many as the CLI's --workers allows) */
-export const MAX_WORKERS = 1024;
+/** chunks per level: a claim is FIRST_CLAIM + depth * MAX_CHUNKS + chunk (at least as many as the CLI's --workers allows) */
+export const MAX_CHUNKS = 1024;
 const FIRST_CLAIM = 2;
 /** deepest level whose claims fit in a word */
-export const MAX_DEPTH = Math.floor((0x7fffffff - FIRST_CLAIM) / MAX_WORKERS) - 1;
+export const MAX_DEPTH = Math.floor((0x7fffffff - FIRST_CLAIM) / MAX_CHUNKS) - 1;
+/** chunks per worker in a large level (a free worker's next piece of work), and the fewest states in a chunk */
+const CHUNKS_PER_WORKER = 32;
+const MIN_CHUNK = 256;
 
-/** The claim of worker 0 on a state found at `depth` (initial states: depth 0). */
+/** The claim of chunk 0 on a state found at `depth` (initial states: depth 0). */
 export function levelClaim(depth: number): number {
-  return FIRST_CLAIM + depth * MAX_WORKERS;
+  return FIRST_CLAIM + depth * MAX_CHUNKS;
 }
 
-/** Shared words beside the table: slots filled (approximately, flushed every FLUSH inserts), the "grow" flag, then per worker its rows of the current level. */
+/** How many chunks a level of `n` states is cut into, for `workers` workers (every worker computes the same). */
+export function chunkCount(n: number, workers: number): number {
+  return Math.max(1, Math.min(MAX_CHUNKS, workers * CHUNKS_PER_WORKER, Math.ceil(n / MIN_CHUNK)));
+}
+
+/**
+ * Shared words beside the table: slots filled (approximately, flushed every FLUSH inserts), the
+ * "grow" flag, the next chunk to take; the current level's rows (segments: count, then
+ * (owner, start, count) per segment, shared-level.ts); the worker expanding each chunk.
+ */
 const FILLED = 0;
 const GROW = 1;
-export const COUNTS = 2;
+const NEXT_CHUNK = 2;
+/** 1: the chunks are dealt out in turn (partition p takes p, p + N, …) instead of to whoever is free */
+const IN_TURN = 3;
+export const SEGMENTS_N = 4;
+export const SEGMENTS = 5;
+export const CHUNK_OWNERS = SEGMENTS + 3 * MAX_CHUNKS;
+const CONTROL_WORDS = CHUNK_OWNERS + MAX_CHUNKS;
 
 const FLUSH = 64;
 /** the table asks to grow when this full; the slack absorbs what the workers insert until they pause */
@@ -88,18 +109,18 @@ export class SharedFingerprintTable {
     this.limit = Math.floor(slots * MAX_LOAD);
   }
 
-  /** the worker a visit returning TAKEN took the claim from */
+  /** the chunk a visit returning TAKEN took the claim from */
   takenFrom = 0;
 
   /**
-   * Worker `w` reaches, at `depth`, the state (hi, lo): inserts it, or lowers its claim to w.
-   * Returns NEW (inserted), TAKEN (claim taken from worker `takenFrom`) or NOT_MINE (old, or
-   * already claimed by w or a smaller worker).
+   * Chunk `c` of the level reaches, at `depth`, the state (hi, lo): inserts it, or lowers its
+   * claim to c. Returns NEW (inserted), TAKEN (claim taken from chunk `takenFrom`) or NOT_MINE
+   * (old, or already claimed by c or a smaller chunk).
    */
-  visit(hi: number, lo: number, depth: number, w: number): number {
+  visit(hi: number, lo: number, depth: number, c: number): number {
     const t = this.words;
     const base = levelClaim(depth);
-    const mine = base + w;
+    const mine = base + c;
     let i = lo & this.mask;
     for (let probes = 0; ; probes++) {
       if (probes > this.mask) throw new Error('shared fingerprint table full: it did not grow in time');
@@ -118,7 +139,7 @@ export class SharedFingerprintTable {
       while (claim === WRITING) claim = Atomics.load(t, at);
       if (t[at + 1] === hi && t[at + 2] === lo) {
         for (;;) {
-          // found at an earlier depth, or first reached by w itself or a smaller worker
+          // found at an earlier depth, or first reached from c itself or a smaller chunk
           if (claim < base || claim <= mine) return NOT_MINE;
           const seen = Atomics.compareExchange(t, at, claim, mine);
           if (seen === claim) {
@@ -179,6 +200,25 @@ export class SharedFingerprintTable {
     return Atomics.load(this.ctl, GROW) !== 0;
   }
 
+  /**
+   * Takes the level's next chunk for worker w of `workers`, which took `taken` of the level's
+   * chunks so far: its index, or -1 when none is left for it. Threads take the next chunk when
+   * free; partitions run one after the other in one thread (tests) are dealt theirs in turn, so
+   * that they too expand chunks interleaved with each other's.
+   */
+  takeChunk(chunks: number, w: number, workers: number, taken: number): number {
+    const c = Atomics.load(this.ctl, IN_TURN) !== 0 ? w + workers * taken : Atomics.add(this.ctl, NEXT_CHUNK, 1);
+    if (c >= chunks) return -1;
+    // (written before any claim of c: a worker taking one of c's claims then reads who to tell)
+    Atomics.store(this.ctl, CHUNK_OWNERS + c, w);
+    return c;
+  }
+
+  /** The worker that expanded (or expands) chunk c of the level. */
+  ownerOf(c: number): number {
+    return Atomics.load(this.ctl, CHUNK_OWNERS + c);
+  }
+
   private inserted(): void {
     if (++this.unflushed < FLUSH) return;
     const filled = Atomics.add(this.ctl, FILLED, this.unflushed) + this.unflushed;
@@ -194,17 +234,24 @@ export class SharedTableHost {
   private readonly ctl: Int32Array;
   readonly levels: readonly LevelBuffers[];
 
-  constructor(partitions: number) {
-    // more workers than a claim level holds would give a state a claim of the next level
-    if (partitions > MAX_WORKERS) throw new ConfigError(`the shared-table search takes at most ${MAX_WORKERS} workers, not ${partitions}`, `use at most ${MAX_WORKERS} workers, or --parallel-design partitions`);
-    this.control = new SharedArrayBuffer(4 * (COUNTS + partitions));
+  /** `inTurn`: partitions run one after the other in one thread; threads take chunks when free */
+  constructor(partitions: number, inTurn = false) {
+    // (a level's segments, one per worker after a handover, must fit in the control words)
+    if (partitions > MAX_CHUNKS) throw new ConfigError(`the shared-table search takes at most ${MAX_CHUNKS} workers, not ${partitions}`, `use at most ${MAX_CHUNKS} workers, or --parallel-design partitions`);
+    this.control = new SharedArrayBuffer(4 * CONTROL_WORDS);
     this.ctl = new Int32Array(this.control);
+    if (inTurn) Atomics.store(this.ctl, IN_TURN, 1);
     this.levels = Array.from({ length: partitions }, () => newLevelBuffers());
     this.table = new SharedArrayBuffer(12 * INITIAL_SLOTS);
   }
 
   get slots(): number {
     return this.table.byteLength / 12;
+  }
+
+  /** Before a level's expansion (not its resumption): its chunks are all still to take. */
+  beginLevel(): void {
+    Atomics.store(this.ctl, NEXT_CHUNK, 0);
   }
 
   /** A table for at least `states` fingerprints (a search handed over with that many); the workers copy the old one into it. */

@@ -1,38 +1,43 @@
 /**
- * A level's rows spread over the workers' buffers (checker/search/parallel/shared-level.ts): read
- * from any row on, they are the rows written, in order — narrow rows copied, wide rows coded with
- * restart points — against a plain array of the rows as the oracle.
+ * A level's rows spread over the workers' buffers in segments (checker/search/parallel/shared-level.ts):
+ * read from any row on, they are the rows written, in id order — narrow rows copied, wide rows coded
+ * with restart points — against a plain array of the rows as the oracle.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LevelReader, LevelWriter, newLevelBuffers } from '../../../../checker/search/parallel/shared-level.ts';
 
 describe('shared level rows', () => {
-  it('reading from any row gives the rows written, across workers and restart points', () => {
+  it('reading from any row gives the rows written, across segments, workers and restart points', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(3, 16, 17, 40),
-        fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        // the level's segments in id order: (worker, rows) — a worker's segments in its buffer in the same order
+        fc.array(fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 150 })), { minLength: 1, maxLength: 12 }),
         fc.integer(),
         fc.nat(),
-        (width, counts, seed, startPick) => {
+        (width, workers, layout, seed, startPick) => {
           let s = seed >>> 0;
           const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
-          const buffers = counts.map(() => newLevelBuffers());
+          const buffers = Array.from({ length: workers }, () => newLevelBuffers());
+          const writers = buffers.map((b) => new LevelWriter(width, b));
           const all: Int32Array[] = [];
-          counts.forEach((n, q) => {
-            const w = new LevelWriter(width, buffers[q]!);
-            const row = new Int32Array(width);
+          const words: number[] = [];
+          const row = new Int32Array(width);
+          for (const [w0, n] of layout) {
+            const w = w0 % workers;
+            words.push(w, writers[w]!.startSegment(), n);
             for (let k = 0; k < n; k++) {
               // neighbours differ in a few words, some by large amounts (as successive states do)
               for (let c = rnd() % 4; c >= 0; c--) row[rnd() % width] = (rnd() % 3 === 0 ? rnd() : rnd() % 9) | 0;
-              w.push(row, 0);
+              writers[w]!.push(row, 0);
               all.push(row.slice());
             }
-          });
+          }
           const total = all.length;
           const from = total === 0 ? 0 : startPick % total;
-          const r = new LevelReader(width, buffers, counts, from);
+          const r = new LevelReader(width, buffers, { words: Int32Array.from(words), n: layout.length }, from);
           const out = new Int32Array(width);
           for (let i = from; i < total; i++) {
             r.next(out);
@@ -40,7 +45,7 @@ describe('shared level rows', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });

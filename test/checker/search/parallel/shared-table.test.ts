@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { levelClaim, MAX_WORKERS, NEW, NOT_MINE, SharedFingerprintTable, SharedTableHost, TAKEN } from '../../../../checker/search/parallel/shared-table.ts';
+import { chunkCount, levelClaim, MAX_CHUNKS, NEW, NOT_MINE, SharedFingerprintTable, SharedTableHost, TAKEN } from '../../../../checker/search/parallel/shared-table.ts';
 import { MAX_WORKERS as CLI_MAX_WORKERS } from '../../../../cli/args.ts';
 
 type Visit = { fp: number; w: number };
@@ -54,11 +54,23 @@ describe('shared fingerprint table: visits agree with a naive oracle', () => {
     );
   });
 
+  it('a level is cut into at most as many chunks as a claim level holds, and at least one', () => {
+    for (const workers of [1, 2, 3, 64, CLI_MAX_WORKERS]) {
+      for (const n of [0, 1, 255, 256, 257, 10_000, 1e6, 1e9]) {
+        const k = chunkCount(n, workers);
+        expect(k).toBeGreaterThanOrEqual(1);
+        expect(k).toBeLessThanOrEqual(MAX_CHUNKS);
+        // (no chunk of a level with states is left without one, bar a level smaller than its chunk count)
+        if (n >= k) expect(Math.floor(n / k)).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('a claim encodes its depth: claims of earlier levels are old', () => {
-    // every worker's claim of one level stays below the next level's (up to the CLI's worker limit)
-    expect(levelClaim(1) - levelClaim(0)).toBe(MAX_WORKERS);
-    expect(MAX_WORKERS).toBeGreaterThanOrEqual(CLI_MAX_WORKERS);
-    expect(() => new SharedTableHost(MAX_WORKERS + 1)).toThrow(/at most 1024 workers/);
+    // every chunk's claim of one level stays below the next level's (and a handover's one segment per worker fits, up to the CLI's worker limit)
+    expect(levelClaim(1) - levelClaim(0)).toBe(MAX_CHUNKS);
+    expect(MAX_CHUNKS).toBeGreaterThanOrEqual(CLI_MAX_WORKERS);
+    expect(() => new SharedTableHost(MAX_CHUNKS + 1)).toThrow(/at most 1024 workers/);
     const host = new SharedTableHost(1);
     const t = new SharedFingerprintTable(host.table, host.control);
     expect(t.visit(7, 9, 3, 2)).toBe(NEW);
