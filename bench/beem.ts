@@ -8,7 +8,9 @@
  * both). Every run also runs our search on that many worker threads in each design (issue 14):
  * states/s against our one worker and against SPIN's single core, the store's bytes per state, and
  * the CPU seconds of all threads (what the run cost, whatever else ran beside it), with the load
- * average at each run (the machine is shared).
+ * average at each run (the machine is shared). And what the machine itself gives N searches at
+ * once: N one-worker searches of the same instance started together, each one's states/s against
+ * one alone — N times that ratio bounds what N workers can reach here, whatever the design.
  * Checks counts: ours = counts.json exactly; SPIN = ours + 2 states and + 3 transitions (README).
  * Writes the raw measurements to .bench/beem-<time>.json. Exit code 1 if any count disagrees.
  *
@@ -178,6 +180,15 @@ function runOurs(name: string, threads?: Threads, startupOnly = false): Ours {
   };
 }
 
+/** `n` one-worker searches of the instance at once (separate processes): each one's states/s. */
+function runOursAtOnce(name: string, n: number): number[] {
+  const one = [process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), '--json'].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = run('sh', ['-c', `${Array.from({ length: n }, () => `${one} &`).join(' ')} wait`], ROOT);
+  const rates = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { statesPerSecond: number }).statesPerSecond);
+  if (rates.length !== n) throw new Error(`${n} one-worker searches of ${name} at once: ${rates.length} finished\n${r.stderr}`);
+  return rates;
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -214,16 +225,22 @@ function main(): number {
   const threaded = new Map<string, Map<string, Ours[]>>(only.map((n) => [n, new Map(threadRuns.map((t) => [label(t), []]))]));
   /** threaded configuration → runs stopped at the first state: the workers' start-up */
   const startups = new Map<string, Ours[]>(threadRuns.map((t) => [label(t), []]));
+  /** instance → worker count → per run, the median states/s of that many one-worker searches at once */
+  const atOnce = new Map<string, Map<number, number[]>>(only.map((n) => [n, new Map(workerCounts.map((w) => [w, []]))]));
   const loads: number[] = [];
   const problems: string[] = [];
   try {
     for (let r = 0; r < runs; r++) {
       for (const name of only) {
         // Alternate who goes first so drift on the shared machine does not favour one side.
-        const order = r % 2 === 0 ? ['ours', ...threadRuns, 'spin'] : ['spin', ...[...threadRuns].reverse(), 'ours'];
+        const order = r % 2 === 0 ? ['ours', ...threadRuns, ...workerCounts, 'spin'] : ['spin', ...[...workerCounts].reverse(), ...[...threadRuns].reverse(), 'ours'];
         for (const who of order) {
           loads.push(loadavg()[0]!);
-          if (typeof who === 'object') {
+          if (typeof who === 'number') {
+            const rates = runOursAtOnce(name, who);
+            atOnce.get(name)!.get(who)!.push(median(rates));
+            console.log(`run ${r + 1} ${name.padEnd(12)} ${who} one-worker searches at once: ${rates.map((x) => k(x)).join(', ')} states/s  ${load()}`);
+          } else if (typeof who === 'object') {
             const o = runOurs(name, who);
             threaded.get(name)!.get(label(who))!.push(o);
             startups.get(label(who))!.push(runOurs(name, who, true));
@@ -292,6 +309,10 @@ function main(): number {
       const sRate = median(spin.get(name)!.map((x) => x.statesPerSecond));
       const oBytes = median(ours.get(name)!.map((x) => x.bytesPerState));
       const oCpu = median(ours.get(name)!.map((x) => x.cpuSeconds));
+      for (const [w, rates] of atOnce.get(name)!) {
+        const each = median(rates) / oRate;
+        console.log(`${name.padEnd(12)} machine: ${w} one-worker searches at once run at ${each.toFixed(2)}x of one alone each: at most ${(w * each).toFixed(2)}x for ${w} workers here`);
+      }
       for (const [w, xs] of threaded.get(name)!) {
         const exact = xs.every((x) => x.states === exp.states && x.transitions === exp.transitions && x.levels === exp.levels && x.deadlocks === exp.deadlocks);
         if (!exact) problems.push(`${name} ×${w}: ${JSON.stringify(xs.map(({ states, transitions, levels, deadlocks }) => ({ states, transitions, levels, deadlocks })))} != counts.json ${JSON.stringify(exp)}`);
@@ -352,7 +373,7 @@ function main(): number {
   }
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const outFile = join(ROOT, '.bench', `beem-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ runs, loads, startups: Object.fromEntries(startups), threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessThreaded: Object.fromEntries([...liveThreaded].map(([n, m]) => [n, Object.fromEntries(m)])), livenessSpin: Object.fromEntries(liveSpin) }, null, 1));
+  writeFileSync(outFile, JSON.stringify({ runs, loads, startups: Object.fromEntries(startups), threaded: Object.fromEntries([...threaded].map(([n, m]) => [n, Object.fromEntries(m)])), ours: Object.fromEntries(ours), spin: Object.fromEntries(spin), livenessOurs: Object.fromEntries(liveOurs), livenessThreaded: Object.fromEntries([...liveThreaded].map(([n, m]) => [n, Object.fromEntries(m)])), livenessSpin: Object.fromEntries(liveSpin), oneWorkerSearchesAtOnce: Object.fromEntries([...atOnce].map(([n, m]) => [n, Object.fromEntries(m)])) }, null, 1));
   console.log(`\nraw measurements: ${outFile}`);
   for (const p of problems) console.error(`MISMATCH ${p}`);
   return problems.length === 0 ? 0 : 1;
