@@ -62,6 +62,8 @@ export class LevelWriter {
   private restarts: Int32Array<ArrayBufferLike>;
   private readonly prev: Int32Array;
   private end = 0;
+  /** the rows buffer's size in bytes (a growable buffer's byteLength is slow to ask for every row) */
+  private capacity: number;
   private restartN = 0;
   private lastRestart = 0;
   count = 0;
@@ -73,6 +75,7 @@ export class LevelWriter {
     this.bytes = bytesOf(buffers.rows);
     this.words = wordsOf(buffers.rows);
     this.restarts = wordsOf(buffers.restarts);
+    this.capacity = buffers.rows.byteLength;
     this.prev = new Int32Array(width);
   }
 
@@ -93,14 +96,14 @@ export class LevelWriter {
     const W = this.W;
     const k = this.count;
     if (this.raw) {
-      this.ensure(this.buffers.rows, (k + 1) * W * 4);
+      if ((k + 1) * W * 4 > this.capacity) this.ensure(this.buffers.rows, (k + 1) * W * 4);
       const o = k * W;
       for (let i = 0; i < W; i++) this.words[o + i] = src[off + i]!;
       this.count++;
       return;
     }
     if (this.restartN === 0 || k - this.lastRestart >= RESTART) this.restart();
-    this.ensure(this.buffers.rows, this.end + 10 * W + 1);
+    if (this.end + 10 * W + 1 > this.capacity) this.ensure(this.buffers.rows, this.end + 10 * W + 1);
     this.end = putRowDelta(this.bytes, this.end, src, off, this.prev);
     this.count++;
   }
@@ -126,6 +129,7 @@ export class LevelWriter {
     this.bytes = bytesOf(this.buffers.rows);
     this.words = wordsOf(this.buffers.rows);
     this.restarts = wordsOf(this.buffers.restarts);
+    this.capacity = this.buffers.rows.byteLength;
   }
 }
 

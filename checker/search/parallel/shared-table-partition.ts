@@ -171,7 +171,9 @@ export class SharedTablePartition {
       bLo[n] = fpOut.lo;
       bParent[n] = srcId;
       bAction[n] = k;
-      rows.set(next, n * W);
+      // (a loop, not rows.set: the call costs more than copying a DVE state's few words)
+      const o = n * W;
+      for (let i = 0; i < W; i++) rows[o + i] = next[i]!;
       if (++n === BATCH) visitBatch();
     };
     // the level's states, chunk after chunk as this partition takes them (the batch emptied
