@@ -49,6 +49,8 @@ export interface Settled {
 }
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
+const REHASH_SLICES_PER_WORKER = 16;
+
 const C = 4;
 
 export class SharedTablePartition {
@@ -196,13 +198,20 @@ export class SharedTablePartition {
     return { ...counts, outboxes: [], ...(counts.paused ? {} : { lost: lost.map((l) => l.take()) }) };
   }
 
-  /** Copies slots of the old table into the new one (its share), and switches to the new one. */
+  /**
+   * Copies slices of the old table into the new one, taking the next whenever free as chunks are
+   * taken (one worker's page faults on the new table can take twice the other's), and switches
+   * to the new one.
+   */
   rehash(old: SharedArrayBuffer, table: SharedArrayBuffer): void {
     const slots = old.byteLength / 12;
-    const from = Math.floor((slots * this.index) / this.partitions);
-    const to = Math.floor((slots * (this.index + 1)) / this.partitions);
+    const slices = Math.min(slots, REHASH_SLICES_PER_WORKER * this.partitions);
     this.table.use(table);
-    this.table.copyFrom(old, from, to);
+    for (let taken = 0; ; taken++) {
+      const s = this.table.takeSlice(slices, this.index, this.partitions, taken);
+      if (s < 0) break;
+      this.table.copyFrom(old, Math.floor((slots * s) / slices), Math.floor((slots * (s + 1)) / slices));
+    }
     this.table.flush();
   }
 

@@ -59,8 +59,10 @@ const GROW = 1;
 const NEXT_CHUNK = 2;
 /** 1: the chunks are dealt out in turn (partition p takes p, p + N, …) instead of to whoever is free */
 const IN_TURN = 3;
-export const SEGMENTS_N = 4;
-export const SEGMENTS = 5;
+/** the next slice of the old table to copy, while the table grows */
+const NEXT_SLICE = 4;
+export const SEGMENTS_N = 5;
+export const SEGMENTS = 6;
 export const CHUNK_OWNERS = SEGMENTS + 3 * MAX_CHUNKS;
 const CONTROL_WORDS = CHUNK_OWNERS + MAX_CHUNKS;
 
@@ -200,6 +202,12 @@ export class SharedFingerprintTable {
     return Atomics.load(this.ctl, GROW) !== 0;
   }
 
+  /** Takes the next of `slices` slices of the old table to copy while the table grows (as takeChunk): its index, or -1. */
+  takeSlice(slices: number, w: number, workers: number, taken: number): number {
+    const s = Atomics.load(this.ctl, IN_TURN) !== 0 ? w + workers * taken : Atomics.add(this.ctl, NEXT_SLICE, 1);
+    return s < slices ? s : -1;
+  }
+
   /**
    * Takes the level's next chunk for worker w of `workers`, which took `taken` of the level's
    * chunks so far: its index, or -1 when none is left for it. Threads take the next chunk when
@@ -276,6 +284,7 @@ export class SharedTableHost {
     if (slots !== this.slots) this.table = new SharedArrayBuffer(12 * slots);
     Atomics.store(this.ctl, FILLED, 0);
     Atomics.store(this.ctl, GROW, 0);
+    Atomics.store(this.ctl, NEXT_SLICE, 0);
     return { old, table: this.table };
   }
 }
