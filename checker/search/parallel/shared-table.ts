@@ -235,6 +235,11 @@ export class SharedFingerprintTable {
   }
 }
 
+/** The size a table of `slots` grows to. */
+function grownSize(slots: number): number {
+  return (slots < QUADRUPLE_BELOW ? 4 : 2) * slots;
+}
+
 /** The coordinator's side: the control words and the current table, which it replaces when the workers ask it to grow. */
 export class SharedTableHost {
   readonly control: SharedArrayBuffer;
@@ -264,8 +269,10 @@ export class SharedTableHost {
 
   /** A table for at least `states` fingerprints (a search handed over with that many); the workers copy the old one into it. */
   growTo(states: number): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
+    // (by the steps grow() takes: a size between two of them would later grow four times over —
+    // at.4 handed over with 2.6 M states went 2^23 slots → 2^25, 400 MB, where 2^24 holds it all)
     let slots = this.slots;
-    while (slots * MAX_LOAD < states) slots *= 2;
+    while (slots * MAX_LOAD < states) slots = grownSize(slots);
     return this.replace(slots);
   }
 
@@ -275,7 +282,7 @@ export class SharedTableHost {
    * growing by two from 2^22 slots, 3.9 M growing by four, a fifth of the workers' time), then twice.
    */
   grow(): { readonly old: SharedArrayBuffer; readonly table: SharedArrayBuffer } {
-    return this.replace((this.slots < QUADRUPLE_BELOW ? 4 : 2) * this.slots);
+    return this.replace(grownSize(this.slots));
   }
 
   /** A new, empty table of `slots` (the same one if it has that many), its fill count and "grow" flag cleared. */

@@ -66,6 +66,25 @@ describe('shared fingerprint table: visits agree with a naive oracle', () => {
     }
   });
 
+  it('a table made large enough for a handover is one growth would reach: the smallest of them that holds the states', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000_000 }), (states) => {
+        // the oracle: grow a fresh table step by step until it holds the states below its load limit
+        const ladder = new SharedTableHost(1);
+        let before = ladder.slots;
+        while (ladder.slots * 0.7 < states) {
+          before = ladder.slots;
+          ladder.grow();
+        }
+        const host = new SharedTableHost(1);
+        host.growTo(states);
+        expect(host.slots).toBe(ladder.slots);
+        if (ladder.slots !== before) expect(before * 0.7).toBeLessThan(states);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('a claim encodes its depth: claims of earlier levels are old', () => {
     // every chunk's claim of one level stays below the next level's (and a handover's one segment per worker fits, up to the CLI's worker limit)
     expect(levelClaim(1) - levelClaim(0)).toBe(MAX_CHUNKS);
