@@ -79,13 +79,22 @@ export interface ThreadPoolOptions {
   readonly resourceLimits?: ResourceLimits;
   /** another module to serve requests in the workers (the liveness graph's), with its job description; not with a bundle */
   readonly serving?: { readonly module: string; readonly job: unknown };
+  /** how long the supervisor may be silent before the run stops (tests shorten it) */
+  readonly supervisorSilenceMs?: number;
 }
 
-/** Shared words: the stop word, the closing word, then per partition "posted a reply" and "died". */
+/** Shared words: the stop word, the closing word, the supervisor's heartbeat, then per partition "posted a reply" and "died". */
 const STOP = 0;
 const CLOSING = 1;
-const REPLIED = 2;
+const HEARTBEAT = 2;
+const REPLIED = 3;
 const WAIT_MS = 20;
+/**
+ * The supervisor counts HEARTBEAT up every 100 ms (supervisor.mjs). It has nothing else to do, so
+ * a count that does not move for this long means it is gone, and the workers with it (a thread's
+ * workers end with it): nobody would announce them, and the coordinator would wait for ever.
+ */
+const SUPERVISOR_SILENCE_MS = 30_000;
 
 /**
  * Partitions on worker threads, started under a supervisor thread (supervisor.mjs) that reports a
@@ -103,9 +112,14 @@ export class ThreadPool implements PartitionPool {
   /** what the supervisor reported of each worker that ended */
   private readonly deaths = new Map<number, Death>();
   private closed = false;
+  /** the supervisor's heartbeat as last seen, and when it was seen to change */
+  private beat = 0;
+  private beatSeenAt = performance.now();
+  private readonly silenceMs: number;
 
   constructor(source: ModelSource, propertyNames: readonly string[], coverage: boolean, size: number, options: ThreadPoolOptions = {}) {
     const { memory, bundle, resourceLimits, serving } = options;
+    this.silenceMs = options.supervisorSilenceMs ?? SUPERVISOR_SILENCE_MS;
     this.died = REPLIED + size;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (REPLIED + 2 * size)));
     const workers = [];
@@ -119,7 +133,7 @@ export class ThreadPool implements PartitionPool {
     const events = new MessageChannel();
     this.events = events.port1;
     this.supervisor = new Worker(new URL('./supervisor.mjs', import.meta.url), {
-      workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, replied: REPLIED, died: this.died, resourceLimits },
+      workerData: { entry: bundle === undefined ? new URL('./worker-entry.mjs', import.meta.url).href : pathToFileURL(bundle).href, workers, ctl: this.ctl.buffer, events: events.port2, closing: CLOSING, heartbeat: HEARTBEAT, replied: REPLIED, died: this.died, resourceLimits },
       transferList: [...transfer, events.port2],
       // the workers inherit it: a worker loads what it needs itself (worker-entry.mjs registers the
       // TypeScript loader, a bundle needs none), so the process's own --import of tsx would only
@@ -177,6 +191,11 @@ export class ThreadPool implements PartitionPool {
     this.supervisor.postMessage({ t: 'terminate', partition: p });
   }
 
+  /** Ends the supervisor thread, and so the workers, from outside. For tests, as terminateWorker. */
+  terminateSupervisor(): void {
+    void this.supervisor.terminate();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -201,7 +220,25 @@ export class ThreadPool implements PartitionPool {
       if (Atomics.load(this.ctl, this.died + p) !== 0) throw this.death(p);
       Atomics.wait(this.ctl, flag, 0, WAIT_MS);
       if (poll()) Atomics.store(this.ctl, STOP, 1);
+      this.checkSupervisor();
     }
+  }
+
+  /** Throws if the supervisor has been silent too long (gone, and the workers with it). */
+  private checkSupervisor(): void {
+    const beat = Atomics.load(this.ctl, HEARTBEAT);
+    const now = performance.now();
+    if (beat !== this.beat) {
+      this.beat = beat;
+      this.beatSeenAt = now;
+      return;
+    }
+    if (now - this.beatSeenAt < this.silenceMs) return;
+    const error = new CheckerError(
+      `the search workers' supervisor thread stopped (silent for ${Math.round((now - this.beatSeenAt) / 1000)} s), and the ${this.size} search workers with it: the run cannot go on`,
+      'run again; if it recurs, run with --workers 1 and report it with --debug output',
+    );
+    throw new PartitionFailure(error, undefined, false);
   }
 
   /** Why worker p ended, as the supervisor saw it. */

@@ -8,8 +8,12 @@
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
-const { entry, workers, ctl: ctlBuffer, events, closing, replied, died, resourceLimits } = workerData;
+const { entry, workers, ctl: ctlBuffer, events, closing, heartbeat, replied, died, resourceLimits } = workerData;
 const ctl = new Int32Array(ctlBuffer);
+
+// alive: the coordinator, which cannot see this thread's 'exit', takes a silence for its end
+Atomics.add(ctl, heartbeat, 1);
+setInterval(() => Atomics.add(ctl, heartbeat, 1), 100).unref();
 
 const started = workers.map((data, p) => {
   const w = new Worker(new URL(entry), { workerData: data, transferList: [data.port], ...(resourceLimits ? { resourceLimits } : {}) });

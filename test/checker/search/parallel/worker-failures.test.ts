@@ -84,6 +84,44 @@ describe('a search worker terminated from outside (Worker.terminate) mid-level',
   }, 120_000);
 });
 
+describe("the workers' supervisor thread ended from outside mid-level (the workers end with it)", () => {
+  it('stops the run with one error once the supervisor has been silent, not a hang', () => {
+    const file = `${BEEM}dve/at.3.dve`;
+    const model = loadDve(file).model as Model<unknown, unknown>;
+    const threads = new ThreadPool(dveSource({ file, properties: [] }), [], false, 2, { supervisorSilenceMs: 1000 });
+    threads.waitReady(() => false);
+    let terminated = false;
+    const pool: PartitionPool = {
+      size: 2,
+      run(requests: readonly Request[], poll: () => boolean): unknown[] {
+        if (requests[0]?.t === 'expand' && requests[0].depth === 30) {
+          threads.terminateSupervisor();
+          terminated = true;
+        }
+        return threads.run(requests, poll);
+      },
+      close: () => threads.close(),
+    };
+    let error: unknown;
+    const started = performance.now();
+    try {
+      search(model, pool);
+    } catch (e) {
+      error = e;
+    } finally {
+      pool.close();
+    }
+    expect(terminated).toBe(true);
+    expect(error).toBeInstanceOf(CheckerError);
+    expect((error as Error).message).toMatch(/^the search workers' supervisor thread stopped \(silent for [0-9]+ s\), and the 2 search workers with it/);
+    // (the silence allowed, plus the run up to level 30: seconds, not the test's timeout)
+    expect(performance.now() - started).toBeLessThan(60_000);
+    const text = formatError({ name: (error as Error).name, message: (error as Error).message, hint: (error as CheckerError).hint!, stack: (error as Error).stack! }, false);
+    expect(text).not.toContain('\n');
+    expect(text).toMatch(/Fix: .*--workers 1/);
+  }, 120_000);
+});
+
 describe('a search worker out of memory: incomplete (memory), as one thread at its memory bound', () => {
   it('V8 ends the worker at its heap limit inside one expansion (ERR_WORKER_OUT_OF_MEMORY)', () => {
     // the very first expansion allocates without bound: no poll runs before V8 ends the thread
