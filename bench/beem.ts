@@ -8,7 +8,9 @@
  * both). Every run also runs our search on that many worker threads in each design (issue 14):
  * states/s against our one worker and against SPIN's single core, the store's bytes per state, and
  * the CPU seconds of all threads (what the run cost, whatever else ran beside it), with the load
- * average at each run (the machine is shared). And what the machine itself gives N searches at
+ * average at each run (the machine is shared); and each design with one worker on a thread, which
+ * separates what the multi-worker search costs over the single-threaded one from what it gains by
+ * parallelism. And what the machine itself gives N searches at
  * once: N one-worker searches of the same instance started together, each one's states/s against
  * one alone — N times that ratio bounds what N workers can reach here, whatever the design.
  * Checks counts: ours = counts.json exactly; SPIN = ours + 2 states and + 3 transitions (README).
@@ -168,7 +170,7 @@ function runIdTablePeers(states: number, transitions: number): IdTablePeers {
 
 function runOurs(name: string, threads?: Threads, startupOnly = false): Ours {
   // several workers: on the threads from the start (the CLI first searches 2 s on one thread), to measure the parallel search itself
-  const many = threads === undefined ? [] : ['--workers', String(threads.workers), '--threads-after', '0', '--design', threads.design];
+  const many = threads === undefined ? [] : ['--workers', String(threads.workers), '--threads-after', '0', '--design', threads.design, ...(threads.workers === 1 ? ['--one-thread'] : [])];
   // a run bounded at one state: the workers start, load the model and stop at once
   const bound = startupOnly ? ['--max-states', '1'] : [];
   const r = run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run-dve.ts'), join(BEEM, 'dve', `${name}.dve`), ...many, ...bound, '--json'], ROOT);
@@ -206,7 +208,8 @@ function main(): number {
   for (const w of workerCounts) if (!Number.isInteger(w) || w > 1024) throw new Error(`--workers expects whole numbers, got ${arg('--workers')}`);
   const designs = (arg('--designs')?.split(',') ?? [...DESIGNS]) as Design[];
   for (const d of designs) if (!DESIGNS.includes(d)) throw new Error(`--designs expects ${DESIGNS.join(',')}, got ${d}`);
-  const threadRuns: Threads[] = workerCounts.flatMap((workers) => designs.map((design) => ({ workers, design })));
+  // (one worker on a thread first: the design's own cost)
+  const threadRuns: Threads[] = (workerCounts.length > 0 ? [1, ...workerCounts] : []).flatMap((workers) => designs.map((design) => ({ workers, design })));
   for (const n of only) if (!ALL.includes(n)) throw new Error(`no Promela translation for ${n}; choose from ${ALL.join(', ')}`);
   const counts = JSON.parse(readFileSync(join(BEEM, 'counts.json'), 'utf8')) as Record<string, Counts>;
   ensureTools();

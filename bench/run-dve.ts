@@ -6,7 +6,9 @@
  * search time on one thread before the search continues on the worker threads (default as the
  * CLI, 2,000; 0: on the threads from the start). --design partitions|shared-table: how the workers
  * share the visited set (default as the CLI). --max-states N: stop there (with N = 1 and workers, a
- * run that measures little but the workers' start-up).
+ * run that measures little but the workers' start-up). --one-thread: --workers 1 on one worker
+ * thread (the multi-worker search with nobody to share with: what it costs over the single-threaded
+ * one, apart from what it gains by parallelism).
  * Prints {distinctStates, transitions, deadlockStates, maxDepth, seconds, statesPerSecond,
  * peakRssBytes, bytesPerState, width, compileMs}.
  */
@@ -25,6 +27,11 @@ const afterAt = args.indexOf('--threads-after');
 const threadsAfterMs = afterAt >= 0 ? Number(args[afterAt + 1]) : undefined;
 const maxAt = args.indexOf('--max-states');
 const maxStates = maxAt >= 0 ? Number(args[maxAt + 1]) : undefined;
+const oneThread = args.includes('--one-thread');
+if (oneThread && workers !== 1) {
+  process.stderr.write('--one-thread runs one worker: give no --workers, or --workers 1\n');
+  process.exit(2);
+}
 const designAt = args.indexOf('--design');
 const design = designAt >= 0 ? (args[designAt + 1] as 'partitions' | 'shared-table') : undefined;
 if (design !== undefined && design !== 'partitions' && design !== 'shared-table') {
@@ -40,12 +47,12 @@ if (file === undefined) {
 const t0 = performance.now();
 const compiled = loadDve(file, groupSize === undefined ? {} : { groupSize });
 const compileMs = performance.now() - t0;
-if (workers > 1 && groupSize !== undefined) {
+if ((workers > 1 || oneThread) && groupSize !== undefined) {
   process.stderr.write('--group and --workers together are not supported (workers rebuild the model as the CLI does)\n');
   process.exit(2);
 }
 const source = searchModelSource({ source: { kind: 'dve', file: resolve(file), exportName: '' }, config: 'default' });
-const parallel = workers > 1 ? { workers, source, workerBundle: () => workerBundle(resolve(file)), ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }), ...(design === undefined ? {} : { design }) } : undefined;
+const parallel = workers > 1 || oneThread ? { workers, source, ...(oneThread ? { threadsForOne: true } : {}), workerBundle: () => workerBundle(resolve(file)), ...(threadsAfterMs === undefined ? {} : { threadsAfterMs }), ...(design === undefined ? {} : { design }) } : undefined;
 const r = check(compiled.model, [], { strategy: 'bfs', deadlock: 'count', ...(maxStates === undefined ? {} : { maxStates }) }, parallel ? { parallel } : {});
 const seconds = r.stats.elapsedMs / 1000;
 const out = {

@@ -222,7 +222,7 @@ function runStrategy<S, A>(
       // from expandActions or the stepActions table, else the object path runs.
       if (model.packed && ((!tracker.hasStepProperties && !options.coverage) || packedActions(model.packed))) {
         // (one in-process partition: the partitioned algorithm itself, which tests compare with this one)
-        if (options.parallel && (options.parallel.workers > 1 || options.parallel.inProcess)) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel, options);
+        if (options.parallel && (options.parallel.workers > 1 || options.parallel.inProcess || options.parallel.threadsForOne)) return threadedPackedBfs(model, model.packed, tracker, rc, control, options.parallel, options);
         return packedBfs(model, model.packed, tracker, rc, control, options);
       }
       return bfs(model, tracker, rc, control, options);

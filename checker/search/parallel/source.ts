@@ -28,6 +28,8 @@ export interface ParallelOptions {
   readonly source: ModelSource;
   /** run the partitions one after another in this thread, on this model (tests, and a reference for the threads) */
   readonly inProcess?: boolean;
+  /** on worker threads even with one worker (benchmarks: what the multi-worker search costs without parallelism) */
+  readonly threadsForOne?: boolean;
   /**
    * search time (ms) on this thread, with the single-threaded search, before the search continues
    * on the worker threads from the level it has reached (default 2,000: shorter searches never use
