@@ -122,6 +122,17 @@ export class LevelExpander {
   private stepIdx: number[] = [];
   private inLevel = false;
 
+  // The sinks the model's expand calls back, made once: the generated expand functions call
+  // sink.emit for every transition, and a new closure per level would make that call site see
+  // another target at every level (at.4: 47) until V8 gives up inlining it.
+  /** the state being expanded, and its successors so far */
+  private srcId = 0;
+  private emitted = 0;
+  private successor: SuccessorSink = () => {};
+  private readonly sink: PackedSink;
+  private readonly actionSink: PackedActionSink;
+  private readonly stepSink: PackedStepSink;
+
   constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], coverageOf?: (a: unknown) => string, sample?: SampleChoice) {
     const sampler = new NondeterminismSampler();
     this.sample = sample ?? ((_id, depth) => sampler.take(depth));
@@ -136,6 +147,45 @@ export class LevelExpander {
     this.inBounds = model.inBounds?.bind(model);
     this.isTerminal = model.isTerminal?.bind(model);
     this.conjunctsSeen = props.map(() => new Set<string>());
+    const scratch = this.scratch;
+    const row = this.row;
+    const W = this.W;
+    this.sink = {
+      next: scratch,
+      emit: (k: number): void => {
+        this.emitted++;
+        this.successor(this.srcId, k, scratch);
+      },
+    };
+    // Step properties and coverage need each transition's action (as packed-bfs.ts): the state is
+    // expanded from `row`, the step properties' source state.
+    this.actionSink = {
+      next: scratch,
+      emit: (k: number, action: unknown): void => {
+        const coverageOf = this.coverageOf;
+        if (coverageOf !== undefined) {
+          if (this.logN === this.coverageLog.length) this.growCoverageLog();
+          this.coverageLog[this.logN++] = this.bucketOf(coverageOf(action));
+        }
+        for (let x = 0; x < this.steps.length; x++) {
+          const p = this.steps[x]!;
+          if (stepHolds(p, row, action, scratch)) continue;
+          fingerprint(scratch, 0, W);
+          this.stepFound.push({ property: this.stepIdx[x]!, id: this.srcId, action: k, hi: fpOut.hi, lo: fpOut.lo });
+          this.steps = this.steps.filter((q) => q !== p);
+          this.stepIdx = this.stepIdx.filter((_, y) => y !== x);
+          x--;
+        }
+        this.sink.emit(k);
+      },
+    };
+    const stepActions = packed.stepActions;
+    this.stepSink = {
+      next: scratch,
+      emit: (k: number, step: number): void => {
+        this.actionSink.emit(k, stepActions![step]);
+      },
+    };
   }
 
   /**
@@ -148,48 +198,15 @@ export class LevelExpander {
     const n = rows.count;
     if (!this.inLevel) this.begin(n, openSteps);
     const packed = this.packed;
-    const scratch = this.scratch;
     const row = this.row;
     const view = this.view;
-    let srcId = 0;
-    let emitted = 0;
-    const sink: PackedSink = {
-      next: scratch,
-      emit(k: number): void {
-        emitted++;
-        successor(srcId, k, scratch);
-      },
-    };
-    // Step properties and coverage need each transition's action (as packed-bfs.ts): the state is
-    // expanded from `row`, the step properties' source state.
+    const sink = this.sink;
+    const actionSink = this.actionSink;
+    const stepSink = this.stepSink;
+    this.successor = successor;
     const coverageOf = this.coverageOf;
     const needAction = this.steps.length > 0 || coverageOf !== undefined;
-    const actionSink: PackedActionSink = {
-      next: scratch,
-      emit: (k: number, action: unknown): void => {
-        if (coverageOf !== undefined) {
-          if (this.logN === this.coverageLog.length) this.growCoverageLog();
-          this.coverageLog[this.logN++] = this.bucketOf(coverageOf(action));
-        }
-        for (let x = 0; x < this.steps.length; x++) {
-          const p = this.steps[x]!;
-          if (stepHolds(p, row, action, scratch)) continue;
-          fingerprint(scratch, 0, W);
-          this.stepFound.push({ property: this.stepIdx[x]!, id: srcId, action: k, hi: fpOut.hi, lo: fpOut.lo });
-          this.steps = this.steps.filter((q) => q !== p);
-          this.stepIdx = this.stepIdx.filter((_, y) => y !== x);
-          x--;
-        }
-        sink.emit(k);
-      },
-    };
-    const stepActions = packed.stepActions;
-    const stepSink: PackedStepSink = {
-      next: scratch,
-      emit(k: number, step: number): void {
-        actionSink.emit(k, stepActions![step]);
-      },
-    };
+    let srcId = 0;
     for (; this.j < n; this.j++) {
       const j = this.j;
       // from the level's first state on: a worker's heap check must run even when levels are small
@@ -197,6 +214,7 @@ export class LevelExpander {
       if (shouldPause !== undefined && shouldPause()) return this.counts(false, true);
       srcId = rows.next(j, row);
       if (srcId < 0) break;
+      this.srcId = srcId;
       this.ids[j] = srcId;
       if (this.inBounds) {
         if (!this.inBounds(row)) {
@@ -205,7 +223,7 @@ export class LevelExpander {
           continue;
         }
       }
-      emitted = 0;
+      this.emitted = 0;
       try {
         if (!needAction) packed.expand(row, 0, sink);
         else if (packed.expandActions !== undefined) packed.expandActions(row, 0, actionSink);
@@ -222,6 +240,7 @@ export class LevelExpander {
           throw new ExpansionError(id, e);
         }
       }
+      const emitted = this.emitted;
       this.status[j] = emitted;
       this.transitions += emitted;
       if (emitted === 0) {

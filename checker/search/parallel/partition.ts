@@ -70,6 +70,12 @@ export class Partition {
   private spares: RecordBatch[] = [];
   private keys = new Int32Array(0);
   private readonly batch: SuccessorBatch;
+  /** this level's outboxes, one per partition */
+  private writers: RecordWriter[] = [];
+  // Made once, not per level (as LevelExpander's sinks): called for every successor and every
+  // state, a new closure per level would make those calls polymorphic.
+  private readonly successor: (srcId: number, k: number, next: Int32Array) => void;
+  private readonly frontierLevel: LevelRows;
 
   readonly index: number;
   readonly partitions: number;
@@ -82,6 +88,24 @@ export class Partition {
     this.pending = new Frontier(this.W);
     this.batch = new SuccessorBatch(this.W);
     this.expander = new LevelExpander(model, packed, props, coverageOf);
+    const W = this.W;
+    const P = partitions;
+    this.successor = (srcId: number, k: number, next: Int32Array): void => {
+      fingerprint(next, 0, W);
+      const hi = fpOut.hi;
+      this.writers[partitionOf(hi, P)]!.push(srcId, k, hi, fpOut.lo, next);
+    };
+    // the frontier as the expander reads it: front to back, with its ids
+    const self = this;
+    this.frontierLevel = {
+      get count(): number {
+        return self.frontierN;
+      },
+      next: (j: number, row: Int32Array): number => {
+        this.frontier.next(row);
+        return this.frontierIds[j]!;
+      },
+    };
   }
 
   get conjunctsSeen(): Set<string>[] {
@@ -126,27 +150,10 @@ export class Partition {
     const writers: RecordWriter[] = [];
     for (let p = 0; p < P; p++) writers.push(new RecordWriter(W, expectPer, this.spares.pop()));
     this.spares = [];
-    const successor = (srcId: number, k: number, next: Int32Array): void => {
-      fingerprint(next, 0, W);
-      const hi = fpOut.hi;
-      writers[partitionOf(hi, P)]!.push(srcId, k, hi, fpOut.lo, next);
-    };
+    this.writers = writers;
     this.frontier.rewind();
-    const counts = this.expander.expand(depth, openSteps, this.frontierLevel(), successor, shouldStop);
+    const counts = this.expander.expand(depth, openSteps, this.frontierLevel, this.successor, shouldStop);
     return { ...counts, outboxes: writers.map((w) => w.finish()) };
-  }
-
-  /** The frontier as the expander reads it: front to back, with its ids. */
-  private frontierLevel(): LevelRows {
-    const frontier = this.frontier;
-    const ids = this.frontierIds;
-    return {
-      count: this.frontierN,
-      next(j: number, row: Int32Array): number {
-        frontier.next(row);
-        return ids[j]!;
-      },
-    };
   }
 
   /**
@@ -194,7 +201,7 @@ export class Partition {
   assign(ids: Int32Array, open: readonly number[]): Found[] {
     this.promote(ids);
     this.frontier.rewind();
-    const found = this.expander.checkNew(open, this.frontierLevel());
+    const found = this.expander.checkNew(open, this.frontierLevel);
     this.frontier.rewind();
     return found;
   }

@@ -90,6 +90,15 @@ export class SharedTablePartition {
   private isMine = new Uint8Array(0);
   /** the chunk whose claims the successors being batched carry */
   private claimChunk = 0;
+  /** successors in the batch, and the depth they are found at */
+  private batchN = 0;
+  private foundAt = 0;
+  // Made once, not per level (as LevelExpander's sinks): the expansion calls them for every
+  // successor and every state, and a new closure per level would make those calls polymorphic.
+  private readonly visitBatch: () => void;
+  private readonly successor: (srcId: number, k: number, next: Int32Array) => void;
+  private readonly levelRows: LevelRows;
+  private readonly shouldPause = (): boolean => this.table.growing;
 
   constructor(model: Model<unknown, unknown>, packed: PackedModel, props: readonly PartitionProperty[], index: number, partitions: number, memory: SharedTableMemory, coverageOf?: (a: unknown) => string) {
     this.index = index;
@@ -103,6 +112,60 @@ export class SharedTablePartition {
     this.levels = memory.levels;
     this.writer = new LevelWriter(this.W, memory.levels[index]!);
     this.control = new Int32Array(memory.control);
+    const W = this.W;
+    const table = this.table;
+    // Successors are visited in batches, in the order they were found: the batch's home slots are
+    // loaded first so their cache misses overlap (the table is far larger than the cache).
+    const batch = this.batch;
+    const rows = batch.rows;
+    const bHi = batch.hi;
+    const bLo = batch.lo;
+    const bParent = batch.parent;
+    const bAction = batch.action;
+    this.visitBatch = (): void => {
+      const n = this.batchN;
+      batch.sink ^= table.prefetch(bLo, n);
+      const c = this.claimChunk;
+      const at = this.foundAt;
+      const lost = this.lost;
+      for (let b = 0; b < n; b++) {
+        const hi = bHi[b]!;
+        const lo = bLo[b]!;
+        const r = table.visit(hi, lo, at, c);
+        if (r === NOT_MINE) continue;
+        if (r === TAKEN) lost[table.ownerOf(table.takenFrom)]!.push(hi, lo);
+        this.addCandidate(bParent[b]!, bAction[b]!, hi, lo, rows, b * W);
+      }
+      this.batchN = 0;
+    };
+    this.successor = (srcId: number, k: number, next: Int32Array): void => {
+      fingerprint(next, 0, W);
+      const n = this.batchN;
+      bHi[n] = fpOut.hi;
+      bLo[n] = fpOut.lo;
+      bParent[n] = srcId;
+      bAction[n] = k;
+      // (a loop, not rows.set: the call costs more than copying a DVE state's few words)
+      const o = n * W;
+      for (let i = 0; i < W; i++) rows[o + i] = next[i]!;
+      if ((this.batchN = n + 1) === BATCH) this.visitBatch();
+    };
+    // the level's states, chunk after chunk as this partition takes them (the batch emptied
+    // before a new chunk's: its successors carry another claim)
+    const self = this;
+    this.levelRows = {
+      get count(): number {
+        return self.levelN;
+      },
+      next: (_j: number, row: Int32Array): number => {
+        if (this.nextId === this.chunkEnd) {
+          this.visitBatch();
+          if (!this.takeChunk()) return -1;
+        }
+        this.reader!.next(row);
+        return this.nextId++;
+      },
+    };
   }
 
   get conjunctsSeen(): Set<string>[] {
@@ -141,61 +204,13 @@ export class SharedTablePartition {
       this.lost = Array.from({ length: this.partitions }, () => new GrowingPairs());
       this.openLevel();
     }
-    const W = this.W;
     const table = this.table;
-    const at = depth + 1;
-    const lost = this.lost;
-    // Successors are visited in batches, in the order they were found: the batch's home slots are
-    // loaded first so their cache misses overlap (the table is far larger than the cache).
-    const batch = this.batch;
-    const rows = batch.rows;
-    const bHi = batch.hi;
-    const bLo = batch.lo;
-    const bParent = batch.parent;
-    const bAction = batch.action;
-    let n = 0;
-    const visitBatch = (): void => {
-      batch.sink ^= table.prefetch(bLo, n);
-      const c = this.claimChunk;
-      for (let b = 0; b < n; b++) {
-        const hi = bHi[b]!;
-        const lo = bLo[b]!;
-        const r = table.visit(hi, lo, at, c);
-        if (r === NOT_MINE) continue;
-        if (r === TAKEN) lost[table.ownerOf(table.takenFrom)]!.push(hi, lo);
-        this.addCandidate(bParent[b]!, bAction[b]!, hi, lo, rows, b * W);
-      }
-      n = 0;
-    };
-    const successor = (srcId: number, k: number, next: Int32Array): void => {
-      fingerprint(next, 0, W);
-      bHi[n] = fpOut.hi;
-      bLo[n] = fpOut.lo;
-      bParent[n] = srcId;
-      bAction[n] = k;
-      // (a loop, not rows.set: the call costs more than copying a DVE state's few words)
-      const o = n * W;
-      for (let i = 0; i < W; i++) rows[o + i] = next[i]!;
-      if (++n === BATCH) visitBatch();
-    };
-    // the level's states, chunk after chunk as this partition takes them (the batch emptied
-    // before a new chunk's: its successors carry another claim)
-    const levelRows: LevelRows = {
-      count: this.levelN,
-      next: (_j: number, row: Int32Array): number => {
-        if (this.nextId === this.chunkEnd) {
-          visitBatch();
-          if (!this.takeChunk()) return -1;
-        }
-        this.reader!.next(row);
-        return this.nextId++;
-      },
-    };
-    const counts = this.expander.expand(depth, openSteps, levelRows, successor, shouldStop, () => table.growing);
-    visitBatch();
+    this.foundAt = depth + 1;
+    const counts = this.expander.expand(depth, openSteps, this.levelRows, this.successor, shouldStop, this.shouldPause);
+    this.visitBatch();
     table.flush();
     this.finished = counts.paused ? undefined : counts;
-    return { ...counts, outboxes: [], ...(counts.paused ? {} : { lost: lost.map((l) => l.take()) }) };
+    return { ...counts, outboxes: [], ...(counts.paused ? {} : { lost: this.lost.map((l) => l.take()) }) };
   }
 
   /**
