@@ -7,11 +7,12 @@
  * new ones. This coordinator then numbers the new states exactly as one worker would: one worker
  * gives a state of level L+1 the next id when its first discoverer expands, i.e. in order of the
  * smallest (parent id, action index) key; the partitions return their new states' smallest keys
- * sorted, and a merge of those lists assigns the ids. Parents, replay paths and the first
- * violation (smallest id at the lowest level) follow. Step properties are evaluated by the
- * partition expanding the transition; one worker's first violation is the smallest
- * (level, parent id, action index) key, so of the partitions' first violations in a level the
- * coordinator keeps the smallest. Coverage is the sum of the partitions' counts.
+ * sorted, and a merge of those lists assigns the ids (the shared table's partitions return them
+ * per chunk of the level, and the chunks in order are the numbering: no merge). Parents, replay
+ * paths and the first violation (smallest id at the lowest level) follow. Step properties are
+ * evaluated by the partition expanding the transition; one worker's first violation is the
+ * smallest (level, parent id, action index) key, so of the partitions' first violations in a
+ * level the coordinator keeps the smallest. Coverage is the sum of the partitions' counts.
  *
  * A run that stops inside a level (stopWhen 'first', every verdict known, the state bound) stops
  * after the same expansion one worker would: the stop's position in the level is computed from
@@ -174,14 +175,14 @@ function levels<S, A>(
     const settled = run(ex.map((_, p) => ({ t: 'settle', lost: ex.map((r) => r.lost![p]!), open }))) as Settled[];
     // per chunk: the partition that expanded it, which of that partition's chunks it is, and where its keys start
     const chunkN = settled.reduce((n, s) => n + (s.chunks.length >> 1), 0);
-    const byChunk = new Int32Array(3 * chunkN).fill(-1);
+    const byChunk = new Int32Array(2 * chunkN).fill(-1);
     const keyStart = settled.map((s) => new Int32Array(s.chunks.length >> 1));
     settled.forEach((s, p) => {
       let at = 0;
       for (let x = 0; 2 * x < s.chunks.length; x++) {
         const c = s.chunks[2 * x]!;
-        byChunk[3 * c] = p;
-        byChunk[3 * c + 1] = x;
+        byChunk[2 * c] = p;
+        byChunk[2 * c + 1] = x;
         keyStart[p]![x] = at;
         at += s.chunks[2 * x + 1]!;
       }
@@ -189,9 +190,9 @@ function levels<S, A>(
     // the id each partition's chunk starts at
     const idStart = settled.map((s) => new Float64Array(s.chunks.length >> 1));
     for (let c = 0; c < chunkN; c++) {
-      const p = byChunk[3 * c]!;
+      const p = byChunk[2 * c]!;
       if (p < 0) throw new Error(`chunk ${c} of ${chunkN} settled by no search worker`);
-      const x = byChunk[3 * c + 1]!;
+      const x = byChunk[2 * c + 1]!;
       const s = settled[p]!;
       const from = keyStart[p]![x]!;
       idStart[p]![x] = trace.size;

@@ -49,9 +49,9 @@ export interface Settled {
 }
 
 /** Words per candidate: parent id, action index, fingerprint hi, lo. */
-const REHASH_SLICES_PER_WORKER = 16;
-
 const C = 4;
+/** slices of the old table per worker when the table grows (taken as chunks are) */
+const REHASH_SLICES_PER_WORKER = 16;
 
 export class SharedTablePartition {
   private readonly W: number;
