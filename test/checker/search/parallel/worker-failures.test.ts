@@ -54,6 +54,18 @@ function search(model: Model<unknown, unknown>, pool: PartitionPool) {
   return { outcome, control };
 }
 
+/** What a search on the pool threw (undefined: none); the pool closed either way. */
+function searchError(model: Model<unknown, unknown>, pool: PartitionPool): unknown {
+  try {
+    search(model, pool);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    pool.close();
+  }
+}
+
 function threads(source: ModelSource, limits?: { maxOldGenerationSizeMb: number }): ThreadPool {
   const pool = new ThreadPool(source, [], false, 2, limits === undefined ? {} : { resourceLimits: limits });
   pool.waitReady(() => false);
@@ -66,14 +78,7 @@ describe('a search worker terminated from outside (Worker.terminate) mid-level',
     const file = `${BEEM}dve/at.3.dve`;
     const model = loadDve(file).model as Model<unknown, unknown>;
     const pool = new TerminateAtLevel(threads(dveSource({ file, properties: [] })), 30, 1);
-    let error: unknown;
-    try {
-      search(model, pool);
-    } catch (e) {
-      error = e;
-    } finally {
-      pool.close();
-    }
+    const error = searchError(model, pool);
     expect(pool.terminated).toBe(true);
     expect(error).toBeInstanceOf(CheckerError);
     expect((error as Error).message).toMatch(/^search worker 2 of 2 ended with exit code 1 without finishing its part of the search/);
@@ -102,15 +107,8 @@ describe("the workers' supervisor thread ended from outside mid-level (the worke
       },
       close: () => threads.close(),
     };
-    let error: unknown;
     const started = performance.now();
-    try {
-      search(model, pool);
-    } catch (e) {
-      error = e;
-    } finally {
-      pool.close();
-    }
+    const error = searchError(model, pool);
     expect(terminated).toBe(true);
     expect(error).toBeInstanceOf(CheckerError);
     expect((error as Error).message).toMatch(/^the search workers' supervisor thread stopped \(silent for [0-9]+ s\), and the 2 search workers with it/);
