@@ -77,6 +77,17 @@ export class GraphPartition {
   private keysSent = 0;
   private readonly keyNames: string[] = [];
   private codes = new Int32Array(1024);
+  private nCodes = 0;
+
+  // The sinks the model's expand calls back, made once (as LevelExpander's): a new closure per
+  // level would make the generated expand's call site see another target at every level.
+  /** the state being expanded, its successors so far, and this level's outboxes */
+  private srcId = 0;
+  private emitted = 0;
+  private writers: RecordWriter[] = [];
+  private readonly sink: PackedSink;
+  private readonly stepSink: PackedStepSink;
+  private readonly actionSink: PackedActionSink;
 
   private readonly packed: PackedModel;
   private readonly predicates: readonly ((s: unknown) => boolean)[];
@@ -96,6 +107,41 @@ export class GraphPartition {
     this.pending = new Frontier(this.W);
     this.inBounds = model.inBounds?.bind(model);
     this.isTerminal = model.isTerminal?.bind(model);
+    const W = this.W;
+    const P = partitions;
+    const scratch = new Int32Array(W);
+    // k is the emission index, so edge off[v] + k is action index k of v, as graph.ts lays it out
+    this.sink = {
+      next: scratch,
+      emit: (): void => {
+        fingerprint(scratch, 0, W);
+        const hi = fpOut.hi;
+        this.writers[partitionOf(hi, P)]!.push(this.srcId, this.emitted++, hi, fpOut.lo, scratch);
+      },
+    };
+    this.stepSink = {
+      next: scratch,
+      emit: (_k: number, step: number): void => {
+        this.code(step);
+        this.sink.emit(0);
+      },
+    };
+    this.actionSink = {
+      next: scratch,
+      emit: (_k: number, action: unknown): void => {
+        this.code(this.keyOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
+        this.sink.emit(0);
+      },
+    };
+  }
+
+  private code(c: number): void {
+    if (this.nCodes === this.codes.length) {
+      const b = new Int32Array(this.codes.length * 2);
+      b.set(this.codes);
+      this.codes = b;
+    }
+    this.codes[this.nCodes++] = c;
   }
 
   storeBytes(): number {
@@ -126,60 +172,31 @@ export class GraphPartition {
     const expectPer = Math.max(64, Math.ceil((this.frontierN * 4) / P));
     for (let p = 0; p < P; p++) writers.push(new RecordWriter(W, expectPer, this.spares.pop()));
     this.spares = [];
-    const scratch = new Int32Array(W);
+    this.writers = writers;
+    this.nCodes = 0;
     const row = new Int32Array(W);
     const counts = new Int32Array(this.frontierN);
-    let srcId = 0;
-    let emitted = 0;
-    let nCodes = 0;
-    const code = (c: number): void => {
-      if (nCodes === this.codes.length) {
-        const b = new Int32Array(this.codes.length * 2);
-        b.set(this.codes);
-        this.codes = b;
-      }
-      this.codes[nCodes++] = c;
-    };
-    // k is the emission index, so edge off[v] + k is action index k of v, as graph.ts lays it out
-    const sink: PackedSink = {
-      next: scratch,
-      emit(): void {
-        fingerprint(scratch, 0, W);
-        const hi = fpOut.hi;
-        writers[partitionOf(hi, P)]!.push(srcId, emitted++, hi, fpOut.lo, scratch);
-      },
-    };
-    const stepSink: PackedStepSink = {
-      next: scratch,
-      emit(_k: number, step: number): void {
-        code(step);
-        sink.emit(0);
-      },
-    };
     const naming = this.naming;
-    const actionSink: PackedActionSink = {
-      next: scratch,
-      emit: (_k: number, action: unknown): void => {
-        code(this.keyOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
-        sink.emit(0);
-      },
-    };
+    const sink = this.sink;
+    const stepSink = this.stepSink;
+    const actionSink = this.actionSink;
     const frontier = this.frontier;
     frontier.rewind();
     const reply = (aborted: boolean): GraphExpandReply => {
       const newKeys = this.keyNames.slice(this.keysSent);
       this.keysSent = this.keyNames.length;
-      return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.slice(0, nCodes), newKeys, aborted };
+      return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.slice(0, this.nCodes), newKeys, aborted };
     };
     for (let j = 0; j < this.frontierN; j++) {
       if ((j & 1023) === 1023 && shouldStop()) return reply(true);
-      srcId = this.frontierIds[j]!;
+      const srcId = this.frontierIds[j]!;
+      this.srcId = srcId;
       frontier.next(row);
       if (this.inBounds && !this.inBounds(row)) {
         counts[j] = CUT;
         continue;
       }
-      emitted = 0;
+      this.emitted = 0;
       try {
         if (naming.by === 'none') packed.expand(row, 0, sink);
         else if (naming.by === 'step') packed.expandSteps!(row, 0, stepSink);
@@ -187,6 +204,7 @@ export class GraphPartition {
       } catch (e) {
         throw new ExpansionError(srcId, e);
       }
+      const emitted = this.emitted;
       counts[j] = emitted === 0 && !(this.isTerminal && this.isTerminal(row)) ? DEADLOCK : emitted;
     }
     return reply(false);
