@@ -226,11 +226,7 @@ export class GraphPartition {
     const keys = this.keys;
     const fps = this.pendingFp;
     const batch = this.batch;
-    const rows = batch.rows;
-    const bHi = batch.hi;
-    const bLo = batch.lo;
-    const bParent = batch.parent;
-    const bAction = batch.action;
+    const { rows, hi: bHi, lo: bLo, parent: bParent, action: bAction } = batch;
     const ids = this.ids;
     this.pending.reset();
     let n = 0;

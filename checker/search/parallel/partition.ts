@@ -173,11 +173,7 @@ export class Partition {
     pending.reset();
     // Merged in batches: the batch's home slots are loaded first, so their cache misses overlap (as packed-bfs.ts does)
     const batch = this.batch;
-    const rows = batch.rows;
-    const bHi = batch.hi;
-    const bLo = batch.lo;
-    const bParent = batch.parent;
-    const bAction = batch.action;
+    const { rows, hi: bHi, lo: bLo, parent: bParent, action: bAction } = batch;
     let n = 0;
     let left = total;
     while (left > 0) {

@@ -117,11 +117,7 @@ export class SharedTablePartition {
     // Successors are visited in batches, in the order they were found: the batch's home slots are
     // loaded first so their cache misses overlap (the table is far larger than the cache).
     const batch = this.batch;
-    const rows = batch.rows;
-    const bHi = batch.hi;
-    const bLo = batch.lo;
-    const bParent = batch.parent;
-    const bAction = batch.action;
+    const { rows, hi: bHi, lo: bLo, parent: bParent, action: bAction } = batch;
     this.visitBatch = (): void => {
       const n = this.batchN;
       batch.sink ^= table.prefetch(bLo, n);
