@@ -3,9 +3,9 @@
  * successors: bounds, deadlocks, step properties, coverage, the nondeterminism sample, and what the
  * coordinator asks afterwards of a level that stopped early (firstExpandedFrom, countUpTo). It
  * also evaluates the state properties on the states a partition is given ids for. The partition
- * supplies the rows of its share of the level and a function receiving each successor
- * (partition.ts routes it to its owner; shared-table-partition.ts looks it up in the shared
- * table).
+ * supplies the rows it expands, in id order (its own states of the level, or the chunks it takes
+ * as it goes) and a function receiving each successor (partition.ts routes it to its owner;
+ * shared-table-partition.ts looks it up in the shared table).
  *
  * A level's expansion can pause between two states (`shouldPause`: the shared table must grow
  * first) and resume where it stopped; its counts run on across the pause.
