@@ -24,6 +24,7 @@ import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink }
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { Frontier } from '../../state/frontier.ts';
 import { FpIdMap } from './fp-id-map.ts';
+import { NameIndex } from '../../util/name-index.ts';
 
 /** Successor count of a state not expanded (outside inBounds) */
 export const CUT = -1;
@@ -73,9 +74,9 @@ export class GraphPartition {
   private received = new Int32Array(0);
   private receivedN = 0;
   private spares: RecordBatch[] = [];
-  private readonly keyIndex = new Map<string, number>();
+  /** action keys, and how many of them the coordinator has been sent */
+  private readonly actionKeys = new NameIndex();
   private keysSent = 0;
-  private readonly keyNames: string[] = [];
   private codes = new Int32Array(1024);
   private nCodes = 0;
 
@@ -129,7 +130,7 @@ export class GraphPartition {
     this.actionSink = {
       next: scratch,
       emit: (_k: number, action: unknown): void => {
-        this.code(this.keyOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
+        this.code(this.actionKeys.indexOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
         this.sink.emit(0);
       },
     };
@@ -183,8 +184,8 @@ export class GraphPartition {
     const frontier = this.frontier;
     frontier.rewind();
     const reply = (aborted: boolean): GraphExpandReply => {
-      const newKeys = this.keyNames.slice(this.keysSent);
-      this.keysSent = this.keyNames.length;
+      const newKeys = this.actionKeys.names.slice(this.keysSent);
+      this.keysSent = this.actionKeys.names.length;
       return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.slice(0, this.nCodes), newKeys, aborted };
     };
     for (let j = 0; j < this.frontierN; j++) {
@@ -291,13 +292,4 @@ export class GraphPartition {
     return labels;
   }
 
-  private keyOf(key: string): number {
-    let i = this.keyIndex.get(key);
-    if (i === undefined) {
-      i = this.keyNames.length;
-      this.keyIndex.set(key, i);
-      this.keyNames.push(key);
-    }
-    return i;
-  }
 }

@@ -13,6 +13,7 @@
 import { PropertyError, thrownText } from '../../errors.ts';
 import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink } from '../../model.ts';
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
+import { NameIndex } from '../../util/name-index.ts';
 import { assertSamePackedSuccessors, NondeterminismSampler } from '../nondeterminism.ts';
 import type { PartitionProperty, StateProperty, StepProperty } from './partition-properties.ts';
 
@@ -96,8 +97,7 @@ export class LevelExpander {
   private readonly sample: SampleChoice;
   /** action → coverage bucket, when the run counts actions */
   private readonly coverageOf: ((a: unknown) => string) | undefined;
-  private readonly bucketIds = new Map<string, number>();
-  private readonly bucketNames: string[] = [];
+  private readonly buckets = new NameIndex();
   /** the level's bucket per transition, in expansion order; coverageEnd[j]: end of state j's */
   private coverageLog = new Int32Array(0);
   private coverageEnd = new Int32Array(0);
@@ -165,7 +165,7 @@ export class LevelExpander {
         const coverageOf = this.coverageOf;
         if (coverageOf !== undefined) {
           if (this.logN === this.coverageLog.length) this.growCoverageLog();
-          this.coverageLog[this.logN++] = this.bucketOf(coverageOf(action));
+          this.coverageLog[this.logN++] = this.buckets.indexOf(coverageOf(action));
         }
         for (let x = 0; x < this.steps.length; x++) {
           const p = this.steps[x]!;
@@ -348,24 +348,14 @@ export class LevelExpander {
   /** The first `n` transitions of the coverage log, counted per bucket. */
   private coverageCounts(n: number): [string, number][] {
     if (this.coverageOf === undefined) return [];
-    const per = new Int32Array(this.bucketNames.length);
+    const per = new Int32Array(this.buckets.names.length);
     const log = this.coverageLog;
     for (let i = 0; i < n; i++) per[log[i]!]!++;
     const out: [string, number][] = [];
     per.forEach((c, b) => {
-      if (c > 0) out.push([this.bucketNames[b]!, c]);
+      if (c > 0) out.push([this.buckets.names[b]!, c]);
     });
     return out;
-  }
-
-  private bucketOf(name: string): number {
-    let b = this.bucketIds.get(name);
-    if (b === undefined) {
-      b = this.bucketNames.length;
-      this.bucketIds.set(name, b);
-      this.bucketNames.push(name);
-    }
-    return b;
   }
 
   private growCoverageLog(): void {
