@@ -7,8 +7,7 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ConfigError, ModelContractError } from '../../errors.ts';
 import { isLiveness, type LivenessProperty } from '../../property.ts';
-import { serializeError } from '../../search/parallel/protocol.ts';
-import { replier, stopCheck } from '../../search/parallel/worker-port.ts';
+import { replier, servePartition, stopCheck } from '../../search/parallel/worker-port.ts';
 import type { ModelSource } from '../../search/parallel/source.ts';
 import { edgeKeyOf, predicatesOf } from './edge-naming.ts';
 import { type EdgeNaming, GraphPartition } from './graph-partition.ts';
@@ -20,8 +19,7 @@ const ctl = new Int32Array(data.ctl);
 const shouldStop = stopCheck(ctl);
 const reply = replier(data.port, ctl, data.replied + data.index);
 
-let partition: GraphPartition | undefined;
-try {
+await servePartition<GraphPartition, GraphRequest>(data.port, reply, async () => {
   const mod = (await import(data.source.module)) as { loadSearchModel(args: unknown): Promise<LoadedLivenessModel> };
   const loaded = await mod.loadSearchModel(data.source.args);
   const packed = loaded.model.packed;
@@ -44,18 +42,6 @@ try {
     }
     naming = { by: 'key', edgeKey: edgeKeyOf(fns, data.job.fairness, data.job.nonProgress) };
   }
-  partition = new GraphPartition(loaded.model, packed, predicates, naming, data.index, data.partitions);
-  reply({ ok: true, value: { modelId: id, width: packed.width } });
-} catch (e) {
-  reply({ ok: false, error: serializeError(e) });
-}
-
-data.port.on('message', (req: GraphRequest) => {
-  if (!partition) return;
-  try {
-    const value = serveGraph(partition, req, shouldStop);
-    reply({ ok: true, value }, graphTransferables(value));
-  } catch (e) {
-    reply({ ok: false, error: serializeError(e) });
-  }
-});
+  const partition = new GraphPartition(loaded.model, packed, predicates, naming, data.index, data.partitions);
+  return { partition, report: { modelId: id, width: packed.width } };
+}, (partition, req) => serveGraph(partition, req, shouldStop), graphTransferables);

@@ -1,11 +1,11 @@
 /**
  * A worker thread's side of the coordinator's shared words, for every kind of search worker
  * (worker.ts, the liveness graph's graph-worker.ts): the stop word it polls, with its own heap
- * check, and the reply it posts and then announces on its "replied" word.
+ * check, the reply it posts and then announces on its "replied" word, and the request loop.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { MEMORY_CHECK_MS, memoryExhausted } from '../control.ts';
-import type { Reply } from './protocol.ts';
+import { type Reply, serializeError } from './protocol.ts';
 
 /**
  * The coordinator raises the stop word (interrupt, time, memory); a worker raises it itself when
@@ -31,4 +31,35 @@ export function replier(port: MessagePort, ctl: Int32Array, repliedWord: number)
     Atomics.store(ctl, repliedWord, 1);
     Atomics.notify(ctl, repliedWord);
   };
+}
+
+/**
+ * A worker's life: `load` rebuilds the model and the worker's partition, whose report (or the
+ * error) is the first reply; then each request on the port is served by `handle` and answered,
+ * a failure as an error reply.
+ */
+export async function servePartition<P, R>(
+  port: MessagePort,
+  reply: (r: Reply, transfer?: ArrayBuffer[]) => void,
+  load: () => Promise<{ readonly partition: P; readonly report: unknown }>,
+  handle: (partition: P, req: R) => unknown,
+  transfers: (value: unknown) => ArrayBuffer[],
+): Promise<void> {
+  let partition: P | undefined;
+  try {
+    const loaded = await load();
+    partition = loaded.partition;
+    reply({ ok: true, value: loaded.report });
+  } catch (e) {
+    reply({ ok: false, error: serializeError(e) });
+  }
+  port.on('message', (req: R) => {
+    if (partition === undefined) return;
+    try {
+      const value = handle(partition, req);
+      reply({ ok: true, value }, transfers(value));
+    } catch (e) {
+      reply({ ok: false, error: serializeError(e) });
+    }
+  });
 }

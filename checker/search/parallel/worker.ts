@@ -5,8 +5,8 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ModelContractError } from '../../errors.ts';
-import { type Request, type SearchPartition, serializeError, serve, transferables } from './protocol.ts';
-import { replier, stopCheck } from './worker-port.ts';
+import { type Request, type SearchPartition, serve, transferables } from './protocol.ts';
+import { replier, servePartition, stopCheck } from './worker-port.ts';
 import { makePartition } from './pool.ts';
 import type { SharedTableMemory } from './shared-table-partition.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
@@ -31,26 +31,13 @@ const ctl = new Int32Array(data.ctl);
 const shouldStop = stopCheck(ctl);
 const reply = replier(data.port, ctl, data.replied + data.index);
 
-let partition: SearchPartition | undefined;
-try {
+await servePartition<SearchPartition, Request>(data.port, reply, async () => {
   const mod = (preloadedSource() ?? (await import(data.source.module))) as { loadSearchModel(args: unknown): Promise<LoadedSearchModel> };
   const loaded = await mod.loadSearchModel(data.source.args);
   const packed = loaded.model.packed;
   if (!packed) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without its packed form`, 'run with --workers 1');
   if (data.coverage && !loaded.coverage) throw new ModelContractError(`model ${loaded.model.id}: rebuilt in a search worker without the coverage function the run counts actions by`, 'the model source must return coverage when asked for it; run with --workers 1');
   const props = pickPartitionProperties(loaded.properties, data.propertyNames, loaded.model.id);
-  partition = makePartition(loaded, props, data.index, data.partitions, data.coverage ? loaded.coverage : undefined, data.memory);
-  reply({ ok: true, value: { modelId: loaded.model.id, width: packed.width } });
-} catch (e) {
-  reply({ ok: false, error: serializeError(e) });
-}
-
-data.port.on('message', (req: Request) => {
-  if (!partition) return;
-  try {
-    const value = serve(partition, req, shouldStop);
-    reply({ ok: true, value }, transferables(value));
-  } catch (e) {
-    reply({ ok: false, error: serializeError(e) });
-  }
-});
+  const partition = makePartition(loaded, props, data.index, data.partitions, data.coverage ? loaded.coverage : undefined, data.memory);
+  return { partition, report: { modelId: loaded.model.id, width: packed.width } };
+}, (partition, req) => serve(partition, req, shouldStop), transferables);
