@@ -21,9 +21,9 @@ export { DEFAULT_PARALLEL_DESIGN, PARALLEL_DESIGNS } from './source.ts';
  * with its compiler cold, and the multi-worker search does more work per transition than the
  * single-threaded one (claims and candidates, or the exchange and the merge), so most checks,
  * which end within this time, are faster without them (at.3, 1 s on one thread: 1.37-1.64 s
- * handed over after 0.5 s, 1.16-1.20 s after 2 s). At the first level end after it, the search hands
- * what it found (states, traces, frontier, verdicts, counts) to the partitions, which go on from
- * that level: nothing is searched twice, and the results are the same either way.
+ * handed over after 0.5 s, 1.16-1.20 s after 2 s). At the first level end after it, the search
+ * hands what it found (states, traces, frontier, verdicts, counts) to the partitions, which go on
+ * from that level: nothing is searched twice, and the results are the same either way.
  */
 const THREADS_AFTER_MS = 2000;
 

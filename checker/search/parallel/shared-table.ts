@@ -204,8 +204,7 @@ export class SharedFingerprintTable {
 
   /** Takes the next of `slices` slices of the old table to copy while the table grows (as takeChunk): its index, or -1. */
   takeSlice(slices: number, w: number, workers: number, taken: number): number {
-    const s = Atomics.load(this.ctl, IN_TURN) !== 0 ? w + workers * taken : Atomics.add(this.ctl, NEXT_SLICE, 1);
-    return s < slices ? s : -1;
+    return this.takeNext(NEXT_SLICE, slices, w, workers, taken);
   }
 
   /**
@@ -215,11 +214,16 @@ export class SharedFingerprintTable {
    * that they too expand chunks interleaved with each other's.
    */
   takeChunk(chunks: number, w: number, workers: number, taken: number): number {
-    const c = Atomics.load(this.ctl, IN_TURN) !== 0 ? w + workers * taken : Atomics.add(this.ctl, NEXT_CHUNK, 1);
-    if (c >= chunks) return -1;
+    const c = this.takeNext(NEXT_CHUNK, chunks, w, workers, taken);
     // (written before any claim of c: a worker taking one of c's claims then reads who to tell)
-    Atomics.store(this.ctl, CHUNK_OWNERS + c, w);
+    if (c >= 0) Atomics.store(this.ctl, CHUNK_OWNERS + c, w);
     return c;
+  }
+
+  /** The next of `count` pieces of work counted by the control word `next` (or dealt in turn): its index, or -1. */
+  private takeNext(next: number, count: number, w: number, workers: number, taken: number): number {
+    const i = Atomics.load(this.ctl, IN_TURN) !== 0 ? w + workers * taken : Atomics.add(this.ctl, next, 1);
+    return i < count ? i : -1;
   }
 
   /** The worker that expanded (or expands) chunk c of the level. */
