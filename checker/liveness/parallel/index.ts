@@ -5,11 +5,11 @@
  * as graph.ts does: without fairness or progress, by the step table, or by expandActions.
  */
 import type { ResolvedCheckConfig } from '../../config.ts';
-import { ModelContractError } from '../../errors.ts';
 import type { Model, PackedModel } from '../../model.ts';
 import type { LivenessProperty } from '../../property.ts';
 import type { SearchControl } from '../../search/control.ts';
 import type { ParallelOptions } from '../../search/parallel/source.ts';
+import { assertSameModel } from '../../search/parallel/pool.ts';
 import { buildGraph, type EdgeLabelling, type StateGraph } from '../graph.ts';
 import { buildGraphPartitioned, type EdgeDecoding } from './build-graph.ts';
 import { decodeEdgeKey, edgeKeyOf, type EdgeFunctions, InProcessGraphPool, predicatesOf } from './edge-naming.ts';
@@ -62,14 +62,7 @@ export function buildLivenessGraph<S, A>(
   const job: GraphJob = { propertyNames: req.properties.map((p) => p.name), naming, fairness: req.fairness, nonProgress: req.nonProgress };
   const pool = new GraphThreadPool(parallel.source, job, parallel.workers);
   try {
-    for (const r of pool.waitReady(() => control.poll(() => progressOf(control), 0)) as { modelId: string; width: number }[]) {
-      if (r.modelId !== model.id || r.width !== packed.width) {
-        throw new ModelContractError(
-          `model ${model.id}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${packed.width})`,
-          'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
-        );
-      }
-    }
+    assertSameModel(pool.waitReady(() => control.poll(() => progressOf(control), 0)), model.id, packed.width);
     return buildGraphPartitioned(m, packed, predicates.length, decoding, withUnits, withProgress, config, control, pool);
   } finally {
     pool.close();

@@ -1,6 +1,5 @@
 /** The multi-worker packed BFS on worker threads (see parallel-bfs.ts for the algorithm). */
 import type { ResolvedCheckConfig } from '../../config.ts';
-import { ModelContractError } from '../../errors.ts';
 import type { Model, PackedModel } from '../../model.ts';
 import type { SearchControl } from '../control.ts';
 import type { CheckOptions } from '../options.ts';
@@ -8,7 +7,7 @@ import { isSuspended, packedBfsUntil, type SuspendedSearch } from '../packed-bfs
 import type { SearchOutcome } from '../outcome.ts';
 import type { PropertyTracker } from '../tracker.ts';
 import { parallelBfs, partitionProperties } from './parallel-bfs.ts';
-import { InProcessPool, type PartitionPool, ThreadPool } from './pool.ts';
+import { assertSameModel, InProcessPool, type PartitionPool, ThreadPool } from './pool.ts';
 import { DEFAULT_PARALLEL_DESIGN, type ParallelOptions } from './source.ts';
 import { SharedTableHost } from './shared-table.ts';
 
@@ -74,14 +73,7 @@ function readyFirst(threads: ThreadPool, modelId: string, width: number): Partit
     size: threads.size,
     run(requests, poll) {
       if (!ready) {
-        for (const r of threads.waitReady(poll) as { modelId: string; width: number }[]) {
-          if (r.modelId !== modelId || r.width !== width) {
-            throw new ModelContractError(
-              `model ${modelId}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${width})`,
-              'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
-            );
-          }
-        }
+        assertSameModel(threads.waitReady(poll), modelId, width);
         ready = true;
       }
       return threads.run(requests, poll);

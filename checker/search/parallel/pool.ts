@@ -11,7 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type ResourceLimits, Worker } from 'node:worker_threads';
-import { CheckerError } from '../../errors.ts';
+import { CheckerError, ModelContractError } from '../../errors.ts';
 import type { LoadedSearchModel, ModelSource } from './source.ts';
 import { Partition } from './partition.ts';
 import { batchBuffers, deserializeError, type Reply, type Request, type SearchPartition, serializeError, serve } from './protocol.ts';
@@ -281,4 +281,16 @@ function transfers(r: Request): ArrayBuffer[] {
   if (r.t === 'settle') return r.lost.map((l) => l.buffer as ArrayBuffer);
   if (r.t === 'adopt') return [r.state.fingerprints.buffer as ArrayBuffer, r.state.frontier.buffer as ArrayBuffer, r.state.ids.buffer as ArrayBuffer];
   return [];
+}
+
+/** Workers' ready reports (waitReady) against the model here: a worker that rebuilt another model is the source's fault. */
+export function assertSameModel(reports: readonly unknown[], modelId: string, width: number): void {
+  for (const r of reports as { modelId: string; width: number }[]) {
+    if (r.modelId !== modelId || r.width !== width) {
+      throw new ModelContractError(
+        `model ${modelId}: a search worker rebuilt it as ${r.modelId} with ${r.width}-word states (here ${width})`,
+        'createModel must build the same model every time it is called with the same params; run with --workers 1 meanwhile',
+      );
+    }
+  }
 }
