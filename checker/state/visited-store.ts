@@ -144,6 +144,15 @@ export class VisitedStore {
   }
 
   /**
+   * Hands out the table's segments — arrays of (hi, lo) pairs, (0, 0) for an empty slot — and
+   * leaves the store without them (only its parent and action arrays stay usable): a search
+   * handed to worker threads moves its table to them instead of copying it out.
+   */
+  releaseSegments(): Int32Array[] {
+    return this.keys.splice(0);
+  }
+
+  /**
    * Fills an empty store without parent links (a partition taking over its share of a search)
    * with fingerprints as (hi, lo) pairs in a store's table order (fingerprints() of a store, or a
    * subsequence of it): each segment is built in one sequential pass sized for its entries, as a

@@ -51,6 +51,8 @@ export interface PartitionState {
   readonly conjunctsSeen: string[][];
   /** the id of the frontier level's first state (the shared-table search: partitions other than 0 hold none of it) */
   readonly levelStart?: number;
+  /** the shared-table search: more fingerprints, as a single-threaded store's segments ((hi, lo) pairs, (0, 0) empty) */
+  readonly tableSegments?: readonly Int32Array[];
 }
 
 export class Partition {

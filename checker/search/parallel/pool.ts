@@ -279,7 +279,7 @@ export function withoutLoaders(argv: readonly string[]): string[] {
 function transfers(r: Request): ArrayBuffer[] {
   if (r.t === 'receive') return batchBuffers(r.inboxes);
   if (r.t === 'settle') return r.lost.map((l) => l.buffer as ArrayBuffer);
-  if (r.t === 'adopt') return [r.state.fingerprints.buffer as ArrayBuffer, r.state.frontier.buffer as ArrayBuffer, r.state.ids.buffer as ArrayBuffer];
+  if (r.t === 'adopt') return [r.state.fingerprints, r.state.frontier, r.state.ids, ...(r.state.tableSegments ?? [])].map((a) => a.buffer as ArrayBuffer);
   return [];
 }
 

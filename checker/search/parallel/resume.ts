@@ -51,13 +51,12 @@ export function partitionStatesOf(from: SuspendedSearch, partitions: number, pro
 }
 
 /**
- * The same for the shared-table search: the fingerprints, split evenly (every partition inserts
- * its part into the one table), and the whole frontier to partition 0 (a level's ids are
- * consecutive, partitions in order); every partition learns where the level starts.
+ * The same for the shared-table search: the store's segments, moved as they are and split
+ * evenly (every partition inserts its part into the one table; the store is spent), and the
+ * whole frontier to partition 0 (a level's ids are consecutive, partitions in order); every
+ * partition learns where the level starts.
  */
 export function sharedTableStatesOf(from: SuspendedSearch, partitions: number, properties: number): PartitionState[] {
-  const all = from.visited!.fingerprints();
-  const pairs = all.length >> 1;
   const frontier = from.frontier!;
   const W = frontier.width;
   const rows = new Int32Array(W * frontier.size);
@@ -69,11 +68,15 @@ export function sharedTableStatesOf(from: SuspendedSearch, partitions: number, p
     rows.set(row, k * W);
   }
   const levelStart = from.visited!.size - frontier.size;
+  // (moved, not copied out: copying at.4's 2.9 M fingerprints out and slicing them took the
+  // coordinator 150–175 ms alone, the workers waiting)
+  const segments = from.visited!.releaseSegments();
   return Array.from({ length: partitions }, (_, p) => {
-    const a = Math.floor((pairs * p) / partitions);
-    const b = Math.floor((pairs * (p + 1)) / partitions);
+    const a = Math.floor((segments.length * p) / partitions);
+    const b = Math.floor((segments.length * (p + 1)) / partitions);
     return {
-      fingerprints: all.slice(2 * a, 2 * b),
+      fingerprints: new Int32Array(0),
+      tableSegments: segments.slice(a, b),
       frontier: p === 0 ? rows : new Int32Array(0),
       ids: p === 0 ? ids : new Int32Array(0),
       conjunctsSeen: Array.from({ length: properties }, () => []),

@@ -299,9 +299,10 @@ export class SharedTablePartition {
 
   /** Continues a search suspended at a level end: its share of the fingerprints into the table, the frontier (if here) as the level's rows. */
   adopt(state: PartitionState): void {
-    const f = state.fingerprints;
     // (claims of depth 0: old at every level the search goes on with)
-    for (let i = 0; i < f.length; i += 2) this.table.place(f[i]!, f[i + 1]!, levelClaim(0));
+    for (const f of [state.fingerprints, ...(state.tableSegments ?? [])]) {
+      for (let i = 0; i < f.length; i += 2) if (f[i] !== 0 || f[i + 1] !== 0) this.table.place(f[i]!, f[i + 1]!, levelClaim(0));
+    }
     this.table.flush();
     this.expander.addConjuncts(state.conjunctsSeen);
     this.writer.reset();

@@ -120,3 +120,25 @@ describe('VisitedStore.adoptSorted (a partition taking over its share of a searc
 function* chunkPairs(a: Int32Array): Generator<string> {
   for (let i = 0; i < a.length; i += 2) yield `${a[i]}:${a[i + 1]}`;
 }
+
+describe('VisitedStore.releaseSegments (a search handed to worker threads moves its table)', () => {
+  it('hands out every fingerprint inserted exactly once, (0, 0) for the empty slots, and keeps the parent links', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 4000 }), (raw) => {
+        const s = new VisitedStore();
+        const oracle = new Map<string, number>();
+        for (const [h, l] of raw) {
+          if (h === 0 && l === 0) continue;
+          const id = s.insert(h, l, oracle.size - 1, 3);
+          if (id >= 0) oracle.set(`${h}:${l}`, id);
+        }
+        const handed: string[] = [];
+        for (const seg of s.releaseSegments()) for (const p of chunkPairs(seg)) if (p !== '0:0') handed.push(p);
+        expect(handed.sort()).toEqual([...oracle.keys()].sort());
+        for (const id of oracle.values()) expect(s.parentOf(id)).toBe(id - 1);
+        expect(s.releaseSegments()).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
