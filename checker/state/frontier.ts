@@ -55,6 +55,11 @@ export class Frontier {
     this.prevR.fill(0);
   }
 
+  /** The rows as they are, row k at [k * width, (k + 1) * width), when kept uncoded (narrow states); else undefined. */
+  get rawRows(): Int32Array | undefined {
+    return this.raw ? this.rows : undefined;
+  }
+
   /** bytes of row data held (for the progress line and tests) */
   get byteLength(): number {
     return this.raw ? this.size * this.width * 4 : this.end;

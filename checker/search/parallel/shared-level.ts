@@ -108,6 +108,16 @@ export class LevelWriter {
     this.count++;
   }
 
+  /** Appends `n` uncoded rows from src[off ..] (narrow states only: one copy for the run). */
+  pushRows(src: Int32Array, off: number, n: number): void {
+    if (!this.raw) throw new Error('pushRows: rows of this width are delta-coded, push them one by one');
+    const W = this.W;
+    const k = this.count;
+    if ((k + n) * W * 4 > this.capacity) this.ensure(this.buffers.rows, (k + n) * W * 4);
+    this.words.set(src.subarray(off, off + n * W), k * W);
+    this.count += n;
+  }
+
   /** The next row is coded whole, and readers may start at it. */
   private restart(): void {
     const k = this.count;

@@ -259,12 +259,28 @@ export class SharedTablePartition {
     this.writer.reset();
     rows.rewind();
     let c = 0;
+    // (narrow rows: each run of kept candidates in one copy — a few per hundred are lost)
+    const raw = rows.rawRows;
+    const W = this.W;
     for (let x = 0; x < this.myChunkN; x++) {
       const end = x + 1 < this.myChunkN ? this.candStart[x + 1]! : n;
       const start = this.writer.startSegment();
-      for (; c < end; c++) {
-        rows.next(row);
-        if (isMine[c] !== 0) this.writer.push(row, 0);
+      if (raw !== undefined) {
+        while (c < end) {
+          if (isMine[c] === 0) {
+            c++;
+            continue;
+          }
+          let e = c + 1;
+          while (e < end && isMine[e] !== 0) e++;
+          this.writer.pushRows(raw, c * W, e - c);
+          c = e;
+        }
+      } else {
+        for (; c < end; c++) {
+          rows.next(row);
+          if (isMine[c] !== 0) this.writer.push(row, 0);
+        }
       }
       const chunk = this.myChunks[x]!;
       const count = this.writer.count - start;
