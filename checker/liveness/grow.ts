@@ -8,16 +8,12 @@
  * (two sets of interleaved runs): one thread 1.86–2.29 s and 1.83–1.90 s against 1.97–2.31 s and
  * 2.21–2.24 s, peak RSS 210–229 MB against 237–245 MB; the graph built on two workers (whose
  * coordinator lays every edge out alone) 2.61–3.18 s and 2.63–3.17 s against 3.29–3.32 s and
- * 2.76–3.54 s. The views are fixed-length (Node 20's V8 does not optimise
- * access through views that track a growable buffer's length). Past the largest buffer V8 makes
- * (4 GB), the array is copied into a plain one and goes on doubling.
+ * 2.76–3.54 s. Past the largest buffer V8 makes (4 GB), the array is copied into a plain one
+ * and goes on doubling.
  */
-export type GrowableArray = Int32Array | Uint8Array;
+import { type GrowableBuffer, growableBuffer, MAX_GROWABLE_BYTES } from '../util/growable-buffer.ts';
 
-type GrowableBuffer = SharedArrayBuffer & { grow(byteLength: number): void };
-const Growable = SharedArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => GrowableBuffer;
-/** the largest growable buffer Node 20 makes */
-const MAX_BYTES = 2 ** 32;
+export type GrowableArray = Int32Array | Uint8Array;
 
 type ArrayOf<T> = { new (n: number): T; new (b: SharedArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
 
@@ -30,12 +26,12 @@ export class Grow<T extends GrowableArray> {
   private readonly maxBytes: number;
 
   /** `maxBytes`: how large the growable buffer may grow (tests make it small) */
-  constructor(Ctor: new (n: number) => T, cap: number, maxBytes = MAX_BYTES) {
+  constructor(Ctor: new (n: number) => T, cap: number, maxBytes = MAX_GROWABLE_BYTES) {
     this.Ctor = Ctor as ArrayOf<T>;
     this.maxBytes = maxBytes;
     const bytes = cap * this.Ctor.BYTES_PER_ELEMENT;
     if (bytes <= maxBytes) {
-      this.buffer = new Growable(bytes, { maxByteLength: maxBytes });
+      this.buffer = growableBuffer(bytes, maxBytes);
       this.a = new this.Ctor(this.buffer, 0, cap);
     } else {
       this.a = new this.Ctor(cap);

@@ -8,20 +8,13 @@
  * start anywhere in another worker's rows; narrow rows (DVE) are copied as they are.
  */
 import { putRowDelta, RAW_WIDTH, takeRowDelta } from '../../state/frontier.ts';
+import { type GrowableBuffer, growableBuffer } from '../../util/growable-buffer.ts';
 
 const RESTART = 64;
 /** a buffer's reserved (virtual) size; it grows into it as the level needs */
 const MAX_BYTES = 2 ** 31 - 2 ** 16;
 
-/** A SharedArrayBuffer that grows in place (ES2024; Node 20 has it, this project's TypeScript lib not yet). */
-type GrowableBuffer = SharedArrayBuffer & { grow(byteLength: number): void };
-const Growable = SharedArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => GrowableBuffer;
-
-/**
- * Views of a growable buffer's current length, re-made after it grows. Node 20's V8 does not
- * optimise element access through views that track a growable buffer's length (ten times slower
- * than through a fixed-length view of the same buffer, measured); these fix the length instead.
- */
+/** Fixed-length views of a growable buffer's current length, re-made after it grows (util/growable-buffer.ts). */
 function bytesOf(b: SharedArrayBuffer): Uint8Array {
   return new Uint8Array(b, 0, b.byteLength);
 }
@@ -37,8 +30,8 @@ export interface LevelBuffers {
 
 export function newLevelBuffers(): LevelBuffers {
   return {
-    rows: new Growable(1 << 16, { maxByteLength: MAX_BYTES }),
-    restarts: new Growable(1 << 12, { maxByteLength: MAX_BYTES }),
+    rows: growableBuffer(1 << 16, MAX_BYTES),
+    restarts: growableBuffer(1 << 12, MAX_BYTES),
   };
 }
 
