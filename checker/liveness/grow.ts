@@ -39,20 +39,21 @@ export class Grow<T extends GrowableArray> {
   }
 
   push(v: number): void {
-    if (this.n === this.a.length) this.reserve(1);
+    if (this.n === this.a.length) this.ensure(this.n + 1);
     this.a[this.n++] = v;
   }
 
   append(vs: T): void {
-    this.reserve(vs.length);
+    this.ensure(this.n + vs.length);
     this.a.set(vs, this.n);
     this.n += vs.length;
   }
 
-  private reserve(more: number): void {
-    if (this.n + more <= this.a.length) return;
-    let cap = Math.max(1, this.a.length * 2);
-    while (cap < this.n + more) cap *= 2;
+  /** Makes room for at least `min` values: the capacity times `factor` until it holds them. */
+  ensure(min: number, factor = 2): void {
+    if (min <= this.a.length) return;
+    let cap = Math.max(1, this.a.length);
+    while (cap < min) cap = Math.ceil(cap * factor);
     const bytes = cap * this.Ctor.BYTES_PER_ELEMENT;
     if (this.buffer !== undefined && bytes <= this.maxBytes) {
       this.buffer.grow(bytes);

@@ -4,18 +4,21 @@
  * search, so it keeps this table. Ids are handed out in insertion order, as the safety store does,
  * so both number states alike.
  *
- * The fingerprints sit once, densely, by id (`fps`: hi, lo, grown by half when full); the hash
+ * The fingerprints sit once, densely, by id (`fps`: hi, lo, grown in place by half when full); the hash
  * table holds only id + 1 per slot (0 = empty), linear probing, load kept under 5/8. Against
  * (hi, lo, id + 1) triples in the slots (bench/legacy-id-table.ts, measured side by side in
  * `npm run bench:beem`), an empty slot costs 4 bytes instead of 12; a lookup reads the slot, then
  * the id's fingerprint (two cache lines instead of one).
  */
+import { Grow } from './grow.ts';
+
 export class IdTable {
   private slots: Int32Array;
   private mask: number;
   private limit: number;
-  /** hi, lo of state id i at [2i, 2i + 1] */
+  /** hi, lo of state id i at [2i, 2i + 1]: `fpsStore`'s array, which grows in place */
   private fps: Int32Array;
+  private readonly fpsStore: Grow<Int32Array>;
   size = 0;
   /** whether the last idOf call inserted */
   added = false;
@@ -24,7 +27,8 @@ export class IdTable {
     this.slots = new Int32Array(capacity);
     this.mask = capacity - 1;
     this.limit = (capacity * 5) >> 3;
-    this.fps = new Int32Array(2 * capacity);
+    this.fpsStore = new Grow(Int32Array, 2 * capacity);
+    this.fps = this.fpsStore.a;
   }
 
   /** The id of (hi, lo), inserting it with the next id when absent; `added` tells which. */
@@ -56,9 +60,8 @@ export class IdTable {
 
   /** idOf's insert when `fps` is full: it grows by half (not doubling: it holds 8 bytes a state) */
   private insertGrown(slot: number, id: number, hi: number, lo: number): number {
-    const fps = new Int32Array(Math.max(2 * id + 2, Math.ceil(this.fps.length * 1.5) & ~1));
-    fps.set(this.fps);
-    this.fps = fps;
+    this.fpsStore.ensure(2 * id + 2, 1.5);
+    const fps = (this.fps = this.fpsStore.a);
     fps[2 * id] = hi;
     fps[2 * id + 1] = lo;
     this.slots[slot] = id + 1;
