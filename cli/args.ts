@@ -41,7 +41,7 @@ export interface CliOptions {
   readonly out: string;
   readonly reportDir: string;
   readonly typecheck: boolean;
-  /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: the machine's cores */
+  /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: defaultWorkers() (default-workers.ts) */
   readonly workers?: number;
   /** --parallel-design partitions|shared-table: how several workers share the visited set (default: shared-table) */
   readonly parallelDesign?: ParallelDesign;
@@ -257,7 +257,7 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed expects an integer, got "${v.seed}"`, 'write e.g. --seed 42');
   const maxMemoryBytes = v['max-memory'] === undefined ? undefined : parseSize(v['max-memory']);
   const workers = positiveInt('workers', v.workers);
-  if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers expects at most ${MAX_WORKERS}, got ${workers}`, 'write e.g. --workers 8 (default: the number of cores)');
+  if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers expects at most ${MAX_WORKERS}, got ${workers}`, 'write e.g. --workers 8 (default: the cores on a machine of more than two with one idle, else 1)');
   const design = v['parallel-design'];
   if (design !== undefined && !PARALLEL_DESIGNS.includes(design as ParallelDesign)) {
     throw new UsageError(`unknown --parallel-design "${design}"`, `use one of ${PARALLEL_DESIGNS.join(', ')}`);
