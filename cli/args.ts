@@ -11,6 +11,7 @@ import { DEADLOCK_PROPERTY } from '../checker/property.ts';
 import { parseArgs } from 'node:util';
 import type { Strategy } from '../checker/config.ts';
 import { PARALLEL_DESIGNS, type ParallelDesign } from '../checker/search/parallel/source.ts';
+import { allCores } from './default-workers.ts';
 import { UsageError } from './errors.ts';
 import { didYouMean, type HelpTopic } from './help.ts';
 import { FAIRNESS_LEVELS, type FairnessLevel } from '../checker/liveness/fairness.ts';
@@ -41,7 +42,7 @@ export interface CliOptions {
   readonly out: string;
   readonly reportDir: string;
   readonly typecheck: boolean;
-  /** --workers N: threads for BFS on packed models (DVE, and specs whose model has a packed form); default: defaultWorkers() (default-workers.ts) */
+  /** --workers N|auto: threads for BFS on packed models (DVE, and specs whose model has a packed form); auto: every core; default: defaultWorkers() (default-workers.ts) */
   readonly workers?: number;
   /** --parallel-design partitions|shared-table: how several workers share the visited set (default: shared-table) */
   readonly parallelDesign?: ParallelDesign;
@@ -92,11 +93,11 @@ function list(v: string[] | undefined): string[] {
   return (v ?? []).flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
 }
 
-function positiveInt(name: string, v: string | undefined): number | undefined {
+function positiveInt(name: string, v: string | undefined, hint = `write e.g. --${name} 100000`): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isInteger(n) || n <= 0) {
-    throw new UsageError(`--${name} expects a positive whole number, got "${v}"`, `write e.g. --${name} 100000`);
+    throw new UsageError(`--${name} expects a positive whole number, got "${v}"`, hint);
   }
   return n;
 }
@@ -256,7 +257,8 @@ export function parseCli(argvIn: readonly string[]): CliOptions {
   const seed = v.seed === undefined ? undefined : Number(v.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed expects an integer, got "${v.seed}"`, 'write e.g. --seed 42');
   const maxMemoryBytes = v['max-memory'] === undefined ? undefined : parseSize(v['max-memory']);
-  const workers = positiveInt('workers', v.workers);
+  // (auto: every core whatever the load, as TLC's -workers auto)
+  const workers = v.workers === 'auto' ? Math.min(MAX_WORKERS, allCores()) : positiveInt('workers', v.workers, 'write e.g. --workers 8, or --workers auto for every core');
   if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers expects at most ${MAX_WORKERS}, got ${workers}`, 'write e.g. --workers 8 (default: the cores on a machine of more than two with one idle, else 1)');
   const design = v['parallel-design'];
   if (design !== undefined && !PARALLEL_DESIGNS.includes(design as ParallelDesign)) {

@@ -16,6 +16,11 @@ export function workersFor(cores: number, load: number): number {
   return load > cores - 0.5 ? 1 : cores;
 }
 
+/** `--workers auto`: every core, whatever the load (TLC's -workers auto) */
+export function allCores(): number {
+  return availableParallelism();
+}
+
 export function defaultWorkers(): number {
   return workersFor(availableParallelism(), loadavg()[0]!);
 }

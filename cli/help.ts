@@ -12,9 +12,9 @@ Liveness:  --leads-to P Q (DVE: P and Q are DVE expressions, e.g. 'P_0.p3' 'P_0.
            --non-progress (cycles without a progress action; the spec declares them)`;
 const SEARCH = `Search:    --strategy bfs|dfs|simulation   --max-states N   --max-depth N   --timeout SECONDS
            --seed N   --max-memory SIZE (e.g. 2G, 512M; default: from the machine's memory)
-           --workers N (threads for BFS on packed models, DVE included; default: the cores
-           on a machine of more than two with one idle as the job starts, else 1;
-           results do not depend on N; 1 = the single-threaded search)
+           --workers N|auto (threads for BFS on packed models, DVE included; auto: every
+           core; default: the cores on a machine of more than two with one idle as the
+           job starts, else 1; results do not depend on N; 1 = the single-threaded search)
            --parallel-design shared-table|partitions (how several workers share the visited
            set: shared-table, the default and the faster, one lock-free table in shared
            memory; partitions, hash partitions exchanging successors, 15 bytes per state

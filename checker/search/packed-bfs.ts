@@ -15,6 +15,7 @@ import { assertSamePackedSuccessors, NondeterminismSampler } from './nondetermin
 import type { SearchControl } from './control.ts';
 import type { CheckOptions } from './options.ts';
 import { type Counts, finishSearch, progressStats, type SearchOutcome } from './outcome.ts';
+import { msLeft } from './level-tail.ts';
 import type { PropertyTracker } from './tracker.ts';
 
 const POLL_EVERY = 1024;
@@ -30,6 +31,11 @@ export interface SuspendWhen {
   readonly afterMs?: number;
   /** at the end of this level (1: once the initial states are expanded), whatever the time: deterministic, for tests */
   readonly afterLevels?: number;
+  /**
+   * with afterMs: not while the levels shrink towards an end guessed nearer than this, at the
+   * search's own pace so far (level-tail.ts) — handing over costs more than such a tail
+   */
+  readonly unlessEndWithinMs?: number;
 }
 
 /**
@@ -241,6 +247,8 @@ export function packedBfsUntil<S, A>(
   const outcome = (completion: SearchOutcome['completion'], queued: number): SearchOutcome =>
     finishSearch(completion, store, control, counts(queued), coverage);
 
+  // each level's size, the initial states' first: how near the search's end may be (level-tail.ts)
+  const levelSizes = [cur.size];
   while (cur.size > 0) {
     if (depth >= config.maxDepth) {
       control.stopReason = 'maxDepth';
@@ -296,15 +304,20 @@ export function packedBfsUntil<S, A>(
     next.reset();
     depth++;
     // a full store stops at the next expansion, and the depth bound at the loop's head: both here
-    if (cur.size > 0 && !full && depth < config.maxDepth && suspendNow(suspend, depth, control)) {
+    levelSizes.push(cur.size);
+    if (cur.size > 0 && !full && depth < config.maxDepth && suspendNow(suspend, depth, control, levelSizes, store.size)) {
       return { suspended: true, depth, visited: store, frontier: cur, transitions, deadlocks, maxDepth, ...(coverage ? { coverage } : {}) };
     }
   }
   return outcome('exhaustive', 0);
 }
 
-function suspendNow(s: SuspendWhen, depth: number, control: SearchControl): boolean {
-  return (s.afterLevels !== undefined && depth >= s.afterLevels) || (s.afterMs !== undefined && control.elapsedMs() >= s.afterMs);
+function suspendNow(s: SuspendWhen, depth: number, control: SearchControl, levelSizes: readonly number[], found: number): boolean {
+  if (s.afterLevels !== undefined && depth >= s.afterLevels) return true;
+  if (s.afterMs === undefined) return false;
+  const elapsed = control.elapsedMs();
+  if (elapsed < s.afterMs) return false;
+  return s.unlessEndWithinMs === undefined || msLeft(levelSizes, found, elapsed) >= s.unlessEndWithinMs;
 }
 
 export function isSuspended(r: SearchOutcome | SuspendedSearch): r is SuspendedSearch {

@@ -1,4 +1,5 @@
 /** Command-line parsing: commands, filters, numbers, and usage errors. */
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../../cli/args.ts';
 import { UsageError } from '../../cli/errors.ts';
@@ -12,6 +13,21 @@ describe('parseCli', () => {
     const o = parseCli(['my.spec.ts', '--strategy', 'dfs', '--max-states', '1_000_000', '--timeout', '2.5', '--no-deadlock']);
     expect(o).toMatchObject({ command: 'run', files: ['my.spec.ts'], strategy: 'dfs', maxStates: 1_000_000, timeoutMs: 2500, noDeadlock: true });
   });
+  it('--workers auto is every core (TLC\'s -workers auto); a word that is not a count names both forms', () => {
+    expect(parseCli(['x.dve', '--workers', 'auto'])).toMatchObject({ workers: Math.min(1024, availableParallelism()) });
+    const e = (() => {
+      try {
+        parseCli(['x.dve', '--workers', 'all']);
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })();
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as UsageError).message).toMatch(/positive whole number, got "all"/);
+    expect((e as UsageError).hint).toMatch(/--workers 8, or --workers auto/);
+  });
+
   it('--parallel-design names how several workers share the visited set', () => {
     expect(parseCli(['x.dve', '--workers', '4', '--parallel-design', 'shared-table'])).toMatchObject({ workers: 4, parallelDesign: 'shared-table' });
     expect(parseCli(['x.dve']).parallelDesign).toBeUndefined();

@@ -25,6 +25,13 @@ export { DEFAULT_PARALLEL_DESIGN, PARALLEL_DESIGNS } from './source.ts';
  * from that level: nothing is searched twice, and the results are the same either way.
  */
 const THREADS_AFTER_MS = 2000;
+/**
+ * After the trial, a search whose levels shrink towards an end guessed nearer than this stays on
+ * this thread: handing over costs about that much (BEEM at.3 through the CLI, handed over in its
+ * tail at 2.4–2.7 s, took 2.75–3.62 s on two workers against 1.99–2.54 s on one; staying on this
+ * thread, 2.22–2.26 s with two).
+ */
+const TAIL_MS = 1000;
 
 export function threadedPackedBfs<S, A>(
   model: Model<S, A>,
@@ -41,7 +48,10 @@ export function threadedPackedBfs<S, A>(
   const loaded = { model: model as Model<unknown, unknown>, properties: props, ...(coverageOf ? { coverage: coverageOf as (a: unknown) => string } : {}) };
   // in this thread, the trial only when a test asks for it by levels
   const trialMs = parallel.inProcess ? undefined : (parallel.threadsAfterMs ?? THREADS_AFTER_MS);
-  const suspend = { ...(trialMs !== undefined && trialMs > 0 ? { afterMs: trialMs } : {}), ...(parallel.threadsAfterLevels === undefined ? {} : { afterLevels: parallel.threadsAfterLevels }) };
+  const suspend = {
+    ...(trialMs !== undefined && trialMs > 0 ? { afterMs: trialMs, unlessEndWithinMs: TAIL_MS } : {}),
+    ...(parallel.threadsAfterLevels === undefined ? {} : { afterLevels: parallel.threadsAfterLevels }),
+  };
   const trial = suspend.afterMs !== undefined || suspend.afterLevels !== undefined;
   // the shared-table search's shared memory (its table grows to what a trial hands over)
   const shared = (parallel.design ?? DEFAULT_PARALLEL_DESIGN) === 'shared-table' ? new SharedTableHost(parallel.workers, parallel.inProcess === true) : undefined;
