@@ -91,6 +91,15 @@ export function buildGraph<S, A>(
   let transitions = 0;
   let deadlocks = 0;
   const isTerminal = model.isTerminal?.bind(model);
+  // each level's size as its expansion starts (v, its first state: every state found from v on is
+  // of its depth), for a trial that may end in the search's tail (SearchControl.levelStarts)
+  const levelSizes: number[] = [];
+  let levelDepth = -1;
+  const levelStarts = (v: number, depth: number): void => {
+    levelDepth = depth;
+    levelSizes.push(ids.size - v);
+    control.levelStarts(levelSizes, ids.size);
+  };
   const initIds: number[] = [];
 
   if (usePacked) {
@@ -140,6 +149,7 @@ export function buildGraph<S, A>(
     for (let v = 0; v < ids.size; v++) {
       off.push(dst.n);
       depth = depthOf.a[v]!;
+      if (depth !== levelDepth) levelStarts(v, depth);
       const at = (v - base) * W;
       const expand = !(depth >= config.maxDepth) && (!inBounds || (view.set(queue.subarray(at, at + W)), inBounds(asS)));
       cut.push(expand ? 0 : 1);
@@ -193,6 +203,7 @@ export function buildGraph<S, A>(
     for (let v = 0; v < ids.size; v++) {
       off.push(dst.n);
       depth = depthOf.a[v]!;
+      if (depth !== levelDepth) levelStarts(v, depth);
       const s = queue[v - base]!;
       queue[v - base] = undefined;
       const expand = !(depth >= config.maxDepth) && (!inBounds || inBounds(s));

@@ -12,6 +12,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { ResolvedCheckConfig } from '../config.ts';
 import type { Reporter } from '../events.ts';
 import type { IncompleteReason, Stats } from '../result.ts';
+import { msLeft } from './level-tail.ts';
 
 export interface AbortFlag {
   readonly aborted: boolean;
@@ -44,6 +45,19 @@ export class SearchControl {
   trialUntilMs: number | undefined;
   /** the trial's time ran out */
   trialOver = false;
+  /**
+   * A search that, at a level's start, is guessed to end within this long after the trial's time
+   * (level-tail.ts) ends the trial without running out: it finishes here, since running it again
+   * costs more than such a tail. (Called at level starts by searches that track their levels.)
+   */
+  trialTailMs: number | undefined;
+
+  /** At the start of a level: `levelSizes` every level's size so far (this one's last), `found` the states found. */
+  levelStarts(levelSizes: readonly number[], found: number): void {
+    if (this.trialUntilMs === undefined || this.trialTailMs === undefined) return;
+    const elapsed = this.elapsedMs();
+    if (elapsed + msLeft(levelSizes, found, elapsed) < this.trialUntilMs + this.trialTailMs) this.trialUntilMs = undefined;
+  }
 
   /** Returns true when the search must stop now. */
   poll(stats: () => Stats, depth: number): boolean {

@@ -18,6 +18,12 @@ import { GraphThreadPool, type GraphJob } from './thread-pool.ts';
 
 /** How long a liveness graph is built on this thread before the run starts again on worker threads (as the safety search's trial). */
 const THREADS_AFTER_MS = 2000;
+/**
+ * A graph guessed, at a level's start, to be done within this long after the trial's time is
+ * finished on this thread, where starting again on workers would repeat all of it (the safety
+ * search's trial does the same: search/parallel/index.ts).
+ */
+const TAIL_MS = 1000;
 
 export interface PartitionedGraphRequest<A> {
   readonly properties: readonly LivenessProperty<unknown>[];
@@ -45,8 +51,10 @@ export function buildLivenessGraph<S, A>(
   const trialMs = parallel.threadsAfterMs ?? THREADS_AFTER_MS;
   if (!parallel.inProcess && trialMs > 0) {
     control.trialUntilMs = trialMs;
+    control.trialTailMs = TAIL_MS;
     const g = buildGraph(model, predicates, req.labelling, config, control);
     control.trialUntilMs = undefined;
+    control.trialTailMs = undefined;
     if (!control.trialOver || control.stopReason !== undefined) return g;
     control.trialOver = false;
   }

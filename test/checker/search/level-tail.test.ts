@@ -2,10 +2,13 @@
  * The guess of how much of a BFS is left (checker/search/level-tail.ts): none while the levels
  * grow; past the largest level, exactly the geometric series' sum when the tail is geometric
  * (a loop summing the levels to come is the oracle); wobbles in the tail do not read as growth;
- * the time left at the search's pace.
+ * the time left at the search's pace; the liveness trial ended in such a tail.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../checker/config.ts';
+import { silentReporter } from '../../../checker/events.ts';
+import { SearchControl } from '../../../checker/search/control.ts';
 import { msLeft, statesLeft } from '../../../checker/search/level-tail.ts';
 
 describe('statesLeft', () => {
@@ -50,5 +53,34 @@ describe('msLeft', () => {
     expect(msLeft([10, 400, 200, 100], 900, 400)).toBeCloseTo(100, 9);
     expect(msLeft([10, 400], 410, 400)).toBe(Infinity);
     expect(msLeft([10, 400, 0], 410, 400)).toBe(0);
+  });
+});
+
+describe('SearchControl.levelStarts (a liveness graph trial that may end in the search tail)', () => {
+  const control = (untilMs: number, tailMs: number | undefined): SearchControl => {
+    const c = new SearchControl(resolveConfig({}), silentReporter, undefined);
+    c.trialUntilMs = untilMs;
+    c.trialTailMs = tailMs;
+    return c;
+  };
+
+  it('ends the trial (finish here) when the search is guessed done within the allowance after it', () => {
+    // a shrinking tail at any pace is done within an allowance of 10^12 ms
+    const c = control(0, 1e12);
+    c.levelStarts([1, 8, 4], 13);
+    expect(c.trialUntilMs).toBeUndefined();
+  });
+
+  it('keeps the trial while the levels grow, without an allowance, or when the guessed end is later', () => {
+    const growing = control(0, 1e12);
+    growing.levelStarts([1, 8], 9);
+    expect(growing.trialUntilMs).toBe(0);
+    const none = control(0, undefined);
+    none.levelStarts([1, 8, 4], 13);
+    expect(none.trialUntilMs).toBe(0);
+    // 8 states left of a halving tail at 9 a millisecond: not within 0 ms
+    const later = control(0, 0);
+    later.levelStarts([1, 8, 4], 13);
+    expect(later.trialUntilMs).toBe(0);
   });
 });
