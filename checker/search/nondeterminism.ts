@@ -22,7 +22,6 @@ export const SAMPLES_PER_DEPTH = 8;
 export const SAMPLE_GAP = 512;
 const SAMPLE_SEED = 0x6e6f6e64;
 
-/** Which expansions to check; ask once per expanded state, in search order. */
 /**
  * The same sample as a pure function of the state's id, for searches whose expansion order
  * depends on timing (the shared-table workers take a level's chunks as they become free): the
@@ -37,6 +36,7 @@ export function sampledId(id: number, levelStart: number): boolean {
   return (h & (SAMPLE_GAP / 2 - 1)) === 0;
 }
 
+/** Which expansions to check; ask once per expanded state, in search order. */
 export class NondeterminismSampler {
   private expanded = 0;
   private readonly perDepth: number[] = [];

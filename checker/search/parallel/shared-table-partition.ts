@@ -378,11 +378,7 @@ export class SharedTablePartition {
 
   private addCandidate(parent: number, action: number, hi: number, lo: number, rows: Int32Array, at: number): void {
     const n = this.candN++;
-    if (C * n + C > this.cand.length) {
-      const bigger = new Int32Array(this.cand.length * 2);
-      bigger.set(this.cand);
-      this.cand = bigger;
-    }
+    if (C * n + C > this.cand.length) this.cand = grown(this.cand);
     const c = this.cand;
     c[C * n] = parent;
     c[C * n + 1] = action;
@@ -392,6 +388,7 @@ export class SharedTablePartition {
   }
 }
 
+/** A copy of `a` twice its length. */
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(2 * a.length);
   b.set(a);
@@ -403,11 +400,7 @@ class GrowingPairs {
   private a = new Int32Array(64);
   private n = 0;
   push(hi: number, lo: number): void {
-    if (this.n + 2 > this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.n + 2 > this.a.length) this.a = grown(this.a);
     this.a[this.n++] = hi;
     this.a[this.n++] = lo;
   }
