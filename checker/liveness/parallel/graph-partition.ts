@@ -24,6 +24,7 @@ import type { Model, PackedActionSink, PackedModel, PackedSink, PackedStepSink }
 import { fingerprint, fpOut } from '../../state/fingerprint.ts';
 import { Frontier } from '../../state/frontier.ts';
 import { FpIdMap } from './fp-id-map.ts';
+import { Grow } from '../grow.ts';
 import { NameIndex } from '../../util/name-index.ts';
 
 /** Successor count of a state not expanded (outside inBounds) */
@@ -77,8 +78,8 @@ export class GraphPartition {
   /** action keys, and how many of them the coordinator has been sent */
   private readonly actionKeys = new NameIndex();
   private keysSent = 0;
-  private codes = new Int32Array(1024);
-  private nCodes = 0;
+  /** the level's edge codes, in emission order */
+  private readonly codes = new Grow(Int32Array, 1024);
 
   // The sinks the model's expand calls back, made once (as LevelExpander's): a new closure per
   // level would make the generated expand's call site see another target at every level.
@@ -123,26 +124,17 @@ export class GraphPartition {
     this.stepSink = {
       next: scratch,
       emit: (_k: number, step: number): void => {
-        this.code(step);
+        this.codes.push(step);
         this.sink.emit(0);
       },
     };
     this.actionSink = {
       next: scratch,
       emit: (_k: number, action: unknown): void => {
-        this.code(this.actionKeys.indexOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
+        this.codes.push(this.actionKeys.indexOf((naming as { edgeKey: (a: unknown) => string }).edgeKey(action)));
         this.sink.emit(0);
       },
     };
-  }
-
-  private code(c: number): void {
-    if (this.nCodes === this.codes.length) {
-      const b = new Int32Array(this.codes.length * 2);
-      b.set(this.codes);
-      this.codes = b;
-    }
-    this.codes[this.nCodes++] = c;
   }
 
   storeBytes(): number {
@@ -174,7 +166,7 @@ export class GraphPartition {
     for (let p = 0; p < P; p++) writers.push(new RecordWriter(W, expectPer, this.spares.pop()));
     this.spares = [];
     this.writers = writers;
-    this.nCodes = 0;
+    this.codes.n = 0;
     const row = new Int32Array(W);
     const counts = new Int32Array(this.frontierN);
     const naming = this.naming;
@@ -186,7 +178,7 @@ export class GraphPartition {
     const reply = (aborted: boolean): GraphExpandReply => {
       const newKeys = this.actionKeys.names.slice(this.keysSent);
       this.keysSent = this.actionKeys.names.length;
-      return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.slice(0, this.nCodes), newKeys, aborted };
+      return { outboxes: writers.map((w) => w.finish()), counts, codes: this.codes.done().slice(), newKeys, aborted };
     };
     for (let j = 0; j < this.frontierN; j++) {
       if ((j & 1023) === 1023 && shouldStop()) return reply(true);
